@@ -1,0 +1,172 @@
+// Package config loads ketanmu's configuration: the built-in config.example.yaml as defaults,
+// the office's YAML file merged over it, then KETANMU_… environment variables. The result is a
+// plain struct passed down explicitly; nothing here is global.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/viper"
+
+	"github.com/ketanmu/ketanmu"
+)
+
+// Config is the whole configuration. Fields ending in a parsed type (time.Duration,
+// *time.Location) are derived from their string keys by Load.
+type Config struct {
+	HTTP      HTTP                `mapstructure:"http"`
+	Log       Log                 `mapstructure:"log"`
+	Storage   Storage             `mapstructure:"storage"`
+	Office    Office              `mapstructure:"office"`
+	Outbound  Outbound            `mapstructure:"outbound"`
+	Accounts  []Account           `mapstructure:"accounts"`
+	Documents map[string]Document `mapstructure:"documents"`
+	Services  map[string]Service  `mapstructure:"services"`
+	Texts     map[string]string   `mapstructure:"texts"`
+	Retention Retention           `mapstructure:"retention"`
+
+	// Source names the file the config came from ("built-in example" when none).
+	Source string `mapstructure:"-"`
+}
+
+// HTTP configures the HTTP server.
+type HTTP struct {
+	Addr string `mapstructure:"addr"`
+}
+
+// Log configures log/slog.
+type Log struct {
+	Format string `mapstructure:"format"`
+	Level  string `mapstructure:"level"`
+}
+
+// Storage says where data lives and how big inputs may be.
+type Storage struct {
+	DataDir           string `mapstructure:"data_dir"`
+	Database          string `mapstructure:"database"`
+	WhatsmeowDatabase string `mapstructure:"whatsmeow_database"`
+	KeyFile           string `mapstructure:"key_file"`
+	MaxMediaBytes     int64  `mapstructure:"max_media_bytes"`
+	MaxTextChars      int    `mapstructure:"max_text_chars"`
+}
+
+// Office describes the office and its working time.
+type Office struct {
+	Name          string            `mapstructure:"name"`
+	ShortName     string            `mapstructure:"short_name"`
+	Address       string            `mapstructure:"address"`
+	RegencyCode   string            `mapstructure:"regency_code"`
+	Timezone      string            `mapstructure:"timezone"`
+	Hours         map[string]string `mapstructure:"hours"`
+	HolidaysFile  string            `mapstructure:"holidays_file"`
+	ExtraHolidays []string          `mapstructure:"extra_holidays"`
+	PickupCounter string            `mapstructure:"pickup_counter"`
+
+	Location *time.Location `mapstructure:"-"`
+}
+
+// Outbound paces and retries sends.
+type Outbound struct {
+	RatePerMinute float64 `mapstructure:"rate_per_minute"`
+	Burst         int     `mapstructure:"burst"`
+	RetryMinRaw   string  `mapstructure:"retry_min"`
+	RetryMaxRaw   string  `mapstructure:"retry_max"`
+	MaxAttempts   int     `mapstructure:"max_attempts"`
+
+	RetryMin time.Duration `mapstructure:"-"`
+	RetryMax time.Duration `mapstructure:"-"`
+}
+
+// Account is one WhatsApp number of the office.
+type Account struct {
+	Key            string   `mapstructure:"key"`
+	Name           string   `mapstructure:"name"`
+	Phone          string   `mapstructure:"phone"`
+	Services       []string `mapstructure:"services"`
+	OperatorsGroup string   `mapstructure:"operators_group"`
+}
+
+// Document is a kind of document residents photograph.
+type Document struct {
+	Name    string   `mapstructure:"name"`
+	Aliases []string `mapstructure:"aliases"`
+}
+
+// Service is one civil-registration service.
+type Service struct {
+	Name      string    `mapstructure:"name"`
+	Prefix    string    `mapstructure:"prefix"`
+	Profile   string    `mapstructure:"profile"`
+	Subtypes  []Subtype `mapstructure:"subtypes"`
+	Documents []string  `mapstructure:"documents"` // for services without sub-types
+}
+
+// Subtype is a variant of a service with its own required documents.
+type Subtype struct {
+	Key       string   `mapstructure:"key"`
+	Name      string   `mapstructure:"name"`
+	Documents []string `mapstructure:"documents"`
+	Visit     string   `mapstructure:"visit"`
+}
+
+// Retention says how long personal data is kept after a case closes.
+type Retention struct {
+	AfterCloseRaw string        `mapstructure:"after_close"`
+	Text          string        `mapstructure:"text"`
+	AfterClose    time.Duration `mapstructure:"-"`
+}
+
+// Error is an invalid configuration: Key names the offending key.
+type Error struct {
+	Key string
+	Msg string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("config: %s: %s", e.Key, e.Msg) }
+
+// ErrNotFound is returned (wrapped) when the named config file does not exist.
+var ErrNotFound = errors.New("config file not found")
+
+// Load reads the built-in defaults, merges the file at path over them (path "" means defaults
+// only), applies KETANMU_… environment overrides, and validates the result.
+func Load(path string) (*Config, error) {
+	v := viper.New()
+	v.SetConfigType("yaml")
+	if err := v.ReadConfig(bytes.NewReader(ketanmu.ExampleConfig)); err != nil {
+		return nil, fmt.Errorf("built-in config: %w", err)
+	}
+	source := "built-in example"
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("config: %s: %w", path, ErrNotFound)
+		} else if err != nil {
+			return nil, fmt.Errorf("config: %w", err)
+		}
+		if err := v.MergeConfig(bytes.NewReader(data)); err != nil {
+			return nil, &Error{Key: path, Msg: "not valid YAML: " + oneLine(err.Error())}
+		}
+		source = path
+	}
+	v.SetEnvPrefix("KETANMU")
+	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
+	v.AutomaticEnv()
+
+	var c Config
+	if err := v.Unmarshal(&c); err != nil {
+		return nil, &Error{Key: source, Msg: oneLine(err.Error())}
+	}
+	c.Source = source
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

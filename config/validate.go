@@ -1,0 +1,218 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"slices"
+	"time"
+
+	"github.com/ketanmu/ketanmu"
+)
+
+// ServiceKeys are the services ketanmu knows, in menu order. info and status are answered on
+// every number and need no entry under services.
+var ServiceKeys = []string{"kk_ktp", "pindah_datang", "akta", "validasi_nik", "pengaduan"}
+
+var (
+	keyPattern    = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	prefixPattern = regexp.MustCompile(`^[A-Z]{2,5}$`)
+	weekdays      = []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
+)
+
+func (c *Config) validate() error {
+	checks := []func() error{c.validateBasics, c.validateOffice, c.validateOutbound,
+		c.validateServices, c.validateAccounts}
+	for _, check := range checks {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *Config) validateBasics() error {
+	if c.HTTP.Addr == "" {
+		return &Error{"http.addr", "must not be empty"}
+	}
+	if !slices.Contains([]string{"text", "json"}, c.Log.Format) {
+		return &Error{"log.format", fmt.Sprintf("%q is not text or json", c.Log.Format)}
+	}
+	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.Log.Level) {
+		return &Error{"log.level", fmt.Sprintf("%q is not debug, info, warn or error", c.Log.Level)}
+	}
+	if c.Storage.DataDir == "" || c.Storage.Database == "" {
+		return &Error{"storage.data_dir", "data_dir and database must be set"}
+	}
+	if c.Storage.MaxMediaBytes <= 0 {
+		return &Error{"storage.max_media_bytes", "must be positive"}
+	}
+	if c.Storage.MaxTextChars <= 0 {
+		return &Error{"storage.max_text_chars", "must be positive"}
+	}
+	d, err := time.ParseDuration(c.Retention.AfterCloseRaw)
+	if err != nil || d <= 0 {
+		return &Error{"retention.after_close", fmt.Sprintf("%q is not a positive duration such as 8760h", c.Retention.AfterCloseRaw)}
+	}
+	c.Retention.AfterClose = d
+	return nil
+}
+
+func (c *Config) validateOffice() error {
+	loc, err := time.LoadLocation(c.Office.Timezone)
+	if err != nil || c.Office.Timezone == "" {
+		return &Error{"office.timezone", fmt.Sprintf("%q is not a known time zone such as Asia/Jakarta", c.Office.Timezone)}
+	}
+	c.Office.Location = loc
+	for day := range c.Office.Hours {
+		if !slices.Contains(weekdays, day) {
+			return &Error{"office.hours." + day, "unknown weekday: use mon, tue, wed, thu, fri, sat, sun"}
+		}
+	}
+	if f := c.Office.HolidaysFile; f != "" {
+		if _, err := os.Stat(f); err != nil {
+			return &Error{"office.holidays_file", fmt.Sprintf("cannot read %s: file not found", f)}
+		}
+	}
+	for i, d := range c.Office.ExtraHolidays {
+		if _, err := time.Parse(time.DateOnly, d); err != nil {
+			return &Error{fmt.Sprintf("office.extra_holidays[%d]", i), fmt.Sprintf("%q is not a date YYYY-MM-DD", d)}
+		}
+	}
+	return nil
+}
+
+func (c *Config) validateOutbound() error {
+	o := &c.Outbound
+	if o.RatePerMinute <= 0 {
+		return &Error{"outbound.rate_per_minute", "must be positive"}
+	}
+	if o.Burst < 1 {
+		return &Error{"outbound.burst", "must be at least 1"}
+	}
+	for _, p := range []struct {
+		key string
+		raw string
+		out *time.Duration
+	}{{"outbound.retry_min", o.RetryMinRaw, &o.RetryMin}, {"outbound.retry_max", o.RetryMaxRaw, &o.RetryMax}} {
+		d, err := time.ParseDuration(p.raw)
+		if err != nil || d <= 0 {
+			return &Error{p.key, fmt.Sprintf("%q is not a positive duration such as 2s or 5m", p.raw)}
+		}
+		*p.out = d
+	}
+	if o.RetryMax < o.RetryMin {
+		return &Error{"outbound.retry_max", "must not be shorter than retry_min"}
+	}
+	if o.MaxAttempts < 1 {
+		return &Error{"outbound.max_attempts", "must be at least 1"}
+	}
+	return nil
+}
+
+func (c *Config) validateServices() error {
+	prefixes := map[string]string{}
+	for key, s := range c.Services {
+		at := "services." + key
+		if !slices.Contains(ServiceKeys, key) {
+			return &Error{at, fmt.Sprintf("unknown service; known: %v", ServiceKeys)}
+		}
+		if !prefixPattern.MatchString(s.Prefix) {
+			return &Error{at + ".prefix", fmt.Sprintf("%q must be 2 to 5 capital letters", s.Prefix)}
+		}
+		if other, dup := prefixes[s.Prefix]; dup {
+			return &Error{at + ".prefix", fmt.Sprintf("%q is also the prefix of %s", s.Prefix, other)}
+		}
+		prefixes[s.Prefix] = key
+		if err := c.checkDocuments(at+".documents", s.Documents); err != nil {
+			return err
+		}
+		seen := map[string]bool{}
+		for i, st := range s.Subtypes {
+			sat := fmt.Sprintf("%s.subtypes[%d]", at, i)
+			if !keyPattern.MatchString(st.Key) || seen[st.Key] {
+				return &Error{sat + ".key", fmt.Sprintf("%q must be a unique lower-case key", st.Key)}
+			}
+			seen[st.Key] = true
+			if err := c.checkDocuments(sat+".documents", st.Documents); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (c *Config) checkDocuments(at string, docs []string) error {
+	for i, d := range docs {
+		if _, ok := c.Documents[d]; !ok {
+			return &Error{fmt.Sprintf("%s[%d]", at, i), fmt.Sprintf("unknown document %q (not under documents)", d)}
+		}
+	}
+	return nil
+}
+
+func (c *Config) validateAccounts() error {
+	if len(c.Accounts) == 0 {
+		return &Error{"accounts", "at least one account is needed"}
+	}
+	keys, phones, groups := map[string]bool{}, map[string]string{}, map[string]string{}
+	for i, a := range c.Accounts {
+		at := fmt.Sprintf("accounts[%d]", i)
+		if !keyPattern.MatchString(a.Key) {
+			return &Error{at + ".key", fmt.Sprintf("%q must be a lower-case key such as kkktp", a.Key)}
+		}
+		if keys[a.Key] {
+			return &Error{at + ".key", fmt.Sprintf("duplicate account key %q", a.Key)}
+		}
+		keys[a.Key] = true
+		phone, err := ketanmu.NormalizePhone(a.Phone)
+		if err != nil {
+			return &Error{at + ".phone", ketanmu.ErrorMessage(err)}
+		}
+		if other, dup := phones[phone]; dup {
+			return &Error{at + ".phone", fmt.Sprintf("duplicate phone %s (also account %s)", a.Phone, other)}
+		}
+		phones[phone] = a.Key
+		c.Accounts[i].Phone = phone
+		if len(a.Services) == 0 {
+			return &Error{at + ".services", "list at least one service"}
+		}
+		for j, s := range a.Services {
+			if s == "info" || s == "status" {
+				continue
+			}
+			if _, ok := c.Services[s]; !ok {
+				return &Error{fmt.Sprintf("%s.services[%d]", at, j), fmt.Sprintf("unknown service %q", s)}
+			}
+		}
+		if g := a.OperatorsGroup; g != "" {
+			if !ketanmu.IsGroup(g) {
+				return &Error{at + ".operators_group", fmt.Sprintf("%q is not a group id ending in @g.us", g)}
+			}
+			if other, dup := groups[g]; dup {
+				return &Error{at + ".operators_group", fmt.Sprintf("group %s is also used by account %s", g, other)}
+			}
+			groups[g] = a.Key
+		}
+	}
+	return nil
+}
+
+// Account returns the account with the given key.
+func (c *Config) Account(key string) (Account, bool) {
+	for _, a := range c.Accounts {
+		if a.Key == key {
+			return a, true
+		}
+	}
+	return Account{}, false
+}
+
+// Text returns the configured text for key, or the key in brackets so a missing text shows up
+// in tests and transcripts instead of silence.
+func (c *Config) Text(key string) string {
+	if t, ok := c.Texts[key]; ok {
+		return t
+	}
+	return "[" + key + "]"
+}

@@ -1,0 +1,94 @@
+// Package ketanmu holds the domain vocabulary shared by every part of the service: inbound and
+// outbound messages, phone numbers and coded errors. It does no I/O; adapters (SQLite, WhatsApp,
+// HTTP) live in their own packages and meet here.
+package ketanmu
+
+import (
+	"crypto/rand"
+	_ "embed"
+	"encoding/hex"
+	"strings"
+	"time"
+)
+
+// Version is the program version, overridden at build time with -ldflags "-X".
+var Version = "0.1.0-dev"
+
+// ExampleConfig is config.example.yaml: the documented superset of every key and the source of
+// every default, so an office only writes what it changes.
+//
+//go:embed config.example.yaml
+var ExampleConfig []byte
+
+// Kind tells what a resident or operator sent.
+type Kind string
+
+// Message kinds. Unsupported covers what the flows cannot use (voice notes, stickers, video,
+// locations, contacts, polls, reactions); Unsupported names which in Inbound.Unsupported.
+const (
+	KindText        Kind = "text"
+	KindImage       Kind = "image"
+	KindDocument    Kind = "document"
+	KindUnsupported Kind = "unsupported"
+)
+
+// Media is a photo or file attached to a message. Data is only held in memory on the way in and
+// out; at rest it is encrypted in the store.
+type Media struct {
+	Mime     string
+	Filename string
+	Size     int64
+	SHA256   string // hex
+	Data     []byte
+}
+
+// Inbound is one message as the router receives it from a transport.
+type Inbound struct {
+	Account string // account key from config
+	ID      string // the transport's message ID (WhatsApp's), unique per account
+	// Chat names the conversation: a resident's phone in 62… form, an @lid address when the
+	// phone is unknown, or an operators' group id.
+	Chat string
+	// Address is where replies go, as the transport received it (a JID); empty means Chat.
+	Address     string
+	Sender      string // in a group: the member's phone; otherwise empty
+	FromMe      bool   // typed on the office phone (or by the office in a group)
+	Kind        Kind
+	Text        string // text or caption
+	Media       *Media
+	Unsupported string // sticker, voice, video, location, contact, poll, reaction…
+	Quote       string // ID of the quoted message, if any
+	At          time.Time
+}
+
+// Outbound is one message the bot queues; ID is fixed before the first send and reused on every
+// retry so WhatsApp sees one message however often we try.
+type Outbound struct {
+	ID      string
+	Account string
+	Chat    string
+	Address string // transport address; empty means Chat
+	Text    string
+	Media   *Media
+	Quote   string
+	// Revoke, when set, names a message to delete for everyone instead of sending text.
+	Revoke string
+}
+
+// To returns where the message goes on the wire.
+func (o Outbound) To() string {
+	if o.Address != "" {
+		return o.Address
+	}
+	return o.Chat
+}
+
+// NewMessageID returns an ID in the shape WhatsApp Web uses (3EB0 and 18 hex digits), for
+// transports that do not generate their own.
+func NewMessageID() string {
+	var b [9]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return "3EB0" + strings.ToUpper(hex.EncodeToString(b[:]))
+}

@@ -1,0 +1,15 @@
+// Package refdata embeds the public reference data ketanmu ships with: Kemendagri region codes
+// down to kecamatan and the 2026 national holidays. Sources and licences are in README.md.
+package refdata
+
+import _ "embed"
+
+// WilayahCSV is wilayah_kecamatan.csv: header "code,name,level", dotted Kemendagri codes.
+//
+//go:embed wilayah_kecamatan.csv
+var WilayahCSV []byte
+
+// Holidays2026CSV is holidays_2026.csv: header "date,type,name", ISO dates.
+//
+//go:embed holidays_2026.csv
+var Holidays2026CSV []byte

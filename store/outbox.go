@@ -1,0 +1,145 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ketanmu/ketanmu"
+)
+
+// Queue adds an outbound message to the outbox and, unless it is a revoke, to the chat's
+// transcript. out.ID must already be set: it is the ID used on every send attempt.
+func (tx *Tx) Queue(out ketanmu.Outbound) error {
+	if out.ID == "" {
+		return errors.New("queue: outbound message without ID")
+	}
+	mediaID, err := tx.putMedia(out.Media)
+	if err != nil {
+		return err
+	}
+	_, err = tx.tx.ExecContext(tx.ctx, `INSERT INTO outbox
+		(account, chat, address, wa_id, text, media_id, quote, revoke, next_attempt_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		out.Account, out.Chat, out.Address, out.ID, out.Text, mediaID, out.Quote, out.Revoke,
+		formatTime(tx.now), formatTime(tx.now))
+	if err != nil {
+		return fmt.Errorf("queue: %w", err)
+	}
+	if out.Revoke != "" {
+		return nil
+	}
+	kind := ketanmu.KindText
+	if out.Media != nil {
+		kind = ketanmu.KindImage
+		if out.Media.Mime == "application/pdf" {
+			kind = ketanmu.KindDocument
+		}
+	}
+	_, err = tx.tx.ExecContext(tx.ctx, `INSERT INTO messages
+		(account, chat, wa_id, direction, from_me, kind, text, media_id, quote, at)
+		VALUES (?, ?, ?, 'out', 1, ?, ?, ?, ?, ?)`,
+		out.Account, out.Chat, out.ID, string(kind), out.Text, mediaID, out.Quote, formatTime(tx.now))
+	if err != nil {
+		return fmt.Errorf("queue transcript: %w", err)
+	}
+	return nil
+}
+
+// OutboxItem is a queued message with its delivery bookkeeping.
+type OutboxItem struct {
+	RowID    int64
+	Msg      ketanmu.Outbound
+	MediaID  int64
+	Attempts int
+}
+
+// DueOutbox returns, for one account, the oldest pending message of each chat whose next try
+// is due at now: later messages of a chat wait behind its head.
+func (db *DB) DueOutbox(ctx context.Context, account string, now time.Time, limit int) ([]OutboxItem, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT o.id, o.account, o.chat, o.address, o.wa_id, o.text,
+			IFNULL(o.media_id, 0), o.quote, o.revoke, o.attempts
+		FROM outbox o
+		WHERE o.account = ? AND o.status = 'pending' AND o.next_attempt_at <= ?
+		  AND o.id = (SELECT MIN(h.id) FROM outbox h WHERE h.account = o.account AND h.chat = o.chat AND h.status = 'pending')
+		ORDER BY o.id LIMIT ?`, account, formatTime(now), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []OutboxItem
+	for rows.Next() {
+		var it OutboxItem
+		m := &it.Msg
+		if err := rows.Scan(&it.RowID, &m.Account, &m.Chat, &m.Address, &m.ID, &m.Text, &it.MediaID,
+			&m.Quote, &m.Revoke, &it.Attempts); err != nil {
+			return nil, err
+		}
+		items = append(items, it)
+	}
+	return items, rows.Err()
+}
+
+// NextOutboxAttempt returns when the account's earliest pending message is due, or false.
+func (db *DB) NextOutboxAttempt(ctx context.Context, account string) (time.Time, bool, error) {
+	var next sql.NullString
+	err := db.db.QueryRowContext(ctx, `SELECT MIN(next_attempt_at) FROM outbox WHERE account = ? AND status = 'pending'`,
+		account).Scan(&next)
+	if err != nil || !next.Valid {
+		return time.Time{}, false, err
+	}
+	return parseTime(next.String), true, nil
+}
+
+// MarkSent records a successful send; for a revoke it also marks the target revoked.
+func (db *DB) MarkSent(ctx context.Context, it OutboxItem) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?,
+			last_error = '' WHERE id = ?`, formatTime(tx.now), it.RowID); err != nil {
+			return err
+		}
+		if it.Msg.Revoke == "" {
+			return nil
+		}
+		_, err := tx.tx.ExecContext(ctx, `UPDATE messages SET revoked = 1 WHERE account = ? AND wa_id = ?`,
+			it.Msg.Account, it.Msg.Revoke)
+		return err
+	})
+}
+
+// MarkRetry records a failed try and when to try again; with failed true the message is given
+// up on, and the chat's next message becomes its head.
+func (db *DB) MarkRetry(ctx context.Context, it OutboxItem, next time.Time, failed bool, cause string) error {
+	status := "pending"
+	if failed {
+		status = "failed"
+	}
+	_, err := db.db.ExecContext(ctx, `UPDATE outbox SET status = ?, attempts = attempts + 1, next_attempt_at = ?,
+		last_error = ? WHERE id = ?`, status, formatTime(next), cause, it.RowID)
+	return err
+}
+
+// OutboxByID finds a queued or sent message by its WhatsApp ID (for retry receipts).
+func (db *DB) OutboxByID(ctx context.Context, account, waID string) (OutboxItem, error) {
+	var it OutboxItem
+	m := &it.Msg
+	err := db.db.QueryRowContext(ctx, `SELECT id, account, chat, address, wa_id, text, IFNULL(media_id, 0),
+			quote, revoke, attempts FROM outbox WHERE account = ? AND wa_id = ?`, account, waID).
+		Scan(&it.RowID, &m.Account, &m.Chat, &m.Address, &m.ID, &m.Text, &it.MediaID, &m.Quote, &m.Revoke, &it.Attempts)
+	if errors.Is(err, sql.ErrNoRows) {
+		return it, notFound("outbox message")
+	}
+	return it, err
+}
+
+// OutboxStatus returns the status and attempts of a message, for tests and the API.
+func (db *DB) OutboxStatus(ctx context.Context, account, waID string) (status string, attempts int, err error) {
+	err = db.db.QueryRowContext(ctx, `SELECT status, attempts FROM outbox WHERE account = ? AND wa_id = ?`,
+		account, waID).Scan(&status, &attempts)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", 0, notFound("outbox message")
+	}
+	return status, attempts, err
+}

@@ -1,0 +1,146 @@
+// Package store keeps ketanmu's data in SQLite: embedded numbered migrations, one Open(), raw
+// SQL, and transactions that the exported methods open. It knows nothing of WhatsApp.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+
+	"github.com/ketanmu/ketanmu"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// timeFormat is fixed-width UTC so that text comparison orders times.
+const timeFormat = "2006-01-02T15:04:05.000Z"
+
+// DB is the application database.
+type DB struct {
+	db     *sql.DB
+	cipher *Cipher
+	// Now is the clock every stored time comes from; tests and the simulator replace it.
+	Now func() time.Time
+}
+
+// Open opens (creating if needed) the database at path, sets every PRAGMA and applies pending
+// migrations. cipher encrypts media at rest.
+func Open(path string, cipher *Cipher) (*DB, error) {
+	dsn := "file:" + path + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL"
+	sqldb, err := sql.Open("sqlite3", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db := &DB{db: sqldb, cipher: cipher, Now: time.Now}
+	if err := db.migrate(context.Background()); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("migrate %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error { return db.db.Close() }
+
+// SQL exposes the handle for tests and read-only reports.
+func (db *DB) SQL() *sql.DB { return db.db }
+
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return err
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		var version int
+		base := strings.TrimPrefix(name, "migrations/")
+		if _, err := fmt.Sscanf(base, "%d_", &version); err != nil {
+			return fmt.Errorf("migration %s: name must start with a number", base)
+		}
+		if err := db.applyMigration(ctx, version, base); err != nil {
+			return fmt.Errorf("migration %s: %w", base, err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) applyMigration(ctx context.Context, version int, name string) error {
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	body, err := migrations.ReadFile("migrations/" + name)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+		version, name, formatTime(db.Now())); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Tx is one write transaction. Its methods are the building blocks the router and the outbox
+// combine so that "record message + save state + queue replies" commits or fails as one.
+type Tx struct {
+	tx  *sql.Tx
+	db  *DB
+	ctx context.Context
+	now time.Time
+}
+
+// Update runs fn in a transaction and commits it when fn returns nil.
+func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
+	sqltx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer sqltx.Rollback()
+	if err := fn(&Tx{tx: sqltx, db: db, ctx: ctx, now: db.Now()}); err != nil {
+		return err
+	}
+	if err := sqltx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Now is the transaction's time: every row it writes carries the same instant.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
+
+func parseTime(s string) time.Time {
+	t, err := time.Parse(timeFormat, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+func notFound(what string) error { return ketanmu.Errorf(ketanmu.ENOTFOUND, "%s not found", what) }

@@ -1,0 +1,19 @@
+package web
+
+import (
+	"embed"
+	"net/http"
+)
+
+//go:embed static
+var static embed.FS
+
+func (s *Server) simPage(w http.ResponseWriter, r *http.Request) {
+	page, err := static.ReadFile("static/sim.html")
+	if err != nil {
+		s.writeErr(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_, _ = w.Write(page)
+}

@@ -1,0 +1,118 @@
+// Package web serves ketanmu over HTTP: the simulator page and its JSON API, health, and later
+// the operators' API and dashboard.
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/bot"
+	"github.com/ketanmu/ketanmu/config"
+	"github.com/ketanmu/ketanmu/store"
+)
+
+// Router is the part of bot.Router the server uses.
+type Router interface {
+	Handle(ctx context.Context, in ketanmu.Inbound) (bot.Result, error)
+}
+
+// Sim holds what only the simulator has: a movable clock and the jobs to run when it moves.
+type Sim struct {
+	Clock interface {
+		Now() time.Time
+		Advance(time.Duration) time.Time
+	}
+	// RunDue runs every scheduled job due at now (reminders, outbox retries).
+	RunDue func(ctx context.Context, now time.Time) error
+}
+
+// Server is the HTTP server's handler set.
+type Server struct {
+	cfg    *config.Config
+	db     *store.DB
+	router Router
+	tr     bot.Transport
+	sim    *Sim
+	log    *slog.Logger
+}
+
+// New returns a server; sim is nil under `ketanmu serve`.
+func New(cfg *config.Config, db *store.DB, router Router, tr bot.Transport, sim *Sim, log *slog.Logger) *Server {
+	return &Server{cfg: cfg, db: db, router: router, tr: tr, sim: sim, log: log}
+}
+
+// Handler returns the routes.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.health)
+	if s.sim != nil {
+		mux.HandleFunc("GET /{$}", s.simPage)
+		mux.HandleFunc("POST /api/sim/messages", s.simPost)
+		mux.HandleFunc("GET /api/sim/messages", s.simTranscript)
+		mux.HandleFunc("GET /api/sim/media/{id}", s.simMedia)
+		mux.HandleFunc("POST /api/sim/clock", s.simClock)
+		mux.HandleFunc("GET /api/sim/clock", s.simClockGet)
+		mux.HandleFunc("GET /api/sim/accounts", s.simAccounts)
+	}
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
+	})
+	return s.recoverer(mux)
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	accounts := map[string]bot.ConnState{}
+	for _, a := range s.cfg.Accounts {
+		accounts[a.Key] = s.tr.State(a.Key)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "accounts": accounts})
+}
+
+// recoverer turns a panic in a handler into a logged 500 with a JSON body.
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("Handler panic", "path", r.URL.Path, "panic", v)
+				writeError(w, http.StatusInternalServerError, "internal error")
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+// writeErr maps a coded error to its status; internal errors are logged once, here.
+func (s *Server) writeErr(w http.ResponseWriter, r *http.Request, err error) {
+	status := map[string]int{
+		ketanmu.EINVALID: http.StatusBadRequest, ketanmu.ENOTFOUND: http.StatusNotFound,
+		ketanmu.ECONFLICT: http.StatusConflict, ketanmu.EUNAUTHORIZED: http.StatusUnauthorized,
+		ketanmu.ETOOLARGE: http.StatusRequestEntityTooLarge,
+	}[ketanmu.ErrorCode(err)]
+	if status == 0 {
+		status = http.StatusInternalServerError
+		if !errors.Is(err, context.Canceled) {
+			s.log.Error("Request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+		}
+	}
+	writeError(w, status, ketanmu.ErrorMessage(err))
+}
