@@ -50,7 +50,9 @@ type Inbound struct {
 	// phone is unknown, or an operators' group id.
 	Chat string
 	// Address is where replies go, as the transport received it (a JID); empty means Chat.
-	Address     string
+	Address string
+	// LID is the resident's WhatsApp LID (…@lid) when known, kept as an alias of the phone.
+	LID         string
 	Sender      string // in a group: the member's phone; otherwise empty
 	FromMe      bool   // typed on the office phone (or by the office in a group)
 	Kind        Kind

@@ -95,6 +95,9 @@ func (r *Router) converse(tx *store.Tx, acc config.Account, in ketanmu.Inbound, 
 	}
 	if conv.ResidentID == 0 {
 		phone, lid := residentKey(in.Chat)
+		if in.LID != "" {
+			lid = in.LID
+		}
 		if conv.ResidentID, err = tx.Resident(phone, lid); err != nil {
 			return err
 		}
@@ -103,27 +106,100 @@ func (r *Router) converse(tx *store.Tx, acc config.Account, in ketanmu.Inbound, 
 	if err := json.Unmarshal(conv.State, &st); err != nil {
 		return fmt.Errorf("conversation state: %w", err)
 	}
-	out := r.engine.Step(flows.Env{Now: tx.Now(), Account: acc}, st, flowInput(in))
+	cases, err := tx.ResidentCases(conv.ResidentID, 20)
+	if err != nil {
+		return err
+	}
+	env := flows.Env{Now: tx.Now(), Account: acc, Cases: caseInfos(cases)}
+	input, cut := r.flowInput(in)
+	out := r.engine.Step(env, st, input)
 	if conv.State, err = json.Marshal(out.State); err != nil {
 		return err
 	}
-	for _, text := range out.Replies {
+	if err := tx.SaveConversation(conv); err != nil {
+		return err
+	}
+	fill, err := r.applyEffects(tx, conv, out.Effects)
+	if err != nil {
+		return err
+	}
+	replies := out.Replies
+	if cut {
+		replies = append([]string{strings.ReplaceAll(r.cfg.Text("text_cut"), "{limit}", fmt.Sprint(r.cfg.Storage.MaxTextChars))}, replies...)
+	}
+	for _, text := range replies {
 		msg := ketanmu.Outbound{ID: r.NewID(in.Account), Account: in.Account, Chat: in.Chat,
-			Address: conv.Address, Text: text}
+			Address: conv.Address, Text: fill.Replace(text)}
 		if err := tx.Queue(msg); err != nil {
 			return err
 		}
 		res.Replies = append(res.Replies, msg)
 	}
-	return tx.SaveConversation(conv)
+	return nil
 }
 
-func flowInput(in ketanmu.Inbound) flows.Input {
-	fi := flows.Input{ID: in.ID, Kind: in.Kind, Text: in.Text, Unsupported: in.Unsupported}
-	if in.Media != nil {
-		fi.Media = &flows.Media{Mime: in.Media.Mime, Filename: in.Media.Filename, Size: in.Media.Size, SHA256: in.Media.SHA256}
+// applyEffects carries out what the flow asked for, inside the same transaction, and returns
+// the placeholders its replies may use ({number}).
+func (r *Router) applyEffects(tx *store.Tx, conv store.Conversation, effects []flows.Effect) (*strings.Replacer, error) {
+	var pairs []string
+	for _, eff := range effects {
+		switch eff := eff.(type) {
+		case flows.NewCase:
+			number, err := r.createCase(tx, conv, eff)
+			if err != nil {
+				return nil, err
+			}
+			pairs = append(pairs, "{number}", number)
+			r.log.Info("Case created", "account", conv.Account, "chat", ketanmu.MaskPhone(conv.Chat),
+				"case_number", number, "service", eff.Service)
+		case flows.NeedHuman:
+			if err := tx.MarkNeedsHuman(conv.Account, conv.Chat); err != nil {
+				return nil, err
+			}
+		}
 	}
-	return fi
+	return strings.NewReplacer(pairs...), nil
+}
+
+func (r *Router) createCase(tx *store.Tx, conv store.Conversation, c flows.NewCase) (string, error) {
+	svc, ok := r.cfg.Services[c.Service]
+	if !ok {
+		return "", fmt.Errorf("new case: unknown service %q", c.Service)
+	}
+	docs := make([]store.CaseDocument, 0, len(c.Documents))
+	for _, d := range c.Documents {
+		docs = append(docs, store.CaseDocument{Key: d.Key, MessageID: d.MessageID})
+	}
+	return tx.CreateCase(store.NewCase{Account: conv.Account, Chat: conv.Chat, ResidentID: conv.ResidentID,
+		Prefix: svc.Prefix, Service: c.Service, Subtype: c.Subtype, NIK: c.NIK, Name: c.Name,
+		Details: c.Details, Due: c.Due, Documents: docs,
+		Day: tx.Now().In(r.cfg.Office.Location).Format("060102")})
+}
+
+func caseInfos(cases []store.Case) []flows.CaseInfo {
+	out := make([]flows.CaseInfo, 0, len(cases))
+	for _, c := range cases {
+		ci := flows.CaseInfo{Number: c.Number, Service: c.Service, Subtype: c.Subtype, Stage: c.Stage,
+			CreatedAt: c.CreatedAt, Due: c.Due, Queue: c.Queue}
+		for _, ev := range c.Events {
+			ci.History = append(ci.History, flows.CaseEvent{Stage: ev.To, At: ev.At, Reason: ev.Reason})
+		}
+		out = append(out, ci)
+	}
+	return out
+}
+
+// flowInput converts a message for the flows; long texts are cut (cut reports it).
+func (r *Router) flowInput(in ketanmu.Inbound) (flows.Input, bool) {
+	fi := flows.Input{ID: in.ID, Kind: in.Kind, Text: in.Text, Unsupported: in.Unsupported}
+	cut := false
+	if runes := []rune(in.Text); len(runes) > r.cfg.Storage.MaxTextChars {
+		fi.Text, cut = string(runes[:r.cfg.Storage.MaxTextChars]), true
+	}
+	if in.Media != nil {
+		fi.Media = inspectMedia(in.Media)
+	}
+	return fi, cut
 }
 
 // residentKey splits a chat into the phone or the LID that identifies the resident.

@@ -40,4 +40,6 @@ type Transport interface {
 // without counting the try.
 type PausedError struct{ Until time.Time }
 
-func (e *PausedError) Error() string { return fmt.Sprintf("account paused until %s", e.Until.Format(time.RFC3339)) }
+func (e *PausedError) Error() string {
+	return fmt.Sprintf("account paused until %s", e.Until.Format(time.RFC3339))
+}

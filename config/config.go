@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/sla"
 )
 
 // Config is the whole configuration. Fields ending in a parsed type (time.Duration,
@@ -30,6 +31,11 @@ type Config struct {
 	Services  map[string]Service  `mapstructure:"services"`
 	Texts     map[string]string   `mapstructure:"texts"`
 	Retention Retention           `mapstructure:"retention"`
+	WhatsApp  WhatsApp            `mapstructure:"whatsapp"`
+	Flows     Flows               `mapstructure:"flows"`
+	Keywords  map[string][]string `mapstructure:"keywords"`
+	// Lists are the numbered choices residents pick from (validasi_reasons, complaint_categories).
+	Lists map[string][]string `mapstructure:"lists"`
 
 	// Source names the file the config came from ("built-in example" when none).
 	Source string `mapstructure:"-"`
@@ -69,6 +75,7 @@ type Office struct {
 	PickupCounter string            `mapstructure:"pickup_counter"`
 
 	Location *time.Location `mapstructure:"-"`
+	Calendar *sla.Calendar  `mapstructure:"-"`
 }
 
 // Outbound paces and retries sends.
@@ -105,6 +112,9 @@ type Service struct {
 	Profile   string    `mapstructure:"profile"`
 	Subtypes  []Subtype `mapstructure:"subtypes"`
 	Documents []string  `mapstructure:"documents"` // for services without sub-types
+	// TimeStandard is the promised completion time: a working duration ("30m") or working days ("3d").
+	TimeStandardRaw string       `mapstructure:"time_standard"`
+	TimeStandard    sla.Duration `mapstructure:"-"`
 }
 
 // Subtype is a variant of a service with its own required documents.

@@ -21,8 +21,8 @@ var (
 )
 
 func (c *Config) validate() error {
-	checks := []func() error{c.validateBasics, c.validateOffice, c.validateOutbound,
-		c.validateServices, c.validateAccounts}
+	checks := []func() error{c.validateBasics, c.validateOffice, c.validateCalendar, c.validateOutbound,
+		c.validateServices, c.validateAccounts, c.validateFlows, c.validateWhatsApp}
 	for _, check := range checks {
 		if err := check(); err != nil {
 			return err

@@ -1,0 +1,397 @@
+package flows
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/nik"
+)
+
+// steps lists an application's steps in order; delivery by post adds the address steps.
+func (e *Engine) steps(d *Draft) []string {
+	switch d.Service {
+	case "validasi_nik":
+		return []string{"reason", "nik", "docs", "confirm"}
+	case "pengaduan":
+		return []string{"category", "description", "photo"}
+	}
+	var s []string
+	if len(e.cfg.Services[d.Service].Subtypes) > 0 {
+		s = append(s, "subtype")
+	}
+	s = append(s, "nik", "name", "docs", "notes", "delivery")
+	if d.Delivery == "post" {
+		s = append(s, "address", "desa", "kecamatan", "postal")
+	}
+	return append(s, "confirm")
+}
+
+func (e *Engine) firstStep(service string) string { return e.steps(&Draft{Service: service})[0] }
+
+// advance moves to the step after the current one (back to the summary when editing).
+func (t *turn) advance() {
+	d := t.st.Draft
+	flow, step, _ := strings.Cut(t.st.Step, "@")
+	steps := t.e.steps(d)
+	i := slices.Index(steps, step)
+	next := "confirm"
+	if i >= 0 && i+1 < len(steps) {
+		next = steps[i+1]
+	}
+	if d.Editing && !slices.Contains([]string{"address", "desa", "kecamatan", "postal"}, next) {
+		next = "confirm"
+	}
+	if flow == "pengaduan" && i+1 >= len(steps) {
+		next = "photo"
+	}
+	t.st.Step = flow + "@" + next
+	t.prompt()
+}
+
+// back returns to the previous step, or to the menu from the first one (the draft is kept).
+func (t *turn) back() {
+	d := t.st.Draft
+	flow, step, _ := strings.Cut(t.st.Step, "@")
+	if d == nil || t.st.Step == "" || flow == "resume" || flow == "info" || flow == "existing" {
+		t.st.Step = ""
+		t.say(t.e.menu(t.env.Account))
+		return
+	}
+	steps := t.e.steps(d)
+	if step == "edit" {
+		step = "confirm"
+	}
+	i := slices.Index(steps, step)
+	if i <= 0 {
+		d.Paused = t.st.Step
+		t.st.Step = ""
+		t.say(t.e.menu(t.env.Account))
+		return
+	}
+	d.Editing = false
+	t.st.Step = flow + "@" + steps[i-1]
+	t.prompt()
+}
+
+// prompt asks the question of the current step.
+func (t *turn) prompt() { t.say(t.stepHint()) }
+
+func (t *turn) stepHint() string {
+	d := t.st.Draft
+	_, step, _ := strings.Cut(t.st.Step, "@")
+	e := t.e
+	switch step {
+	case "subtype":
+		return e.text("ask_subtype", "service", e.serviceName(d.Service)) + "\n" + numbered(e.subtypeNames(d.Service))
+	case "reason":
+		return e.text("ask_reason") + "\n" + numbered(e.cfg.Lists["validasi_reasons"])
+	case "nik":
+		return e.text("ask_nik")
+	case "name":
+		return e.text("ask_name")
+	case "docs":
+		return e.checklist(d)
+	case "notes":
+		return e.text("ask_notes")
+	case "delivery":
+		return e.text("ask_delivery", "fee", e.text("fee_delivery"))
+	case "address":
+		return e.text("ask_address")
+	case "desa":
+		return e.text("ask_desa")
+	case "kecamatan":
+		return e.text("ask_kecamatan", "regency", e.regencyName())
+	case "postal":
+		return e.text("ask_postal")
+	case "confirm":
+		return e.summary(d) + "\n\n" + e.text("ask_confirm")
+	case "edit":
+		return e.text("ask_edit") + "\n" + numbered(e.editLabels(d))
+	case "category":
+		return e.text("ask_category") + "\n" + numbered(e.cfg.Lists["complaint_categories"])
+	case "description":
+		return e.text("ask_description")
+	case "photo":
+		return e.text("ask_complaint_photo")
+	case "topic":
+		return e.text("info_menu")
+	}
+	return e.menu(t.env.Account)
+}
+
+// application runs one step of a document service or NIK validation.
+func (t *turn) application(step string) {
+	if t.st.Draft == nil {
+		t.st.Step = ""
+		t.idle()
+		return
+	}
+	if step == "docs" {
+		t.docs()
+		return
+	}
+	if t.in.Kind != ketanmu.KindText {
+		t.wrongKind(t.stepHint())
+		return
+	}
+	switch step {
+	case "subtype":
+		t.chooseSubtype()
+	case "reason":
+		t.chooseFrom("validasi_reasons", func(v string) { t.st.Draft.Reason = v })
+	case "nik":
+		t.askNIK()
+	case "name":
+		t.askName()
+	case "notes":
+		t.askNotes()
+	case "delivery":
+		t.askDelivery()
+	case "address", "desa":
+		t.askPlace(step)
+	case "kecamatan":
+		t.askKecamatan()
+	case "postal":
+		t.askPostal()
+	case "confirm":
+		t.confirm()
+	case "edit":
+		t.edit()
+	default:
+		t.st.Step = ""
+		t.idle()
+	}
+}
+
+func (t *turn) chooseSubtype() {
+	d := t.st.Draft
+	subs := t.e.cfg.Services[d.Service].Subtypes
+	i := pick(t.word, len(subs), func(i int) string { return subs[i].Name })
+	if i < 0 {
+		t.sayf("choose_number", "max", strconv.Itoa(len(subs)))
+		t.prompt()
+		return
+	}
+	d.Subtype = subs[i].Key
+	d.Docs = nil
+	t.say(t.e.requirements(d.Service, subs[i].Key))
+	t.advance()
+}
+
+// chooseFrom picks an entry of a configured list by number or by its text.
+func (t *turn) chooseFrom(list string, set func(string)) {
+	items := t.e.cfg.Lists[list]
+	i := pick(t.word, len(items), func(i int) string { return items[i] })
+	if i < 0 {
+		t.sayf("choose_number", "max", strconv.Itoa(len(items)))
+		t.prompt()
+		return
+	}
+	set(items[i])
+	t.advance()
+}
+
+// pick resolves a menu answer: a number in range, or text naming exactly one option.
+func pick(word string, n int, label func(int) string) int {
+	if i, err := strconv.Atoi(word); err == nil {
+		if i >= 1 && i <= n {
+			return i - 1
+		}
+		return -1
+	}
+	found := -1
+	for i := range n {
+		if word != "" && strings.Contains(strings.ToLower(label(i)), word) {
+			if found >= 0 {
+				return -1
+			}
+			found = i
+		}
+	}
+	return found
+}
+
+func (t *turn) askNIK() {
+	r := nik.CheckNIK(t.text, t.e.regions, t.env.Now)
+	if !r.Valid {
+		t.say(r.Error + " " + t.e.text("ask_nik_again"))
+		return
+	}
+	d := t.st.Draft
+	d.NIK = r.NIK
+	d.Warnings = r.Warnings
+	t.advance()
+}
+
+func (t *turn) askName() {
+	name := strings.Join(strings.Fields(t.text), " ")
+	letters := 0
+	for _, r := range name {
+		if unicode.IsLetter(r) {
+			letters++
+		} else if unicode.IsDigit(r) {
+			letters = -1000
+		}
+	}
+	if letters < 3 || len(name) > 100 {
+		t.sayf("name_invalid")
+		return
+	}
+	t.st.Draft.Name = name
+	t.advance()
+}
+
+func (t *turn) askNotes() {
+	notes := t.text
+	if isSkip(t.word) {
+		notes = ""
+	}
+	t.st.Draft.Notes = notes
+	t.advance()
+}
+
+func isSkip(w string) bool {
+	return slices.Contains([]string{"-", "tidak", "tidak ada", "lewati", "skip", "ga", "gak", "nggak", "tidak ada catatan", "ora", "mboten"}, w)
+}
+
+func (t *turn) askDelivery() {
+	d := t.st.Draft
+	switch {
+	case t.word == "1" || strings.Contains(t.word, "ambil"):
+		d.Delivery = "pickup"
+		d.Address, d.Desa, d.Kecamatan, d.Postal = "", "", "", ""
+	case t.word == "2" || strings.Contains(t.word, "pos") || strings.Contains(t.word, "kirim"):
+		d.Delivery = "post"
+	default:
+		t.sayf("choose_number", "max", "2")
+		t.prompt()
+		return
+	}
+	t.advance()
+}
+
+func (t *turn) askPlace(step string) {
+	min := map[string]int{"address": 10, "desa": 3}[step]
+	if len([]rune(t.text)) < min {
+		t.sayf(step + "_invalid")
+		return
+	}
+	if step == "address" {
+		t.st.Draft.Address = t.text
+	} else {
+		t.st.Draft.Desa = t.text
+	}
+	t.advance()
+}
+
+func (t *turn) askKecamatan() {
+	code := strings.ReplaceAll(t.e.cfg.Office.RegencyCode, ".", "")
+	dist, ok := t.e.regions.FindDistrict(code, t.text)
+	if !ok {
+		var names []string
+		for _, d := range t.e.regions.Districts(code) {
+			names = append(names, d.Name)
+		}
+		t.sayf("kecamatan_invalid", "regency", t.e.regencyName(), "list", strings.Join(names, ", "))
+		return
+	}
+	t.st.Draft.Kecamatan = dist.Name
+	t.advance()
+}
+
+func (t *turn) askPostal() {
+	p := strings.ReplaceAll(t.word, " ", "")
+	if len(p) != 5 || strings.Trim(p, "0123456789") != "" || p[0] == '0' {
+		t.sayf("postal_invalid")
+		return
+	}
+	t.st.Draft.Postal = p
+	t.advance()
+}
+
+func (t *turn) confirm() {
+	switch t.word {
+	case "ya", "y", "iya", "benar", "betul", "kirim", "ok", "oke", "setuju", "nggih", "inggih":
+		t.submit()
+	case "ubah", "edit", "ganti":
+		t.st.Step = t.st.Draft.Service + "@edit"
+		t.prompt()
+	default:
+		t.sayf("confirm_again")
+	}
+}
+
+// editFields are the parts of a draft the resident can change from the summary.
+func (e *Engine) editFields(d *Draft) []string {
+	if d.Service == "validasi_nik" {
+		return []string{"reason", "nik", "docs"}
+	}
+	f := []string{"nik", "name", "docs", "notes", "delivery"}
+	if len(e.cfg.Services[d.Service].Subtypes) > 0 {
+		f = append([]string{"subtype"}, f...)
+	}
+	return f
+}
+
+func (e *Engine) editLabels(d *Draft) []string {
+	var out []string
+	for _, f := range e.editFields(d) {
+		out = append(out, e.text("field_"+f))
+	}
+	return out
+}
+
+func (t *turn) edit() {
+	d := t.st.Draft
+	fields := t.e.editFields(d)
+	i := pick(t.word, len(fields), func(i int) string { return t.e.text("field_" + fields[i]) })
+	if i < 0 {
+		t.sayf("choose_number", "max", strconv.Itoa(len(fields)))
+		t.prompt()
+		return
+	}
+	f := fields[i]
+	if f == "docs" || f == "subtype" {
+		d.Docs, d.Extras = nil, nil
+	}
+	d.Editing = f != "subtype"
+	t.st.Step = d.Service + "@" + f
+	t.prompt()
+}
+
+// submit turns the draft into a NewCase effect and thanks the resident with its number.
+func (t *turn) submit() {
+	d := t.st.Draft
+	svc := t.e.cfg.Services[d.Service]
+	due := t.e.due(d.Service, t.env.Now)
+	details := map[string]string{}
+	for k, v := range map[string]string{"notes": d.Notes, "delivery": d.Delivery, "address": d.Address,
+		"desa": d.Desa, "kecamatan": d.Kecamatan, "postal_code": d.Postal, "reason": d.Reason,
+		"category": d.Category, "description": d.Description, "warnings": strings.Join(d.Warnings, "; ")} {
+		if v != "" {
+			details[k] = v
+		}
+	}
+	docs := append(append([]DocRef(nil), d.Docs...), d.Extras...)
+	t.do(NewCase{Service: d.Service, Subtype: d.Subtype, NIK: d.NIK, Name: d.Name, Documents: docs,
+		Details: details, Due: due})
+	key := "case_created"
+	switch d.Service {
+	case "validasi_nik":
+		key = "nik_case_created"
+	case "pengaduan":
+		key = "complaint_created"
+	}
+	reply := t.e.text(key, "service", svc.Name, "due", t.e.dueText(due), "delivery", t.e.deliveryText(d))
+	if d.Service == "validasi_nik" && !t.e.cal.IsOpen(t.env.Now) {
+		reply += "\n\n" + t.e.text("outside_hours", "next", t.e.dateTimeText(t.e.cal.NextOpening(t.env.Now)))
+	}
+	if v := t.e.visitText(d); v != "" {
+		reply += "\n\n⚠️ " + v
+	}
+	t.say(reply)
+	t.st.Draft, t.st.Step = nil, ""
+}

@@ -1,0 +1,106 @@
+package flows
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/ketanmu/ketanmu"
+)
+
+// info answers the information menu: requirements, address and hours, fees, recording, legalisir.
+func (t *turn) info() {
+	if t.in.Kind != ketanmu.KindText {
+		t.wrongKind(t.e.text("info_menu"))
+		return
+	}
+	e := t.e
+	switch t.word {
+	case "1":
+		var parts []string
+		for _, key := range []string{"kk_ktp", "pindah_datang", "akta", "validasi_nik"} {
+			if _, ok := e.cfg.Services[key]; !ok {
+				continue
+			}
+			subs := e.cfg.Services[key].Subtypes
+			if len(subs) == 0 {
+				parts = append(parts, e.requirements(key, ""))
+			}
+			for _, st := range subs {
+				parts = append(parts, e.requirements(key, st.Key))
+			}
+		}
+		t.say(strings.Join(parts, "\n\n"))
+	case "2":
+		t.sayf("info_office", "office", e.cfg.Office.Name, "address", e.cfg.Office.Address, "hours", e.hoursText())
+	case "3":
+		t.sayf("info_fees", "fee", e.text("fee_delivery"))
+	case "4":
+		t.sayf("info_recording")
+	case "5":
+		t.sayf("info_legalisir")
+	default:
+		// Not an info topic: treat it as a fresh request from the menu.
+		t.st.Step = ""
+		t.idle()
+		return
+	}
+	t.st.Step = ""
+	t.sayf("info_more")
+}
+
+// status shows one of the resident's cases by number, or all their open cases.
+func (t *turn) status() {
+	t.st.Step = ""
+	if m := regNumberPattern.FindString(t.text); m != "" {
+		number := strings.ToUpper(m)
+		for _, c := range t.env.Cases {
+			if c.Number == number {
+				t.say(t.e.caseStatus(c))
+				return
+			}
+		}
+		t.sayf("status_not_found", "number", number)
+		return
+	}
+	var open []string
+	for _, c := range t.env.Cases {
+		if c.Open() {
+			open = append(open, t.e.caseStatus(c))
+		}
+	}
+	if len(open) == 0 {
+		t.sayf("status_none")
+		return
+	}
+	t.say(strings.Join(open, "\n\n"))
+	t.sayf("status_more")
+}
+
+// caseStatus describes a case in plain Indonesian: stage, history, what comes next and by when.
+func (e *Engine) caseStatus(c CaseInfo) string {
+	lines := []string{"*" + c.Number + "* — " + e.serviceName(c.Service)}
+	if n := e.subtypeName(c.Service, c.Subtype); n != "" {
+		lines[0] += " (" + n + ")"
+	}
+	lines = append(lines, e.text("status_stage", "stage", e.text("stage_"+c.Stage)))
+	if c.Queue > 0 {
+		lines = append(lines, e.text("status_queue", "queue", strconv.Itoa(c.Queue)))
+	}
+	if c.Open() && !c.Due.IsZero() {
+		lines = append(lines, e.text("status_due", "due", e.dateText(c.Due)))
+	}
+	if len(c.History) > 0 {
+		lines = append(lines, e.text("status_history"))
+		for _, h := range c.History {
+			line := "• " + e.dateTimeText(h.At) + " — " + e.text("stage_"+h.Stage)
+			if h.Reason != "" {
+				line += " (" + h.Reason + ")"
+			}
+			lines = append(lines, line)
+		}
+	}
+	if next := e.cfg.Text("next_" + c.Stage); !strings.HasPrefix(next, "[") {
+		lines = append(lines, next)
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,275 @@
+package flows
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ketanmu/ketanmu"
+)
+
+// State is a conversation's saved state (stored as JSON).
+type State struct {
+	Greeted    bool      `json:"greeted,omitempty"`
+	Step       string    `json:"step,omitempty"` // "" means idle at the main menu
+	Draft      *Draft    `json:"draft,omitempty"`
+	LastActive time.Time `json:"last_active,omitzero"`
+}
+
+// Draft is an application being filled in.
+type Draft struct {
+	Service     string   `json:"service"`
+	Subtype     string   `json:"subtype,omitempty"`
+	NIK         string   `json:"nik,omitempty"`
+	Name        string   `json:"name,omitempty"`
+	Docs        []DocRef `json:"docs,omitempty"`
+	Extras      []DocRef `json:"extras,omitempty"`
+	Notes       string   `json:"notes,omitempty"`
+	Delivery    string   `json:"delivery,omitempty"` // pickup | post
+	Address     string   `json:"address,omitempty"`
+	Desa        string   `json:"desa,omitempty"`
+	Kecamatan   string   `json:"kecamatan,omitempty"`
+	Postal      string   `json:"postal,omitempty"`
+	Reason      string   `json:"reason,omitempty"`   // validasi_nik: where the NIK failed
+	Category    string   `json:"category,omitempty"` // pengaduan
+	Description string   `json:"description,omitempty"`
+	Warnings    []string `json:"warnings,omitempty"`
+	Editing     bool     `json:"editing,omitempty"` // came back from the summary with "ubah"
+	Paused      string   `json:"paused,omitempty"`  // the step to resume after expiry or menu
+}
+
+// turn carries one step's work: the input, the environment and what is being produced.
+type turn struct {
+	e   *Engine
+	env Env
+	in  Input
+	st  State
+	res Result
+	// text is the input's text, trimmed; word is it lowercased without trailing punctuation.
+	text, word string
+}
+
+func (t *turn) say(s string)                     { t.res.Replies = append(t.res.Replies, s) }
+func (t *turn) sayf(key string, pairs ...string) { t.say(t.e.text(key, pairs...)) }
+func (t *turn) do(eff Effect)                    { t.res.Effects = append(t.res.Effects, eff) }
+
+// Step handles one input and returns the new state, the replies and the effects.
+func (e *Engine) Step(env Env, st State, in Input) Result {
+	t := &turn{e: e, env: env, in: in, st: st}
+	t.text = strings.TrimSpace(in.Text)
+	t.word = normalizeWord(t.text)
+	t.run()
+	t.st.LastActive = env.Now
+	t.res.State = t.st
+	return t.res
+}
+
+func (t *turn) run() {
+	if !t.st.Greeted {
+		t.st.Greeted = true
+		t.say(t.e.greeting())
+		if t.in.Kind == ketanmu.KindText && t.startFromText(true) {
+			return
+		}
+		t.say(t.e.menu(t.env.Account))
+		return
+	}
+	if t.expired() {
+		return
+	}
+	if t.in.Kind == ketanmu.KindText && t.globalWord() {
+		return
+	}
+	flow, step, _ := strings.Cut(t.st.Step, "@")
+	switch flow {
+	case "":
+		t.idle()
+	case "resume":
+		t.resume()
+	case "info":
+		t.info()
+	case "existing":
+		t.existing()
+	case "pengaduan":
+		t.complaint(step)
+	default:
+		t.application(step)
+	}
+}
+
+// expired pauses a draft left idle longer than flows.idle_timeout and asks whether to continue.
+func (t *turn) expired() bool {
+	idle := t.e.cfg.Flows.IdleTimeout
+	if t.st.Draft == nil || t.st.Step == "" || strings.HasPrefix(t.st.Step, "resume") ||
+		idle <= 0 || t.env.Now.Sub(t.st.LastActive) < idle {
+		return false
+	}
+	t.pause()
+	t.sayf("resume_prompt", "service", t.e.serviceName(t.st.Draft.Service))
+	return true
+}
+
+// pause keeps the draft and leaves the flow; resume brings it back.
+func (t *turn) pause() {
+	if t.st.Draft != nil && !strings.HasPrefix(t.st.Step, "resume") && t.st.Step != "" {
+		t.st.Draft.Paused = t.st.Step
+	}
+	t.st.Step = "resume"
+}
+
+func (t *turn) resume() {
+	d := t.st.Draft
+	switch {
+	case d == nil || d.Paused == "":
+		t.st.Step = ""
+		t.idle()
+	case t.word == "1" || t.word == "lanjut" || t.word == "lanjutkan" || t.word == "ya":
+		t.st.Step, d.Paused = d.Paused, ""
+		t.prompt()
+	case t.word == "2" || t.word == "baru" || t.word == "ulang" || t.word == "mulai baru":
+		service := d.Service
+		t.st.Draft, t.st.Step = nil, ""
+		t.startService(service, true)
+	default:
+		t.sayf("resume_prompt", "service", t.e.serviceName(d.Service))
+	}
+}
+
+// globalWord handles the words that work in every state.
+func (t *turn) globalWord() bool {
+	switch t.word {
+	case "menu", "mulai", "start":
+		if t.st.Draft != nil && t.st.Step != "" && t.st.Step != "resume" {
+			t.st.Draft.Paused = t.st.Step
+		}
+		t.st.Step = ""
+		t.say(t.e.menu(t.env.Account))
+	case "batal", "cancel", "stop":
+		had := t.st.Draft != nil
+		t.st.Draft, t.st.Step = nil, ""
+		if had {
+			t.sayf("cancelled")
+		}
+		t.say(t.e.menu(t.env.Account))
+	case "kembali", "back", "balik":
+		t.back()
+	case "petugas", "operator", "admin", "cs":
+		t.do(NeedHuman{Reason: t.st.Step})
+		t.sayf("human_requested", "hours", t.e.hoursText())
+	case "bantuan", "help", "tolong":
+		t.help()
+	default:
+		return false
+	}
+	return true
+}
+
+func (t *turn) help() {
+	hint := t.e.text("help_idle")
+	if t.st.Step != "" {
+		hint = t.stepHint()
+	}
+	t.sayf("help", "hint", hint)
+}
+
+// idle handles a message at the main menu: a menu number, a registration number, or free text.
+func (t *turn) idle() {
+	if t.in.Kind != ketanmu.KindText {
+		t.wrongKind("")
+		return
+	}
+	items := t.e.Menu(t.env.Account)
+	if n, err := strconv.Atoi(t.word); err == nil {
+		if n >= 1 && n <= len(items) {
+			t.startService(items[n-1].Key, false)
+			return
+		}
+		t.sayf("menu_number", "max", strconv.Itoa(len(items)))
+		t.say(t.e.menu(t.env.Account))
+		return
+	}
+	if t.startFromText(false) {
+		return
+	}
+	t.sayf("not_understood")
+	t.say(t.e.menu(t.env.Account))
+}
+
+var regNumberPattern = regexp.MustCompile(`(?i)\b[A-Z]{2,5}-\d{6}-\d{4}\b`)
+
+// startFromText starts what free text asks for; false when it asks for nothing clear.
+func (t *turn) startFromText(first bool) bool {
+	if regNumberPattern.MatchString(t.text) || t.word == "cek" || t.word == "status" {
+		t.status()
+		return true
+	}
+	key := t.e.intents.Classify(t.text)
+	served := t.e.serves(t.env.Account, key)
+	if key == "unknown" || !served {
+		if only := t.e.onlyService(t.env.Account); only != "" && (!first || key != "unknown") {
+			t.startService(only, false)
+			return true
+		}
+		if key != "unknown" && !served {
+			t.sayf("other_number", "service", t.e.serviceName(key))
+			return false
+		}
+		return false
+	}
+	t.startService(key, false)
+	return true
+}
+
+// startService opens a service's flow, or shows an open case of the same service first.
+func (t *turn) startService(key string, fresh bool) {
+	switch key {
+	case "info":
+		t.st.Step = "info@topic"
+		t.sayf("info_menu")
+		return
+	case "status":
+		t.status()
+		return
+	}
+	if d := t.st.Draft; d != nil && d.Service == key && d.Paused != "" && !fresh {
+		t.st.Step = "resume"
+		t.sayf("resume_prompt", "service", t.e.serviceName(key))
+		return
+	}
+	if !fresh {
+		for _, c := range t.env.Cases {
+			if c.Service == key && c.Open() {
+				t.st.Step = "existing@" + key
+				t.say(t.e.caseStatus(c))
+				t.sayf("existing_case", "service", t.e.serviceName(key))
+				return
+			}
+		}
+	}
+	t.st.Draft = &Draft{Service: key}
+	if key == "pengaduan" {
+		t.st.Step = "pengaduan@category"
+	} else {
+		t.st.Step = key + "@" + t.e.firstStep(key)
+	}
+	t.prompt()
+}
+
+// existing answers after an open case was shown: "baru" starts a new application anyway.
+func (t *turn) existing() {
+	_, key, _ := strings.Cut(t.st.Step, "@")
+	if t.word == "baru" {
+		t.st.Step = ""
+		t.startService(key, true)
+		return
+	}
+	t.st.Step = ""
+	t.idle()
+}
+
+var trimPunct = strings.NewReplacer(".", "", "!", "", "?", "", ",", "", "*", "", "_", "")
+
+func normalizeWord(s string) string {
+	return strings.Join(strings.Fields(strings.ToLower(trimPunct.Replace(s))), " ")
+}

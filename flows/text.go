@@ -1,0 +1,247 @@
+package flows
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/config"
+	"github.com/ketanmu/ketanmu/sla"
+)
+
+// text returns the configured text with {name} placeholders filled from pairs.
+func (e *Engine) text(key string, pairs ...string) string {
+	t := e.cfg.Text(key)
+	if len(pairs) == 0 {
+		return t
+	}
+	return strings.NewReplacer(braces(pairs)...).Replace(t)
+}
+
+// braces turns name/value pairs into {name}/value pairs for a Replacer.
+func braces(pairs []string) []string {
+	out := make([]string, 0, len(pairs))
+	for i := 0; i+1 < len(pairs); i += 2 {
+		out = append(out, "{"+pairs[i]+"}", pairs[i+1])
+	}
+	return out
+}
+
+func (e *Engine) greeting() string {
+	return e.text("greeting", "office", e.cfg.Office.ShortName) + "\n\n" +
+		e.text("privacy", "retention", e.cfg.Retention.Text)
+}
+
+// MenuItem is one numbered entry of an account's main menu.
+type MenuItem struct {
+	Key   string // service key, "info" or "status"
+	Label string
+}
+
+// Menu lists the account's services in the fixed order, then information and status.
+func (e *Engine) Menu(acc config.Account) []MenuItem {
+	var items []MenuItem
+	for _, key := range config.ServiceKeys {
+		if slices.Contains(acc.Services, key) {
+			items = append(items, MenuItem{Key: key, Label: e.cfg.Services[key].Name})
+		}
+	}
+	return append(items, MenuItem{"info", e.text("menu_info")}, MenuItem{"status", e.text("menu_status")})
+}
+
+func (e *Engine) menu(acc config.Account) string {
+	var labels []string
+	for _, it := range e.Menu(acc) {
+		labels = append(labels, it.Label)
+	}
+	return e.text("menu_header") + "\n" + numbered(labels) + "\n\n" + e.text("menu_footer")
+}
+
+func (e *Engine) serves(acc config.Account, key string) bool {
+	return key == "info" || key == "status" || slices.Contains(acc.Services, key)
+}
+
+// onlyService returns the account's service when it serves exactly one.
+func (e *Engine) onlyService(acc config.Account) string {
+	if len(acc.Services) == 1 {
+		return acc.Services[0]
+	}
+	return ""
+}
+
+func (e *Engine) serviceName(key string) string {
+	if s, ok := e.cfg.Services[key]; ok {
+		return s.Name
+	}
+	return key
+}
+
+func (e *Engine) subtypeNames(service string) []string {
+	var out []string
+	for _, st := range e.cfg.Services[service].Subtypes {
+		out = append(out, st.Name)
+	}
+	return out
+}
+
+func (e *Engine) subtypeName(service, subtype string) string {
+	for _, st := range e.cfg.Services[service].Subtypes {
+		if st.Key == subtype {
+			return st.Name
+		}
+	}
+	return ""
+}
+
+// requirements lists what a sub-type needs, with the visit note where one applies.
+func (e *Engine) requirements(service, subtype string) string {
+	d := &Draft{Service: service, Subtype: subtype}
+	var names []string
+	for _, k := range e.requiredDocs(d) {
+		names = append(names, e.docName(k))
+	}
+	title := e.serviceName(service)
+	if n := e.subtypeName(service, subtype); n != "" {
+		title = n
+	}
+	s := e.text("requirements", "service", title) + "\n" + numbered(names)
+	if v := e.visitText(d); v != "" {
+		s += "\n\n⚠️ " + v
+	}
+	return s
+}
+
+func (e *Engine) visitText(d *Draft) string {
+	for _, st := range e.cfg.Services[d.Service].Subtypes {
+		if st.Key == d.Subtype {
+			return st.Visit
+		}
+	}
+	return ""
+}
+
+// summary shows the draft for confirmation; the NIK is shown in full to its owner only.
+func (e *Engine) summary(d *Draft) string {
+	lines := []string{e.text("summary_title"), "• " + e.text("field_service") + ": " + e.serviceName(d.Service)}
+	add := func(field, value string) {
+		if value != "" {
+			lines = append(lines, "• "+e.text("field_"+field)+": "+value)
+		}
+	}
+	add("subtype", e.subtypeName(d.Service, d.Subtype))
+	add("reason", d.Reason)
+	add("nik", d.NIK)
+	add("name", d.Name)
+	var docs []string
+	for _, r := range d.Docs {
+		docs = append(docs, e.docName(r.Key))
+	}
+	add("docs", strings.Join(docs, ", "))
+	add("notes", d.Notes)
+	if d.Service != "validasi_nik" {
+		add("delivery", e.deliveryText(d))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (e *Engine) deliveryText(d *Draft) string {
+	switch d.Delivery {
+	case "pickup":
+		return e.text("delivery_pickup", "counter", e.cfg.Office.PickupCounter)
+	case "post":
+		return e.text("delivery_post", "address", strings.Join([]string{d.Address, "Desa " + d.Desa,
+			"Kec. " + d.Kecamatan, d.Postal}, ", "), "fee", e.text("fee_delivery"))
+	}
+	return ""
+}
+
+// due is the estimated completion of a service started at now, in working time.
+func (e *Engine) due(service string, now time.Time) time.Time {
+	ts := e.cfg.Services[service].TimeStandard
+	if ts.IsZero() {
+		return time.Time{}
+	}
+	return e.cal.Add(now, ts)
+}
+
+func (e *Engine) dueText(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return e.dateTimeText(t)
+}
+
+// dateTimeText writes a time a resident plans with: "Jumat, 27 November 2026 pukul 10.30".
+func (e *Engine) dateTimeText(t time.Time) string {
+	return sla.FormatDateTimeID(t.In(e.cal.Location()))
+}
+
+func (e *Engine) dateText(t time.Time) string { return sla.FormatDateID(t.In(e.cal.Location())) }
+
+func (e *Engine) regencyName() string {
+	name, _ := e.regions.Regency(strings.ReplaceAll(e.cfg.Office.RegencyCode, ".", ""))
+	return name
+}
+
+// hoursText writes the weekly opening hours, one line per day.
+func (e *Engine) hoursText() string {
+	days := []struct{ key, name string }{{"mon", "Senin"}, {"tue", "Selasa"}, {"wed", "Rabu"},
+		{"thu", "Kamis"}, {"fri", "Jumat"}, {"sat", "Sabtu"}, {"sun", "Minggu"}}
+	var lines []string
+	for _, d := range days {
+		h := strings.ReplaceAll(e.cfg.Office.Hours[d.key], ":", ".")
+		if h == "" {
+			h = e.text("closed")
+		}
+		lines = append(lines, d.name+": "+strings.ReplaceAll(h, ",", ", "))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// wrongKind answers an input of the wrong kind for the step, then repeats what to send.
+func (t *turn) wrongKind(hint string) {
+	switch {
+	case t.in.Unsupported == "too_large":
+		t.sayf("too_large", "limit", byteSize(t.e.cfg.Storage.MaxMediaBytes))
+	case t.in.Kind == ketanmu.KindUnsupported:
+		t.sayf("unsupported", "what", unsupportedName(t.in.Unsupported))
+	case t.in.Kind == ketanmu.KindImage || t.in.Kind == ketanmu.KindDocument:
+		t.sayf("media_unexpected")
+	}
+	if hint == "" {
+		hint = t.e.menu(t.env.Account)
+	}
+	t.say(hint)
+}
+
+func unsupportedName(kind string) string {
+	names := map[string]string{
+		"sticker": "stiker", "voice": "pesan suara", "audio": "pesan suara", "video": "video",
+		"location": "lokasi", "contact": "kontak", "poll": "polling", "reaction": "reaksi",
+		"gif": "GIF", "view_once": "foto sekali lihat",
+	}
+	if n, ok := names[kind]; ok {
+		return n
+	}
+	return "jenis pesan ini"
+}
+
+func byteSize(n int64) string {
+	if n >= 1<<20 {
+		return strconv.FormatInt(n>>20, 10) + " MB"
+	}
+	return strconv.FormatInt(n>>10, 10) + " KB"
+}
+
+func numbered(items []string) string {
+	var b strings.Builder
+	for i, it := range items {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(strconv.Itoa(i+1) + ". " + it)
+	}
+	return b.String()
+}

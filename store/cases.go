@@ -1,0 +1,183 @@
+package store
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// NewCase is what the router stores when a flow submits an application.
+type NewCase struct {
+	Account    string
+	Chat       string
+	ResidentID int64
+	Prefix     string
+	Service    string
+	Subtype    string
+	NIK        string
+	Name       string
+	Details    map[string]string
+	Due        time.Time
+	Documents  []CaseDocument
+	// Day is the office-local date the number carries (YYMMDD).
+	Day string
+}
+
+// CaseDocument names a stored photo by the message that carried it.
+type CaseDocument struct {
+	Key       string
+	MessageID string
+}
+
+// Case is a stored case.
+type Case struct {
+	ID         int64
+	Number     string
+	Account    string
+	Chat       string
+	ResidentID int64
+	Service    string
+	Subtype    string
+	Stage      string
+	NIK        string
+	Name       string
+	Details    map[string]string
+	Assignee   string
+	Due        time.Time
+	CreatedAt  time.Time
+	Events     []CaseEvent
+	Queue      int // place among the service's submitted cases; 0 when not waiting
+}
+
+// CaseEvent is one recorded transition.
+type CaseEvent struct {
+	From, To, Actor, Reason, Tracking string
+	At                                time.Time
+}
+
+// CreateCase allocates the next registration number of the prefix for the day, stores the
+// case, its first event and its documents, and returns the number.
+func (tx *Tx) CreateCase(c NewCase) (string, error) {
+	var n int
+	err := tx.tx.QueryRowContext(tx.ctx, `INSERT INTO counters (prefix, day, n) VALUES (?, ?, 1)
+		ON CONFLICT (prefix, day) DO UPDATE SET n = n + 1 RETURNING n`, c.Prefix, c.Day).Scan(&n)
+	if err != nil {
+		return "", fmt.Errorf("allocate number: %w", err)
+	}
+	if n > 9999 {
+		return "", fmt.Errorf("allocate number: more than 9999 cases for %s on %s", c.Prefix, c.Day)
+	}
+	number := fmt.Sprintf("%s-%s-%04d", c.Prefix, c.Day, n)
+	details, err := json.Marshal(c.Details)
+	if err != nil {
+		return "", err
+	}
+	due := ""
+	if !c.Due.IsZero() {
+		due = formatTime(c.Due)
+	}
+	now := formatTime(tx.now)
+	res, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO cases (number, account, chat, resident_id, service, subtype,
+		nik, name, details, due_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		number, c.Account, c.Chat, c.ResidentID, c.Service, c.Subtype, c.NIK, c.Name, string(details), due, now, now)
+	if err != nil {
+		return "", fmt.Errorf("insert case: %w", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return "", err
+	}
+	if err := tx.AddCaseEvent(id, CaseEvent{To: "submitted", Actor: "resident"}); err != nil {
+		return "", err
+	}
+	for _, d := range c.Documents {
+		var mediaID int64
+		err := tx.tx.QueryRowContext(tx.ctx, `SELECT media_id FROM messages WHERE account = ? AND wa_id = ?
+			AND media_id IS NOT NULL`, c.Account, d.MessageID).Scan(&mediaID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return "", fmt.Errorf("document %s: message %s has no stored media", d.Key, d.MessageID)
+		} else if err != nil {
+			return "", err
+		}
+		if _, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO case_documents (case_id, doc_key, media_id, created_at)
+			VALUES (?, ?, ?, ?)`, id, d.Key, mediaID, now); err != nil {
+			return "", fmt.Errorf("insert document: %w", err)
+		}
+	}
+	return number, nil
+}
+
+// AddCaseEvent records a transition of case id.
+func (tx *Tx) AddCaseEvent(id int64, ev CaseEvent) error {
+	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO case_events (case_id, from_stage, to_stage, actor, reason, tracking, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, id, ev.From, ev.To, ev.Actor, ev.Reason, ev.Tracking, formatTime(tx.now))
+	if err != nil {
+		return fmt.Errorf("insert case event: %w", err)
+	}
+	return nil
+}
+
+// ResidentCases returns a resident's cases, newest first, with their history and queue place.
+func (tx *Tx) ResidentCases(residentID int64, limit int) ([]Case, error) {
+	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT c.id, c.number, c.account, c.chat, c.resident_id, c.service,
+			c.subtype, c.stage, c.nik, c.name, c.details, c.assignee, c.due_at, c.created_at,
+			CASE WHEN c.stage = 'submitted' THEN
+				(SELECT COUNT(*) FROM cases q WHERE q.service = c.service AND q.stage = 'submitted' AND q.id <= c.id)
+			ELSE 0 END
+		FROM cases c WHERE c.resident_id = ? ORDER BY c.id DESC LIMIT ?`, residentID, limit)
+	if err != nil {
+		return nil, err
+	}
+	var cases []Case
+	for rows.Next() {
+		var c Case
+		var details, due, created string
+		if err := rows.Scan(&c.ID, &c.Number, &c.Account, &c.Chat, &c.ResidentID, &c.Service, &c.Subtype,
+			&c.Stage, &c.NIK, &c.Name, &details, &c.Assignee, &due, &created, &c.Queue); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		_ = json.Unmarshal([]byte(details), &c.Details)
+		c.Due, c.CreatedAt = parseTime(due), parseTime(created)
+		cases = append(cases, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range cases {
+		if cases[i].Events, err = tx.caseEvents(cases[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return cases, nil
+}
+
+func (tx *Tx) caseEvents(id int64) ([]CaseEvent, error) {
+	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT from_stage, to_stage, actor, reason, tracking, at
+		FROM case_events WHERE case_id = ? ORDER BY id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []CaseEvent
+	for rows.Next() {
+		var ev CaseEvent
+		var at string
+		if err := rows.Scan(&ev.From, &ev.To, &ev.Actor, &ev.Reason, &ev.Tracking, &at); err != nil {
+			return nil, err
+		}
+		ev.At = parseTime(at)
+		out = append(out, ev)
+	}
+	return out, rows.Err()
+}
+
+// MarkNeedsHuman records that the resident of a chat asked for a person.
+func (tx *Tx) MarkNeedsHuman(account, chat string) error {
+	_, err := tx.tx.ExecContext(tx.ctx, `UPDATE conversations SET needs_human_at = ? WHERE account = ? AND chat = ?`,
+		formatTime(tx.now), account, chat)
+	return err
+}
