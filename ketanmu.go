@@ -72,6 +72,8 @@ type Outbound struct {
 	Address string // transport address; empty means Chat
 	Text    string
 	Media   *Media
+	// MediaID sends a file already in the store (a case's photo) without storing it again.
+	MediaID int64
 	Quote   string
 	// Revoke, when set, names a message to delete for everyone instead of sending text.
 	Revoke string

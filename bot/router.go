@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/config"
@@ -40,6 +41,8 @@ func NewRouter(db *store.DB, cfg *config.Config, engine *flows.Engine, log *slog
 type Result struct {
 	Duplicate bool
 	Replies   []ketanmu.Outbound
+	// cardFor maps a reply's index to the case it is a card (or card photo) of.
+	cardFor map[int]int64
 }
 
 // Handle routes one inbound message. A message ID already handled for the account is dropped
@@ -64,7 +67,10 @@ func (r *Router) Handle(ctx context.Context, in ketanmu.Inbound) (Result, error)
 			res.Duplicate = !fresh
 			return err
 		}
-		return r.converse(tx, acc, in, &res)
+		if err := r.converse(tx, acc, in, &res); err != nil {
+			return err
+		}
+		return r.queueAll(tx, &res)
 	})
 	if err != nil {
 		return Result{}, err
@@ -73,9 +79,7 @@ func (r *Router) Handle(ctx context.Context, in ketanmu.Inbound) (Result, error)
 		r.log.Info("Duplicate message dropped", "account", in.Account, "chat", ketanmu.MaskPhone(in.Chat), "message_id", in.ID)
 		return res, nil
 	}
-	if len(res.Replies) > 0 {
-		r.Notify(in.Account)
-	}
+	r.notifyAccounts(res.Replies)
 	return res, nil
 }
 
@@ -89,9 +93,11 @@ func (r *Router) converse(tx *store.Tx, acc config.Account, in ketanmu.Inbound, 
 		conv.Address = in.Address
 	}
 	if ketanmu.IsGroup(in.Chat) || in.FromMe {
-		// Operators' groups and messages typed on the office phone are recorded; the handoff
-		// (operator commands, bot silence) decides what to answer.
-		return tx.SaveConversation(conv)
+		// Operators' groups, the office phone and its "message yourself" chat: the handoff.
+		if err := tx.SaveConversation(conv); err != nil {
+			return err
+		}
+		return r.operatorMessage(tx, acc, conv, in, res)
 	}
 	if conv.ResidentID == 0 {
 		phone, lid := residentKey(in.Chat)
@@ -101,6 +107,13 @@ func (r *Router) converse(tx *store.Tx, acc config.Account, in ketanmu.Inbound, 
 		if conv.ResidentID, err = tx.Resident(phone, lid); err != nil {
 			return err
 		}
+	}
+	if conv.HumanBy != "" {
+		if tx.Now().Sub(conv.HumanAt) < r.cfg.Handoff.IdleRelease {
+			// An operator has this chat: record the message, never answer over them.
+			return tx.SaveConversation(conv)
+		}
+		conv.HumanBy = ""
 	}
 	var st flows.State
 	if err := json.Unmarshal(conv.State, &st); err != nil {
@@ -119,28 +132,60 @@ func (r *Router) converse(tx *store.Tx, acc config.Account, in ketanmu.Inbound, 
 	if err := tx.SaveConversation(conv); err != nil {
 		return err
 	}
-	fill, err := r.applyEffects(tx, conv, out.Effects)
-	if err != nil {
-		return err
-	}
 	replies := out.Replies
 	if cut {
 		replies = append([]string{strings.ReplaceAll(r.cfg.Text("text_cut"), "{limit}", fmt.Sprint(r.cfg.Storage.MaxTextChars))}, replies...)
 	}
+	// The replies go first, so that the resident reads the confirmation before any follow-up.
+	var queued []int
 	for _, text := range replies {
-		msg := ketanmu.Outbound{ID: r.NewID(in.Account), Account: in.Account, Chat: in.Chat,
-			Address: conv.Address, Text: fill.Replace(text)}
-		if err := tx.Queue(msg); err != nil {
-			return err
-		}
+		msg := ketanmu.Outbound{Account: in.Account, Chat: in.Chat, Address: conv.Address, Text: text}
+		queued = append(queued, len(res.Replies))
 		res.Replies = append(res.Replies, msg)
+	}
+	fill, err := r.applyEffects(tx, acc, conv, out.Effects, res)
+	if err != nil {
+		return err
+	}
+	for _, i := range queued {
+		res.Replies[i].Text = fill.Replace(res.Replies[i].Text)
 	}
 	return nil
 }
 
+// queueAll gives every reply not yet queued its ID and puts it in the outbox, in order.
+func (r *Router) queueAll(tx *store.Tx, res *Result) error {
+	for i := range res.Replies {
+		if res.Replies[i].ID != "" {
+			continue
+		}
+		res.Replies[i].ID = r.NewID(res.Replies[i].Account)
+		if err := tx.Queue(res.Replies[i]); err != nil {
+			return err
+		}
+		if res.cardFor != nil && res.cardFor[i] != 0 {
+			if err := tx.RecordCard(res.Replies[i].Account, res.Replies[i].ID, res.cardFor[i]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// notifyAccounts wakes the outbox of every account that got something queued.
+func (r *Router) notifyAccounts(msgs []ketanmu.Outbound) {
+	seen := map[string]bool{}
+	for _, m := range msgs {
+		if !seen[m.Account] {
+			seen[m.Account] = true
+			r.Notify(m.Account)
+		}
+	}
+}
+
 // applyEffects carries out what the flow asked for, inside the same transaction, and returns
 // the placeholders its replies may use ({number}).
-func (r *Router) applyEffects(tx *store.Tx, conv store.Conversation, effects []flows.Effect) (*strings.Replacer, error) {
+func (r *Router) applyEffects(tx *store.Tx, acc config.Account, conv store.Conversation, effects []flows.Effect, res *Result) (*strings.Replacer, error) {
 	var pairs []string
 	for _, eff := range effects {
 		switch eff := eff.(type) {
@@ -152,8 +197,18 @@ func (r *Router) applyEffects(tx *store.Tx, conv store.Conversation, effects []f
 			pairs = append(pairs, "{number}", number)
 			r.log.Info("Case created", "account", conv.Account, "chat", ketanmu.MaskPhone(conv.Chat),
 				"case_number", number, "service", eff.Service)
+			if err := r.postCard(tx, acc, number, "card_new", res); err != nil {
+				return nil, err
+			}
+		case flows.FixDone:
+			if err := r.fixDone(tx, acc, conv, eff, res); err != nil {
+				return nil, err
+			}
 		case flows.NeedHuman:
 			if err := tx.MarkNeedsHuman(conv.Account, conv.Chat); err != nil {
+				return nil, err
+			}
+			if err := r.tellOperators(tx, acc, r.text("group_needs_human", "phone", ketanmu.MaskPhone(conv.Chat)), res); err != nil {
 				return nil, err
 			}
 		}
@@ -170,9 +225,13 @@ func (r *Router) createCase(tx *store.Tx, conv store.Conversation, c flows.NewCa
 	for _, d := range c.Documents {
 		docs = append(docs, store.CaseDocument{Key: d.Key, MessageID: d.MessageID})
 	}
+	var stageDue time.Time
+	if d, ok := r.cfg.Workflows[svc.Profile].Deadlines["submitted"]; ok {
+		stageDue = r.cfg.Office.Calendar.Add(tx.Now(), d)
+	}
 	return tx.CreateCase(store.NewCase{Account: conv.Account, Chat: conv.Chat, ResidentID: conv.ResidentID,
 		Prefix: svc.Prefix, Service: c.Service, Subtype: c.Subtype, NIK: c.NIK, Name: c.Name,
-		Details: c.Details, Due: c.Due, Documents: docs,
+		Details: c.Details, Due: c.Due, StageDue: stageDue, Documents: docs,
 		Day: tx.Now().In(r.cfg.Office.Location).Format("060102")})
 }
 

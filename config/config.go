@@ -35,7 +35,10 @@ type Config struct {
 	Flows     Flows               `mapstructure:"flows"`
 	Keywords  map[string][]string `mapstructure:"keywords"`
 	// Lists are the numbered choices residents pick from (validasi_reasons, complaint_categories).
-	Lists map[string][]string `mapstructure:"lists"`
+	Lists     map[string][]string `mapstructure:"lists"`
+	Workflows map[string]Workflow `mapstructure:"workflows"`
+	Operators []Operator          `mapstructure:"operators"`
+	Handoff   Handoff             `mapstructure:"handoff"`
 
 	// Source names the file the config came from ("built-in example" when none).
 	Source string `mapstructure:"-"`

@@ -14,6 +14,7 @@ type State struct {
 	Greeted    bool      `json:"greeted,omitempty"`
 	Step       string    `json:"step,omitempty"` // "" means idle at the main menu
 	Draft      *Draft    `json:"draft,omitempty"`
+	Fix        *Fix      `json:"fix,omitempty"` // an operator asked to resend items of a case
 	LastActive time.Time `json:"last_active,omitzero"`
 }
 
@@ -69,7 +70,7 @@ func (t *turn) run() {
 	if !t.st.Greeted {
 		t.st.Greeted = true
 		t.say(t.e.greeting())
-		if t.in.Kind == ketanmu.KindText && t.startFromText(true) {
+		if t.in.Kind == ketanmu.KindText && (t.globalWord() || t.startFromText()) {
 			return
 		}
 		t.say(t.e.menu(t.env.Account))
@@ -80,6 +81,9 @@ func (t *turn) run() {
 	}
 	if t.in.Kind == ketanmu.KindText && t.globalWord() {
 		return
+	}
+	if t.st.Fix != nil && t.st.Step == "" && (t.in.Kind == ketanmu.KindImage || t.in.Kind == ketanmu.KindDocument) {
+		t.st.Step = "fix@items" // a photo after wandering off is most likely the one the operator asked for
 	}
 	flow, step, _ := strings.Cut(t.st.Step, "@")
 	switch flow {
@@ -93,6 +97,8 @@ func (t *turn) run() {
 		t.existing()
 	case "pengaduan":
 		t.complaint(step)
+	case "fix":
+		t.fix()
 	default:
 		t.application(step)
 	}
@@ -101,9 +107,12 @@ func (t *turn) run() {
 // expired pauses a draft left idle longer than flows.idle_timeout and asks whether to continue.
 func (t *turn) expired() bool {
 	idle := t.e.cfg.Flows.IdleTimeout
-	if t.st.Draft == nil || t.st.Step == "" || strings.HasPrefix(t.st.Step, "resume") ||
+	if t.st.Draft == nil || t.st.Step == "" || strings.HasPrefix(t.st.Step, "resume") || strings.HasPrefix(t.st.Step, "fix") ||
 		idle <= 0 || t.env.Now.Sub(t.st.LastActive) < idle {
 		return false
+	}
+	if t.st.Draft.blank() {
+		return false // nothing answered yet: "continue or start over" would be the same question
 	}
 	t.pause()
 	t.sayf("resume_prompt", "service", t.e.serviceName(t.st.Draft.Service))
@@ -132,6 +141,7 @@ func (t *turn) resume() {
 		t.st.Draft, t.st.Step = nil, ""
 		t.startService(service, true)
 	default:
+		t.sayf("choose_number", "max", "2")
 		t.sayf("resume_prompt", "service", t.e.serviceName(d.Service))
 	}
 }
@@ -142,6 +152,9 @@ func (t *turn) globalWord() bool {
 	case "menu", "mulai", "start":
 		if t.st.Draft != nil && t.st.Step != "" && t.st.Step != "resume" {
 			t.st.Draft.Paused = t.st.Step
+		}
+		if t.st.Draft != nil && t.st.Draft.blank() {
+			t.st.Draft = nil // nothing to offer to continue
 		}
 		t.st.Step = ""
 		t.say(t.e.menu(t.env.Account))
@@ -189,7 +202,7 @@ func (t *turn) idle() {
 		t.say(t.e.menu(t.env.Account))
 		return
 	}
-	if t.startFromText(false) {
+	if t.startFromText() {
 		return
 	}
 	t.sayf("not_understood")
@@ -199,23 +212,23 @@ func (t *turn) idle() {
 var regNumberPattern = regexp.MustCompile(`(?i)\b[A-Z]{2,5}-\d{6}-\d{4}\b`)
 
 // startFromText starts what free text asks for; false when it asks for nothing clear.
-func (t *turn) startFromText(first bool) bool {
+func (t *turn) startFromText() bool {
 	if regNumberPattern.MatchString(t.text) || t.word == "cek" || t.word == "status" {
 		t.status()
 		return true
 	}
 	key := t.e.intents.Classify(t.text)
-	served := t.e.serves(t.env.Account, key)
-	if key == "unknown" || !served {
-		if only := t.e.onlyService(t.env.Account); only != "" && (!first || key != "unknown") {
-			t.startService(only, false)
-			return true
-		}
-		if key != "unknown" && !served {
-			t.sayf("other_number", "service", t.e.serviceName(key))
+	switch {
+	case key != "unknown" && !t.e.serves(t.env.Account, key):
+		// Never start this number's own service for a request it does not serve.
+		phone := t.e.phoneFor(key)
+		t.sayf("other_number", "service", t.e.serviceName(key), "phone", phone, "link", "wa.me/"+phone)
+		return false
+	case key == "unknown":
+		// A number serving one service starts it directly, from the first message on.
+		if key = t.e.onlyService(t.env.Account); key == "" {
 			return false
 		}
-		return false
 	}
 	t.startService(key, false)
 	return true

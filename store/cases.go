@@ -20,6 +20,7 @@ type NewCase struct {
 	Name       string
 	Details    map[string]string
 	Due        time.Time
+	StageDue   time.Time // deadline of the first stage
 	Documents  []CaseDocument
 	// Day is the office-local date the number carries (YYMMDD).
 	Day string
@@ -49,6 +50,9 @@ type Case struct {
 	CreatedAt  time.Time
 	Events     []CaseEvent
 	Queue      int // place among the service's submitted cases; 0 when not waiting
+	StageAt    time.Time
+	StageDue   time.Time     // deadline of the current stage; zero when none
+	Paused     time.Duration // working time left on the case while it waits on the resident
 }
 
 // CaseEvent is one recorded transition.
@@ -80,8 +84,10 @@ func (tx *Tx) CreateCase(c NewCase) (string, error) {
 	}
 	now := formatTime(tx.now)
 	res, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO cases (number, account, chat, resident_id, service, subtype,
-		nik, name, details, due_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		number, c.Account, c.Chat, c.ResidentID, c.Service, c.Subtype, c.NIK, c.Name, string(details), due, now, now)
+		nik, name, details, due_at, created_at, updated_at, stage_at, stage_due_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		number, c.Account, c.Chat, c.ResidentID, c.Service, c.Subtype, c.NIK, c.Name, string(details), due, now, now,
+		now, optTime(c.StageDue))
 	if err != nil {
 		return "", fmt.Errorf("insert case: %w", err)
 	}
@@ -106,6 +112,7 @@ func (tx *Tx) CreateCase(c NewCase) (string, error) {
 			return "", fmt.Errorf("insert document: %w", err)
 		}
 	}
+	tx.lastCaseID = id
 	return number, nil
 }
 
@@ -121,8 +128,7 @@ func (tx *Tx) AddCaseEvent(id int64, ev CaseEvent) error {
 
 // ResidentCases returns a resident's cases, newest first, with their history and queue place.
 func (tx *Tx) ResidentCases(residentID int64, limit int) ([]Case, error) {
-	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT c.id, c.number, c.account, c.chat, c.resident_id, c.service,
-			c.subtype, c.stage, c.nik, c.name, c.details, c.assignee, c.due_at, c.created_at,
+	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT `+caseColumns+`,
 			CASE WHEN c.stage = 'submitted' THEN
 				(SELECT COUNT(*) FROM cases q WHERE q.service = c.service AND q.stage = 'submitted' AND q.id <= c.id)
 			ELSE 0 END
@@ -133,14 +139,12 @@ func (tx *Tx) ResidentCases(residentID int64, limit int) ([]Case, error) {
 	var cases []Case
 	for rows.Next() {
 		var c Case
-		var details, due, created string
-		if err := rows.Scan(&c.ID, &c.Number, &c.Account, &c.Chat, &c.ResidentID, &c.Service, &c.Subtype,
-			&c.Stage, &c.NIK, &c.Name, &details, &c.Assignee, &due, &created, &c.Queue); err != nil {
+		var queue int
+		if err := scanCase(scanPlus{rows, &queue}, &c); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		_ = json.Unmarshal([]byte(details), &c.Details)
-		c.Due, c.CreatedAt = parseTime(due), parseTime(created)
+		c.Queue = queue
 		cases = append(cases, c)
 	}
 	rows.Close()
@@ -154,6 +158,14 @@ func (tx *Tx) ResidentCases(residentID int64, limit int) ([]Case, error) {
 	}
 	return cases, nil
 }
+
+// scanPlus scans a case row followed by one extra column.
+type scanPlus struct {
+	rows  *sql.Rows
+	extra any
+}
+
+func (s scanPlus) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.extra)...) }
 
 func (tx *Tx) caseEvents(id int64) ([]CaseEvent, error) {
 	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT from_stage, to_stage, actor, reason, tracking, at

@@ -22,6 +22,10 @@ type Conversation struct {
 	State      json.RawMessage
 	UpdatedAt  time.Time
 	New        bool // no row existed yet
+	// HumanBy names the operator who has the chat (typed on the office phone); HumanAt is
+	// their last message. The bot stays silent for the resident meanwhile.
+	HumanBy string
+	HumanAt time.Time
 }
 
 // RecordInbound stores an inbound message (and its media, encrypted). It returns false, and
@@ -77,10 +81,10 @@ func (tx *Tx) putMedia(m *ketanmu.Media) (sql.NullInt64, error) {
 func (tx *Tx) Conversation(account, chat string) (Conversation, error) {
 	c := Conversation{Account: account, Chat: chat}
 	var resident sql.NullInt64
-	var state, updated string
-	err := tx.tx.QueryRowContext(tx.ctx, `SELECT resident_id, address, state, updated_at
+	var state, updated, humanAt string
+	err := tx.tx.QueryRowContext(tx.ctx, `SELECT resident_id, address, state, updated_at, human_by, human_at
 		FROM conversations WHERE account = ? AND chat = ?`, account, chat).
-		Scan(&resident, &c.Address, &state, &updated)
+		Scan(&resident, &c.Address, &state, &updated, &c.HumanBy, &humanAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		c.New = true
 		c.State = json.RawMessage("{}")
@@ -91,6 +95,7 @@ func (tx *Tx) Conversation(account, chat string) (Conversation, error) {
 	c.ResidentID = resident.Int64
 	c.State = json.RawMessage(state)
 	c.UpdatedAt = parseTime(updated)
+	c.HumanAt = parseTime(humanAt)
 	return c, nil
 }
 
@@ -101,11 +106,17 @@ func (tx *Tx) SaveConversation(c Conversation) error {
 		state = json.RawMessage("{}")
 	}
 	resident := sql.NullInt64{Int64: c.ResidentID, Valid: c.ResidentID != 0}
-	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO conversations (account, chat, resident_id, address, state, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?)
+	humanAt := ""
+	if c.HumanBy != "" {
+		humanAt = formatTime(c.HumanAt)
+	}
+	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO conversations (account, chat, resident_id, address, state, updated_at,
+			human_by, human_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (account, chat) DO UPDATE SET resident_id = excluded.resident_id,
-			address = excluded.address, state = excluded.state, updated_at = excluded.updated_at`,
-		c.Account, c.Chat, resident, c.Address, string(state), formatTime(tx.now))
+			address = excluded.address, state = excluded.state, updated_at = excluded.updated_at,
+			human_by = excluded.human_by, human_at = excluded.human_at`,
+		c.Account, c.Chat, resident, c.Address, string(state), formatTime(tx.now), c.HumanBy, humanAt)
 	if err != nil {
 		return fmt.Errorf("save conversation: %w", err)
 	}
@@ -113,32 +124,80 @@ func (tx *Tx) SaveConversation(c Conversation) error {
 }
 
 // Resident returns the id of the resident with this phone (628…) or LID, creating one, and
-// records the LID as an alias of the phone when both are known.
+// records the LID as an alias of the phone when both are known. A resident first known only by
+// the LID learns the phone; when the phone and the LID were two residents, the LID-only one is
+// merged into the phone's, so that one person stays one resident.
 func (tx *Tx) Resident(phone, lid string) (int64, error) {
 	if phone == "" && lid == "" {
 		return 0, errors.New("resident needs a phone or a LID")
 	}
-	var id int64
-	var gotLID sql.NullString
-	err := tx.tx.QueryRowContext(tx.ctx, `SELECT id, lid FROM residents WHERE phone = ? OR lid = ?
-		ORDER BY phone IS NULL LIMIT 1`, nullString(phone), nullString(lid)).Scan(&id, &gotLID)
+	byPhone, err := tx.residentBy("phone", phone)
+	if err != nil {
+		return 0, err
+	}
+	byLID, err := tx.residentBy("lid", lid)
+	if err != nil {
+		return 0, err
+	}
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
+	case byPhone == 0 && byLID == 0:
 		res, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO residents (phone, lid, created_at) VALUES (?, ?, ?)`,
 			nullString(phone), nullString(lid), formatTime(tx.now))
 		if err != nil {
 			return 0, fmt.Errorf("insert resident: %w", err)
 		}
 		return res.LastInsertId()
-	case err != nil:
-		return 0, fmt.Errorf("find resident: %w", err)
+	case byPhone == 0:
+		if phone != "" {
+			if _, err := tx.tx.ExecContext(tx.ctx, `UPDATE residents SET phone = ? WHERE id = ? AND phone IS NULL`,
+				phone, byLID); err != nil {
+				return 0, fmt.Errorf("learn resident phone: %w", err)
+			}
+		}
+		return byLID, nil
+	case byLID != 0 && byLID != byPhone:
+		if err := tx.mergeResident(byLID, byPhone); err != nil {
+			return 0, err
+		}
 	}
-	if lid != "" && !gotLID.Valid {
-		if _, err := tx.tx.ExecContext(tx.ctx, `UPDATE residents SET lid = ? WHERE id = ?`, lid, id); err != nil {
+	if lid != "" {
+		// Only while no one else holds the LID (a LID row with its own phone is not merged).
+		if _, err := tx.tx.ExecContext(tx.ctx, `UPDATE residents SET lid = ? WHERE id = ? AND lid IS NULL
+			AND NOT EXISTS (SELECT 1 FROM residents WHERE lid = ?)`, lid, byPhone, lid); err != nil {
 			return 0, fmt.Errorf("alias resident: %w", err)
 		}
 	}
+	return byPhone, nil
+}
+
+// residentBy returns the id of the resident whose column (phone or lid) is value, or 0.
+func (tx *Tx) residentBy(column, value string) (int64, error) {
+	if value == "" {
+		return 0, nil
+	}
+	var id int64
+	err := tx.tx.QueryRowContext(tx.ctx, `SELECT id FROM residents WHERE `+column+` = ?`, value).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	} else if err != nil {
+		return 0, fmt.Errorf("find resident by %s: %w", column, err)
+	}
 	return id, nil
+}
+
+// mergeResident folds a resident known only by its LID into the phone's resident. A LID row
+// that has a phone of its own is another person's and is left alone.
+func (tx *Tx) mergeResident(from, into int64) error {
+	for _, table := range []string{"conversations", "cases"} {
+		if _, err := tx.tx.ExecContext(tx.ctx, `UPDATE `+table+` SET resident_id = ?
+			WHERE resident_id = ? AND (SELECT phone FROM residents WHERE id = ?) IS NULL`, into, from, from); err != nil {
+			return fmt.Errorf("merge resident: %w", err)
+		}
+	}
+	if _, err := tx.tx.ExecContext(tx.ctx, `DELETE FROM residents WHERE id = ? AND phone IS NULL`, from); err != nil {
+		return fmt.Errorf("merge resident: %w", err)
+	}
+	return nil
 }
 
 // TranscriptMessage is one message of a chat as the simulator shows it.

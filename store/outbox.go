@@ -20,6 +20,9 @@ func (tx *Tx) Queue(out ketanmu.Outbound) error {
 	if err != nil {
 		return err
 	}
+	if out.MediaID != 0 {
+		mediaID = sql.NullInt64{Int64: out.MediaID, Valid: true}
+	}
 	_, err = tx.tx.ExecContext(tx.ctx, `INSERT INTO outbox
 		(account, chat, address, wa_id, text, media_id, quote, revoke, next_attempt_at, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -32,9 +35,9 @@ func (tx *Tx) Queue(out ketanmu.Outbound) error {
 		return nil
 	}
 	kind := ketanmu.KindText
-	if out.Media != nil {
+	if mediaID.Valid {
 		kind = ketanmu.KindImage
-		if out.Media.Mime == "application/pdf" {
+		if out.Media != nil && out.Media.Mime == "application/pdf" {
 			kind = ketanmu.KindDocument
 		}
 	}
@@ -118,6 +121,13 @@ func (db *DB) MarkRetry(ctx context.Context, it OutboxItem, next time.Time, fail
 	}
 	_, err := db.db.ExecContext(ctx, `UPDATE outbox SET status = ?, attempts = attempts + 1, next_attempt_at = ?,
 		last_error = ? WHERE id = ?`, status, formatTime(next), cause, it.RowID)
+	return err
+}
+
+// Postpone holds a message until next without counting a try (the account is paused).
+func (db *DB) Postpone(ctx context.Context, it OutboxItem, next time.Time, cause string) error {
+	_, err := db.db.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ?`,
+		formatTime(next), cause, it.RowID)
 	return err
 }
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -34,7 +35,7 @@ type DB struct {
 // Open opens (creating if needed) the database at path, sets every PRAGMA and applies pending
 // migrations. cipher encrypts media at rest.
 func Open(path string, cipher *Cipher) (*DB, error) {
-	dsn := "file:" + path + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL"
+	dsn := "file:" + uriEscaper.Replace(path) + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL"
 	sqldb, err := sql.Open("sqlite3", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -46,6 +47,10 @@ func Open(path string, cipher *Cipher) (*DB, error) {
 	}
 	return db, nil
 }
+
+// uriEscaper escapes what a SQLite URI filename gives a meaning to, so that a data folder such
+// as "data #2" or "50%" opens the file it names.
+var uriEscaper = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
 // Close closes the database.
 func (db *DB) Close() error { return db.db.Close() }
@@ -106,10 +111,12 @@ func (db *DB) applyMigration(ctx context.Context, version int, name string) erro
 // Tx is one write transaction. Its methods are the building blocks the router and the outbox
 // combine so that "record message + save state + queue replies" commits or fails as one.
 type Tx struct {
-	tx  *sql.Tx
-	db  *DB
-	ctx context.Context
-	now time.Time
+	// lastCaseID is the id of the case CreateCase made last, for the card that follows it.
+	lastCaseID int64
+	tx         *sql.Tx
+	db         *DB
+	ctx        context.Context
+	now        time.Time
 }
 
 // Update runs fn in a transaction and commits it when fn returns nil.
@@ -140,6 +147,8 @@ func parseTime(s string) time.Time {
 	}
 	return t
 }
+
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
 
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -37,10 +38,11 @@ type replyMedia struct {
 }
 
 type simReply struct {
-	ID    string      `json:"id"`
-	To    string      `json:"to"`
-	Text  string      `json:"text"`
-	Media *replyMedia `json:"media,omitempty"`
+	ID     string      `json:"id"`
+	To     string      `json:"to"`
+	Text   string      `json:"text"`
+	Media  *replyMedia `json:"media,omitempty"`
+	Revoke string      `json:"revoke,omitempty"` // the message deleted for everyone
 }
 
 func (s *Server) simPost(w http.ResponseWriter, r *http.Request) {
@@ -48,7 +50,7 @@ func (s *Server) simPost(w http.ResponseWriter, r *http.Request) {
 	limit := s.cfg.Storage.MaxMediaBytes*4/3 + 1<<16
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	var req simMessage
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+	if err := decodeJSON(r.Body, &req); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request larger than %d bytes", limit))
@@ -69,13 +71,30 @@ func (s *Server) simPost(w http.ResponseWriter, r *http.Request) {
 	}
 	replies := make([]simReply, 0, len(res.Replies))
 	for _, m := range res.Replies {
-		rep := simReply{ID: m.ID, To: m.Chat, Text: m.Text}
+		rep := simReply{ID: m.ID, To: m.Chat, Text: m.Text, Revoke: m.Revoke}
 		if m.Media != nil {
 			rep.Media = &replyMedia{Mime: m.Media.Mime, Filename: m.Media.Filename}
 		}
 		replies = append(replies, rep)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"id": in.ID, "duplicate": res.Duplicate, "replies": replies})
+}
+
+// decodeJSON decodes one JSON value from r into v and refuses anything after it, so that a
+// truncated or concatenated body is invalid JSON rather than half a request.
+func decodeJSON(r io.Reader, v any) error {
+	dec := json.NewDecoder(r)
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return err
+		}
+		return errors.New("unexpected data after the JSON value")
+	}
+	return nil
 }
 
 // inboundFromSim validates a simulator request and turns it into what a transport delivers.
@@ -86,7 +105,7 @@ func (s *Server) inboundFromSim(req simMessage) (ketanmu.Inbound, error) {
 	}
 	in := ketanmu.Inbound{Account: acc.Key, ID: strings.TrimSpace(req.ID), FromMe: req.FromMe,
 		Quote: req.Quote, Kind: ketanmu.KindText, Text: req.Text}
-	chat, err := s.simChat(acc, req.From)
+	chat, err := s.simChat(acc, req.From, req.FromMe)
 	if err != nil {
 		return in, err
 	}
@@ -111,7 +130,7 @@ func (s *Server) inboundFromSim(req simMessage) (ketanmu.Inbound, error) {
 }
 
 // simChat resolves "from": a phone in any common form, or the account's operators' group.
-func (s *Server) simChat(acc config.Account, from string) (string, error) {
+func (s *Server) simChat(acc config.Account, from string, fromMe bool) (string, error) {
 	from = strings.TrimSpace(from)
 	if from == "" {
 		return "", ketanmu.Errorf(ketanmu.EINVALID, "\"from\" is required: the resident's phone or the operators' group id")
@@ -126,8 +145,8 @@ func (s *Server) simChat(acc config.Account, from string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if phone == acc.Phone {
-		return "", ketanmu.Errorf(ketanmu.EINVALID, "\"from\" is the office's own number; use from_me to type as the office")
+	if phone == acc.Phone && !fromMe {
+		return "", ketanmu.Errorf(ketanmu.EINVALID, "\"from\" is the office's own number: the office's \"message yourself\" chat needs from_me")
 	}
 	return phone, nil
 }
@@ -192,7 +211,7 @@ func (s *Server) simTranscript(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown account %q", q.Get("account")))
 		return
 	}
-	chat, err := s.simChat(acc, q.Get("chat"))
+	chat, err := s.simChat(acc, q.Get("chat"), true)
 	if err != nil {
 		s.writeErr(w, r, err)
 		return
@@ -230,6 +249,11 @@ func (s *Server) simMedia(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", m.Mime)
 	w.Header().Set("Cache-Control", "private, max-age=3600")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	// A resident's file is never run as a page of ours, whatever type it claims.
+	w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'")
+	if !strings.HasPrefix(m.Mime, "image/") && m.Mime != "application/pdf" {
+		w.Header().Set("Content-Disposition", "attachment")
+	}
 	_, _ = w.Write(m.Data)
 }
 
@@ -237,7 +261,7 @@ func (s *Server) simClock(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Advance string `json:"advance"`
 	}
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096)).Decode(&req); err != nil {
+	if err := decodeJSON(http.MaxBytesReader(w, r.Body, 4096), &req); err != nil {
 		writeError(w, http.StatusBadRequest, "invalid JSON: "+err.Error())
 		return
 	}

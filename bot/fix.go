@@ -1,0 +1,59 @@
+package bot
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+
+	"github.com/ketanmu/ketanmu/config"
+	"github.com/ketanmu/ketanmu/flows"
+	"github.com/ketanmu/ketanmu/store"
+)
+
+var regNumber = regexp.MustCompile(`(?i)^[A-Z]{2,5}-\d{6}-\d{4}$`)
+
+// reopenFlow puts the resident's conversation on the items an operator asked them to resend.
+func (r *Router) reopenFlow(tx *store.Tx, c store.Case, what string) error {
+	conv, err := tx.Conversation(c.Account, c.Chat)
+	if err != nil {
+		return err
+	}
+	var st flows.State
+	if err := json.Unmarshal(conv.State, &st); err != nil {
+		st = flows.State{}
+	}
+	st = r.engine.Reopen(st, c.Number, c.Service, what)
+	if conv.State, err = json.Marshal(st); err != nil {
+		return err
+	}
+	return tx.SaveConversation(conv)
+}
+
+// fixDone attaches what the resident resent, puts the case back in the queue and tells the
+// operators, with the new photos.
+func (r *Router) fixDone(tx *store.Tx, acc config.Account, conv store.Conversation, fix flows.FixDone, res *Result) error {
+	c, err := tx.CaseByNumber(fix.Number)
+	if err != nil {
+		return err
+	}
+	if c.ResidentID != conv.ResidentID || c.Stage != "needs_fix" {
+		return fmt.Errorf("fix for %s does not match the case", fix.Number)
+	}
+	for _, d := range fix.Documents {
+		if err := tx.AttachDocument(c.ID, c.Account, d.Key, d.MessageID); err != nil {
+			return err
+		}
+	}
+	if fix.Note != "" {
+		if err := tx.AddNote(c.ID, "pemohon", fix.Note); err != nil {
+			return err
+		}
+	}
+	resident := config.Operator{Name: "pemohon", Roles: []string{"supervisor"}}
+	ch := store.StageChange{From: "needs_fix", To: "submitted", Actor: resident.Name, Reason: fix.Note}
+	r.deadlines(tx.Now(), c, "submitted", &ch)
+	if err := tx.SetStage(c.ID, ch); err != nil {
+		return err
+	}
+	return r.postCard(tx, acc, c.Number, "card_fixed", res)
+}

@@ -1,0 +1,109 @@
+package lifecycle_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ketanmu/ketanmu/config"
+	"github.com/ketanmu/ketanmu/lifecycle"
+)
+
+// transition is one row of a profile's table: from -> to, and whether it is allowed.
+type transition struct {
+	from, to string
+	ok       bool
+}
+
+func TestProfiles(t *testing.T) {
+	cfg, err := config.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables := map[string][]transition{
+		"pos_ketanmu": {
+			{"submitted", "verifying", true}, {"submitted", "rejected", true}, {"verifying", "needs_fix", true},
+			{"needs_fix", "submitted", true}, {"verifying", "in_production", true}, {"in_production", "shipped", true},
+			{"in_production", "ready_for_pickup", true}, {"shipped", "delivered", true}, {"delivered", "done", true},
+			{"ready_for_pickup", "done", true}, {"verifying", "rejected", true},
+			{"submitted", "done", false}, {"submitted", "shipped", false}, {"done", "verifying", false},
+			{"rejected", "submitted", false}, {"shipped", "verifying", false}, {"verifying", "validated", false},
+		},
+		"validasi_nik": {
+			{"submitted", "verifying", true}, {"verifying", "done", true}, {"verifying", "needs_fix", true},
+			{"needs_fix", "submitted", true}, {"submitted", "rejected", true}, {"verifying", "rejected", true},
+			{"submitted", "shipped", false}, {"verifying", "in_production", false}, {"done", "rejected", false},
+		},
+		"pengaduan": {
+			{"submitted", "verifying", true}, {"verifying", "done", true}, {"submitted", "rejected", true},
+			{"verifying", "needs_fix", false}, {"submitted", "shipped", false},
+		},
+		"pak_pos": {
+			{"submitted", "verifying", true}, {"verifying", "validated", true}, {"validated", "awaiting_files", true},
+			{"awaiting_files", "files_received", true}, {"files_received", "in_production", true},
+			{"in_production", "signing", true}, {"signing", "ready_for_pickup", true}, {"signing", "shipped", true},
+			{"shipped", "delivered", true}, {"delivered", "done", true}, {"ready_for_pickup", "done", true},
+			{"awaiting_files", "rejected", true}, {"files_received", "rejected", true},
+			{"verifying", "in_production", false}, {"validated", "signing", false}, {"submitted", "validated", false},
+		},
+	}
+	for name, rows := range tables {
+		p, ok := cfg.Workflow(name)
+		if !ok {
+			t.Fatalf("profile %s missing from the example config", name)
+		}
+		for _, r := range rows {
+			t.Run(name+"/"+r.from+"->"+r.to, func(t *testing.T) {
+				err := p.Check(r.from, r.to)
+				if got := err == nil; got != r.ok {
+					t.Fatalf("Check(%s, %s) allowed = %v, want %v (err %v)", r.from, r.to, got, r.ok, err)
+				}
+				if err != nil && len(p.Allowed(r.from)) > 0 && !strings.Contains(err.Error(), "allowed: ") {
+					t.Errorf("refusal %q does not list the allowed stages", err)
+				}
+			})
+		}
+	}
+}
+
+func TestNextStage(t *testing.T) {
+	cfg, err := config.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pos, _ := cfg.Workflow("pos_ketanmu")
+	for _, tc := range []struct {
+		from   string
+		pickup bool
+		want   string
+	}{
+		{"submitted", false, "verifying"}, {"verifying", false, "in_production"},
+		{"in_production", false, "shipped"}, {"in_production", true, "ready_for_pickup"},
+		{"shipped", false, "delivered"}, {"delivered", false, "done"}, {"ready_for_pickup", true, "done"},
+	} {
+		got, ok := pos.NextStage(tc.from, tc.pickup)
+		if !ok || got != tc.want {
+			t.Errorf("NextStage(%s, pickup=%v) = %q, %v; want %q", tc.from, tc.pickup, got, ok, tc.want)
+		}
+	}
+	if _, ok := pos.NextStage("done", false); ok {
+		t.Error("NextStage(done) has a next stage; want none")
+	}
+	pak, _ := cfg.Workflow("pak_pos")
+	if got := pak.RoleFor("validated"); got != "validator" {
+		t.Errorf("pak_pos role for validated = %q, want validator", got)
+	}
+}
+
+func TestValidateRejectsBadProfiles(t *testing.T) {
+	bad := []lifecycle.Profile{
+		{Transitions: map[string][]string{"submitted": {"flying"}}},
+		{Transitions: map[string][]string{"nowhere": {"done"}}},
+		{Transitions: map[string][]string{"submitted": {"verifying"}}, Next: map[string]string{"submitted": "done"}},
+		{Roles: map[string]string{"bogus": "operator"}},
+	}
+	for i, p := range bad {
+		if err := p.Validate(); err == nil {
+			t.Errorf("profile %d: Validate() = nil, want an error", i)
+		}
+	}
+}
