@@ -77,3 +77,24 @@ func (r *Router) onCase(ctx context.Context, number string, fn func(*store.Tx, c
 	r.notifyAccounts(res.Replies)
 	return c, nil
 }
+
+// Send runs fn in one transaction and queues the messages it returns, with fresh IDs, in that
+// same transaction: a job that records "reminder sent" and queues the reminder commits both or
+// neither. The outbox is woken afterwards.
+func (r *Router) Send(ctx context.Context, fn func(tx *store.Tx) ([]ketanmu.Outbound, error)) ([]ketanmu.Outbound, error) {
+	var res Result
+	err := r.db.Update(ctx, func(tx *store.Tx) error {
+		res = Result{}
+		msgs, err := fn(tx)
+		if err != nil {
+			return err
+		}
+		res.Replies = msgs
+		return r.queueAll(tx, &res)
+	})
+	if err != nil {
+		return nil, err
+	}
+	r.notifyAccounts(res.Replies)
+	return res.Replies, nil
+}
