@@ -31,13 +31,16 @@ type Outbox struct {
 	mu       sync.Mutex
 	kicks    map[string]chan struct{}
 	limiters map[string]*rate.Limiter
+	// passes serialises SendDue per account: two overlapping passes would send a row twice.
+	passes map[string]*sync.Mutex
 }
 
 // NewOutbox returns an outbox worker for the given accounts.
 func NewOutbox(db *store.DB, tr Transport, cfg config.Outbound, accounts []config.Account, log *slog.Logger) *Outbox {
 	o := &Outbox{db: db, tr: tr, cfg: cfg, log: log, Now: time.Now,
-		kicks: map[string]chan struct{}{}, limiters: map[string]*rate.Limiter{}}
+		kicks: map[string]chan struct{}{}, limiters: map[string]*rate.Limiter{}, passes: map[string]*sync.Mutex{}}
 	for _, a := range accounts {
+		o.passes[a.Key] = &sync.Mutex{}
 		o.kicks[a.Key] = make(chan struct{}, 1)
 		o.limiters[a.Key] = rate.NewLimiter(rate.Limit(cfg.RatePerMinute/60), cfg.Burst)
 	}
@@ -56,6 +59,17 @@ func (o *Outbox) Kick(account string) {
 	case ch <- struct{}{}:
 	default:
 	}
+}
+
+// SendAllDue makes one pass over every account, so that what came due is sent before returning
+// (the simulator's clock moved).
+func (o *Outbox) SendAllDue(ctx context.Context) error {
+	for account := range o.passes {
+		if _, err := o.SendDue(ctx, account); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // KickAll wakes every worker (after the simulator's clock moved).
@@ -109,6 +123,12 @@ func (o *Outbox) runAccount(ctx context.Context, account string) {
 
 // SendDue makes one pass over the account's due messages and returns how many were tried.
 func (o *Outbox) SendDue(ctx context.Context, account string) (int, error) {
+	pass, ok := o.passes[account]
+	if !ok {
+		return 0, ketanmu.Errorf(ketanmu.EINVALID, "unknown account %q", account)
+	}
+	pass.Lock()
+	defer pass.Unlock()
 	items, err := o.db.DueOutbox(ctx, account, o.Now(), 50)
 	if err != nil {
 		return 0, err
@@ -163,7 +183,7 @@ func (o *Outbox) sendOne(ctx context.Context, it store.OutboxItem) error {
 	var paused *PausedError
 	if errors.As(err, &paused) {
 		o.log.Warn("Account paused, holding its outbox", "account", msg.Account, "until", paused.Until)
-		return o.db.MarkRetry(ctx, it, paused.Until, false, err.Error())
+		return o.db.Postpone(ctx, it, paused.Until, err.Error())
 	}
 	attempts := it.Attempts + 1
 	failed := attempts >= o.cfg.MaxAttempts || ketanmu.ErrorCode(err) == ketanmu.EINVALID

@@ -1,0 +1,140 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/bot"
+	"github.com/ketanmu/ketanmu/config"
+	"github.com/ketanmu/ketanmu/flows"
+	"github.com/ketanmu/ketanmu/store"
+)
+
+// The example config's first account and its operators' group.
+const (
+	account = "kkktp"
+	group   = "120363000000000101@g.us"
+)
+
+var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// MustConfig loads the built-in example config with fast, generous outbound pacing so that only
+// the pacing test waits on the rate limiter.
+func MustConfig(tb testing.TB) *config.Config {
+	tb.Helper()
+	cfg, err := config.Load("")
+	if err != nil {
+		tb.Fatalf("config.Load: %v", err)
+	}
+	cfg.Outbound.RatePerMinute = 60 * 1000
+	cfg.Outbound.Burst = 100
+	cfg.Outbound.RetryMin = 2 * time.Second
+	cfg.Outbound.RetryMax = time.Minute
+	cfg.Outbound.MaxAttempts = 5
+	return cfg
+}
+
+// MustOpen opens the database at path with a fixed key; it is closed when the test ends
+// (closing twice is harmless).
+func MustOpen(tb testing.TB, path string, clock *Clock) *store.DB {
+	tb.Helper()
+	c, err := store.NewCipher(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	db, err := store.Open(path, c)
+	if err != nil {
+		tb.Fatalf("store.Open: %v", err)
+	}
+	db.Now = clock.Now
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+// MustOpenTemp opens a fresh database in a temporary folder.
+func MustOpenTemp(tb testing.TB, clock *Clock) *store.DB {
+	tb.Helper()
+	return MustOpen(tb, filepath.Join(tb.TempDir(), "ketanmu.db"), clock)
+}
+
+// MustCount returns the result of a SELECT COUNT(*) query.
+func MustCount(tb testing.TB, db *store.DB, query string, args ...any) int {
+	tb.Helper()
+	var n int
+	if err := db.SQL().QueryRow(query, args...).Scan(&n); err != nil {
+		tb.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+// MustQueue puts messages straight into the outbox, one transaction each, in order.
+func MustQueue(tb testing.TB, db *store.DB, msgs ...ketanmu.Outbound) {
+	tb.Helper()
+	for _, m := range msgs {
+		if m.Account == "" {
+			m.Account = account
+		}
+		if err := db.Update(context.Background(), func(tx *store.Tx) error { return tx.Queue(m) }); err != nil {
+			tb.Fatalf("queue %s: %v", m.ID, err)
+		}
+	}
+}
+
+// MustHandle routes in and fails the test on error.
+func MustHandle(tb testing.TB, r *bot.Router, in ketanmu.Inbound) bot.Result {
+	tb.Helper()
+	res, err := r.Handle(context.Background(), in)
+	if err != nil {
+		tb.Fatalf("Handle(%s): %v", in.ID, err)
+	}
+	return res
+}
+
+func newRouter(db *store.DB, cfg *config.Config) *bot.Router {
+	return bot.NewRouter(db, cfg, flows.New(cfg), discard)
+}
+
+func text(chat, id, s string) ketanmu.Inbound {
+	return ketanmu.Inbound{Account: account, ID: id, Chat: chat, Kind: ketanmu.KindText, Text: s}
+}
+
+// Clock is a fake clock that moves only when told.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock starts a clock at a fixed, millisecond-aligned instant.
+func NewClock() *Clock {
+	return &Clock{now: time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)}
+}
+
+// Now reads the clock.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// sentIDs lists the IDs of delivered messages, in delivery order.
+func sentIDs(msgs []ketanmu.Outbound) []string {
+	ids := make([]string, len(msgs))
+	for i, m := range msgs {
+		ids[i] = m.ID
+	}
+	return ids
+}
