@@ -254,6 +254,9 @@ func (db *DB) Media(ctx context.Context, id int64) (*ketanmu.Media, error) {
 	} else if err != nil {
 		return nil, err
 	}
+	if len(sealed) == 0 {
+		return nil, ketanmu.Errorf(ketanmu.ENOTFOUND, "file erased: its retention period has ended")
+	}
 	m.Data, err = db.cipher.Open(sealed, []byte(m.SHA256))
 	if err != nil {
 		return nil, fmt.Errorf("decrypt media %d: %w", id, err)
