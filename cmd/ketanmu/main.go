@@ -23,7 +23,11 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"serve", "run the service on WhatsApp: every paired account, the outbox and the HTTP server", runServe},
+		{"pair", "link an account's WhatsApp number (QR code, or --phone for a pairing code)", runPair},
 		{"sim", "run the whole service with the browser simulator instead of WhatsApp", runSim},
+		{"route", "read messages on stdin, print the service each is routed to (tune keywords)", runRoute},
+		{"nik", "check NIK numbers: one JSON object per argument", runNIK},
 		{"version", "print the version", runVersion},
 		{"help", "list the commands", nil},
 	}

@@ -1,0 +1,253 @@
+// Package whatsapp is the WhatsApp transport: one whatsmeow client per configured account (a
+// linked device of the office's number), all sharing one whatsmeow device store in its own
+// SQLite file. It turns WhatsApp events into the router's inbound messages and sends the
+// outbox's messages; it knows nothing of the application's tables.
+package whatsapp
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+	"go.mau.fi/whatsmeow"
+	wastore "go.mau.fi/whatsmeow/store"
+	"go.mau.fi/whatsmeow/store/sqlstore"
+	"go.mau.fi/whatsmeow/types"
+	waLog "go.mau.fi/whatsmeow/util/log"
+
+	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/bot"
+	"github.com/ketanmu/ketanmu/config"
+	"github.com/ketanmu/ketanmu/store"
+)
+
+// Router is the part of bot.Router the transport hands messages to.
+type Router interface {
+	Handle(ctx context.Context, in ketanmu.Inbound) (bot.Result, error)
+}
+
+// Outbox is the part of the store the transport reads its own sent messages from: to recognise
+// them when they come back and to answer retry receipts after a restart.
+type Outbox interface {
+	OutboxByID(ctx context.Context, account, waID string) (store.OutboxItem, error)
+}
+
+var (
+	_ bot.Transport = (*Transport)(nil)
+	_ Router        = (*bot.Router)(nil)
+	_ Outbox        = (*store.DB)(nil)
+)
+
+// Transport connects the configured accounts to WhatsApp.
+type Transport struct {
+	cfg       *config.Config
+	log       *slog.Logger
+	waLog     waLog.Logger
+	sqlDB     *sql.DB
+	container *sqlstore.Container
+	db        *waDB
+	accounts  map[string]*account
+	keys      []string // config order
+	// Now is the clock for message ages and retry times.
+	Now func() time.Time
+
+	router Router
+	outbox Outbox
+
+	ctx    context.Context // lives from Start to Close
+	cancel context.CancelFunc
+	kick   chan struct{} // wakes the inbox workers
+	busy   busyChats
+	work   sync.WaitGroup // workers and watchers
+
+	mu       sync.RWMutex
+	closed   bool
+	handlers sync.WaitGroup // event handlers running
+}
+
+// Open opens whatsmeow's device store (storage.whatsmeow_database in the data folder) and finds
+// the device of every account. Nothing connects until Start.
+func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Transport, error) {
+	if err := applyClientSettings(cfg.WhatsApp); err != nil {
+		return nil, err
+	}
+	path := cfg.Storage.WhatsmeowDatabase
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(cfg.Storage.DataDir, path)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	// The device keys are as secret as the account itself: readable by us only.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	f.Close()
+	sqlDB, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=10000")
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	t := &Transport{cfg: cfg, log: log, sqlDB: sqlDB, Now: time.Now, accounts: map[string]*account{},
+		kick: make(chan struct{}, 1), ctx: context.Background()}
+	t.waLog = newWALogger(log, "whatsmeow", cfg.WhatsApp.LogLevel)
+	t.container = sqlstore.NewWithDB(sqlDB, "sqlite3", t.waLog.Sub("Database"))
+	t.db = &waDB{db: sqlDB, now: func() time.Time { return t.Now() }}
+	if err := t.container.Upgrade(ctx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("whatsmeow store %s: %w", path, err)
+	}
+	if err := t.db.migrate(ctx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("whatsmeow store %s: %w", path, err)
+	}
+	for _, acc := range cfg.Accounts {
+		a := &account{t: t, cfg: acc}
+		a.state = stateBox{log: log, now: func() time.Time { return t.Now() }, st: status{Account: acc.Key}}
+		if err := a.loadDevice(ctx); err != nil {
+			sqlDB.Close()
+			return nil, err
+		}
+		t.accounts[acc.Key] = a
+		t.keys = append(t.keys, acc.Key)
+	}
+	return t, nil
+}
+
+// applyClientSettings sets whatsmeow's process-wide identity: the web version WhatsApp expects
+// and the name the phone lists the device under.
+func applyClientSettings(w config.WhatsApp) error {
+	if w.Version != "" {
+		v, err := wastore.ParseVersion(w.Version)
+		if err != nil {
+			return &config.Error{Key: "whatsapp.version", Msg: err.Error()}
+		}
+		wastore.SetWAVersion(v)
+	}
+	wastore.SetOSInfo(w.DeviceName, [3]uint32{0, 1, 0})
+	return nil
+}
+
+// Start connects every paired account and starts the inbox workers; router receives inbound
+// messages and outbox answers for sent ones. Unpaired accounts are reported, not fatal; a
+// number paired later (`ketanmu pair` while serve runs) is picked up within a few seconds.
+func (t *Transport) Start(ctx context.Context, router Router, outbox Outbox) {
+	t.attach(ctx, router, outbox)
+	for _, key := range t.keys {
+		a := t.accounts[key]
+		if a.dev == nil {
+			a.state.set(bot.StateNotPaired, time.Time{}, "")
+			continue
+		}
+		a.connect()
+	}
+	for range t.cfg.WhatsApp.DownloadWorkers {
+		t.goWork(t.inboxWorker)
+	}
+	t.goWork(t.watchPairings)
+	t.goWork(t.pruneUploads)
+}
+
+// attach wires the transport to the application without connecting anything.
+func (t *Transport) attach(ctx context.Context, router Router, outbox Outbox) {
+	t.router, t.outbox = router, outbox
+	t.ctx, t.cancel = context.WithCancel(context.WithoutCancel(ctx))
+}
+
+func (t *Transport) goWork(fn func(context.Context)) {
+	t.work.Add(1)
+	go func() {
+		defer t.work.Done()
+		fn(t.ctx)
+	}()
+}
+
+// Close disconnects every account, lets running event handlers finish, stops the workers and
+// closes the store. Messages not yet handed to the router stay in the inbox for the next start.
+func (t *Transport) Close() error {
+	t.mu.Lock()
+	if t.closed {
+		t.mu.Unlock()
+		return nil
+	}
+	t.closed = true
+	t.mu.Unlock()
+	for _, a := range t.accounts {
+		a.disconnect()
+	}
+	t.handlers.Wait()
+	if t.cancel != nil {
+		t.cancel()
+	}
+	t.work.Wait()
+	return t.sqlDB.Close()
+}
+
+// enter registers a running event handler; false once the transport is closing, so that
+// nothing is acknowledged that could not be finished.
+func (t *Transport) enter() bool {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if t.closed {
+		return false
+	}
+	t.handlers.Add(1)
+	return true
+}
+
+// State reports an account's connection.
+func (t *Transport) State(account string) bot.ConnState {
+	if a := t.accounts[account]; a != nil {
+		return a.state.get().State
+	}
+	return bot.StateNotPaired
+}
+
+// AccountDetail tells when an account entered its state, when a ban ends and what to do.
+func (t *Transport) AccountDetail(account string) (since, until time.Time, detail string) {
+	a := t.accounts[account]
+	if a == nil {
+		return time.Time{}, time.Time{}, ""
+	}
+	st := a.state.get()
+	return st.Since, st.Until, st.Detail
+}
+
+// NewID returns a message ID the way WhatsApp Web makes them, for Router.NewID: outbox rows get
+// their ID before the first try and keep it on every retry.
+func (t *Transport) NewID(account string) string {
+	if a := t.accounts[account]; a != nil {
+		if wa := a.sender(); wa != nil {
+			return string(wa.GenerateMessageID())
+		}
+	}
+	var none *whatsmeow.Client // nil-safe: an ID without the account's number mixed in
+	return string(none.GenerateMessageID())
+}
+
+// Paired reports which accounts have a device, for `ketanmu serve`'s start-up summary.
+func (t *Transport) Paired(account string) bool {
+	a := t.accounts[account]
+	return a != nil && a.device() != nil
+}
+
+// ErrUnknownAccount is returned for an account key that is not in the config.
+var ErrUnknownAccount = errors.New("unknown account")
+
+func (t *Transport) account(key string) (*account, error) {
+	a := t.accounts[key]
+	if a == nil {
+		return nil, fmt.Errorf("%w %q (configured: %v)", ErrUnknownAccount, key, t.keys)
+	}
+	return a, nil
+}
+
+// jidString names a JID in logs without its phone number.
+func jidString(j types.JID) string { return ketanmu.MaskPhone(j.String()) }
