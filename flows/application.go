@@ -67,6 +67,9 @@ func (t *turn) back() {
 	i := slices.Index(steps, step)
 	if i <= 0 {
 		d.Paused = t.st.Step
+		if d.blank() {
+			t.st.Draft = nil // nothing to continue later
+		}
 		t.st.Step = ""
 		t.say(t.e.menu(t.env.Account))
 		return
@@ -74,6 +77,12 @@ func (t *turn) back() {
 	d.Editing = false
 	t.st.Step = flow + "@" + steps[i-1]
 	t.prompt()
+}
+
+// blank reports whether nothing has been answered yet, so there is nothing worth resuming.
+func (d *Draft) blank() bool {
+	return d.Subtype == "" && d.Reason == "" && d.Category == "" && d.NIK == "" && d.Name == "" &&
+		len(d.Docs) == 0 && len(d.Extras) == 0
 }
 
 // prompt asks the question of the current step.
@@ -131,6 +140,15 @@ func (t *turn) application(step string) {
 	}
 	if step == "docs" {
 		t.docs()
+		return
+	}
+	if step == "notes" && (t.in.Kind == ketanmu.KindImage || t.in.Kind == ketanmu.KindDocument) {
+		// Photos sent together arrive one by one: those after the last required document land
+		// here and are kept (as a replacement or an attachment), not refused.
+		t.takeDoc()
+		if t.st.Step == t.st.Draft.Service+"@notes" {
+			t.prompt()
+		}
 		return
 	}
 	if t.in.Kind != ketanmu.KindText {

@@ -96,6 +96,9 @@ func (t *turn) takeDoc() {
 
 // mediaProblem says, in the resident's words, what is wrong with a file; "" when it is usable.
 func (e *Engine) mediaProblem(m *Media) string {
+	if m == nil { // a photo or file whose content never arrived
+		return e.text("doc_unreadable")
+	}
 	switch m.Mime {
 	case "image/jpeg", "image/png", "application/pdf":
 	default:

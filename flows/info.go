@@ -39,6 +39,12 @@ func (t *turn) info() {
 	case "5":
 		t.sayf("info_legalisir")
 	default:
+		if _, err := strconv.Atoi(t.word); err == nil {
+			// A number, but not a topic: the resident is still choosing in this menu.
+			t.sayf("choose_number", "max", "5")
+			t.sayf("info_menu")
+			return
+		}
 		// Not an info topic: treat it as a fresh request from the menu.
 		t.st.Step = ""
 		t.idle()
@@ -80,7 +86,7 @@ func (t *turn) status() {
 func (e *Engine) caseStatus(c CaseInfo) string {
 	lines := []string{"*" + c.Number + "* — " + e.serviceName(c.Service)}
 	if n := e.subtypeName(c.Service, c.Subtype); n != "" {
-		lines[0] += " (" + n + ")"
+		lines[0] += " — " + n // subtype names carry their own parentheses
 	}
 	lines = append(lines, e.text("status_stage", "stage", e.text("stage_"+c.Stage)))
 	if c.Queue > 0 {

@@ -71,6 +71,17 @@ func (e *Engine) onlyService(acc config.Account) string {
 	return ""
 }
 
+// phoneFor returns the phone (628…) of the first account serving the service, for residents
+// who wrote to a number that does not serve it.
+func (e *Engine) phoneFor(service string) string {
+	for _, a := range e.cfg.Accounts {
+		if slices.Contains(a.Services, service) {
+			return a.Phone
+		}
+	}
+	return ""
+}
+
 func (e *Engine) serviceName(key string) string {
 	if s, ok := e.cfg.Services[key]; ok {
 		return s.Name
