@@ -13,11 +13,14 @@ import (
 var regNumber = regexp.MustCompile(`(?i)^[A-Z]{2,5}-\d{6}-\d{4}$`)
 
 // reopenFlow puts the resident's conversation on the items an operator asked them to resend.
+// The bot collects them, so an operator who had the chat hands it back: otherwise the resent
+// photos would be recorded in silence and the case would wait in needs_fix forever.
 func (r *Router) reopenFlow(tx *store.Tx, c store.Case, what string) error {
 	conv, err := tx.Conversation(c.Account, c.Chat)
 	if err != nil {
 		return err
 	}
+	conv.HumanBy = ""
 	var st flows.State
 	if err := json.Unmarshal(conv.State, &st); err != nil {
 		st = flows.State{}
@@ -30,7 +33,7 @@ func (r *Router) reopenFlow(tx *store.Tx, c store.Case, what string) error {
 }
 
 // fixDone attaches what the resident resent, puts the case back in the queue and tells the
-// operators, with the new photos.
+// operators, with the new photos only and the resident's answer.
 func (r *Router) fixDone(tx *store.Tx, acc config.Account, conv store.Conversation, fix flows.FixDone, res *Result) error {
 	c, err := tx.CaseByNumber(fix.Number)
 	if err != nil {
@@ -38,6 +41,10 @@ func (r *Router) fixDone(tx *store.Tx, acc config.Account, conv store.Conversati
 	}
 	if c.ResidentID != conv.ResidentID || c.Stage != "needs_fix" {
 		return fmt.Errorf("fix for %s does not match the case", fix.Number)
+	}
+	before, err := tx.CaseDocuments(c.ID)
+	if err != nil {
+		return err
 	}
 	for _, d := range fix.Documents {
 		if err := tx.AttachDocument(c.ID, c.Account, d.Key, d.MessageID); err != nil {
@@ -55,5 +62,17 @@ func (r *Router) fixDone(tx *store.Tx, acc config.Account, conv store.Conversati
 	if err := tx.SetStage(c.ID, ch); err != nil {
 		return err
 	}
-	return r.postCard(tx, acc, c.Number, "card_fixed", res)
+	if c, err = tx.CaseByNumber(c.Number); err != nil {
+		return err
+	}
+	docs, err := tx.CaseDocuments(c.ID)
+	if err != nil {
+		return err
+	}
+	var extra []string
+	if fix.Note != "" {
+		extra = append(extra, "• "+r.text("field_notes")+": "+fix.Note)
+	}
+	// Documents are only ever added: the ones after those the case had are this fix's.
+	return r.postCardWith(acc, c, r.cardText(c, "card_fixed", extra...), docs[len(before):], res)
 }

@@ -139,6 +139,10 @@ func (r *Router) runCommand(tx *store.Tx, acc config.Account, op config.Operator
 		return r.releaseChat(tx, acc, chat, res, answer)
 	}
 	c, err := r.commandCase(tx, acc, cmd, in, chat)
+	if err != nil && cmd.name == "selesai" && chat != "" && cmd.number == "" {
+		// Nothing to close (the resident only asked something): the operator is done with the chat.
+		return r.releaseChat(tx, acc, chat, res, answer)
+	}
 	if err != nil {
 		return answer(r.text("op_error", "error", ketanmu.ErrorMessage(err)))
 	}
@@ -161,30 +165,40 @@ func (r *Router) runCommand(tx *store.Tx, acc config.Account, op config.Operator
 	if err != nil {
 		return err
 	}
-	return answer(r.text("op_done", "number", c.Number, "stage", c.Stage, "operator", op.Name))
+	key := "op_done"
+	if cmd.name == "catat" && !strings.HasPrefix(r.cfg.Text("op_noted"), "[") {
+		key = "op_noted" // a note moves nothing: "→ verifying" would read as if it had
+	}
+	return answer(r.text(key, "number", c.Number, "stage", c.Stage, "operator", op.Name))
 }
 
 // commandCase finds the case a command is about: its number, the quoted card, or the chat.
+// In a resident's chat a quoted message that is no card (the resident's own) means the chat's case.
 func (r *Router) commandCase(tx *store.Tx, acc config.Account, cmd command, in ketanmu.Inbound, chat string) (store.Case, error) {
-	var c store.Case
-	var err error
-	switch {
-	case cmd.number != "":
-		c, err = tx.CaseByNumber(cmd.number)
-	case in.Quote != "":
-		c, err = tx.CaseByCard(acc.Key, in.Quote)
-	case chat != "":
-		var ok bool
-		c, ok, err = tx.LatestOpenCase(acc.Key, chat)
-		if err == nil && !ok {
-			err = ketanmu.Errorf(ketanmu.ENOTFOUND, "chat ini tidak punya permohonan yang masih berjalan")
+	notFound := ketanmu.Errorf(ketanmu.ENOTFOUND, "nomor %s tidak ditemukan", cmd.number)
+	if cmd.number != "" {
+		c, err := tx.CaseByNumber(cmd.number)
+		if ketanmu.ErrorCode(err) == ketanmu.ENOTFOUND || (err == nil && c.Account != acc.Key) {
+			// A case of another number is not this group's business.
+			return c, notFound
 		}
-	default:
-		err = ketanmu.Errorf(ketanmu.EINVALID, "sebutkan nomor pendaftaran, atau balas (quote) kartu permohonannya")
+		return c, err
 	}
-	if err == nil && c.Account != acc.Key {
-		// A case of another number is not this group's business.
-		err = ketanmu.Errorf(ketanmu.ENOTFOUND, "case %s not found", c.Number)
+	if in.Quote != "" {
+		c, err := tx.CaseByCard(acc.Key, in.Quote)
+		if ketanmu.ErrorCode(err) != ketanmu.ENOTFOUND {
+			return c, err
+		}
+		if chat == "" {
+			return c, ketanmu.Errorf(ketanmu.ENOTFOUND, "pesan yang dibalas bukan kartu permohonan: balas (quote) kartunya, atau tulis nomor pendaftarannya")
+		}
+	}
+	if chat == "" {
+		return store.Case{}, ketanmu.Errorf(ketanmu.EINVALID, "sebutkan nomor pendaftaran, atau balas (quote) kartu permohonannya")
+	}
+	c, ok, err := tx.LatestOpenCase(acc.Key, chat)
+	if err == nil && !ok {
+		err = ketanmu.Errorf(ketanmu.ENOTFOUND, "chat ini tidak punya permohonan yang masih berjalan")
 	}
 	return c, err
 }
@@ -204,6 +218,14 @@ func (r *Router) applyCommand(tx *store.Tx, acc config.Account, op config.Operat
 		}
 		return r.transition(tx, acc, c, next, op, "", "", res)
 	case "kurang":
+		if c.Stage == "submitted" && profile.Check("submitted", "needs_fix") != nil && profile.Check("verifying", "needs_fix") == nil {
+			// Asking for a fix means the photos were checked: the operator takes the case on the
+			// way, and the resident reads only what to resend.
+			var err error
+			if c, err = r.move(tx, c, "verifying", op, "", "", op.Name); err != nil {
+				return err
+			}
+		}
 		return r.transition(tx, acc, c, "needs_fix", op, cmd.args, "", res)
 	case "tolak":
 		return r.transition(tx, acc, c, "rejected", op, cmd.args, "", res)
@@ -227,27 +249,48 @@ func (r *Router) transition(tx *store.Tx, acc config.Account, c store.Case, to s
 
 func (r *Router) transitionAs(tx *store.Tx, acc config.Account, c store.Case, to string, op config.Operator,
 	reason, tracking string, res *Result, assignee string) error {
-	svc := r.cfg.Services[c.Service]
-	profile, _ := r.cfg.Workflow(svc.Profile)
-	if err := profile.Check(c.Stage, to); err != nil {
-		return ketanmu.Errorf(ketanmu.ECONFLICT, "%s: %v", c.Number, err)
-	}
-	if role := profile.RoleFor(to); !op.HasRole(role) {
-		return ketanmu.Errorf(ketanmu.EUNAUTHORIZED, "%s tidak punya peran %s yang diperlukan untuk tahap %s", op.Name, role, to)
-	}
-	ch := store.StageChange{From: c.Stage, To: to, Actor: op.Name, Reason: reason, Tracking: tracking, Assignee: assignee}
-	r.deadlines(tx.Now(), c, to, &ch)
-	if err := tx.SetStage(c.ID, ch); err != nil {
+	c, err := r.move(tx, c, to, op, reason, tracking, assignee)
+	if err != nil {
 		return err
 	}
-	r.log.Info("Case moved", "case_number", c.Number, "from", c.Stage, "to", to, "actor", op.Name)
-	c.Stage = to
 	if to == "needs_fix" {
 		if err := r.reopenFlow(tx, c, reason); err != nil {
 			return err
 		}
 	}
 	return r.notifyResident(tx, c, reason, tracking, res)
+}
+
+// move checks that the profile allows the move and that op has the role it needs, records it,
+// and returns the case as it now is. It tells no one.
+func (r *Router) move(tx *store.Tx, c store.Case, to string, op config.Operator, reason, tracking, assignee string) (store.Case, error) {
+	profile, _ := r.cfg.Workflow(r.cfg.Services[c.Service].Profile)
+	if profile.Check(c.Stage, to) != nil {
+		allowed := profile.Allowed(c.Stage)
+		if len(allowed) == 0 {
+			return c, ketanmu.Errorf(ketanmu.ECONFLICT, "%s sudah %s: tahapnya tidak bisa diubah lagi", c.Number, c.Stage)
+		}
+		return c, ketanmu.Errorf(ketanmu.ECONFLICT, "%s sedang di tahap %s, tidak bisa ke %s. Tahap berikutnya yang bisa: %s",
+			c.Number, c.Stage, to, strings.Join(allowed, ", "))
+	}
+	if role := profile.RoleFor(to); !op.HasRole(role) {
+		return c, ketanmu.Errorf(ketanmu.EUNAUTHORIZED, "%s tidak punya peran %s yang diperlukan untuk tahap %s", op.Name, role, to)
+	}
+	ch := store.StageChange{From: c.Stage, To: to, Actor: op.Name, Reason: reason, Tracking: tracking, Assignee: assignee}
+	r.deadlines(tx.Now(), c, to, &ch)
+	if err := tx.SetStage(c.ID, ch); err != nil {
+		return c, err
+	}
+	r.log.Info("Case moved", "case_number", c.Number, "from", c.Stage, "to", to, "actor", op.Name)
+	c.Stage, c.StageAt, c.StageDue = to, tx.Now(), ch.StageDue
+	if !ch.Due.IsZero() {
+		c.Due = ch.Due
+	}
+	c.Paused = ch.Paused
+	if assignee != "" {
+		c.Assignee = assignee
+	}
+	return c, nil
 }
 
 // deadlines sets the new stage's deadline and stops the case's clock while it waits on the
@@ -268,7 +311,10 @@ func (r *Router) deadlines(now time.Time, c store.Case, to string, ch *store.Sta
 
 // notifyResident tells the resident, in their chat, what happened to their case.
 func (r *Router) notifyResident(tx *store.Tx, c store.Case, reason, tracking string, res *Result) error {
-	text := r.cfg.Text("notify_" + c.Stage)
+	text := r.cfg.Text("notify_" + c.Stage + "_" + c.Service)
+	if strings.HasPrefix(text, "[") {
+		text = r.cfg.Text("notify_" + c.Stage)
+	}
 	if strings.HasPrefix(text, "[") {
 		return nil // no text for this stage: nothing to say
 	}
@@ -295,7 +341,10 @@ func (r *Router) releaseChat(tx *store.Tx, acc config.Account, chat string, res 
 	if err != nil {
 		return err
 	}
-	if conv.HumanBy == "" && answer != nil {
+	if conv.HumanBy == "" {
+		if answer == nil {
+			return nil // the bot never left: no "welcome back" for the resident
+		}
 		return answer(r.text("op_bot_already"))
 	}
 	conv.HumanBy = ""
@@ -335,6 +384,11 @@ func (r *Router) postCard(tx *store.Tx, acc config.Account, number, textKey stri
 	if err != nil {
 		return err
 	}
+	return r.postCardWith(acc, c, r.cardText(c, textKey), docs, res)
+}
+
+// postCardWith posts text and the photos docs as the card of case c.
+func (r *Router) postCardWith(acc config.Account, c store.Case, text string, docs []store.CaseDocumentInfo, res *Result) error {
 	to := acc.OperatorsGroup
 	if to == "" {
 		to = acc.Phone
@@ -343,7 +397,7 @@ func (r *Router) postCard(tx *store.Tx, acc config.Account, number, textKey stri
 		res.cardFor = map[int]int64{}
 	}
 	res.cardFor[len(res.Replies)] = c.ID
-	res.Replies = append(res.Replies, ketanmu.Outbound{Account: acc.Key, Chat: to, Text: r.cardText(c, textKey)})
+	res.Replies = append(res.Replies, ketanmu.Outbound{Account: acc.Key, Chat: to, Text: text})
 	for _, d := range docs {
 		res.cardFor[len(res.Replies)] = c.ID
 		res.Replies = append(res.Replies, ketanmu.Outbound{Account: acc.Key, Chat: to, MediaID: d.MediaID,
@@ -353,7 +407,8 @@ func (r *Router) postCard(tx *store.Tx, acc config.Account, number, textKey stri
 	return nil
 }
 
-func (r *Router) cardText(c store.Case, key string) string {
+// cardText fills a card's text; extra lines follow the case's details.
+func (r *Router) cardText(c store.Case, key string, extra ...string) string {
 	svc := r.cfg.Services[c.Service]
 	title := svc.Name
 	for _, st := range svc.Subtypes {
@@ -368,12 +423,13 @@ func (r *Router) cardText(c store.Case, key string) string {
 			details = append(details, "• "+k+": "+v)
 		}
 	}
+	details = append(details, extra...)
 	due := "-"
 	if !c.StageDue.IsZero() {
 		due = sla.FormatDateTimeID(c.StageDue.In(r.cfg.Office.Location))
 	}
 	return r.text(key, "number", c.Number, "service", title, "nik", nik.MaskNIK(c.NIK), "phone", ketanmu.MaskPhone(c.Chat),
-		"name", c.Name, "details", strings.Join(details, "\n"), "due", due, "prefix", r.cfg.Handoff.CommandPrefix)
+		"name", orDash(c.Name), "details", strings.Join(details, "\n"), "due", due, "prefix", r.cfg.Handoff.CommandPrefix)
 }
 
 // caseText describes a case for operators: stage, assignee, deadline, history.
@@ -382,7 +438,11 @@ func (r *Router) caseText(tx *store.Tx, c store.Case) string {
 	events, err := tx.CaseEvents(c.ID)
 	if err == nil {
 		for _, ev := range events {
-			line := "• " + sla.FormatDateTimeID(ev.At.In(r.cfg.Office.Location)) + " " + ev.From + "→" + ev.To + " (" + ev.Actor + ")"
+			step := ev.To
+			if ev.From != "" {
+				step = ev.From + "→" + ev.To
+			}
+			line := "• " + sla.FormatDateTimeID(ev.At.In(r.cfg.Office.Location)) + " " + step + " (" + ev.Actor + ")"
 			if ev.Reason != "" {
 				line += ": " + ev.Reason
 			}
@@ -392,7 +452,7 @@ func (r *Router) caseText(tx *store.Tx, c store.Case) string {
 			lines = append(lines, line)
 		}
 	}
-	return strings.Join(lines, "\n") + "\n" + r.text("op_stage", "stage", c.Stage, "assignee", c.Assignee)
+	return strings.Join(lines, "\n") + "\n" + r.text("op_stage", "stage", c.Stage, "assignee", orDash(c.Assignee))
 }
 
 // queueText lists the account's open cases, oldest first, with the working time left.
@@ -414,9 +474,16 @@ func (r *Router) queueText(tx *store.Tx, acc config.Account) string {
 		case !c.StageDue.IsZero():
 			left = r.text("op_overdue", "late", shortDuration(cal.Between(c.StageDue, now)))
 		}
-		lines = append(lines, fmt.Sprintf("%d. *%s* %s · %s · %s", i+1, c.Number, c.Stage, left, c.Assignee))
+		lines = append(lines, fmt.Sprintf("%d. *%s* %s · %s · %s", i+1, c.Number, c.Stage, left, orDash(c.Assignee)))
 	}
 	return strings.Join(lines, "\n")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 func shortDuration(d time.Duration) string {

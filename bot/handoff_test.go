@@ -1,0 +1,916 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/bot"
+	"github.com/ketanmu/ketanmu/bot/sim"
+	"github.com/ketanmu/ketanmu/config"
+	"github.com/ketanmu/ketanmu/store"
+)
+
+// A handoff script is a transcript of a resident's chat and the operators' group, replayed
+// through a real router, database and outbox. Input lines:
+//
+//	> text                       the resident says text (> [photo NAME caption="…"] sends a photo)
+//	office> text                 typed on the office phone in the resident's chat
+//	self> text                   typed on the office phone in its "message yourself" chat
+//	group PHONE> text            a member of the operators' group says text ("group office>":
+//	group PHONE quote=Q> text    the office phone); quoting Q: a case number (its latest card;
+//	                             NUMBER:photo its latest photo) or a message ID
+//	[account KEY] [chat PHONE]   switch the account or the resident's chat
+//	[apply] [apply post]         the resident applies (KK/KTP-el, or NIK validation on the nik
+//	                             account): its number is shown ([apply show]: the replies to
+//	                             the last step)
+//	[advance 2h]                 move the clock
+//	[outbox]                     send everything queued; revoked messages of the chat are shown
+//	[stage NUMBER STAGE]         the case must be in STAGE
+//
+// Every other line starting with "<" or "=" (and its indented continuation) is the bot's side,
+// regenerated on each run and compared with the script. "# " lines are comments.
+type handoff struct {
+	t       *testing.T
+	cfg     *config.Config
+	db      *store.DB
+	clock   *Clock
+	router  *bot.Router
+	outbox  *bot.Outbox
+	account string
+	chat    string
+	seq     int
+	out     strings.Builder
+}
+
+const handoffResident = "6281234567890"
+
+func newHandoff(t *testing.T, cfg *config.Config) *handoff {
+	t.Helper()
+	clock := NewClock() // Wednesday 25 November 2026, 09:00 in Jakarta
+	db := MustOpenTemp(t, clock)
+	h := &handoff{t: t, cfg: cfg, db: db, clock: clock, router: newRouter(db, cfg), account: account,
+		chat: handoffResident}
+	n := 0
+	h.router.NewID = func(string) string {
+		n++
+		return fmt.Sprintf("OUT%06d", n)
+	}
+	h.outbox = newOutbox(db, &sim.Transport{}, cfg, clock)
+	return h
+}
+
+// runHandoff replays script and fails the test where the bot's side differs from it.
+func runHandoff(t *testing.T, cfg *config.Config, script string) *handoff {
+	t.Helper()
+	h := replayHandoff(t, cfg, script)
+	if d := scriptDiff(script, h.out.String()); d != "" {
+		t.Errorf("the bot's side differs from the script:\n%s\n--- the whole replay:\n%s", d, h.out.String())
+	}
+	return h
+}
+
+// replayHandoff plays the inputs of script and writes the replay, the bot's side regenerated.
+func replayHandoff(t *testing.T, cfg *config.Config, script string) *handoff {
+	t.Helper()
+	h := newHandoff(t, cfg)
+	for n, line := range strings.Split(strings.TrimSpace(script), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "<") || strings.HasPrefix(line, "=") || strings.HasPrefix(line, "|") {
+			continue
+		}
+		h.line(n+1, line)
+	}
+	return h
+}
+
+var speaker = regexp.MustCompile(`^(office|self|group (\S+?))(?: quote=(\S+))?> ?(.*)$`)
+
+func (h *handoff) line(n int, line string) {
+	switch {
+	case strings.HasPrefix(line, "#"):
+		h.out.WriteString(line + "\n")
+	case strings.HasPrefix(line, "["):
+		h.directive(n, strings.Trim(line, "[]"))
+	case strings.HasPrefix(line, ">"):
+		text := strings.TrimSpace(strings.TrimPrefix(line, ">"))
+		h.out.WriteString(line + "\n")
+		h.show(h.send(n, h.residentMessage(n, text)))
+	default:
+		m := speaker.FindStringSubmatch(line)
+		if m == nil {
+			h.t.Fatalf("line %d: %q is no input", n, line)
+		}
+		in := h.inbound(m[4])
+		in.FromMe = true
+		switch {
+		case m[1] == "self":
+			in.Chat = h.acc().Phone
+		case strings.HasPrefix(m[1], "group"):
+			in.Chat = h.acc().OperatorsGroup
+			if m[2] != "office" {
+				in.FromMe, in.Sender = false, mustNormal(h.t, m[2])
+			}
+		}
+		if m[3] != "" {
+			in.Quote = h.quote(n, m[3])
+		}
+		h.out.WriteString(line + "\n")
+		h.show(h.send(n, in))
+	}
+}
+
+func (h *handoff) acc() config.Account {
+	acc, _ := h.cfg.Account(h.account)
+	return acc
+}
+
+func (h *handoff) inbound(text string) ketanmu.Inbound {
+	h.seq++
+	return ketanmu.Inbound{Account: h.account, ID: fmt.Sprintf("IN%06d", h.seq), Chat: h.chat,
+		Kind: ketanmu.KindText, Text: text}
+}
+
+// residentMessage turns "> text" or "> [photo NAME caption="…"]" into a message.
+func (h *handoff) residentMessage(n int, text string) ketanmu.Inbound {
+	in := h.inbound(text)
+	if !strings.HasPrefix(text, "[photo ") {
+		return in
+	}
+	spec := strings.Trim(text, "[]")
+	name, caption, _ := strings.Cut(strings.TrimPrefix(spec, "photo "), " ")
+	caption = strings.Trim(strings.TrimPrefix(caption, "caption="), `"`)
+	data := photoJPEG(name)
+	in.Kind, in.Text = ketanmu.KindImage, caption
+	in.Media = &ketanmu.Media{Mime: "image/jpeg", Filename: name, Size: int64(len(data)), Data: data}
+	return in
+}
+
+func (h *handoff) send(n int, in ketanmu.Inbound) bot.Result {
+	res, err := h.router.Handle(context.Background(), in)
+	if err != nil {
+		h.t.Fatalf("line %d: Handle(%q): %v", n, in.Text, err)
+	}
+	return res
+}
+
+// show writes replies as the people reading them see them.
+func (h *handoff) show(res bot.Result) {
+	for _, r := range res.Replies {
+		to := ""
+		switch r.Chat {
+		case h.chat:
+		case h.acc().OperatorsGroup:
+			to = "[group] "
+		case h.acc().Phone:
+			to = "[self] "
+		default:
+			to = "[" + r.Chat + "] "
+		}
+		text := r.Text
+		if r.Revoke != "" {
+			text = "[revoke " + r.Revoke + "]"
+		}
+		if r.Media != nil {
+			text = "[" + r.Media.Mime + " " + r.Media.Filename + "] " + text
+		}
+		h.out.WriteString("< " + to + strings.ReplaceAll(text, "\n", "\n| ") + "\n")
+	}
+	h.out.WriteString("\n")
+}
+
+func (h *handoff) directive(n int, spec string) {
+	words := strings.Fields(spec)
+	arg := func(i int) string {
+		if i < len(words) {
+			return words[i]
+		}
+		return ""
+	}
+	h.out.WriteString("[" + spec + "]\n")
+	switch words[0] {
+	case "account":
+		if _, ok := h.cfg.Account(arg(1)); !ok {
+			h.t.Fatalf("line %d: unknown account %q", n, arg(1))
+		}
+		h.account = arg(1)
+	case "chat":
+		h.chat = mustNormal(h.t, arg(1))
+	case "advance":
+		d, err := time.ParseDuration(arg(1))
+		if err != nil {
+			h.t.Fatalf("line %d: %v", n, err)
+		}
+		h.clock.Advance(d)
+	case "apply":
+		h.apply(n, strings.Contains(spec, " post"), strings.Contains(spec, " show"))
+	case "outbox":
+		h.flush(n)
+	case "stage":
+		var stage string
+		if err := h.db.SQL().QueryRow(`SELECT stage FROM cases WHERE number = ?`, arg(1)).Scan(&stage); err != nil {
+			h.t.Fatalf("line %d: case %s: %v", n, arg(1), err)
+		}
+		if stage != arg(2) {
+			h.t.Errorf("line %d: %s is %s, want %s", n, arg(1), stage, arg(2))
+		}
+	default:
+		h.t.Fatalf("line %d: unknown directive [%s]", n, spec)
+	}
+}
+
+// apply plays the resident's whole application and shows the replies to its last step, or
+// (without show) only the case's number and what went to the group.
+func (h *handoff) apply(n int, post, show bool) {
+	steps := []string{"halo", "4", "3516131204850003", "Budi Santoso", `[photo kk.jpg caption="kk"]`,
+		`[photo ktp.jpg caption="ktp"]`, "tidak", "1", "ya"}
+	if post {
+		steps = append(steps[:7], "2", "Jl. Raya Sooko No. 12 RT 02 RW 05", "Sooko", "Sooko", "61361", "ya")
+	}
+	if h.account == "nik" {
+		steps = []string{"nik saya tidak bisa buat registrasi kartu sim", "2", "3516131204850003",
+			`[photo kk.jpg caption="kk"]`, `[photo ktp.jpg caption="ktp"]`, "ya"}
+	}
+	var res bot.Result
+	for _, s := range steps {
+		res = h.send(n, h.residentMessage(n, s))
+	}
+	if show {
+		h.show(res)
+		return
+	}
+	var number string
+	if err := h.db.SQL().QueryRow(`SELECT number FROM cases ORDER BY id DESC LIMIT 1`).Scan(&number); err != nil {
+		h.t.Fatalf("line %d: no case after applying: %v", n, err)
+	}
+	group := 0
+	for _, r := range res.Replies {
+		if r.Chat == h.acc().OperatorsGroup {
+			group++
+		}
+	}
+	h.out.WriteString(fmt.Sprintf("= %s, %d messages to the group (card and photos)\n\n", number, group))
+}
+
+// flush sends everything queued and shows which of the chat's messages are now revoked.
+func (h *handoff) flush(n int) {
+	for {
+		sent, err := h.outbox.SendDue(context.Background(), h.account)
+		if err != nil {
+			h.t.Fatalf("line %d: SendDue: %v", n, err)
+		}
+		if sent == 0 {
+			break
+		}
+	}
+	msgs, err := h.db.Transcript(context.Background(), h.account, h.chat)
+	if err != nil {
+		h.t.Fatalf("line %d: %v", n, err)
+	}
+	for _, m := range msgs {
+		if m.Revoked {
+			h.out.WriteString(fmt.Sprintf("= revoked %s %q\n", m.ID, m.Text))
+		}
+	}
+	h.out.WriteString("\n")
+}
+
+// quote resolves quote=Q: the latest card of case Q (Q:photo its latest photo), or the message
+// ID Q.
+func (h *handoff) quote(n int, q string) string {
+	number, photo := strings.CutSuffix(q, ":photo")
+	if !regexp.MustCompile(`^[A-Z]+-\d{6}-\d{4}$`).MatchString(number) {
+		return q
+	}
+	kind := "text"
+	if photo {
+		kind = "image"
+	}
+	var id string
+	err := h.db.SQL().QueryRow(`SELECT k.wa_id FROM case_cards k JOIN cases c ON c.id = k.case_id
+		JOIN messages m ON m.account = k.account AND m.wa_id = k.wa_id
+		WHERE c.number = ? AND m.kind = ? ORDER BY m.id DESC LIMIT 1`, number, kind).Scan(&id)
+	if err != nil {
+		h.t.Fatalf("line %d: no card of %s: %v", n, q, err)
+	}
+	return id
+}
+
+// photoJPEG returns a document-sized JPEG whose content depends on name.
+func photoJPEG(name string) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 800, 600))
+	seed := 0
+	for _, r := range name {
+		seed = seed*31 + int(r)
+	}
+	for y := 0; y < 600; y += 4 {
+		for x := 0; x < 800; x += 4 {
+			c := color.RGBA{uint8(x + seed), uint8(y + seed/7), uint8(seed), 255}
+			for dy := range 4 {
+				for dx := range 4 {
+					img.Set(x+dx, y+dy, c)
+				}
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 70}); err != nil {
+		panic(err)
+	}
+	return buf.Bytes()
+}
+
+func mustNormal(tb testing.TB, phone string) string {
+	tb.Helper()
+	p, err := ketanmu.NormalizePhone(phone)
+	if err != nil {
+		tb.Fatalf("phone %q: %v", phone, err)
+	}
+	return p
+}
+
+// scriptDiff compares the script with the replay line by line, ignoring blank lines and
+// indentation; "" when they match.
+func scriptDiff(want, got string) string {
+	norm := func(s string) []string {
+		var out []string
+		for _, l := range strings.Split(s, "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	wl, gl := norm(want), norm(got)
+	for i := 0; i < max(len(wl), len(gl)); i++ {
+		if i < len(wl) && i < len(gl) && wl[i] == gl[i] {
+			continue
+		}
+		w, g := "(end)", "(end)"
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		return fmt.Sprintf("line %d of the script:\n  script: %s\n  bot:    %s", i+1, w, g)
+	}
+	return ""
+}
+
+// pakPosConfig is the example config with KK/KTP-el switched to the PAK POS workflow, as an
+// office would switch it: in its own config file.
+func pakPosConfig(t *testing.T) *config.Config {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte("services:\n  kk_ktp:\n    profile: pak_pos\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Services["kk_ktp"].Profile; got != "pak_pos" {
+		t.Fatalf("kk_ktp profile = %q, want pak_pos", got)
+	}
+	if got := cfg.Services["kk_ktp"].Prefix; got != "KTP" {
+		t.Fatalf("kk_ktp prefix = %q, want the example's KTP kept", got)
+	}
+	return cfg
+}
+
+// textsConfig is the example config with the texts this test file proposes for it.
+func textsConfig(t *testing.T) *config.Config {
+	t.Helper()
+	cfg := MustConfig(t)
+	cfg.Texts["notify_done_validasi_nik"] = "✅ NIK Anda sudah *terupdate* (permohonan *{number}*). Silakan ulangi pendaftaran atau registrasi Anda. Jika masih ditolak, ketik *petugas*."
+	cfg.Texts["op_noted"] = "📝 Catatan untuk {number} disimpan ({operator})."
+	return cfg
+}
+
+// TestHandoffOperatorHasTheChat plays the issue's first transcript: an operator types in a resident's
+// chat, the bot stays silent for the resident's messages (still recorded), #selesai tells the
+// resident and hands the chat back, and the bot answers again.
+func TestHandoffOperatorHasTheChat(t *testing.T) {
+	h := runHandoff(t, MustConfig(t), `
+# NIK validation: an operator answers from the office phone, the bot keeps quiet, #selesai
+# closes the case and hands the chat back.
+[account nik]
+[apply show]
+< ✅ Permohonan *Validasi NIK* sudah kami terima.
+| Nomor pendaftaran: *NIK-261125-0001*
+| Petugas akan memproses dalam *30 menit pada jam kerja* (paling lambat Rabu, 25 November 2026 pukul 09.30) dan mengabari Anda di chat ini setelah NIK terupdate.
+< [group] 🆕 *NIK-261125-0001* — Validasi NIK
+| NIK 351613********03 · WA 6281******890
+| Nama: -
+| • reason: Registrasi kartu SIM (operator seluler)
+| Batas tahap ini: Rabu, 25 November 2026 pukul 09.30
+| _Balas (quote) pesan ini dengan #ambil, #proses, #kurang <apa>, #tolak <alasan>, #kirim <resi>, #siap, #selesai._
+< [group] [image/jpeg kk.jpg] NIK-261125-0001 · Kartu Keluarga (KK)
+< [group] [image/jpeg ktp.jpg] NIK-261125-0001 · KTP-el
+
+office> Selamat pagi Bu, saya cek datanya dulu ya
+< 🔎 Permohonan *NIK-261125-0001* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
+
+[stage NIK-261125-0001 verifying]
+> baik pak
+
+> menu
+
+> [photo ktp-lagi.jpg caption="ini ktp saya"]
+
+office> #selesai
+< [revoke IN000011]
+< ✅ Permohonan *NIK-261125-0001* (Validasi NIK) sudah *selesai*. Terima kasih telah menggunakan layanan kami.
+< Terima kasih sudah menunggu. Anda kembali dilayani asisten otomatis; ketik *menu* untuk melihat layanan.
+< [group] 👍 NIK-261125-0001 → *done* (HP kantor)
+
+[stage NIK-261125-0001 done]
+[outbox]
+= revoked IN000011 "#selesai"
+
+> status
+< Saat ini tidak ada permohonan Anda yang sedang diproses. Ketik nomor pendaftaran (contoh: _status KTP-261125-0007_) atau *menu* untuk mengajukan permohonan.
+`)
+	if got := MustCount(t, h.db, `SELECT COUNT(*) FROM messages WHERE account = 'nik' AND chat = ? AND direction = 'in'
+		AND wa_id IN ('IN000008', 'IN000009', 'IN000010')`, handoffResident); got != 3 {
+		t.Errorf("%d of the 3 messages sent while the operator had the chat are recorded", got)
+	}
+	assertEvents(t, h, "NIK-261125-0001", "→submitted by resident", "submitted→verifying by HP kantor",
+		"verifying→done by HP kantor")
+	assertRevoked(t, h, "nik", "IN000011")
+}
+
+// TestHandoffNeedsFix plays #kurang in the group quoting a new case's card: the resident is asked for
+// the KK, resends it, and the case is back in the queue with a new card showing the new photo.
+func TestHandoffNeedsFix(t *testing.T) {
+	h := runHandoff(t, MustConfig(t), `
+# #kurang quoting the card of a case nobody has taken yet: the resident is asked for the KK
+# again, resends it, and the case is back in the queue with a new card.
+[apply show]
+< ✅ Permohonan *KK / KTP-el* sudah kami terima.
+| Nomor pendaftaran: *KTP-261125-0001*
+| Perkiraan selesai: *Senin, 30 November 2026 pukul 09.00*
+| Penerimaan: Ambil di kantor (Loket Pengambilan, Gedung Pelayanan lantai 1)
+| 
+| Simpan nomor ini. Ketik *status KTP-261125-0001* untuk melihat perkembangannya. Kami akan mengabari Anda di chat ini setiap ada perubahan.
+< [group] 🆕 *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
+| NIK 351613********03 · WA 6281******890
+| Nama: Budi Santoso
+| • delivery: pickup
+| Batas tahap ini: Kamis, 26 November 2026 pukul 09.00
+| _Balas (quote) pesan ini dengan #ambil, #proses, #kurang <apa>, #tolak <alasan>, #kirim <resi>, #siap, #selesai._
+< [group] [image/jpeg kk.jpg] KTP-261125-0001 · Kartu Keluarga (KK)
+< [group] [image/jpeg ktp.jpg] KTP-261125-0001 · KTP-el
+
+group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram, mohon foto ulang
+< ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
+| _foto KK buram, mohon foto ulang_
+| Silakan kirim di chat ini. Setelah kami terima, permohonan Anda kembali ke antrian.
+< [group] 👍 KTP-261125-0001 → *needs_fix* (Rina (front office))
+
+[stage KTP-261125-0001 needs_fix]
+> sebentar ya
+< Untuk permohonan *KTP-261125-0001*, petugas meminta: _foto KK buram, mohon foto ulang_. Silakan kirim foto berikut:
+| 1. Kartu Keluarga (KK)
+
+> [photo kk-baru.jpg caption="kk"]
+< ✅ Terima kasih, perbaikan untuk *KTP-261125-0001* sudah kami terima. Permohonan Anda kembali ke antrian petugas.
+< [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke antrian.
+| • delivery: pickup
+| • Catatan: kk
+< [group] [image/jpeg kk-baru.jpg] KTP-261125-0001 · Kartu Keluarga (KK)
+
+[stage KTP-261125-0001 submitted]
+group 081200000002 quote=KTP-261125-0001> #ambil
+< 🔎 Permohonan *KTP-261125-0001* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
+< [group] 👍 KTP-261125-0001 → *verifying* (Agus (validator))
+`)
+	assertEvents(t, h, "KTP-261125-0001", "→submitted by resident", "submitted→verifying by Rina (front office)",
+		"verifying→needs_fix by Rina (front office): foto KK buram, mohon foto ulang", "needs_fix→submitted by pemohon: kk",
+		"submitted→verifying by Agus (validator)")
+	if got := MustCount(t, h.db, `SELECT COUNT(*) FROM case_documents`); got != 3 {
+		t.Errorf("%d documents, want the 2 sent first and the new KK", got)
+	}
+}
+
+// TestHandoffNeedsFixInTakenChat plays #kurang typed in a chat an operator has, quoting the resident's
+// message: the bot takes the chat back to collect the photo, which would otherwise be recorded
+// in silence.
+func TestHandoffNeedsFixInTakenChat(t *testing.T) {
+	h := runHandoff(t, MustConfig(t), `
+# #kurang typed in a chat an operator has: the bot collects what is asked for.
+[apply]
+= KTP-261125-0001, 3 messages to the group (card and photos)
+
+office> Selamat siang Pak, foto KK-nya terpotong
+< 🔎 Permohonan *KTP-261125-0001* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
+
+> oh iya bu
+
+office quote=IN000011> #kurang foto KK
+< [revoke IN000012]
+< ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
+| _foto KK_
+| Silakan kirim di chat ini. Setelah kami terima, permohonan Anda kembali ke antrian.
+< [group] 👍 KTP-261125-0001 → *needs_fix* (HP kantor)
+
+[outbox]
+= revoked IN000012 "#kurang foto KK"
+
+> [photo kk-utuh.jpg caption="kk"]
+< ✅ Terima kasih, perbaikan untuk *KTP-261125-0001* sudah kami terima. Permohonan Anda kembali ke antrian petugas.
+< [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke antrian.
+| • delivery: pickup
+| • Catatan: kk
+< [group] [image/jpeg kk-utuh.jpg] KTP-261125-0001 · Kartu Keluarga (KK)
+
+[stage KTP-261125-0001 submitted]
+`)
+	if got := MustCount(t, h.db, `SELECT COUNT(*) FROM conversations WHERE chat = ? AND human_by = ''`, handoffResident); got != 1 {
+		t.Errorf("the chat is still an operator's, want it back with the bot")
+	}
+	assertRevoked(t, h, account, "IN000012")
+}
+
+// TestHandoffReject checks that #tolak needs a reason, and that the resident reads it.
+func TestHandoffReject(t *testing.T) {
+	h := runHandoff(t, MustConfig(t), `
+[apply]
+= KTP-261125-0001, 3 messages to the group (card and photos)
+
+group 081200000001> #tolak
+< [group] Format: #tolak [nomor] <alasan>
+
+group 081200000001> #tolak KTP-261125-0001
+< [group] Format: #tolak [nomor] <alasan>
+
+group 081200000001 quote=KTP-261125-0001> #tolak KK yang dikirim bukan atas nama pemohon
+< ❌ Mohon maaf, permohonan *KTP-261125-0001* *ditolak*.
+| Alasan: _KK yang dikirim bukan atas nama pemohon_
+| Anda bisa mengajukan lagi setelah persyaratannya lengkap. Ketik *menu* untuk mulai.
+< [group] 👍 KTP-261125-0001 → *rejected* (Rina (front office))
+
+[stage KTP-261125-0001 rejected]
+group 081200000001 quote=KTP-261125-0001> #tolak lagi
+< [group] ⚠️ KTP-261125-0001 sudah rejected: tahapnya tidak bisa diubah lagi
+
+> status KTP-261125-0001
+< *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
+| Status: Ditolak
+| _Riwayat:_
+| • Rabu, 25 November 2026 pukul 09.00 — Diterima, menunggu diperiksa petugas
+| • Rabu, 25 November 2026 pukul 09.00 — Ditolak (KK yang dikirim bukan atas nama pemohon)
+`)
+	assertEvents(t, h, "KTP-261125-0001", "→submitted by resident",
+		"submitted→rejected by Rina (front office): KK yang dikirim bukan atas nama pemohon")
+}
+
+// TestHandoffQuoteCard checks that commands find their case by the quoted card or card photo, that a
+// quote of anything else or no case at all is explained, and that another number's case is not
+// found.
+func TestHandoffQuoteCard(t *testing.T) {
+	h := runHandoff(t, MustConfig(t), `
+[apply]
+= KTP-261125-0001, 3 messages to the group (card and photos)
+
+group 081200000001> #ambil
+< [group] ⚠️ sebutkan nomor pendaftaran, atau balas (quote) kartu permohonannya
+
+group 081200000001 quote=OUT000001> #ambil
+< [group] ⚠️ pesan yang dibalas bukan kartu permohonan: balas (quote) kartunya, atau tulis nomor pendaftarannya
+
+group 081200000001 quote=KTP-261125-0001:photo> #ambil
+< 🔎 Permohonan *KTP-261125-0001* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
+< [group] 👍 KTP-261125-0001 → *verifying* (Rina (front office))
+
+[stage KTP-261125-0001 verifying]
+group 081200000003 quote=KTP-261125-0001> #catat Pemohon minta diambil hari Jumat
+< [group] 👍 KTP-261125-0001 → *verifying* (Dewi (produksi))
+
+group office quote=KTP-261125-0001> #status
+< [group] *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
+| NIK 351613********03 · WA 6281******890 · Budi Santoso
+| • delivery: pickup
+| Batas tahap ini: Kamis, 26 November 2026 pukul 10.30
+| • Rabu, 25 November 2026 pukul 09.00 submitted (resident)
+| • Rabu, 25 November 2026 pukul 09.00 submitted→verifying (Rina (front office))
+| Tahap: *verifying* · petugas: Rina (front office)
+
+[account nik]
+group 081200000001> #status KTP-261125-0001
+< [group] ⚠️ nomor KTP-261125-0001 tidak ditemukan
+`)
+	if got := MustCount(t, h.db, `SELECT COUNT(*) FROM cases c JOIN case_notes n ON n.case_id = c.id
+		WHERE c.assignee = 'Rina (front office)' AND n.actor = 'Dewi (produksi)' AND n.text = 'Pemohon minta diambil hari Jumat'`); got != 1 {
+		t.Errorf("want the case assigned to Rina with Dewi's note")
+	}
+}
+
+// TestHandoffUnknownMember checks that a group member who is not an operator is refused and that
+// ordinary talk in the group is left alone.
+func TestHandoffUnknownMember(t *testing.T) {
+	h := runHandoff(t, MustConfig(t), `
+[apply]
+= KTP-261125-0001, 3 messages to the group (card and photos)
+
+group 081299999999 quote=KTP-261125-0001> #ambil
+< [group] ⚠️ Nomor Anda belum terdaftar sebagai petugas. Minta admin menambahkannya di konfigurasi (operators).
+
+group 081299999999> siap, saya cek
+
+[stage KTP-261125-0001 submitted]
+`)
+	assertEvents(t, h, "KTP-261125-0001", "→submitted by resident")
+}
+
+// TestHandoffCommandRevoked checks that a command typed in the resident's chat is deleted for everyone.
+func TestHandoffCommandRevoked(t *testing.T) {
+	h := runHandoff(t, MustConfig(t), `
+# A command typed in the resident's chat is deleted for everyone once handled.
+[apply]
+= KTP-261125-0001, 3 messages to the group (card and photos)
+
+office> #catat pemohon minta dihubungi sore
+< [revoke IN000010]
+< [group] 👍 KTP-261125-0001 → *submitted* (HP kantor)
+
+[outbox]
+= revoked IN000010 "#catat pemohon minta dihubungi sore"
+
+> ok
+< *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
+| Status: Diterima, menunggu diperiksa petugas
+| Antrian ke-1
+| Perkiraan selesai: Senin, 30 November 2026
+| _Riwayat:_
+| • Rabu, 25 November 2026 pukul 09.00 — Diterima, menunggu diperiksa petugas
+| Berikutnya: petugas memeriksa foto dokumen Anda.
+< Permohonan *KK / KTP-el* Anda di atas masih diproses. Ketik *baru* jika ingin mengajukan permohonan lain, atau *menu* untuk layanan lain.
+`)
+	assertRevoked(t, h, account, "IN000010")
+	if got := MustCount(t, h.db, `SELECT COUNT(*) FROM case_notes WHERE actor = 'HP kantor' AND text = 'pemohon minta dihubungi sore'`); got != 1 {
+		t.Errorf("%d notes by the office phone, want 1", got)
+	}
+}
+
+// TestHandoffShipped checks that #kirim needs the tracking number and that the resident gets it.
+func TestHandoffShipped(t *testing.T) {
+	h := runHandoff(t, MustConfig(t), `
+[apply post show]
+< ✅ Permohonan *KK / KTP-el* sudah kami terima.
+| Nomor pendaftaran: *KTP-261125-0001*
+| Perkiraan selesai: *Senin, 30 November 2026 pukul 09.00*
+| Penerimaan: Dikirim lewat Pos ke Jl. Raya Sooko No. 12 RT 02 RW 05, Desa Sooko, Kec. Sooko, 61361 — ongkir dibayar saat diterima (COD)
+| 
+| Simpan nomor ini. Ketik *status KTP-261125-0001* untuk melihat perkembangannya. Kami akan mengabari Anda di chat ini setiap ada perubahan.
+< [group] 🆕 *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
+| NIK 351613********03 · WA 6281******890
+| Nama: Budi Santoso
+| • delivery: post
+| • address: Jl. Raya Sooko No. 12 RT 02 RW 05
+| • desa: Sooko
+| • kecamatan: Sooko
+| • postal_code: 61361
+| Batas tahap ini: Kamis, 26 November 2026 pukul 09.00
+| _Balas (quote) pesan ini dengan #ambil, #proses, #kurang <apa>, #tolak <alasan>, #kirim <resi>, #siap, #selesai._
+< [group] [image/jpeg kk.jpg] KTP-261125-0001 · Kartu Keluarga (KK)
+< [group] [image/jpeg ktp.jpg] KTP-261125-0001 · KTP-el
+
+group 081200000001 quote=KTP-261125-0001> #ambil
+< 🔎 Permohonan *KTP-261125-0001* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
+< [group] 👍 KTP-261125-0001 → *verifying* (Rina (front office))
+
+group 081200000001 quote=KTP-261125-0001> #proses
+< 🖨️ Permohonan *KTP-261125-0001* sudah diverifikasi dan sedang diproses/dicetak.
+< [group] 👍 KTP-261125-0001 → *in_production* (Rina (front office))
+
+group 081200000001 quote=KTP-261125-0001> #kirim
+< [group] Format: #kirim [nomor] <nomor resi>
+
+group 081200000001 quote=KTP-261125-0001> #kirim RESI123
+< 🚚 Dokumen permohonan *KTP-261125-0001* sudah *dikirim lewat Pos*.
+| Nomor resi: *RESI123*
+| Ongkos kirim dibayar kepada kurir saat dokumen diterima (COD).
+< [group] 👍 KTP-261125-0001 → *shipped* (Rina (front office))
+
+[stage KTP-261125-0001 shipped]
+group 081200000001> #antrian
+< [group] *Antrian* (1 permohonan, terlama di atas):
+| 1. *KTP-261125-0001* shipped · 7j00m · Rina (front office)
+`)
+	assertEvents(t, h, "KTP-261125-0001", "→submitted by resident", "submitted→verifying by Rina (front office)",
+		"verifying→in_production by Rina (front office)", "in_production→shipped by Rina (front office) resi RESI123")
+}
+
+// TestHandoffQueue checks that #antrian lists open cases oldest first with the working time left,
+// in the group and in the office's "message yourself" chat.
+func TestHandoffQueue(t *testing.T) {
+	runHandoff(t, MustConfig(t), `
+group 081200000001> #antrian
+< [group] Antrian kosong 🎉
+
+[apply]
+= KTP-261125-0001, 3 messages to the group (card and photos)
+
+[chat 081298765432]
+[apply post]
+= KTP-261125-0002, 3 messages to the group (card and photos)
+
+[advance 3h]
+group 081200000001 quote=KTP-261125-0002> #ambil
+< 🔎 Permohonan *KTP-261125-0002* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
+< [group] 👍 KTP-261125-0002 → *verifying* (Rina (front office))
+
+[advance 4h30m]
+group 081200000001> #antrian
+< [group] *Antrian* (2 permohonan, terlama di atas):
+| 1. *KTP-261125-0001* submitted · 1j00m · -
+| 2. *KTP-261125-0002* verifying · 5j30m · Rina (front office)
+
+self> #antrian
+< [self] *Antrian* (2 permohonan, terlama di atas):
+| 1. *KTP-261125-0001* submitted · 1j00m · -
+| 2. *KTP-261125-0002* verifying · 5j30m · Rina (front office)
+`)
+}
+
+// TestHandoffNotAllowed checks that a move the case's profile does not allow is refused with the allowed
+// ones listed.
+func TestHandoffNotAllowed(t *testing.T) {
+	runHandoff(t, MustConfig(t), `
+[account nik]
+[apply]
+= NIK-261125-0001, 3 messages to the group (card and photos)
+
+group 081200000001> #kirim NIK-261125-0001 RESI1
+< [group] ⚠️ NIK-261125-0001 sedang di tahap submitted, tidak bisa ke shipped. Tahap berikutnya yang bisa: verifying, done, rejected
+
+group 081200000001> #siap NIK-261125-0001
+< [group] ⚠️ NIK-261125-0001 sedang di tahap submitted, tidak bisa ke ready_for_pickup. Tahap berikutnya yang bisa: verifying, done, rejected
+
+[stage NIK-261125-0001 submitted]
+`)
+}
+
+// TestHandoffRole checks that with KK/KTP-el switched to PAK POS only a validator may approve.
+func TestHandoffRole(t *testing.T) {
+	h := runHandoff(t, pakPosConfig(t), `
+# KK/KTP-el switched to PAK POS: only a validator may approve.
+[apply]
+= KTP-261125-0001, 3 messages to the group (card and photos)
+
+group 081200000001 quote=KTP-261125-0001> #ambil
+< 🔎 Permohonan *KTP-261125-0001* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
+< [group] 👍 KTP-261125-0001 → *verifying* (Rina (front office))
+
+group 081200000001 quote=KTP-261125-0001> #proses
+< [group] ⚠️ Rina (front office) tidak punya peran validator yang diperlukan untuk tahap validated
+
+[stage KTP-261125-0001 verifying]
+group 081200000002 quote=KTP-261125-0001> #proses
+< ✅ Permohonan *KTP-261125-0001* sudah disetujui validator. Langkah berikutnya akan kami kabarkan.
+< [group] 👍 KTP-261125-0001 → *validated* (Agus (validator))
+
+[stage KTP-261125-0001 validated]
+`)
+	assertEvents(t, h, "KTP-261125-0001", "→submitted by resident", "submitted→verifying by Rina (front office)",
+		"verifying→validated by Agus (validator)")
+}
+
+// TestHandoffIdleRelease checks that the bot answers again once the operator has been quiet for
+// handoff.idle_release.
+func TestHandoffIdleRelease(t *testing.T) {
+	runHandoff(t, MustConfig(t), `
+[apply]
+= KTP-261125-0001, 3 messages to the group (card and photos)
+
+office> Selamat pagi Pak Budi, ada yang bisa dibantu?
+< 🔎 Permohonan *KTP-261125-0001* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
+
+> pagi bu, kapan jadinya?
+
+[advance 1h59m]
+> bu?
+
+[advance 1m]
+> status
+< *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
+| Status: Sedang diperiksa petugas
+| Perkiraan selesai: Senin, 30 November 2026
+| _Riwayat:_
+| • Rabu, 25 November 2026 pukul 09.00 — Diterima, menunggu diperiksa petugas
+| • Rabu, 25 November 2026 pukul 09.00 — Sedang diperiksa petugas
+| Berikutnya: jika lengkap, dokumen diproses.
+< Ketik *status <nomor>* untuk riwayat lengkap satu permohonan.
+`)
+}
+
+// TestHandoffHandBack checks that #bot hands a chat back, and explains in the group where to type it.
+func TestHandoffHandBack(t *testing.T) {
+	runHandoff(t, MustConfig(t), `
+group office> #bot
+< [group] ⚠️ ketik #bot di chat pemohon yang ingin dikembalikan ke bot
+
+[apply]
+= KTP-261125-0001, 3 messages to the group (card and photos)
+
+office> Selamat pagi Pak Budi
+< 🔎 Permohonan *KTP-261125-0001* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
+
+> pagi
+
+office> #bot
+< [revoke IN000013]
+< Terima kasih sudah menunggu. Anda kembali dilayani asisten otomatis; ketik *menu* untuk melihat layanan.
+< [group] 🤖 Chat 6281******890 dikembalikan ke bot.
+
+> menu
+< Silakan pilih layanan dengan mengetik *angkanya*:
+| 1. KK / KTP-el
+| 2. Informasi (syarat, jam layanan, alamat, biaya)
+| 3. Cek status permohonan
+| 
+| Ketik *menu* kapan saja untuk kembali ke sini, *petugas* untuk bicara dengan petugas.
+
+office> #bot
+< [revoke IN000015]
+< [group] Chat ini sudah dilayani bot.
+`)
+}
+
+// TestHandoffRecommendedTexts shows the texts proposed for config.example.yaml: a service's own
+// notification (notify_done_validasi_nik) and the answer to #catat (op_noted).
+func TestHandoffRecommendedTexts(t *testing.T) {
+	runHandoff(t, textsConfig(t), `
+# Texts proposed for config.example.yaml: NIK validation's own "done", and an answer to #catat.
+[account nik]
+[apply]
+= NIK-261125-0001, 3 messages to the group (card and photos)
+
+group 081200000005 quote=NIK-261125-0001> #catat sudah dicek di SIAK
+< [group] 📝 Catatan untuk NIK-261125-0001 disimpan (Sari (pengaduan)).
+
+group 081200000005 quote=NIK-261125-0001> #selesai
+< ✅ NIK Anda sudah *terupdate* (permohonan *NIK-261125-0001*). Silakan ulangi pendaftaran atau registrasi Anda. Jika masih ditolak, ketik *petugas*.
+< [group] 👍 NIK-261125-0001 → *done* (Sari (pengaduan))
+`)
+}
+
+// assertEvents compares a case's history with want ("from→to by actor: reason resi tracking").
+func assertEvents(t *testing.T, h *handoff, number string, want ...string) {
+	t.Helper()
+	rows, err := h.db.SQL().Query(`SELECT e.from_stage, e.to_stage, e.actor, e.reason, e.tracking FROM case_events e
+		JOIN cases c ON c.id = e.case_id WHERE c.number = ? ORDER BY e.id`, number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var from, to, actor, reason, tracking string
+		if err := rows.Scan(&from, &to, &actor, &reason, &tracking); err != nil {
+			t.Fatal(err)
+		}
+		ev := from + "→" + to + " by " + actor
+		if reason != "" {
+			ev += ": " + reason
+		}
+		if tracking != "" {
+			ev += " resi " + tracking
+		}
+		got = append(got, ev)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("%s history:\n%s\nwant:\n%s", number, strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// assertRevoked checks that the message id was queued for deletion in the resident's chat, sent,
+// and is marked revoked in the chat's transcript.
+func assertRevoked(t *testing.T, h *handoff, account, id string) {
+	t.Helper()
+	var status string
+	err := h.db.SQL().QueryRow(`SELECT status FROM outbox WHERE account = ? AND chat = ? AND revoke = ?`,
+		account, handoffResident, id).Scan(&status)
+	if err != nil {
+		t.Fatalf("no revoke of %s in the outbox: %v", id, err)
+	}
+	if status != "sent" {
+		t.Errorf("revoke of %s is %s, want sent", id, status)
+	}
+	if got := MustCount(t, h.db, `SELECT COUNT(*) FROM messages WHERE wa_id = ? AND revoked = 1`, id); got != 1 {
+		t.Errorf("%s is not marked revoked in the transcript", id)
+	}
+}
