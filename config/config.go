@@ -39,6 +39,7 @@ type Config struct {
 	Workflows map[string]Workflow `mapstructure:"workflows"`
 	Operators []Operator          `mapstructure:"operators"`
 	Handoff   Handoff             `mapstructure:"handoff"`
+	SLA       SLA                 `mapstructure:"sla"`
 
 	// Source names the file the config came from ("built-in example" when none).
 	Source string `mapstructure:"-"`

@@ -216,6 +216,10 @@ func (t *turn) wrongKind(hint string) {
 	switch {
 	case t.in.Unsupported == "too_large":
 		t.sayf("too_large", "limit", byteSize(t.e.cfg.Storage.MaxMediaBytes))
+	case t.in.Unsupported == "download_failed":
+		t.sayf("download_failed")
+	case t.in.Unsupported == "file":
+		t.sayf("doc_bad_type")
 	case t.in.Kind == ketanmu.KindUnsupported:
 		t.sayf("unsupported", "what", unsupportedName(t.in.Unsupported))
 	case t.in.Kind == ketanmu.KindImage || t.in.Kind == ketanmu.KindDocument:

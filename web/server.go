@@ -39,6 +39,8 @@ type Server struct {
 	tr     bot.Transport
 	sim    *Sim
 	log    *slog.Logger
+	// apiToken is the cases API's bearer token (SetAPIToken); empty closes the API.
+	apiToken string
 }
 
 // New returns a server; sim is nil under `ketanmu serve`.
@@ -49,7 +51,8 @@ func New(cfg *config.Config, db *store.DB, router Router, tr bot.Transport, sim 
 // Handler returns the routes.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", s.health)
+	mux.HandleFunc("GET /healthz", s.HealthHandler())
+	mux.HandleFunc("GET /api/accounts", s.AccountsHandler())
 	if s.sim != nil {
 		mux.HandleFunc("GET /{$}", s.simPage)
 		mux.HandleFunc("POST /api/sim/messages", s.simPost)
@@ -59,18 +62,16 @@ func (s *Server) Handler() http.Handler {
 		mux.HandleFunc("GET /api/sim/clock", s.simClockGet)
 		mux.HandleFunc("GET /api/sim/accounts", s.simAccounts)
 	}
+	mux.HandleFunc("GET /api/cases", s.authed(s.casesList))
+	mux.HandleFunc("GET /api/cases/{number}", s.authed(s.caseGet))
+	mux.HandleFunc("GET /api/cases/{number}/documents/{id}", s.authed(s.caseDocument))
+	mux.HandleFunc("POST /api/cases/{number}/transition", s.authed(s.caseTransition))
+	mux.HandleFunc("POST /api/cases/{number}/reply", s.authed(s.caseReply))
+	mux.HandleFunc("GET /api/reports/sla", s.authed(s.slaReport))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
 	return s.recoverer(mux)
-}
-
-func (s *Server) health(w http.ResponseWriter, r *http.Request) {
-	accounts := map[string]bot.ConnState{}
-	for _, a := range s.cfg.Accounts {
-		accounts[a.Key] = s.tr.State(a.Key)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "accounts": accounts})
 }
 
 // recoverer turns a panic in a handler into a logged 500 with a JSON body.

@@ -6,11 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"sync"
 	"time"
 
 	"github.com/ketanmu/ketanmu/bot/whatsapp"
+	"github.com/ketanmu/ketanmu/reminder"
 	"github.com/ketanmu/ketanmu/web"
 )
 
@@ -38,6 +38,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	a.router.NewID = tr.NewID
 	a.outbox.Jitter = cfg.WhatsApp.SendJitter
+	sched, err := reminder.New(a.db, cfg, a.router, time.Now, log)
+	if err != nil {
+		return errors.Join(err, a.db.Close(), tr.Close())
+	}
 	tr.Start(ctx, a.router, a.db)
 
 	paired := 0
@@ -47,11 +51,23 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	srv := web.New(cfg, a.db, a.router, tr, nil, log)
+	token := apiToken(cfg, "")
+	if token == "" {
+		log.Warn("Cases API is closed: set handoff.api_token or KETANMU_API_TOKEN")
+	}
+	srv.SetAPIToken(token)
 
 	// WhatsApp stops first, so that no message is acknowledged while the database closes;
 	// then the HTTP server and the outbox stop and the database closes (in serveHTTP).
 	httpCtx, stopHTTP := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopHTTP()
+	// SLA reminders and the digest run on the wall clock until the HTTP side stops.
+	jobsCtx, stopJobs := context.WithCancel(httpCtx)
+	jobsDone := make(chan struct{})
+	go func() {
+		defer close(jobsDone)
+		sched.Run(jobsCtx)
+	}()
 	var closeOnce sync.Once
 	var closeErr error
 	closeWhatsApp := func() { closeOnce.Do(func() { closeErr = tr.Close() }) }
@@ -61,9 +77,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		case <-httpCtx.Done():
 		}
 		closeWhatsApp()
+		stopJobs()
+		<-jobsDone
 		stopHTTP()
 	}()
-	err = a.serveHTTP(httpCtx, serveRoutes(srv), func(addr string) {
+	err = a.serveHTTP(httpCtx, srv.Handler(), func(addr string) {
 		fmt.Fprintf(stdout, "ketanmu is serving on WhatsApp with %s, data in %s\n", cfg.Source, cfg.Storage.DataDir)
 		fmt.Fprintf(stdout, "%d of %d accounts paired; states at %sapi/accounts (Ctrl+C to stop).\n",
 			paired, len(cfg.Accounts), browserURL(addr))
@@ -74,18 +92,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	})
 	stopHTTP()
+	<-jobsDone
 	closeWhatsApp()
 	return errors.Join(err, closeErr)
-}
-
-// serveRoutes puts the account states (GET /api/accounts, and /healthz listing the accounts
-// that need a person) in front of the server's routes.
-func serveRoutes(srv *web.Server) http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /api/accounts", srv.AccountsHandler())
-	mux.HandleFunc("GET /healthz", srv.HealthHandler())
-	mux.Handle("/", srv.Handler())
-	return mux
 }
 
 // flagGiven reports whether the flag was set on the command line.

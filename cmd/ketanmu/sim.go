@@ -2,12 +2,17 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/ketanmu/ketanmu/bot/sim"
+	"github.com/ketanmu/ketanmu/config"
+	"github.com/ketanmu/ketanmu/reminder"
 	"github.com/ketanmu/ketanmu/web"
 )
 
@@ -43,13 +48,49 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	sched, err := reminder.New(a.db, cfg, a.router, clock.Now, log)
+	if err != nil {
+		return errors.Join(err, a.db.Close())
+	}
 	simDeps := &web.Sim{Clock: clock, RunDue: func(ctx context.Context, now time.Time) error {
+		// The SLA scan and every digest that came due, then the outbox: its retries whose
+		// time came, and the reminders just queued.
+		err := sched.RunDue(ctx, now)
 		a.outbox.KickAll()
-		return nil
+		return err
 	}}
 	srv := web.New(cfg, a.db, a.router, tr, simDeps, log)
-	return a.serveHTTP(ctx, srv.Handler(), func(addr string) {
+	srv.SetAPIToken(apiToken(cfg, "sim"))
+
+	// Between jumps the simulated clock runs with real time: the scheduler follows it. It stops
+	// before serveHTTP, whose context ends after it, closes the database.
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	defer stopJobs()
+	jobsDone := make(chan struct{})
+	go func() {
+		defer close(jobsDone)
+		sched.Follow(jobsCtx, time.Second)
+	}()
+	httpCtx, stopHTTP := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopHTTP()
+	go func() {
+		<-jobsDone
+		stopHTTP()
+	}()
+	return a.serveHTTP(httpCtx, srv.Handler(), func(addr string) {
 		fmt.Fprintf(stdout, "ketanmu simulator is running with %s, data in %s\n", cfg.Source, cfg.Storage.DataDir)
 		fmt.Fprintf(stdout, "Open %s in your browser (Ctrl+C to stop).\n", browserURL(addr))
 	})
+}
+
+// apiToken is the cases API's bearer token: KETANMU_API_TOKEN, else handoff.api_token (which
+// KETANMU_HANDOFF_API_TOKEN overrides), else fallback ("" keeps the API closed).
+func apiToken(cfg *config.Config, fallback string) string {
+	if tok := strings.TrimSpace(os.Getenv("KETANMU_API_TOKEN")); tok != "" {
+		return tok
+	}
+	if tok := strings.TrimSpace(cfg.Handoff.APIToken); tok != "" {
+		return tok
+	}
+	return fallback
 }

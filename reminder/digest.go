@@ -1,0 +1,98 @@
+package reminder
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/lifecycle"
+	"github.com/ketanmu/ketanmu/sla"
+	"github.com/ketanmu/ketanmu/store"
+)
+
+// maxDigestBreaches bounds the late cases a digest lists by number.
+const maxDigestBreaches = 10
+
+// Digest sends the morning digest scheduled at at to each account's operators' group: open
+// cases by stage, the late ones, the oldest waiting. Nothing goes out on a day the office is
+// closed, and a digest already sent for (account, at) is not sent again.
+func (s *Scheduler) Digest(ctx context.Context, at time.Time) ([]ketanmu.Outbound, error) {
+	at = s.local(at)
+	if !s.cfg.Office.Calendar.IsWorkingDay(at) {
+		return nil, nil
+	}
+	msgs, err := s.send.Send(ctx, func(tx *store.Tx) ([]ketanmu.Outbound, error) {
+		var out []ketanmu.Outbound
+		for _, acc := range s.cfg.Accounts {
+			fresh, err := tx.RecordDigest(acc.Key, at)
+			if err != nil {
+				return nil, err
+			}
+			if !fresh {
+				continue
+			}
+			cases, err := tx.OpenCases(acc.Key)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, ketanmu.Outbound{Account: acc.Key, Chat: s.operatorsChat(acc.Key), Text: s.digestText(cases, at)})
+		}
+		return out, nil
+	})
+	if err == nil && len(msgs) > 0 {
+		s.log.Info("SLA digest queued", "at", at.Format(time.RFC3339), "messages", len(msgs))
+	}
+	return msgs, err
+}
+
+// digestText describes the account's open cases as they stood at at (cases opened later, which
+// a simulator catching up on several mornings already has, are left out).
+func (s *Scheduler) digestText(cases []store.Case, at time.Time) string {
+	date := sla.FormatDateID(at)
+	count := map[string]int{}
+	var open int
+	var late []store.Case
+	var oldest *store.Case
+	for i, c := range cases {
+		if c.CreatedAt.After(at) {
+			continue
+		}
+		open++
+		count[c.Stage]++
+		if c.Stage == "needs_fix" {
+			continue // waiting on the resident: neither late nor waiting on us
+		}
+		if !c.StageDue.IsZero() && !at.Before(c.StageDue) {
+			late = append(late, c)
+		}
+		if oldest == nil || c.CreatedAt.Before(oldest.CreatedAt) {
+			oldest = &cases[i]
+		}
+	}
+	if open == 0 {
+		return s.text("digest_empty", "date", date)
+	}
+	var stages []string
+	for _, st := range lifecycle.Stages {
+		if n := count[st]; n > 0 {
+			stages = append(stages, s.text("digest_stage", "stage", st, "count", strconv.Itoa(n)))
+		}
+	}
+	var lines []string
+	for i, c := range late {
+		if i == maxDigestBreaches {
+			lines = append(lines, s.text("sla_more", "count", strconv.Itoa(len(late)-i)))
+			break
+		}
+		lines = append(lines, s.caseLine(c, false, 0, at))
+	}
+	oldestText := "-"
+	if oldest != nil {
+		oldestText = s.text("digest_oldest", "number", oldest.Number, "stage", oldest.Stage,
+			"since", sla.FormatDateTimeID(s.local(oldest.CreatedAt)))
+	}
+	return fillLines(s.cfg.Text("digest"), "date", date, "open", strconv.Itoa(open), "stages", strings.Join(stages, "\n"),
+		"breaches", strconv.Itoa(len(late)), "breach_lines", strings.Join(lines, "\n"), "oldest", oldestText)
+}

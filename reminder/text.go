@@ -1,0 +1,108 @@
+package reminder
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ketanmu/ketanmu/sla"
+	"github.com/ketanmu/ketanmu/store"
+)
+
+// maxLines bounds the cases listed in one message; the rest are counted (sla_more). A long
+// WhatsApp message is read by nobody, and the full list is one #antrian away.
+const maxLines = 30
+
+// operatorText writes one message for one chat: breaches, escalations and warnings, each under
+// its header, then, where operator commands work (a group), the footer that names them.
+func (s *Scheduler) operatorText(items []item, commands bool, now time.Time) string {
+	var parts []string
+	budget := maxLines
+	for _, sec := range []struct{ kind, header string }{
+		{kindBreach, "sla_breach"}, {kindEscalation, "sla_escalation"}, {kindWarning, "sla_warning"},
+	} {
+		var lines []string
+		n := 0
+		for _, it := range items {
+			if it.kind != sec.kind {
+				continue
+			}
+			if n++; len(lines) < budget {
+				lines = append(lines, s.caseLine(it.c.Case, it.kind == kindWarning, it.level, now))
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		budget -= len(lines)
+		if more := n - len(lines); more > 0 {
+			lines = append(lines, s.text("sla_more", "count", strconv.Itoa(more)))
+		}
+		parts = append(parts, s.text(sec.header, "count", strconv.Itoa(n))+"\n"+strings.Join(lines, "\n"))
+	}
+	if commands {
+		parts = append(parts, s.text("sla_footer", "prefix", s.cfg.Handoff.CommandPrefix))
+	}
+	return strings.Join(parts, "\n\n")
+}
+
+// caseLine describes one case: its deadline and the working time left (ahead) or past it; a
+// repeat says which one it is.
+func (s *Scheduler) caseLine(c store.Case, ahead bool, repeat int, now time.Time) string {
+	cal := s.cfg.Office.Calendar
+	var left string
+	if ahead {
+		left = s.text("sla_left", "time", workText(cal.Between(now, c.StageDue)))
+	} else {
+		left = s.text("sla_late", "time", workText(cal.Between(c.StageDue, now)))
+	}
+	if repeat > 0 {
+		left += " · " + s.text("sla_repeat", "n", strconv.Itoa(repeat))
+	}
+	return s.text("sla_line", "number", c.Number, "service", s.serviceName(c.Service), "stage", c.Stage,
+		"due", sla.FormatDateTimeID(s.local(c.StageDue)), "time", left)
+}
+
+// workText writes a working duration the way operators read it: 25m, 1j05m.
+func workText(d time.Duration) string {
+	d = d.Round(time.Minute)
+	if d >= time.Hour {
+		return fmt.Sprintf("%dj%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
+	}
+	return fmt.Sprintf("%dm", int(d/time.Minute))
+}
+
+func (s *Scheduler) serviceName(key string) string {
+	if svc, ok := s.cfg.Services[key]; ok && svc.Name != "" {
+		return svc.Name
+	}
+	return key
+}
+
+// text returns a configured text with its {name} placeholders filled.
+func (s *Scheduler) text(key string, pairs ...string) string {
+	return fill(s.cfg.Text(key), pairs...)
+}
+
+func fill(t string, pairs ...string) string {
+	args := make([]string, 0, len(pairs))
+	for i := 0; i+1 < len(pairs); i += 2 {
+		args = append(args, "{"+pairs[i]+"}", pairs[i+1])
+	}
+	return strings.NewReplacer(args...).Replace(t)
+}
+
+// fillLines fills a template line by line and leaves out the lines that only held
+// placeholders which came out empty (a digest without breaches has no breach lines).
+func fillLines(t string, pairs ...string) string {
+	var out []string
+	for line := range strings.SplitSeq(t, "\n") {
+		filled := fill(line, pairs...)
+		if strings.TrimSpace(filled) == "" && strings.TrimSpace(line) != "" {
+			continue
+		}
+		out = append(out, filled)
+	}
+	return strings.Join(out, "\n")
+}
