@@ -181,6 +181,26 @@ func (s *simAPI) MustTranscript(tb testing.TB, account, chat string) []simLine {
 	return out
 }
 
+// MustOutboxIdle waits until the outbox has nothing pending, so that counting deliveries
+// afterwards does not race with replies still on their way.
+func (s *simAPI) MustOutboxIdle(tb testing.TB) {
+	tb.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var n int
+		if err := s.db.SQL().QueryRow(`SELECT COUNT(*) FROM outbox WHERE status = 'pending'`).Scan(&n); err != nil {
+			tb.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("%d outbox rows still pending after 10s", n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // rowCounts counts the rows of every table a message can touch.
 func (s *simAPI) rowCounts(tb testing.TB) map[string]int {
 	tb.Helper()
@@ -431,6 +451,7 @@ func TestSimFromMeAndGroups(t *testing.T) {
 func TestSimBadRequests(t *testing.T) {
 	api := MustSimAPI(t)
 	api.MustPost(t, map[string]any{"account": simAccount, "from": resident, "text": "halo"})
+	api.MustOutboxIdle(t)
 	big := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{0xff}, testMaxMedia+1))
 	png := base64.StdEncoding.EncodeToString(tinyPNG(t))
 
