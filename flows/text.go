@@ -71,15 +71,17 @@ func (e *Engine) onlyService(acc config.Account) string {
 	return ""
 }
 
-// phoneFor returns the phone (628…) of the first account serving the service, for residents
-// who wrote to a number that does not serve it.
+// phoneFor returns the phone (628…) of the account dedicated to the service (the one serving the
+// fewest services), for residents who wrote to a number that does not serve it.
 func (e *Engine) phoneFor(service string) string {
+	// The number dedicated to the service (fewest services) is the one to recommend.
+	phone, best := "", 0
 	for _, a := range e.cfg.Accounts {
-		if slices.Contains(a.Services, service) {
-			return a.Phone
+		if slices.Contains(a.Services, service) && (phone == "" || len(a.Services) < best) {
+			phone, best = a.Phone, len(a.Services)
 		}
 	}
-	return ""
+	return phone
 }
 
 func (e *Engine) serviceName(key string) string {

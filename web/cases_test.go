@@ -148,7 +148,7 @@ func (a *casesAPI) MustApply(tb testing.TB, from, nik string) (string, [][]byte)
 	say := func(text string) {
 		a.post(tb, map[string]any{"account": "kkktp", "from": from, "text": text})
 	}
-	for _, text := range []string{"halo", "4", nik, "Budi Santoso"} {
+	for _, text := range []string{"halo", "5", nik, "Budi Santoso"} {
 		say(text)
 	}
 	for i, caption := range []string{"kk", "ktp"} {

@@ -616,7 +616,7 @@ func TestSimAccounts(t *testing.T) {
 			t.Errorf("account %d = %+v, want every field filled", i, a)
 		}
 	}
-	if got[0].Key != "kkktp" || got[4].Key != "pengaduan" {
-		t.Errorf("accounts %s … %s, want the example's kkktp … pengaduan", got[0].Key, got[4].Key)
+	if got[0].Key != "nik" || got[4].Key != "pengaduan" {
+		t.Errorf("accounts %s … %s, want the example's nik … pengaduan", got[0].Key, got[4].Key)
 	}
 }
