@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ketanmu/ketanmu/internal/textdist"
 )
 
 // FindDistrict matches a resident's typed kecamatan name within a regency: case-insensitive,
@@ -99,40 +101,5 @@ func foldWords(s string) string {
 	return strings.TrimSuffix(b.String(), " ")
 }
 
-// osaDistance is the optimal string alignment (restricted Damerau-Levenshtein) distance
-// between a and b, compared rune by rune. It returns limit+1 early once the distance must
-// exceed limit.
-func osaDistance(a, b string, limit int) int {
-	ra, rb := []rune(a), []rune(b)
-	if d := len(ra) - len(rb); d > limit || -d > limit {
-		return limit + 1
-	}
-	// Three rolling rows: two back (for transpositions), previous, current.
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			d := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				d = min(d, prev2[j-2]+1)
-			}
-			cur[j] = d
-			rowMin = min(rowMin, d)
-		}
-		if rowMin > limit {
-			return limit + 1
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(rb)]
-}
+// osaDistance is textdist.OSA on strings.
+func osaDistance(a, b string, limit int) int { return textdist.OSA([]rune(a), []rune(b), limit) }

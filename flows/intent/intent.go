@@ -31,6 +31,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/ketanmu/ketanmu/internal/textdist"
 )
 
 // Keywords maps a service key to its keywords/phrases (lowercase; a phrase may have several words).
@@ -253,7 +255,7 @@ func (c *Classifier) lookup(w string) []found {
 	var out []found
 	for _, id := range c.typoOK[r[0]] {
 		kw := c.words[id]
-		if distance(r, kw.runes, kw.typos) <= kw.typos {
+		if textdist.OSA(r, kw.runes, kw.typos) <= kw.typos {
 			out = append(out, found{id, pointsTypo})
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/ketanmu/ketanmu/internal/textdist"
 )
 
 func TestNewRejectsBadKeywords(t *testing.T) {
@@ -113,7 +115,7 @@ func TestDistance(t *testing.T) {
 		{strings.Repeat("a", 40), strings.Repeat("a", 39) + "b", 2, 1}, // longer than the stack rows
 	}
 	for _, tt := range tests {
-		if got := distance([]rune(tt.a), []rune(tt.b), tt.limit); got != tt.want {
+		if got := textdist.OSA([]rune(tt.a), []rune(tt.b), tt.limit); got != tt.want {
 			t.Errorf("distance(%q, %q, %d): got %d, want %d", tt.a, tt.b, tt.limit, got, tt.want)
 		}
 	}
