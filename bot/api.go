@@ -38,6 +38,12 @@ func (r *Router) Reply(ctx context.Context, number, text, actor string) (store.C
 			return err
 		}
 		res.Replies = append(res.Replies, ketanmu.Outbound{Account: c.Account, Chat: c.Chat, Address: conv.Address, Text: text})
+		// A person is talking to the resident now: the bot keeps quiet in that chat, exactly as
+		// when an operator types on the office phone.
+		conv.HumanBy, conv.HumanAt = actor, tx.Now()
+		if err := tx.SaveConversation(conv); err != nil {
+			return err
+		}
 		return tx.AddNote(c.ID, actor, "balasan ke pemohon: "+text)
 	})
 }

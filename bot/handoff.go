@@ -169,7 +169,7 @@ func (r *Router) runCommand(tx *store.Tx, acc config.Account, op config.Operator
 	if cmd.name == "catat" && !strings.HasPrefix(r.cfg.Text("op_noted"), "[") {
 		key = "op_noted" // a note moves nothing: "→ verifying" would read as if it had
 	}
-	return answer(r.text(key, "number", c.Number, "stage", c.Stage, "operator", op.Name))
+	return answer(r.text(key, "number", c.Number, "stage", r.stageLabel(c.Stage), "operator", op.Name))
 }
 
 // commandCase finds the case a command is about: its number, the quoted card, or the chat.
@@ -420,7 +420,10 @@ func (r *Router) cardText(c store.Case, key string, extra ...string) string {
 	for _, k := range []string{"reason", "category", "description", "delivery", "address", "desa", "kecamatan",
 		"postal_code", "notes", "warnings"} {
 		if v := c.Details[k]; v != "" {
-			details = append(details, "• "+k+": "+v)
+			if k == "delivery" {
+				v = r.optText("delivery_"+v+"_short", v)
+			}
+			details = append(details, "• "+r.optText("field_"+k, k)+": "+v)
 		}
 	}
 	details = append(details, extra...)
@@ -452,7 +455,7 @@ func (r *Router) caseText(tx *store.Tx, c store.Case) string {
 			lines = append(lines, line)
 		}
 	}
-	return strings.Join(lines, "\n") + "\n" + r.text("op_stage", "stage", c.Stage, "assignee", orDash(c.Assignee))
+	return strings.Join(lines, "\n") + "\n" + r.text("op_stage", "stage", r.stageLabel(c.Stage), "assignee", orDash(c.Assignee))
 }
 
 // queueText lists the account's open cases, oldest first, with the working time left.
@@ -464,7 +467,12 @@ func (r *Router) queueText(tx *store.Tx, acc config.Account) string {
 	now := tx.Now()
 	cal := r.cfg.Office.Calendar
 	lines := []string{r.text("op_queue_title", "count", fmt.Sprint(len(cases)))}
+	const maxListed = 30 // a WhatsApp message an operator can still read on a phone
 	for i, c := range cases {
+		if i == maxListed {
+			lines = append(lines, r.text("op_queue_more", "more", fmt.Sprint(len(cases)-maxListed)))
+			break
+		}
 		left := "-"
 		switch {
 		case c.Stage == "needs_fix":
@@ -510,6 +518,22 @@ func (r *Router) docName(key string) string {
 		return d.Name
 	}
 	return key
+}
+
+// optText returns a configured text, or fallback when the office has none for key.
+func (r *Router) optText(key, fallback string) string {
+	if t, ok := r.cfg.Texts[key]; ok {
+		return t
+	}
+	return fallback
+}
+
+// stageLabel names a stage for operators: "Sedang diperiksa petugas (verifying)".
+func (r *Router) stageLabel(stage string) string {
+	if t, ok := r.cfg.Texts["stage_"+stage]; ok {
+		return t + " (" + stage + ")"
+	}
+	return stage
 }
 
 // text returns a configured text with {name} placeholders filled.

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -38,6 +39,9 @@ import (
 //	[advance 2h]                 move the clock
 //	[outbox]                     send everything queued; revoked messages of the chat are shown
 //	[stage NUMBER STAGE]         the case must be in STAGE
+//	[reply NUMBER ACTOR: text]   ACTOR answers the case's resident through the cases API
+//	                             (Router.Reply); what it queued is shown
+//	[taken ACTOR]                the chat must be taken by ACTOR ([taken -]: the bot has it)
 //
 // Every other line starting with "<" or "=" (and its indented continuation) is the bot's side,
 // regenerated on each run and compared with the script. "# " lines are comments.
@@ -217,6 +221,26 @@ func (h *handoff) directive(n int, spec string) {
 		h.apply(n, strings.Contains(spec, " post"), strings.Contains(spec, " show"))
 	case "outbox":
 		h.flush(n)
+	case "reply":
+		actor, text, ok := strings.Cut(strings.TrimPrefix(spec, "reply "+arg(1)+" "), ": ")
+		if !ok {
+			h.t.Fatalf("line %d: want [reply NUMBER ACTOR: text]", n)
+		}
+		h.reply(n, arg(1), actor, text)
+	case "taken":
+		var by string
+		err := h.db.SQL().QueryRow(`SELECT human_by FROM conversations WHERE account = ? AND chat = ?`,
+			h.account, h.chat).Scan(&by)
+		if err != nil {
+			h.t.Fatalf("line %d: conversation of %s: %v", n, h.chat, err)
+		}
+		want := strings.TrimPrefix(spec, "taken ")
+		if want == "-" {
+			want = ""
+		}
+		if by != want {
+			h.t.Errorf("line %d: the chat is taken by %q, want %q", n, by, want)
+		}
 	case "stage":
 		var stage string
 		if err := h.db.SQL().QueryRow(`SELECT stage FROM cases WHERE number = ?`, arg(1)).Scan(&stage); err != nil {
@@ -233,7 +257,7 @@ func (h *handoff) directive(n int, spec string) {
 // apply plays the resident's whole application and shows the replies to its last step, or
 // (without show) only the case's number and what went to the group.
 func (h *handoff) apply(n int, post, show bool) {
-	steps := []string{"halo", "4", "3516131204850003", "Budi Santoso", `[photo kk.jpg caption="kk"]`,
+	steps := []string{"halo", "5", "3516131204850003", "Budi Santoso", `[photo kk.jpg caption="kk"]`,
 		`[photo ktp.jpg caption="ktp"]`, "tidak", "1", "ya"}
 	if post {
 		steps = append(steps[:7], "2", "Jl. Raya Sooko No. 12 RT 02 RW 05", "Sooko", "Sooko", "61361", "ya")
@@ -261,6 +285,34 @@ func (h *handoff) apply(n int, post, show bool) {
 		}
 	}
 	h.out.WriteString(fmt.Sprintf("= %s, %d messages to the group (card and photos)\n\n", number, group))
+}
+
+// reply answers a case's resident through the API's Router.Reply and shows what it queued.
+func (h *handoff) reply(n int, number, actor, text string) {
+	var last int64
+	if err := h.db.SQL().QueryRow(`SELECT COALESCE(MAX(id), 0) FROM outbox`).Scan(&last); err != nil {
+		h.t.Fatalf("line %d: %v", n, err)
+	}
+	if _, err := h.router.Reply(context.Background(), number, text, actor); err != nil {
+		h.t.Fatalf("line %d: Reply(%s): %v", n, number, err)
+	}
+	rows, err := h.db.SQL().Query(`SELECT account, chat, text, revoke FROM outbox WHERE id > ? ORDER BY id`, last)
+	if err != nil {
+		h.t.Fatalf("line %d: %v", n, err)
+	}
+	defer rows.Close()
+	var res bot.Result
+	for rows.Next() {
+		var m ketanmu.Outbound
+		if err := rows.Scan(&m.Account, &m.Chat, &m.Text, &m.Revoke); err != nil {
+			h.t.Fatalf("line %d: %v", n, err)
+		}
+		res.Replies = append(res.Replies, m)
+	}
+	if err := rows.Err(); err != nil {
+		h.t.Fatalf("line %d: %v", n, err)
+	}
+	h.show(res)
 }
 
 // flush sends everything queued and shows which of the chat's messages are now revoked.
@@ -307,8 +359,25 @@ func (h *handoff) quote(n int, q string) string {
 	return id
 }
 
-// photoJPEG returns a document-sized JPEG whose content depends on name.
+// photoJPEG returns a document-sized JPEG whose content depends on name; each name is drawn
+// once (a script with many applications would spend its time encoding the same photos).
 func photoJPEG(name string) []byte {
+	photoCache.Lock()
+	defer photoCache.Unlock()
+	if data, ok := photoCache.m[name]; ok {
+		return data
+	}
+	data := drawJPEG(name)
+	photoCache.m[name] = data
+	return data
+}
+
+var photoCache = struct {
+	sync.Mutex
+	m map[string][]byte
+}{m: map[string][]byte{}}
+
+func drawJPEG(name string) []byte {
 	img := image.NewRGBA(image.Rect(0, 0, 800, 600))
 	seed := 0
 	for _, r := range name {
@@ -414,7 +483,7 @@ func TestHandoffOperatorHasTheChat(t *testing.T) {
 < [group] 🆕 *NIK-261125-0001* — Validasi NIK
 | NIK 351613********03 · WA 6281******890
 | Nama: -
-| • reason: Registrasi kartu SIM (operator seluler)
+| • Kendala NIK: Registrasi kartu SIM (operator seluler)
 | Batas tahap ini: Rabu, 25 November 2026 pukul 09.30
 | _Balas (quote) pesan ini dengan #ambil, #proses, #kurang <apa>, #tolak <alasan>, #kirim <resi>, #siap, #selesai._
 < [group] [image/jpeg kk.jpg] NIK-261125-0001 · Kartu Keluarga (KK)
@@ -432,9 +501,9 @@ office> Selamat pagi Bu, saya cek datanya dulu ya
 
 office> #selesai
 < [revoke IN000011]
-< ✅ Permohonan *NIK-261125-0001* (Validasi NIK) sudah *selesai*. Terima kasih telah menggunakan layanan kami.
-< Terima kasih sudah menunggu. Anda kembali dilayani asisten otomatis; ketik *menu* untuk melihat layanan.
-< [group] 👍 NIK-261125-0001 → *done* (HP kantor)
+< ✅ NIK Anda sudah *terupdate* (permohonan *NIK-261125-0001*). Silakan ulangi pendaftaran atau registrasi Anda. Jika masih ditolak, ketik *petugas*.
+< Percakapan dengan petugas sudah selesai. Anda kembali dilayani asisten otomatis; ketik *menu* untuk melihat layanan.
+< [group] 👍 NIK-261125-0001 → *Selesai (done)* (HP kantor)
 
 [stage NIK-261125-0001 done]
 [outbox]
@@ -468,7 +537,7 @@ func TestHandoffNeedsFix(t *testing.T) {
 < [group] 🆕 *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
 | NIK 351613********03 · WA 6281******890
 | Nama: Budi Santoso
-| • delivery: pickup
+| • Penerimaan: Ambil di kantor
 | Batas tahap ini: Kamis, 26 November 2026 pukul 09.00
 | _Balas (quote) pesan ini dengan #ambil, #proses, #kurang <apa>, #tolak <alasan>, #kirim <resi>, #siap, #selesai._
 < [group] [image/jpeg kk.jpg] KTP-261125-0001 · Kartu Keluarga (KK)
@@ -478,7 +547,7 @@ group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram, mohon foto ulan
 < ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
 | _foto KK buram, mohon foto ulang_
 | Silakan kirim di chat ini. Setelah kami terima, permohonan Anda kembali ke antrian.
-< [group] 👍 KTP-261125-0001 → *needs_fix* (Rina (front office))
+< [group] 👍 KTP-261125-0001 → *Perlu perbaikan dari Anda (needs_fix)* (Rina (front office))
 
 [stage KTP-261125-0001 needs_fix]
 > sebentar ya
@@ -488,14 +557,14 @@ group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram, mohon foto ulan
 > [photo kk-baru.jpg caption="kk"]
 < ✅ Terima kasih, perbaikan untuk *KTP-261125-0001* sudah kami terima. Permohonan Anda kembali ke antrian petugas.
 < [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke antrian.
-| • delivery: pickup
+| • Penerimaan: Ambil di kantor
 | • Catatan: kk
 < [group] [image/jpeg kk-baru.jpg] KTP-261125-0001 · Kartu Keluarga (KK)
 
 [stage KTP-261125-0001 submitted]
 group 081200000002 quote=KTP-261125-0001> #ambil
 < 🔎 Permohonan *KTP-261125-0001* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
-< [group] 👍 KTP-261125-0001 → *verifying* (Agus (validator))
+< [group] 👍 KTP-261125-0001 → *Sedang diperiksa petugas (verifying)* (Agus (validator))
 `)
 	assertEvents(t, h, "KTP-261125-0001", "→submitted by resident", "submitted→verifying by Rina (front office)",
 		"verifying→needs_fix by Rina (front office): foto KK buram, mohon foto ulang", "needs_fix→submitted by pemohon: kk",
@@ -524,7 +593,7 @@ office quote=IN000011> #kurang foto KK
 < ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
 | _foto KK_
 | Silakan kirim di chat ini. Setelah kami terima, permohonan Anda kembali ke antrian.
-< [group] 👍 KTP-261125-0001 → *needs_fix* (HP kantor)
+< [group] 👍 KTP-261125-0001 → *Perlu perbaikan dari Anda (needs_fix)* (HP kantor)
 
 [outbox]
 = revoked IN000012 "#kurang foto KK"
@@ -532,7 +601,7 @@ office quote=IN000011> #kurang foto KK
 > [photo kk-utuh.jpg caption="kk"]
 < ✅ Terima kasih, perbaikan untuk *KTP-261125-0001* sudah kami terima. Permohonan Anda kembali ke antrian petugas.
 < [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke antrian.
-| • delivery: pickup
+| • Penerimaan: Ambil di kantor
 | • Catatan: kk
 < [group] [image/jpeg kk-utuh.jpg] KTP-261125-0001 · Kartu Keluarga (KK)
 
@@ -560,7 +629,7 @@ group 081200000001 quote=KTP-261125-0001> #tolak KK yang dikirim bukan atas nama
 < ❌ Mohon maaf, permohonan *KTP-261125-0001* *ditolak*.
 | Alasan: _KK yang dikirim bukan atas nama pemohon_
 | Anda bisa mengajukan lagi setelah persyaratannya lengkap. Ketik *menu* untuk mulai.
-< [group] 👍 KTP-261125-0001 → *rejected* (Rina (front office))
+< [group] 👍 KTP-261125-0001 → *Ditolak (rejected)* (Rina (front office))
 
 [stage KTP-261125-0001 rejected]
 group 081200000001 quote=KTP-261125-0001> #tolak lagi
@@ -593,20 +662,20 @@ group 081200000001 quote=OUT000001> #ambil
 
 group 081200000001 quote=KTP-261125-0001:photo> #ambil
 < 🔎 Permohonan *KTP-261125-0001* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
-< [group] 👍 KTP-261125-0001 → *verifying* (Rina (front office))
+< [group] 👍 KTP-261125-0001 → *Sedang diperiksa petugas (verifying)* (Rina (front office))
 
 [stage KTP-261125-0001 verifying]
 group 081200000003 quote=KTP-261125-0001> #catat Pemohon minta diambil hari Jumat
-< [group] 👍 KTP-261125-0001 → *verifying* (Dewi (produksi))
+< [group] 📝 Catatan untuk KTP-261125-0001 disimpan (Dewi (produksi)).
 
 group office quote=KTP-261125-0001> #status
 < [group] *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
 | NIK 351613********03 · WA 6281******890 · Budi Santoso
-| • delivery: pickup
+| • Penerimaan: Ambil di kantor
 | Batas tahap ini: Kamis, 26 November 2026 pukul 10.30
 | • Rabu, 25 November 2026 pukul 09.00 submitted (resident)
 | • Rabu, 25 November 2026 pukul 09.00 submitted→verifying (Rina (front office))
-| Tahap: *verifying* · petugas: Rina (front office)
+| Tahap: *Sedang diperiksa petugas (verifying)* · petugas: Rina (front office)
 
 [account nik]
 group 081200000001> #status KTP-261125-0001
@@ -644,7 +713,7 @@ func TestHandoffCommandRevoked(t *testing.T) {
 
 office> #catat pemohon minta dihubungi sore
 < [revoke IN000010]
-< [group] 👍 KTP-261125-0001 → *submitted* (HP kantor)
+< [group] 📝 Catatan untuk KTP-261125-0001 disimpan (HP kantor).
 
 [outbox]
 = revoked IN000010 "#catat pemohon minta dihubungi sore"
@@ -656,7 +725,7 @@ office> #catat pemohon minta dihubungi sore
 | Perkiraan selesai: Senin, 30 November 2026
 | _Riwayat:_
 | • Rabu, 25 November 2026 pukul 09.00 — Diterima, menunggu diperiksa petugas
-| Berikutnya: petugas memeriksa foto dokumen Anda.
+| Berikutnya: petugas memeriksa permohonan Anda.
 < Permohonan *KK / KTP-el* Anda di atas masih diproses. Ketik *baru* jika ingin mengajukan permohonan lain, atau *menu* untuk layanan lain.
 `)
 	assertRevoked(t, h, account, "IN000010")
@@ -678,11 +747,11 @@ func TestHandoffShipped(t *testing.T) {
 < [group] 🆕 *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
 | NIK 351613********03 · WA 6281******890
 | Nama: Budi Santoso
-| • delivery: post
-| • address: Jl. Raya Sooko No. 12 RT 02 RW 05
-| • desa: Sooko
-| • kecamatan: Sooko
-| • postal_code: 61361
+| • Penerimaan: Kirim lewat Pos (COD)
+| • Alamat: Jl. Raya Sooko No. 12 RT 02 RW 05
+| • Desa/kelurahan: Sooko
+| • Kecamatan: Sooko
+| • Kode pos: 61361
 | Batas tahap ini: Kamis, 26 November 2026 pukul 09.00
 | _Balas (quote) pesan ini dengan #ambil, #proses, #kurang <apa>, #tolak <alasan>, #kirim <resi>, #siap, #selesai._
 < [group] [image/jpeg kk.jpg] KTP-261125-0001 · Kartu Keluarga (KK)
@@ -690,11 +759,11 @@ func TestHandoffShipped(t *testing.T) {
 
 group 081200000001 quote=KTP-261125-0001> #ambil
 < 🔎 Permohonan *KTP-261125-0001* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
-< [group] 👍 KTP-261125-0001 → *verifying* (Rina (front office))
+< [group] 👍 KTP-261125-0001 → *Sedang diperiksa petugas (verifying)* (Rina (front office))
 
 group 081200000001 quote=KTP-261125-0001> #proses
 < 🖨️ Permohonan *KTP-261125-0001* sudah diverifikasi dan sedang diproses/dicetak.
-< [group] 👍 KTP-261125-0001 → *in_production* (Rina (front office))
+< [group] 👍 KTP-261125-0001 → *Sedang diproses / dicetak (in_production)* (Rina (front office))
 
 group 081200000001 quote=KTP-261125-0001> #kirim
 < [group] Format: #kirim [nomor] <nomor resi>
@@ -703,7 +772,7 @@ group 081200000001 quote=KTP-261125-0001> #kirim RESI123
 < 🚚 Dokumen permohonan *KTP-261125-0001* sudah *dikirim lewat Pos*.
 | Nomor resi: *RESI123*
 | Ongkos kirim dibayar kepada kurir saat dokumen diterima (COD).
-< [group] 👍 KTP-261125-0001 → *shipped* (Rina (front office))
+< [group] 👍 KTP-261125-0001 → *Dikirim lewat Pos (shipped)* (Rina (front office))
 
 [stage KTP-261125-0001 shipped]
 group 081200000001> #antrian
@@ -731,7 +800,7 @@ group 081200000001> #antrian
 [advance 3h]
 group 081200000001 quote=KTP-261125-0002> #ambil
 < 🔎 Permohonan *KTP-261125-0002* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
-< [group] 👍 KTP-261125-0002 → *verifying* (Rina (front office))
+< [group] 👍 KTP-261125-0002 → *Sedang diperiksa petugas (verifying)* (Rina (front office))
 
 [advance 4h30m]
 group 081200000001> #antrian
@@ -773,7 +842,7 @@ func TestHandoffRole(t *testing.T) {
 
 group 081200000001 quote=KTP-261125-0001> #ambil
 < 🔎 Permohonan *KTP-261125-0001* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
-< [group] 👍 KTP-261125-0001 → *verifying* (Rina (front office))
+< [group] 👍 KTP-261125-0001 → *Sedang diperiksa petugas (verifying)* (Rina (front office))
 
 group 081200000001 quote=KTP-261125-0001> #proses
 < [group] ⚠️ Rina (front office) tidak punya peran validator yang diperlukan untuk tahap validated
@@ -781,7 +850,7 @@ group 081200000001 quote=KTP-261125-0001> #proses
 [stage KTP-261125-0001 verifying]
 group 081200000002 quote=KTP-261125-0001> #proses
 < ✅ Permohonan *KTP-261125-0001* sudah disetujui validator. Langkah berikutnya akan kami kabarkan.
-< [group] 👍 KTP-261125-0001 → *validated* (Agus (validator))
+< [group] 👍 KTP-261125-0001 → *Disetujui validator (validated)* (Agus (validator))
 
 [stage KTP-261125-0001 validated]
 `)
@@ -813,7 +882,7 @@ office> Selamat pagi Pak Budi, ada yang bisa dibantu?
 | • Rabu, 25 November 2026 pukul 09.00 — Diterima, menunggu diperiksa petugas
 | • Rabu, 25 November 2026 pukul 09.00 — Sedang diperiksa petugas
 | Berikutnya: jika lengkap, dokumen diproses.
-< Ketik *status <nomor>* untuk riwayat lengkap satu permohonan.
+< Ketik *status <nomor>* untuk melihat satu permohonan saja.
 `)
 }
 
@@ -833,7 +902,7 @@ office> Selamat pagi Pak Budi
 
 office> #bot
 < [revoke IN000013]
-< Terima kasih sudah menunggu. Anda kembali dilayani asisten otomatis; ketik *menu* untuk melihat layanan.
+< Percakapan dengan petugas sudah selesai. Anda kembali dilayani asisten otomatis; ketik *menu* untuk melihat layanan.
 < [group] 🤖 Chat 6281******890 dikembalikan ke bot.
 
 > menu
@@ -864,7 +933,165 @@ group 081200000005 quote=NIK-261125-0001> #catat sudah dicek di SIAK
 
 group 081200000005 quote=NIK-261125-0001> #selesai
 < ✅ NIK Anda sudah *terupdate* (permohonan *NIK-261125-0001*). Silakan ulangi pendaftaran atau registrasi Anda. Jika masih ditolak, ketik *petugas*.
-< [group] 👍 NIK-261125-0001 → *done* (Sari (pengaduan))
+< [group] 👍 NIK-261125-0001 → *Selesai (done)* (Sari (pengaduan))
+`)
+}
+
+// TestHandoffOperatorPrivateChat checks that an operator listed in the config who writes a
+// command to the office number from their own phone is answered in that private chat, that no
+// resident (and not the group) hears of it, and that anything else they write there is a
+// resident's message like any other.
+func TestHandoffOperatorPrivateChat(t *testing.T) {
+	const rina = "6281200000001"
+	h := runHandoff(t, MustConfig(t), `
+[apply]
+= KTP-261125-0001, 3 messages to the group (card and photos)
+
+# Rina (6281200000001) writes to the KK/KTP-el number from her own phone: "<" without a chat is
+# her private chat; an answer to the resident would read "< [6281234567890] …", one to the
+# group "< [group] …".
+[chat 081200000001]
+> #antrian
+< *Antrian* (1 permohonan, terlama di atas):
+| 1. *KTP-261125-0001* submitted · 7j00m · -
+
+> #status KTP-261125-0001
+< *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
+| NIK 351613********03 · WA 6281******890 · Budi Santoso
+| • Penerimaan: Ambil di kantor
+| Batas tahap ini: Kamis, 26 November 2026 pukul 09.00
+| • Rabu, 25 November 2026 pukul 09.00 submitted (resident)
+| Tahap: *Diterima, menunggu diperiksa petugas (submitted)* · petugas: -
+
+# Anything else is a resident's message: Rina may apply for her own KTP-el.
+> halo
+< Selamat datang di *Dispendukcapil Kab. Mojokerto* 🙏
+| Layanan kependudukan lewat WhatsApp, tanpa antre di kantor.
+|
+| _Privasi:_ kami mencatat nomor WhatsApp, NIK, nama dan foto dokumen Anda hanya untuk memproses permohonan ini. Data disimpan terenkripsi dan dihapus 1 tahun setelah permohonan selesai, sesuai UU 27/2022 tentang Pelindungan Data Pribadi.
+< Layanan *KK / KTP-el* apa yang Anda perlukan? Ketik angkanya:
+| 1. KK baru (menikah / pisah KK)
+| 2. Perubahan data KK
+| 3. KK hilang
+| 4. KK rusak
+| 5. KTP-el perubahan data
+| 6. KTP-el hilang
+| 7. KTP-el rusak
+| 8. Perekaman KTP-el (pertama kali)
+
+# The same command from a resident is no command: they read their own case, not the queue.
+[chat 081234567890]
+> #antrian
+< *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
+| Status: Diterima, menunggu diperiksa petugas
+| Antrian ke-1
+| Perkiraan selesai: Senin, 30 November 2026
+| _Riwayat:_
+| • Rabu, 25 November 2026 pukul 09.00 — Diterima, menunggu diperiksa petugas
+| Berikutnya: petugas memeriksa permohonan Anda.
+< Permohonan *KK / KTP-el* Anda di atas masih diproses. Ketik *baru* jika ingin mengajukan permohonan lain, atau *menu* untuk layanan lain.
+
+[stage KTP-261125-0001 submitted]
+`)
+	// The outbox agrees with the replay: Rina's chat got her 2 answers and the menu, and nothing
+	// went anywhere else from her first answer to her menu.
+	if got := MustCount(t, h.db, `SELECT COUNT(*) FROM outbox WHERE chat = ?`, rina); got != 4 {
+		t.Errorf("%d messages to Rina's chat, want her 2 answers and the 2 of the menu", got)
+	}
+	if got := MustCount(t, h.db, `SELECT COUNT(*) FROM outbox WHERE chat <> ?
+		AND id > (SELECT MIN(id) FROM outbox WHERE chat = ?) AND id < (SELECT MAX(id) FROM outbox WHERE chat = ?)`,
+		rina, rina, rina); got != 0 {
+		t.Errorf("%d messages elsewhere while Rina's commands were answered, want none", got)
+	}
+	assertEvents(t, h, "KTP-261125-0001", "→submitted by resident")
+}
+
+// TestHandoffAPIReply checks that an answer sent through the cases API (Router.Reply) takes the
+// chat like an operator typing on the office phone: the bot keeps quiet for the resident's next
+// message (still recorded) until #bot, typed on the office phone in that chat, hands it back.
+func TestHandoffAPIReply(t *testing.T) {
+	h := runHandoff(t, MustConfig(t), `
+[apply]
+= KTP-261125-0001, 3 messages to the group (card and photos)
+
+[reply KTP-261125-0001 Rina (web): Selamat siang Pak Budi, foto KK Anda sudah kami terima dan sedang kami cek.]
+< Selamat siang Pak Budi, foto KK Anda sudah kami terima dan sedang kami cek.
+
+[taken Rina (web)]
+> terima kasih bu, kira-kira kapan jadinya?
+
+office> #bot
+< [revoke IN000011]
+< Percakapan dengan petugas sudah selesai. Anda kembali dilayani asisten otomatis; ketik *menu* untuk melihat layanan.
+< [group] 🤖 Chat 6281******890 dikembalikan ke bot.
+
+[outbox]
+= revoked IN000011 "#bot"
+
+[taken -]
+> status
+< *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
+| Status: Diterima, menunggu diperiksa petugas
+| Antrian ke-1
+| Perkiraan selesai: Senin, 30 November 2026
+| _Riwayat:_
+| • Rabu, 25 November 2026 pukul 09.00 — Diterima, menunggu diperiksa petugas
+| Berikutnya: petugas memeriksa permohonan Anda.
+< Ketik *status <nomor>* untuk melihat satu permohonan saja.
+`)
+	if got := MustCount(t, h.db, `SELECT COUNT(*) FROM messages WHERE account = ? AND chat = ? AND direction = 'in'
+		AND wa_id = 'IN000010' AND text = 'terima kasih bu, kira-kira kapan jadinya?'`, account, handoffResident); got != 1 {
+		t.Errorf("the message sent while the chat was taken is not recorded")
+	}
+	if got := MustCount(t, h.db, `SELECT COUNT(*) FROM case_notes WHERE actor = 'Rina (web)'
+		AND text = 'balasan ke pemohon: Selamat siang Pak Budi, foto KK Anda sudah kami terima dan sedang kami cek.'`); got != 1 {
+		t.Errorf("%d notes of the API's reply, want 1", got)
+	}
+	assertRevoked(t, h, account, "IN000011")
+}
+
+// TestHandoffQueueLong checks that #antrian lists at most 30 cases, oldest first, and counts the
+// others.
+func TestHandoffQueueLong(t *testing.T) {
+	// 35 residents apply, one after the other: KTP-261125-0001 … KTP-261125-0035.
+	var applications strings.Builder
+	for i := 1; i <= 35; i++ {
+		fmt.Fprintf(&applications, "[chat 0812980000%02d]\n[apply]\n= KTP-261125-%04d, 3 messages to the group (card and photos)\n\n", i, i)
+	}
+	runHandoff(t, MustConfig(t), applications.String()+`
+group 081200000001> #antrian
+< [group] *Antrian* (35 permohonan, terlama di atas):
+| 1. *KTP-261125-0001* submitted · 7j00m · -
+| 2. *KTP-261125-0002* submitted · 7j00m · -
+| 3. *KTP-261125-0003* submitted · 7j00m · -
+| 4. *KTP-261125-0004* submitted · 7j00m · -
+| 5. *KTP-261125-0005* submitted · 7j00m · -
+| 6. *KTP-261125-0006* submitted · 7j00m · -
+| 7. *KTP-261125-0007* submitted · 7j00m · -
+| 8. *KTP-261125-0008* submitted · 7j00m · -
+| 9. *KTP-261125-0009* submitted · 7j00m · -
+| 10. *KTP-261125-0010* submitted · 7j00m · -
+| 11. *KTP-261125-0011* submitted · 7j00m · -
+| 12. *KTP-261125-0012* submitted · 7j00m · -
+| 13. *KTP-261125-0013* submitted · 7j00m · -
+| 14. *KTP-261125-0014* submitted · 7j00m · -
+| 15. *KTP-261125-0015* submitted · 7j00m · -
+| 16. *KTP-261125-0016* submitted · 7j00m · -
+| 17. *KTP-261125-0017* submitted · 7j00m · -
+| 18. *KTP-261125-0018* submitted · 7j00m · -
+| 19. *KTP-261125-0019* submitted · 7j00m · -
+| 20. *KTP-261125-0020* submitted · 7j00m · -
+| 21. *KTP-261125-0021* submitted · 7j00m · -
+| 22. *KTP-261125-0022* submitted · 7j00m · -
+| 23. *KTP-261125-0023* submitted · 7j00m · -
+| 24. *KTP-261125-0024* submitted · 7j00m · -
+| 25. *KTP-261125-0025* submitted · 7j00m · -
+| 26. *KTP-261125-0026* submitted · 7j00m · -
+| 27. *KTP-261125-0027* submitted · 7j00m · -
+| 28. *KTP-261125-0028* submitted · 7j00m · -
+| 29. *KTP-261125-0029* submitted · 7j00m · -
+| 30. *KTP-261125-0030* submitted · 7j00m · -
+| …dan 5 permohonan lainnya.
 `)
 }
 

@@ -99,6 +99,16 @@ func (r *Router) converse(tx *store.Tx, acc config.Account, in ketanmu.Inbound, 
 		}
 		return r.operatorMessage(tx, acc, conv, in, res)
 	}
+	if op, ok := r.cfg.Operator(in.Chat); ok {
+		if cmd, isCmd := r.parseCommand(in.Text); isCmd {
+			// An operator writing a command to the office number from their own phone: their
+			// private chat works like the "message yourself" chat.
+			if err := tx.SaveConversation(conv); err != nil {
+				return err
+			}
+			return r.runCommand(tx, acc, op, cmd, in, in.Chat, "", res)
+		}
+	}
 	if conv.ResidentID == 0 {
 		phone, lid := residentKey(in.Chat)
 		if in.LID != "" {
