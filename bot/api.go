@@ -44,7 +44,19 @@ func (r *Router) Reply(ctx context.Context, number, text, actor string) (store.C
 		if err := tx.SaveConversation(conv); err != nil {
 			return err
 		}
-		return tx.AddNote(c.ID, actor, "balasan ke pemohon: "+text)
+		if err := tx.AddNote(c.ID, actor, "balasan ke pemohon: "+text); err != nil {
+			return err
+		}
+		if c.Stage != "submitted" {
+			return nil
+		}
+		// A waiting case that staff answer is being looked at, as with the office phone.
+		op := config.Operator{Name: actor, Roles: []string{"supervisor"}}
+		err = r.transition(tx, acc, c, "verifying", op, "", "", res)
+		if code := ketanmu.ErrorCode(err); code == ketanmu.ECONFLICT || code == ketanmu.EUNAUTHORIZED {
+			return nil // the profile does not pass through verifying
+		}
+		return err
 	})
 }
 

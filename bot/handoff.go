@@ -482,7 +482,7 @@ func (r *Router) queueText(tx *store.Tx, acc config.Account) string {
 		case !c.StageDue.IsZero():
 			left = r.text("op_overdue", "late", shortDuration(cal.Between(c.StageDue, now)))
 		}
-		lines = append(lines, fmt.Sprintf("%d. *%s* %s · %s · %s", i+1, c.Number, c.Stage, left, orDash(c.Assignee)))
+		lines = append(lines, fmt.Sprintf("%d. *%s* %s · %s · %s", i+1, c.Number, r.stageLabel(c.Stage), left, orDash(c.Assignee)))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -528,9 +528,10 @@ func (r *Router) optText(key, fallback string) string {
 	return fallback
 }
 
-// stageLabel names a stage for operators: "Sedang diperiksa petugas (verifying)".
+// stageLabel names a stage for operators: "Diperiksa (verifying)"; the key stays visible because
+// it is what the API and the workflow config use.
 func (r *Router) stageLabel(stage string) string {
-	if t, ok := r.cfg.Texts["stage_"+stage]; ok {
+	if t, ok := r.cfg.Texts["opstage_"+stage]; ok {
 		return t + " (" + stage + ")"
 	}
 	return stage

@@ -547,7 +547,7 @@ group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram, mohon foto ulan
 < ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
 | _foto KK buram, mohon foto ulang_
 | Silakan kirim di chat ini. Setelah kami terima, permohonan Anda kembali ke antrian.
-< [group] 👍 KTP-261125-0001 → *Perlu perbaikan dari Anda (needs_fix)* (Rina (front office))
+< [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon (needs_fix)* (Rina (front office))
 
 [stage KTP-261125-0001 needs_fix]
 > sebentar ya
@@ -564,7 +564,7 @@ group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram, mohon foto ulan
 [stage KTP-261125-0001 submitted]
 group 081200000002 quote=KTP-261125-0001> #ambil
 < 🔎 Permohonan *KTP-261125-0001* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
-< [group] 👍 KTP-261125-0001 → *Sedang diperiksa petugas (verifying)* (Agus (validator))
+< [group] 👍 KTP-261125-0001 → *Diperiksa (verifying)* (Agus (validator))
 `)
 	assertEvents(t, h, "KTP-261125-0001", "→submitted by resident", "submitted→verifying by Rina (front office)",
 		"verifying→needs_fix by Rina (front office): foto KK buram, mohon foto ulang", "needs_fix→submitted by pemohon: kk",
@@ -593,7 +593,7 @@ office quote=IN000011> #kurang foto KK
 < ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
 | _foto KK_
 | Silakan kirim di chat ini. Setelah kami terima, permohonan Anda kembali ke antrian.
-< [group] 👍 KTP-261125-0001 → *Perlu perbaikan dari Anda (needs_fix)* (HP kantor)
+< [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon (needs_fix)* (HP kantor)
 
 [outbox]
 = revoked IN000012 "#kurang foto KK"
@@ -662,7 +662,7 @@ group 081200000001 quote=OUT000001> #ambil
 
 group 081200000001 quote=KTP-261125-0001:photo> #ambil
 < 🔎 Permohonan *KTP-261125-0001* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
-< [group] 👍 KTP-261125-0001 → *Sedang diperiksa petugas (verifying)* (Rina (front office))
+< [group] 👍 KTP-261125-0001 → *Diperiksa (verifying)* (Rina (front office))
 
 [stage KTP-261125-0001 verifying]
 group 081200000003 quote=KTP-261125-0001> #catat Pemohon minta diambil hari Jumat
@@ -675,7 +675,7 @@ group office quote=KTP-261125-0001> #status
 | Batas tahap ini: Kamis, 26 November 2026 pukul 10.30
 | • Rabu, 25 November 2026 pukul 09.00 submitted (resident)
 | • Rabu, 25 November 2026 pukul 09.00 submitted→verifying (Rina (front office))
-| Tahap: *Sedang diperiksa petugas (verifying)* · petugas: Rina (front office)
+| Tahap: *Diperiksa (verifying)* · petugas: Rina (front office)
 
 [account nik]
 group 081200000001> #status KTP-261125-0001
@@ -759,11 +759,11 @@ func TestHandoffShipped(t *testing.T) {
 
 group 081200000001 quote=KTP-261125-0001> #ambil
 < 🔎 Permohonan *KTP-261125-0001* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
-< [group] 👍 KTP-261125-0001 → *Sedang diperiksa petugas (verifying)* (Rina (front office))
+< [group] 👍 KTP-261125-0001 → *Diperiksa (verifying)* (Rina (front office))
 
 group 081200000001 quote=KTP-261125-0001> #proses
 < 🖨️ Permohonan *KTP-261125-0001* sudah diverifikasi dan sedang diproses/dicetak.
-< [group] 👍 KTP-261125-0001 → *Sedang diproses / dicetak (in_production)* (Rina (front office))
+< [group] 👍 KTP-261125-0001 → *Diproses / dicetak (in_production)* (Rina (front office))
 
 group 081200000001 quote=KTP-261125-0001> #kirim
 < [group] Format: #kirim [nomor] <nomor resi>
@@ -777,7 +777,7 @@ group 081200000001 quote=KTP-261125-0001> #kirim RESI123
 [stage KTP-261125-0001 shipped]
 group 081200000001> #antrian
 < [group] *Antrian* (1 permohonan, terlama di atas):
-| 1. *KTP-261125-0001* shipped · 7j00m · Rina (front office)
+| 1. *KTP-261125-0001* Dikirim lewat Pos (shipped) · 7j00m · Rina (front office)
 `)
 	assertEvents(t, h, "KTP-261125-0001", "→submitted by resident", "submitted→verifying by Rina (front office)",
 		"verifying→in_production by Rina (front office)", "in_production→shipped by Rina (front office) resi RESI123")
@@ -800,18 +800,18 @@ group 081200000001> #antrian
 [advance 3h]
 group 081200000001 quote=KTP-261125-0002> #ambil
 < 🔎 Permohonan *KTP-261125-0002* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
-< [group] 👍 KTP-261125-0002 → *Sedang diperiksa petugas (verifying)* (Rina (front office))
+< [group] 👍 KTP-261125-0002 → *Diperiksa (verifying)* (Rina (front office))
 
 [advance 4h30m]
 group 081200000001> #antrian
 < [group] *Antrian* (2 permohonan, terlama di atas):
-| 1. *KTP-261125-0001* submitted · 1j00m · -
-| 2. *KTP-261125-0002* verifying · 5j30m · Rina (front office)
+| 1. *KTP-261125-0001* Menunggu diperiksa (submitted) · 1j00m · -
+| 2. *KTP-261125-0002* Diperiksa (verifying) · 5j30m · Rina (front office)
 
 self> #antrian
 < [self] *Antrian* (2 permohonan, terlama di atas):
-| 1. *KTP-261125-0001* submitted · 1j00m · -
-| 2. *KTP-261125-0002* verifying · 5j30m · Rina (front office)
+| 1. *KTP-261125-0001* Menunggu diperiksa (submitted) · 1j00m · -
+| 2. *KTP-261125-0002* Diperiksa (verifying) · 5j30m · Rina (front office)
 `)
 }
 
@@ -842,7 +842,7 @@ func TestHandoffRole(t *testing.T) {
 
 group 081200000001 quote=KTP-261125-0001> #ambil
 < 🔎 Permohonan *KTP-261125-0001* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
-< [group] 👍 KTP-261125-0001 → *Sedang diperiksa petugas (verifying)* (Rina (front office))
+< [group] 👍 KTP-261125-0001 → *Diperiksa (verifying)* (Rina (front office))
 
 group 081200000001 quote=KTP-261125-0001> #proses
 < [group] ⚠️ Rina (front office) tidak punya peran validator yang diperlukan untuk tahap validated
@@ -953,7 +953,7 @@ func TestHandoffOperatorPrivateChat(t *testing.T) {
 [chat 081200000001]
 > #antrian
 < *Antrian* (1 permohonan, terlama di atas):
-| 1. *KTP-261125-0001* submitted · 7j00m · -
+| 1. *KTP-261125-0001* Menunggu diperiksa (submitted) · 7j00m · -
 
 > #status KTP-261125-0001
 < *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
@@ -961,7 +961,7 @@ func TestHandoffOperatorPrivateChat(t *testing.T) {
 | • Penerimaan: Ambil di kantor
 | Batas tahap ini: Kamis, 26 November 2026 pukul 09.00
 | • Rabu, 25 November 2026 pukul 09.00 submitted (resident)
-| Tahap: *Diterima, menunggu diperiksa petugas (submitted)* · petugas: -
+| Tahap: *Menunggu diperiksa (submitted)* · petugas: -
 
 # Anything else is a resident's message: Rina may apply for her own KTP-el.
 > halo
@@ -1016,7 +1016,9 @@ func TestHandoffAPIReply(t *testing.T) {
 
 [reply KTP-261125-0001 Rina (web): Selamat siang Pak Budi, foto KK Anda sudah kami terima dan sedang kami cek.]
 < Selamat siang Pak Budi, foto KK Anda sudah kami terima dan sedang kami cek.
+< 🔎 Permohonan *KTP-261125-0001* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
 
+[stage KTP-261125-0001 verifying]
 [taken Rina (web)]
 > terima kasih bu, kira-kira kapan jadinya?
 
@@ -1031,12 +1033,12 @@ office> #bot
 [taken -]
 > status
 < *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
-| Status: Diterima, menunggu diperiksa petugas
-| Antrian ke-1
+| Status: Sedang diperiksa petugas
 | Perkiraan selesai: Senin, 30 November 2026
 | _Riwayat:_
 | • Rabu, 25 November 2026 pukul 09.00 — Diterima, menunggu diperiksa petugas
-| Berikutnya: petugas memeriksa permohonan Anda.
+| • Rabu, 25 November 2026 pukul 09.00 — Sedang diperiksa petugas
+| Berikutnya: jika lengkap, dokumen diproses.
 < Ketik *status <nomor>* untuk melihat satu permohonan saja.
 `)
 	if got := MustCount(t, h.db, `SELECT COUNT(*) FROM messages WHERE account = ? AND chat = ? AND direction = 'in'
@@ -1061,36 +1063,36 @@ func TestHandoffQueueLong(t *testing.T) {
 	runHandoff(t, MustConfig(t), applications.String()+`
 group 081200000001> #antrian
 < [group] *Antrian* (35 permohonan, terlama di atas):
-| 1. *KTP-261125-0001* submitted · 7j00m · -
-| 2. *KTP-261125-0002* submitted · 7j00m · -
-| 3. *KTP-261125-0003* submitted · 7j00m · -
-| 4. *KTP-261125-0004* submitted · 7j00m · -
-| 5. *KTP-261125-0005* submitted · 7j00m · -
-| 6. *KTP-261125-0006* submitted · 7j00m · -
-| 7. *KTP-261125-0007* submitted · 7j00m · -
-| 8. *KTP-261125-0008* submitted · 7j00m · -
-| 9. *KTP-261125-0009* submitted · 7j00m · -
-| 10. *KTP-261125-0010* submitted · 7j00m · -
-| 11. *KTP-261125-0011* submitted · 7j00m · -
-| 12. *KTP-261125-0012* submitted · 7j00m · -
-| 13. *KTP-261125-0013* submitted · 7j00m · -
-| 14. *KTP-261125-0014* submitted · 7j00m · -
-| 15. *KTP-261125-0015* submitted · 7j00m · -
-| 16. *KTP-261125-0016* submitted · 7j00m · -
-| 17. *KTP-261125-0017* submitted · 7j00m · -
-| 18. *KTP-261125-0018* submitted · 7j00m · -
-| 19. *KTP-261125-0019* submitted · 7j00m · -
-| 20. *KTP-261125-0020* submitted · 7j00m · -
-| 21. *KTP-261125-0021* submitted · 7j00m · -
-| 22. *KTP-261125-0022* submitted · 7j00m · -
-| 23. *KTP-261125-0023* submitted · 7j00m · -
-| 24. *KTP-261125-0024* submitted · 7j00m · -
-| 25. *KTP-261125-0025* submitted · 7j00m · -
-| 26. *KTP-261125-0026* submitted · 7j00m · -
-| 27. *KTP-261125-0027* submitted · 7j00m · -
-| 28. *KTP-261125-0028* submitted · 7j00m · -
-| 29. *KTP-261125-0029* submitted · 7j00m · -
-| 30. *KTP-261125-0030* submitted · 7j00m · -
+| 1. *KTP-261125-0001* Menunggu diperiksa (submitted) · 7j00m · -
+| 2. *KTP-261125-0002* Menunggu diperiksa (submitted) · 7j00m · -
+| 3. *KTP-261125-0003* Menunggu diperiksa (submitted) · 7j00m · -
+| 4. *KTP-261125-0004* Menunggu diperiksa (submitted) · 7j00m · -
+| 5. *KTP-261125-0005* Menunggu diperiksa (submitted) · 7j00m · -
+| 6. *KTP-261125-0006* Menunggu diperiksa (submitted) · 7j00m · -
+| 7. *KTP-261125-0007* Menunggu diperiksa (submitted) · 7j00m · -
+| 8. *KTP-261125-0008* Menunggu diperiksa (submitted) · 7j00m · -
+| 9. *KTP-261125-0009* Menunggu diperiksa (submitted) · 7j00m · -
+| 10. *KTP-261125-0010* Menunggu diperiksa (submitted) · 7j00m · -
+| 11. *KTP-261125-0011* Menunggu diperiksa (submitted) · 7j00m · -
+| 12. *KTP-261125-0012* Menunggu diperiksa (submitted) · 7j00m · -
+| 13. *KTP-261125-0013* Menunggu diperiksa (submitted) · 7j00m · -
+| 14. *KTP-261125-0014* Menunggu diperiksa (submitted) · 7j00m · -
+| 15. *KTP-261125-0015* Menunggu diperiksa (submitted) · 7j00m · -
+| 16. *KTP-261125-0016* Menunggu diperiksa (submitted) · 7j00m · -
+| 17. *KTP-261125-0017* Menunggu diperiksa (submitted) · 7j00m · -
+| 18. *KTP-261125-0018* Menunggu diperiksa (submitted) · 7j00m · -
+| 19. *KTP-261125-0019* Menunggu diperiksa (submitted) · 7j00m · -
+| 20. *KTP-261125-0020* Menunggu diperiksa (submitted) · 7j00m · -
+| 21. *KTP-261125-0021* Menunggu diperiksa (submitted) · 7j00m · -
+| 22. *KTP-261125-0022* Menunggu diperiksa (submitted) · 7j00m · -
+| 23. *KTP-261125-0023* Menunggu diperiksa (submitted) · 7j00m · -
+| 24. *KTP-261125-0024* Menunggu diperiksa (submitted) · 7j00m · -
+| 25. *KTP-261125-0025* Menunggu diperiksa (submitted) · 7j00m · -
+| 26. *KTP-261125-0026* Menunggu diperiksa (submitted) · 7j00m · -
+| 27. *KTP-261125-0027* Menunggu diperiksa (submitted) · 7j00m · -
+| 28. *KTP-261125-0028* Menunggu diperiksa (submitted) · 7j00m · -
+| 29. *KTP-261125-0029* Menunggu diperiksa (submitted) · 7j00m · -
+| 30. *KTP-261125-0030* Menunggu diperiksa (submitted) · 7j00m · -
 | …dan 5 permohonan lainnya.
 `)
 }

@@ -691,8 +691,8 @@ func TestCaseReply(t *testing.T) {
 	if len(c.Notes) != 1 || c.Notes[0].Actor != "Rina (front office)" || !strings.Contains(c.Notes[0].Text, text) {
 		t.Errorf("notes = %+v, want the reply recorded as Rina's", c.Notes)
 	}
-	if c.Stage != "submitted" {
-		t.Errorf("stage = %s, want unchanged", c.Stage)
+	if c.Stage != "verifying" {
+		t.Errorf("stage = %s, want verifying: staff answering a waiting case are looking at it", c.Stage)
 	}
 	if !api.outboxHas(t, apiResident, text) {
 		t.Fatalf("the reply is not queued for the resident")
