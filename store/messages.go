@@ -263,3 +263,31 @@ func (db *DB) Media(ctx context.Context, id int64) (*ketanmu.Media, error) {
 	}
 	return &m, nil
 }
+
+// ChatSummary is one chat of an account with its latest activity.
+type ChatSummary struct {
+	Chat   string
+	LastAt time.Time
+	Count  int
+}
+
+// Chats lists an account's chats, most recently active first.
+func (db *DB) Chats(ctx context.Context, account string) ([]ChatSummary, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT chat, MAX(at), COUNT(*) FROM messages WHERE account = ?
+		GROUP BY chat ORDER BY MAX(id) DESC`, account)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []ChatSummary{}
+	for rows.Next() {
+		var c ChatSummary
+		var at string
+		if err := rows.Scan(&c.Chat, &at, &c.Count); err != nil {
+			return nil, err
+		}
+		c.LastAt = parseTime(at)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

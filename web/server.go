@@ -61,6 +61,7 @@ func (s *Server) Handler() http.Handler {
 		mux.HandleFunc("POST /api/sim/clock", s.simClock)
 		mux.HandleFunc("GET /api/sim/clock", s.simClockGet)
 		mux.HandleFunc("GET /api/sim/accounts", s.simAccounts)
+		mux.HandleFunc("GET /api/sim/chats", s.simChats)
 	}
 	mux.HandleFunc("GET /api/cases", s.authed(s.casesList))
 	mux.HandleFunc("GET /api/cases/{number}", s.authed(s.caseGet))

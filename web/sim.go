@@ -299,3 +299,41 @@ func (s *Server) simAccounts(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, out)
 }
+
+type simChat struct {
+	Chat   string `json:"chat"`
+	Kind   string `json:"kind"` // resident, group, self (the office's "message yourself"), operator
+	Name   string `json:"name,omitempty"`
+	LastAt string `json:"last_at"`
+	Count  int    `json:"count"`
+}
+
+// simChats lists the chats of an account that have messages, newest first, so the page shows
+// chats it did not open itself (an operator's private chat, a resident told by a command).
+func (s *Server) simChats(w http.ResponseWriter, r *http.Request) {
+	acc, ok := s.cfg.Account(r.URL.Query().Get("account"))
+	if !ok {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown account %q", r.URL.Query().Get("account")))
+		return
+	}
+	chats, err := s.db.Chats(r.Context(), acc.Key)
+	if err != nil {
+		s.writeErr(w, r, err)
+		return
+	}
+	out := make([]simChat, 0, len(chats))
+	for _, c := range chats {
+		sc := simChat{Chat: c.Chat, Kind: "resident", Count: c.Count,
+			LastAt: c.LastAt.In(s.cfg.Office.Location).Format(time.RFC3339)}
+		switch op, isOp := s.cfg.Operator(c.Chat); {
+		case ketanmu.IsGroup(c.Chat):
+			sc.Kind = "group"
+		case c.Chat == acc.Phone:
+			sc.Kind = "self"
+		case isOp:
+			sc.Kind, sc.Name = "operator", op.Name
+		}
+		out = append(out, sc)
+	}
+	writeJSON(w, http.StatusOK, out)
+}

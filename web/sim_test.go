@@ -620,3 +620,37 @@ func TestSimAccounts(t *testing.T) {
 		t.Errorf("accounts %s … %s, want the example's nik … pengaduan", got[0].Key, got[4].Key)
 	}
 }
+
+func TestSimChats(t *testing.T) {
+	api := MustSimAPI(t)
+	api.MustPost(t, map[string]any{"account": simAccount, "from": "081234567890", "text": "halo"})
+	api.MustPost(t, map[string]any{"account": simAccount, "from": "081200000001", "text": "#antrian"})
+	api.MustPost(t, map[string]any{"account": simAccount, "from": "081100000101", "from_me": true, "text": "#antrian"})
+	status, data := api.do(t, http.MethodGet, "/api/sim/chats?account="+simAccount, "")
+	if status != http.StatusOK {
+		t.Fatalf("GET /api/sim/chats = %d %s", status, data)
+	}
+	var chats []struct {
+		Chat, Kind, Name string
+		Count            int
+	}
+	if err := json.Unmarshal(data, &chats); err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]string{}
+	for _, c := range chats {
+		kinds[c.Chat] = c.Kind
+	}
+	want := map[string]string{"6281234567890": "resident", "6281200000001": "operator", "6281100000101": "self"}
+	for chat, kind := range want {
+		if kinds[chat] != kind {
+			t.Errorf("chat %s kind = %q, want %q (all: %v)", chat, kinds[chat], kind, kinds)
+		}
+	}
+	if len(chats) == 0 || chats[0].Chat != "6281100000101" {
+		t.Errorf("chats = %+v, want the most recent (the office's own chat) first", chats)
+	}
+	if status, _ := api.do(t, http.MethodGet, "/api/sim/chats?account=paspor", ""); status != http.StatusNotFound {
+		t.Errorf("unknown account: status %d, want 404", status)
+	}
+}
