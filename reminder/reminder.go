@@ -88,7 +88,8 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 		}
 		s.nextScan = s.rules.Scan.Next(now)
 	}
-	return nil
+	_, err := s.Purge(ctx, now) // cheap when nothing is due, so every jump of the clock checks
+	return err
 }
 
 // Run runs the jobs on the wall clock with robfig/cron, in the office's time zone, until ctx
@@ -111,6 +112,11 @@ func (s *Scheduler) Run(ctx context.Context) {
 			s.failed(ctx, "digest", err)
 		}))
 	}
+	purge, _ := cron.ParseStandard(purgeSpec)
+	c.Schedule(purge, cron.FuncJob(func() {
+		_, err := s.Purge(ctx, s.now())
+		s.failed(ctx, "purge", err)
+	}))
 	c.Start()
 	<-ctx.Done()
 	<-c.Stop().Done()
