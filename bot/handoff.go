@@ -8,7 +8,6 @@ import (
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/config"
-	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/nik"
 	"github.com/ketanmu/ketanmu/sla"
 	"github.com/ketanmu/ketanmu/store"
@@ -546,5 +545,3 @@ func (r *Router) text(key string, pairs ...string) string {
 	}
 	return strings.NewReplacer(args...).Replace(t)
 }
-
-var _ = lifecycle.Closed

@@ -17,7 +17,6 @@ import (
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/flows"
 	"github.com/ketanmu/ketanmu/store"
-	"github.com/ketanmu/ketanmu/web"
 )
 
 // commonFlags are the flags every long-running command shares.
@@ -162,5 +161,3 @@ func browserURL(addr string) string {
 	}
 	return "http://" + host + ":" + port + "/"
 }
-
-var _ = web.New
