@@ -1,6 +1,7 @@
 package ketanmu
 
 import (
+	"regexp"
 	"strings"
 )
 
@@ -31,6 +32,12 @@ func NormalizePhone(s string) (string, error) {
 	}
 	return d, nil
 }
+
+var longNumber = regexp.MustCompile(`\d{8,}`)
+
+// MaskNumbers masks every run of eight or more digits in s (phone numbers inside a library's
+// error text, for instance) the way MaskPhone does.
+func MaskNumbers(s string) string { return longNumber.ReplaceAllStringFunc(s, MaskPhone) }
 
 // IsGroup reports whether a chat id names a WhatsApp group.
 func IsGroup(chat string) bool { return strings.HasSuffix(chat, "@g.us") }

@@ -2,15 +2,12 @@ package bot
 
 import (
 	"encoding/json"
-	"fmt"
-	"regexp"
+	"strings"
 
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/flows"
 	"github.com/ketanmu/ketanmu/store"
 )
-
-var regNumber = regexp.MustCompile(`(?i)^[A-Z]{2,5}-\d{6}-\d{4}$`)
 
 // reopenFlow puts the resident's conversation on the items an operator asked them to resend.
 // The bot collects them, so an operator who had the chat hands it back: otherwise the resent
@@ -32,6 +29,27 @@ func (r *Router) reopenFlow(tx *store.Tx, c store.Case, what string) error {
 	return tx.SaveConversation(conv)
 }
 
+// dropFix forgets an operator's request to resend items once the case has left needs_fix by
+// another way (rejected, moved on), so the resident's next photos are not taken for it.
+func (r *Router) dropFix(tx *store.Tx, c store.Case) error {
+	conv, err := tx.Conversation(c.Account, c.Chat)
+	if err != nil {
+		return err
+	}
+	var st flows.State
+	if err := json.Unmarshal(conv.State, &st); err != nil || st.Fix == nil || st.Fix.Number != c.Number {
+		return nil
+	}
+	st.Fix = nil
+	if strings.HasPrefix(st.Step, "fix") {
+		st.Step = ""
+	}
+	if conv.State, err = json.Marshal(st); err != nil {
+		return err
+	}
+	return tx.SaveConversation(conv)
+}
+
 // fixDone attaches what the resident resent, puts the case back in the queue and tells the
 // operators, with the new photos only and the resident's answer.
 func (r *Router) fixDone(tx *store.Tx, acc config.Account, conv store.Conversation, fix flows.FixDone, res *Result) error {
@@ -40,7 +58,10 @@ func (r *Router) fixDone(tx *store.Tx, acc config.Account, conv store.Conversati
 		return err
 	}
 	if c.ResidentID != conv.ResidentID || c.Stage != "needs_fix" {
-		return fmt.Errorf("fix for %s does not match the case", fix.Number)
+		// An operator moved the case on meanwhile: what the resident sent stays in the chat
+		// for the operators; nothing is attached to a case that no longer waits for it.
+		r.log.Warn("Fix arrived for a case no longer waiting on it", "case_number", fix.Number, "stage", c.Stage)
+		return nil
 	}
 	before, err := tx.CaseDocuments(c.ID)
 	if err != nil {

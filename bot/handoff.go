@@ -90,7 +90,7 @@ func (r *Router) parseCommand(text string) (command, bool) {
 	}
 	cmd := command{name: strings.ToLower(fields[0])}
 	rest := fields[1:]
-	if len(rest) > 0 && regNumber.MatchString(rest[0]) {
+	if len(rest) > 0 && ketanmu.IsCaseNumber(rest[0]) {
 		cmd.number, rest = strings.ToUpper(rest[0]), rest[1:]
 	}
 	cmd.args = strings.Join(rest, " ")
@@ -281,6 +281,11 @@ func (r *Router) move(tx *store.Tx, c store.Case, to string, op config.Operator,
 		return c, err
 	}
 	r.log.Info("Case moved", "case_number", c.Number, "from", c.Stage, "to", to, "actor", op.Name)
+	if ch.From == "needs_fix" && to != "submitted" {
+		if err := r.dropFix(tx, c); err != nil {
+			return c, err
+		}
+	}
 	c.Stage, c.StageAt, c.StageDue = to, tx.Now(), ch.StageDue
 	if !ch.Due.IsZero() {
 		c.Due = ch.Due
@@ -302,8 +307,8 @@ func (r *Router) deadlines(now time.Time, c store.Case, to string, ch *store.Sta
 	}
 	switch {
 	case to == "needs_fix":
-		ch.Paused = cal.Between(now, c.Due)
-	case c.Stage == "needs_fix" && !c.Due.IsZero():
+		ch.Paused = cal.Between(now, c.Due) // zero when already late: it stays late
+	case c.Stage == "needs_fix" && c.Paused > 0 && to != "done" && to != "rejected":
 		ch.Due = cal.Add(now, sla.Duration{Work: c.Paused})
 	}
 }

@@ -1143,3 +1143,67 @@ func assertRevoked(t *testing.T, h *handoff, account, id string) {
 		t.Errorf("%s is not marked revoked in the transcript", id)
 	}
 }
+
+// TestHandoffFixDroppedWhenMovedOn: a case asked to be fixed and then rejected no longer waits
+// for the resident's photos: their next photo is an ordinary message, not an error.
+func TestHandoffFixDroppedWhenMovedOn(t *testing.T) {
+	h := runHandoff(t, MustConfig(t), `
+[apply]
+= KTP-261125-0001, 3 messages to the group (card and photos)
+
+group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram
+< ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
+| _foto KK buram_
+| Silakan kirim di chat ini. Setelah kami terima, permohonan Anda kembali ke antrian.
+< [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon (needs_fix)* (Rina (front office))
+
+group 081200000001 quote=KTP-261125-0001> #tolak data tidak sesuai
+< ❌ Mohon maaf, permohonan *KTP-261125-0001* *ditolak*.
+| Alasan: _data tidak sesuai_
+| Anda bisa mengajukan lagi setelah persyaratannya lengkap. Ketik *menu* untuk mulai.
+< [group] 👍 KTP-261125-0001 → *Ditolak (rejected)* (Rina (front office))
+
+[stage KTP-261125-0001 rejected]
+> [photo kk-baru.jpg caption="kk"]
+< Maaf, saat ini kami belum memerlukan foto atau file.
+< Silakan pilih layanan dengan mengetik *angkanya*:
+| 1. KK / KTP-el
+| 2. Informasi (syarat, jam layanan, alamat, biaya)
+| 3. Cek status permohonan
+| 
+| Ketik *menu* kapan saja untuk kembali ke sini, *petugas* untuk bicara dengan petugas.
+`)
+	if got := MustCount(t, h.db, `SELECT COUNT(*) FROM case_documents`); got != 2 {
+		t.Errorf("%d documents, want the 2 of the application only", got)
+	}
+}
+
+// TestHandoffFixWhileOperatorHasChat: the operator asks for a photo, then writes in the chat
+// from the office phone; the resident's photo still reaches the case, and only the operator
+// talks to the resident.
+func TestHandoffFixWhileOperatorHasChat(t *testing.T) {
+	h := runHandoff(t, MustConfig(t), `
+[apply]
+= KTP-261125-0001, 3 messages to the group (card and photos)
+
+group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram
+< ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
+| _foto KK buram_
+| Silakan kirim di chat ini. Setelah kami terima, permohonan Anda kembali ke antrian.
+< [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon (needs_fix)* (Rina (front office))
+
+office> Bu, mohon kirim ulang foto KK yang lebih terang ya
+
+[taken HP kantor]
+> [photo kk-baru.jpg caption="kk"]
+< [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke antrian.
+| • Penerimaan: Ambil di kantor
+| • Catatan: kk
+< [group] [image/jpeg kk-baru.jpg] KTP-261125-0001 · Kartu Keluarga (KK)
+
+[stage KTP-261125-0001 submitted]
+`)
+	if got := MustCount(t, h.db, `SELECT COUNT(*) FROM case_documents`); got != 3 {
+		t.Errorf("%d documents, want the new KK attached", got)
+	}
+}

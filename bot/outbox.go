@@ -61,17 +61,6 @@ func (o *Outbox) Kick(account string) {
 	}
 }
 
-// SendAllDue makes one pass over every account, so that what came due is sent before returning
-// (the simulator's clock moved).
-func (o *Outbox) SendAllDue(ctx context.Context) error {
-	for account := range o.passes {
-		if _, err := o.SendDue(ctx, account); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // KickAll wakes every worker (after the simulator's clock moved).
 func (o *Outbox) KickAll() {
 	for account := range o.kicks {
@@ -163,17 +152,18 @@ func (o *Outbox) pace(ctx context.Context, account string) error {
 // sendOne tries one message and records the outcome; only store errors are returned.
 func (o *Outbox) sendOne(ctx context.Context, it store.OutboxItem) error {
 	msg := it.Msg
-	var err error
-	if msg.Revoke != "" {
-		err = o.tr.Revoke(ctx, msg.Account, msg.To(), msg.Revoke)
-	} else {
-		if it.MediaID != 0 {
-			if msg.Media, err = o.db.Media(ctx, it.MediaID); err != nil {
-				return err
-			}
+	if it.MediaID != 0 {
+		m, err := o.db.Media(ctx, it.MediaID)
+		if err != nil {
+			// A file that cannot be read (erased, or the key changed) will not become readable:
+			// give the message up so the chat, and the account, move on.
+			o.log.Error("Outbox file unreadable, message given up", "account", msg.Account,
+				"chat", ketanmu.MaskPhone(msg.Chat), "message_id", msg.ID, "error", err)
+			return o.db.MarkRetry(ctx, it, o.Now(), true, err.Error())
 		}
-		err = o.tr.Send(ctx, msg)
+		msg.Media = m
 	}
+	err := o.tr.Send(ctx, msg)
 	if err == nil {
 		return o.db.MarkSent(ctx, it)
 	}
@@ -189,7 +179,7 @@ func (o *Outbox) sendOne(ctx context.Context, it store.OutboxItem) error {
 	failed := attempts >= o.cfg.MaxAttempts || ketanmu.ErrorCode(err) == ketanmu.EINVALID
 	next := o.Now().Add(o.backoff(attempts))
 	o.log.Warn("Send failed", "account", msg.Account, "chat", ketanmu.MaskPhone(msg.Chat),
-		"message_id", msg.ID, "attempt", attempts, "gave_up", failed, "error", err)
+		"message_id", msg.ID, "attempt", attempts, "gave_up", failed, "error", ketanmu.MaskNumbers(err.Error()))
 	return o.db.MarkRetry(ctx, it, next, failed, err.Error())
 }
 

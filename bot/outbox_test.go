@@ -294,3 +294,29 @@ func TestOutboxPacing(t *testing.T) {
 		t.Errorf("%d messages at 10/s with burst 1 took %v, want at least %v", n, got, want)
 	}
 }
+
+// TestOutboxUnreadableFile: a queued photo whose file can no longer be read (erased at the end
+// of its retention) is given up at once; the chat and the account keep sending.
+func TestOutboxUnreadableFile(t *testing.T) {
+	clock := NewClock()
+	db := MustOpenTemp(t, clock)
+	cfg := MustConfig(t)
+	tr := &sim.Transport{}
+	o := newOutbox(db, tr, cfg, clock)
+	MustQueue(t, db,
+		ketanmu.Outbound{ID: "P1", Chat: "6281200000001", Text: "photo",
+			Media: &ketanmu.Media{Mime: "image/jpeg", Filename: "kk.jpg", Data: []byte("jpeg bytes")}},
+		ketanmu.Outbound{ID: "P2", Chat: "6281200000001", Text: "after the photo"},
+	)
+	if _, err := db.SQL().Exec(`UPDATE media SET data = x''`); err != nil {
+		t.Fatal(err)
+	}
+	MustSendDue(t, o)
+	if status, _ := MustStatus(t, db, "P1"); status != "failed" {
+		t.Errorf("P1 = %s, want failed", status)
+	}
+	MustSendDue(t, o)
+	if got, want := sentIDs(tr.Sent()), []string{"P2"}; !slices.Equal(got, want) {
+		t.Errorf("sent %v, want %v", got, want)
+	}
+}

@@ -109,7 +109,8 @@ func (r *Router) converse(tx *store.Tx, acc config.Account, in ketanmu.Inbound, 
 			return r.runCommand(tx, acc, op, cmd, in, in.Chat, "", res)
 		}
 	}
-	if conv.ResidentID == 0 {
+	if conv.ResidentID == 0 || in.LID != "" {
+		// A LID learned later is recorded too, so the person stays one resident.
 		phone, lid := residentKey(in.Chat)
 		if in.LID != "" {
 			lid = in.LID
@@ -118,16 +119,22 @@ func (r *Router) converse(tx *store.Tx, acc config.Account, in ketanmu.Inbound, 
 			return err
 		}
 	}
-	if conv.HumanBy != "" {
-		if tx.Now().Sub(conv.HumanAt) < r.cfg.Handoff.IdleRelease {
-			// An operator has this chat: record the message, never answer over them.
-			return tx.SaveConversation(conv)
-		}
-		conv.HumanBy = ""
-	}
 	var st flows.State
 	if err := json.Unmarshal(conv.State, &st); err != nil {
 		return fmt.Errorf("conversation state: %w", err)
+	}
+	silent := false
+	if conv.HumanBy != "" {
+		if tx.Now().Sub(conv.HumanAt) < r.cfg.Handoff.IdleRelease {
+			silent = true
+		} else {
+			conv.HumanBy = ""
+		}
+	}
+	resend := st.Fix != nil && (in.Kind == ketanmu.KindImage || in.Kind == ketanmu.KindDocument)
+	if silent && !resend {
+		// An operator has this chat: record the message, never answer over them.
+		return tx.SaveConversation(conv)
 	}
 	cases, err := tx.ResidentCases(conv.ResidentID, 20)
 	if err != nil {
@@ -143,7 +150,11 @@ func (r *Router) converse(tx *store.Tx, acc config.Account, in ketanmu.Inbound, 
 		return err
 	}
 	replies := out.Replies
-	if cut {
+	if silent {
+		// The photo an operator asked for still reaches the case, but only the operator talks.
+		replies = nil
+	}
+	if cut && !silent {
 		replies = append([]string{strings.ReplaceAll(r.cfg.Text("text_cut"), "{limit}", fmt.Sprint(r.cfg.Storage.MaxTextChars))}, replies...)
 	}
 	// The replies go first, so that the resident reads the confirmation before any follow-up.

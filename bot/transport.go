@@ -14,7 +14,7 @@ import (
 // ConnState is an account's connection state as operators see it.
 type ConnState string
 
-// Connection states. The last four need a person.
+// Connection states. not_paired and the last four need a person.
 const (
 	StateNotPaired    ConnState = "not_paired"
 	StateConnecting   ConnState = "connecting"
@@ -28,10 +28,9 @@ const (
 
 // Transport delivers messages to WhatsApp (or the simulator).
 type Transport interface {
-	// Send delivers a text or media message under msg.ID; called again with the same ID on retry.
+	// Send delivers a text or media message under msg.ID, or, when msg.Revoke is set, deletes
+	// that message for everyone; it is called again with the same ID on retry.
 	Send(ctx context.Context, msg ketanmu.Outbound) error
-	// Revoke deletes the message id in chat for everyone.
-	Revoke(ctx context.Context, account, chat, id string) error
 	// State reports an account's connection.
 	State(account string) ConnState
 }

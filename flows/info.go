@@ -57,7 +57,7 @@ func (t *turn) info() {
 // status shows one of the resident's cases by number, or all their open cases.
 func (t *turn) status() {
 	t.st.Step = ""
-	if m := regNumberPattern.FindString(t.text); m != "" {
+	if m := ketanmu.CaseNumberPattern.FindString(t.text); m != "" {
 		number := strings.ToUpper(m)
 		for _, c := range t.env.Cases {
 			if c.Number == number {

@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -209,11 +208,9 @@ func (t *turn) idle() {
 	t.say(t.e.menu(t.env.Account))
 }
 
-var regNumberPattern = regexp.MustCompile(`(?i)\b[A-Z]{2,5}-\d{6}-\d{4}\b`)
-
 // startFromText starts what free text asks for; false when it asks for nothing clear.
 func (t *turn) startFromText() bool {
-	if regNumberPattern.MatchString(t.text) || t.word == "cek" || t.word == "status" {
+	if ketanmu.CaseNumberPattern.MatchString(t.text) || t.word == "cek" || t.word == "status" {
 		t.status()
 		return true
 	}

@@ -16,12 +16,12 @@ func (tx *Tx) Queue(out ketanmu.Outbound) error {
 	if out.ID == "" {
 		return errors.New("queue: outbound message without ID")
 	}
-	mediaID, err := tx.putMedia(out.Media)
-	if err != nil {
-		return err
-	}
-	if out.MediaID != 0 {
-		mediaID = sql.NullInt64{Int64: out.MediaID, Valid: true}
+	var err error
+	mediaID := sql.NullInt64{Int64: out.MediaID, Valid: out.MediaID != 0}
+	if !mediaID.Valid {
+		if mediaID, err = tx.putMedia(out.Media); err != nil {
+			return err
+		}
 	}
 	_, err = tx.tx.ExecContext(tx.ctx, `INSERT INTO outbox
 		(account, chat, address, wa_id, text, media_id, quote, revoke, next_attempt_at, created_at)

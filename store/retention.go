@@ -13,7 +13,7 @@ import (
 func (db *DB) PurgeClosed(ctx context.Context, cutoff time.Time) (int64, error) {
 	var erased int64
 	err := db.Update(ctx, func(tx *Tx) error {
-		res, err := tx.tx.ExecContext(ctx, `UPDATE media SET data = x'' WHERE length(data) > 0 AND id IN (
+		res, err := tx.tx.ExecContext(ctx, `UPDATE media SET data = x'' WHERE length(data) > 0 AND created_at < ? AND id IN (
 				SELECT d.media_id FROM case_documents d JOIN cases c ON c.id = d.case_id
 				WHERE c.closed_at != '' AND c.closed_at < ?
 				UNION
@@ -21,7 +21,7 @@ func (db *DB) PurgeClosed(ctx context.Context, cutoff time.Time) (int64, error) 
 				WHERE m.media_id IS NOT NULL AND c.closed_at != '' AND c.closed_at < ?
 				  AND NOT EXISTS (SELECT 1 FROM cases o WHERE o.account = c.account AND o.chat = c.chat
 				                  AND (o.closed_at = '' OR o.closed_at >= ?)))`,
-			formatTime(cutoff), formatTime(cutoff), formatTime(cutoff))
+			formatTime(cutoff), formatTime(cutoff), formatTime(cutoff), formatTime(cutoff))
 		if err != nil {
 			return fmt.Errorf("purge media: %w", err)
 		}

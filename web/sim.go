@@ -247,7 +247,7 @@ func (s *Server) simMedia(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", m.Mime)
-	w.Header().Set("Cache-Control", "private, max-age=3600")
+	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	// A resident's file is never run as a page of ours, whatever type it claims.
 	w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'")

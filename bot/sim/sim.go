@@ -35,11 +35,6 @@ func (t *Transport) Send(_ context.Context, msg ketanmu.Outbound) error {
 	return nil
 }
 
-// Revoke records a revoke as a delivered message with Revoke set.
-func (t *Transport) Revoke(ctx context.Context, account, chat, id string) error {
-	return t.Send(ctx, ketanmu.Outbound{Account: account, Chat: chat, Revoke: id})
-}
-
 // State is always connected: the simulator has no phone to lose.
 func (t *Transport) State(string) bot.ConnState { return bot.StateConnected }
 

@@ -58,11 +58,6 @@ func (t *Transport) Send(ctx context.Context, msg ketanmu.Outbound) error {
 	return t.sendError(err)
 }
 
-// Revoke deletes one of the bot's messages in chat for everyone.
-func (t *Transport) Revoke(ctx context.Context, account, chat, id string) error {
-	return t.Send(ctx, ketanmu.Outbound{ID: t.NewID(account), Account: account, Chat: chat, Revoke: id})
-}
-
 // ready returns the account's sender, or a pause for the outbox while the account cannot send.
 func (t *Transport) ready(key string) (*account, sender, error) {
 	a, err := t.account(key)

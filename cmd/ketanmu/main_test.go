@@ -147,3 +147,31 @@ func TestCommands(t *testing.T) {
 		}
 	})
 }
+
+// TestSimKeepsAwayFromRealData: the simulator has no login, so it refuses a non-loopback
+// address without --public, and a data folder that `ketanmu serve` has used.
+func TestSimKeepsAwayFromRealData(t *testing.T) {
+	t.Run("public address", func(t *testing.T) {
+		dir := t.TempDir()
+		code, _, stderr := runCLI(t, "sim", "--config", MustWrite(t, "c.yaml", ""), "--addr", "0.0.0.0:0", "--data", dir)
+		if code != 2 || !strings.Contains(stderr, "--public") {
+			t.Errorf("exit %d, stderr %q; want 2 and a hint about --public", code, stderr)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+			t.Errorf("data folder has %d entries, want none", len(entries))
+		}
+	})
+	t.Run("serve's data folder", func(t *testing.T) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "whatsmeow.db"), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		code, _, stderr := runCLI(t, "sim", "--config", MustWrite(t, "c.yaml", ""), "--addr", "127.0.0.1:0", "--data", dir)
+		if code != 2 || !strings.Contains(stderr, "ketanmu serve") {
+			t.Errorf("exit %d, stderr %q; want 2 naming ketanmu serve", code, stderr)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "ketanmu.db")); err == nil {
+			t.Error("the simulator created ketanmu.db in serve's data folder")
+		}
+	})
+}

@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"strings"
 	"time"
@@ -21,15 +21,11 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	var common commonFlags
 	common.register(fs)
 	nowFlag := fs.String("now", "", "start the simulated clock at this RFC 3339 time (default: the real time)")
+	public := fs.Bool("public", false, "allow an address other than loopback (the simulator has no login)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	explicit := false
-	fs.Visit(func(f *flag.Flag) {
-		if f.Name == "config" {
-			explicit = true
-		}
-	})
+	explicit := flagGiven(fs, "config")
 	var start time.Time
 	if *nowFlag != "" {
 		var err error
@@ -39,6 +35,9 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	cfg, err := common.loadConfig(explicit, stderr)
 	if err != nil {
+		return err
+	}
+	if err := simSafe(cfg, *public); err != nil {
 		return err
 	}
 	log := newLogger(cfg, stderr)
@@ -93,4 +92,22 @@ func apiToken(cfg *config.Config, fallback string) string {
 		return tok
 	}
 	return fallback
+}
+
+// simSafe keeps the simulator, which has no login and shows every photo, away from real data:
+// it listens on loopback only unless --public, and refuses a data folder that `ketanmu serve`
+// has used (it holds WhatsApp's device store), where it would also mark real replies as sent.
+func simSafe(cfg *config.Config, public bool) error {
+	host, _, err := net.SplitHostPort(cfg.HTTP.Addr)
+	if err != nil {
+		return &exitError{code: 2, msg: fmt.Sprintf("address %q is not HOST:PORT", cfg.HTTP.Addr)}
+	}
+	if ip := net.ParseIP(host); !public && host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return &exitError{code: 2, msg: fmt.Sprintf("the simulator has no login: it listens on loopback only (address %s); add --public to listen on %s anyway", cfg.HTTP.Addr, host)}
+	}
+	wa := inDir(cfg.Storage.DataDir, cfg.Storage.WhatsmeowDatabase)
+	if _, err := os.Stat(wa); err == nil {
+		return &exitError{code: 2, msg: fmt.Sprintf("%s holds WhatsApp devices: that data folder belongs to `ketanmu serve`; give the simulator its own with --data", cfg.Storage.DataDir)}
+	}
+	return nil
 }
