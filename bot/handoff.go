@@ -482,9 +482,9 @@ func (r *Router) queueText(tx *store.Tx, acc config.Account) string {
 		case c.Stage == "needs_fix":
 			left = r.text("op_paused")
 		case !c.StageDue.IsZero() && c.StageDue.After(now):
-			left = shortDuration(cal.Between(now, c.StageDue))
+			left = sla.FormatDurationID(cal.Between(now, c.StageDue))
 		case !c.StageDue.IsZero():
-			left = r.text("op_overdue", "late", shortDuration(cal.Between(c.StageDue, now)))
+			left = r.text("op_overdue", "late", sla.FormatDurationID(cal.Between(c.StageDue, now)))
 		}
 		lines = append(lines, fmt.Sprintf("%d. *%s* %s · %s · %s", i+1, c.Number, r.stageLabel(c.Stage), left, orDash(c.Assignee)))
 	}
@@ -496,14 +496,6 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-func shortDuration(d time.Duration) string {
-	d = d.Round(time.Minute)
-	if d >= time.Hour {
-		return fmt.Sprintf("%dj%02dm", int(d.Hours()), int(d.Minutes())%60)
-	}
-	return fmt.Sprintf("%dm", int(d.Minutes()))
 }
 
 func (r *Router) hoursLine() string {

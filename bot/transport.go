@@ -26,6 +26,16 @@ const (
 	StateBanned       ConnState = "temporarily_banned"
 )
 
+// NeedsPerson reports whether the state waits on someone (to pair, re-link, update, or wait
+// out a ban) rather than on the network.
+func (s ConnState) NeedsPerson() bool {
+	switch s {
+	case StateNotPaired, StateLoggedOut, StateReplaced, StateOutdated, StateBanned:
+		return true
+	}
+	return false
+}
+
 // Transport delivers messages to WhatsApp (or the simulator).
 type Transport interface {
 	// Send delivers a text or media message under msg.ID, or, when msg.Revoke is set, deletes

@@ -1,7 +1,6 @@
 package reminder
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -53,24 +52,15 @@ func (s *Scheduler) caseLine(c store.Case, ahead bool, repeat int, now time.Time
 	cal := s.cfg.Office.Calendar
 	var left string
 	if ahead {
-		left = s.text("sla_left", "time", workText(cal.Between(now, c.StageDue)))
+		left = s.text("sla_left", "time", sla.FormatDurationID(cal.Between(now, c.StageDue)))
 	} else {
-		left = s.text("sla_late", "time", workText(cal.Between(c.StageDue, now)))
+		left = s.text("sla_late", "time", sla.FormatDurationID(cal.Between(c.StageDue, now)))
 	}
 	if repeat > 0 {
 		left += " · " + s.text("sla_repeat", "n", strconv.Itoa(repeat))
 	}
 	return s.text("sla_line", "number", c.Number, "service", s.serviceName(c.Service), "stage", c.Stage,
 		"due", sla.FormatDateTimeID(s.local(c.StageDue)), "time", left)
-}
-
-// workText writes a working duration the way operators read it: 25m, 1j05m.
-func workText(d time.Duration) string {
-	d = d.Round(time.Minute)
-	if d >= time.Hour {
-		return fmt.Sprintf("%dj%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
-	}
-	return fmt.Sprintf("%dm", int(d/time.Minute))
 }
 
 func (s *Scheduler) serviceName(key string) string {

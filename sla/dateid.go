@@ -25,3 +25,13 @@ func FormatDateID(t time.Time) string {
 func FormatDateTimeID(t time.Time) string {
 	return fmt.Sprintf("%s pukul %02d.%02d", FormatDateID(t), t.Hour(), t.Minute())
 }
+
+// FormatDurationID writes a working duration the short way operators read it: "7j05m" (j for
+// jam, hours) or "45m".
+func FormatDurationID(d time.Duration) string {
+	d = d.Round(time.Minute)
+	if d >= time.Hour {
+		return fmt.Sprintf("%dj%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
+	}
+	return fmt.Sprintf("%dm", int(d/time.Minute))
+}

@@ -38,3 +38,14 @@ func TestFormatDateID(t *testing.T) {
 		}
 	})
 }
+
+func TestFormatDurationID(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		0: "0m", 45 * time.Minute: "45m", 7 * time.Hour: "7j00m", 8*time.Hour + 30*time.Minute: "8j30m",
+		90*time.Second + 30*time.Hour: "30j02m",
+	} {
+		if got := FormatDurationID(d); got != want {
+			t.Errorf("FormatDurationID(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

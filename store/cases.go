@@ -112,7 +112,6 @@ func (tx *Tx) CreateCase(c NewCase) (string, error) {
 			return "", fmt.Errorf("insert document: %w", err)
 		}
 	}
-	tx.lastCaseID = id
 	return number, nil
 }
 

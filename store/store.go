@@ -111,12 +111,10 @@ func (db *DB) applyMigration(ctx context.Context, version int, name string) erro
 // Tx is one write transaction. Its methods are the building blocks the router and the outbox
 // combine so that "record message + save state + queue replies" commits or fails as one.
 type Tx struct {
-	// lastCaseID is the id of the case CreateCase made last, for the card that follows it.
-	lastCaseID int64
-	tx         *sql.Tx
-	db         *DB
-	ctx        context.Context
-	now        time.Time
+	tx  *sql.Tx
+	db  *DB
+	ctx context.Context
+	now time.Time
 }
 
 // Update runs fn in a transaction and commits it when fn returns nil.

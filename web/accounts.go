@@ -26,23 +26,13 @@ type AccountStatus struct {
 	NeedsPerson bool          `json:"needs_person"`
 }
 
-// needsPerson reports states that wait for a person rather than for the network: pair the
-// number, stop the other session, update the program, or wait out a ban.
-func needsPerson(st bot.ConnState) bool {
-	switch st {
-	case bot.StateNotPaired, bot.StateLoggedOut, bot.StateReplaced, bot.StateOutdated, bot.StateBanned:
-		return true
-	}
-	return false
-}
-
 // AccountStatuses describes every configured account, in config order.
 func (s *Server) AccountStatuses() []AccountStatus {
 	detailer, _ := s.tr.(AccountDetailer)
 	out := make([]AccountStatus, 0, len(s.cfg.Accounts))
 	for _, a := range s.cfg.Accounts {
 		st := AccountStatus{Key: a.Key, Name: a.Name, Phone: a.Phone, State: s.tr.State(a.Key)}
-		st.NeedsPerson = needsPerson(st.State)
+		st.NeedsPerson = st.State.NeedsPerson()
 		if detailer != nil {
 			since, until, detail := detailer.AccountDetail(a.Key)
 			st.Since, st.Until, st.Detail = timePtr(since), timePtr(until), detail

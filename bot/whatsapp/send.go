@@ -74,7 +74,7 @@ func (t *Transport) ready(key string) (*account, sender, error) {
 		return a, wa, nil
 	case st.State == bot.StateBanned:
 		return nil, nil, &bot.PausedError{Until: st.Until}
-	case needsPerson(st.State):
+	case st.State.NeedsPerson():
 		return nil, nil, &bot.PausedError{Until: t.Now().Add(pauseNeedsPerson)}
 	}
 	return nil, nil, &bot.PausedError{Until: t.Now().Add(pauseReconnecting)}

@@ -23,17 +23,6 @@ type status struct {
 	Detail string
 }
 
-// needsPerson reports whether an account in state st waits for a person rather than for the
-// network: it must be (re)paired, another session must be stopped, the program updated, or a
-// ban waited out.
-func needsPerson(st bot.ConnState) bool {
-	switch st {
-	case bot.StateNotPaired, bot.StateLoggedOut, bot.StateReplaced, bot.StateOutdated, bot.StateBanned:
-		return true
-	}
-	return false
-}
-
 // details are the default explanations of each state.
 var details = map[bot.ConnState]string{
 	bot.StateNotPaired:    "not linked yet: run `ketanmu pair --account KEY`",
@@ -83,7 +72,7 @@ func (b *stateBox) set(st bot.ConnState, until time.Time, detail string) {
 	switch {
 	case st == bot.StateDisconnected, st == bot.StateNotPaired:
 		level = slog.LevelWarn
-	case needsPerson(st):
+	case st.NeedsPerson():
 		level = slog.LevelError
 	}
 	b.log.Log(context.Background(), level, "WhatsApp account state changed", attrs...)
