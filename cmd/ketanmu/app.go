@@ -9,14 +9,11 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/config"
-	"github.com/ketanmu/ketanmu/flows"
-	"github.com/ketanmu/ketanmu/store"
+	"github.com/ketanmu/ketanmu/internal/app"
 )
 
 // commonFlags are the flags every long-running command shares.
@@ -71,80 +68,29 @@ func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// app is the wired core shared by `sim` and `serve`.
-type app struct {
-	cfg    *config.Config
-	log    *slog.Logger
-	db     *store.DB
-	router *bot.Router
-	outbox *bot.Outbox
-}
-
-// openApp creates the data folder, loads the data key, opens the database and wires the router
-// and the outbox around the transport.
-func openApp(cfg *config.Config, log *slog.Logger, tr bot.Transport, now func() time.Time) (*app, error) {
-	dir := cfg.Storage.DataDir
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("data folder: %w", err)
-	}
-	keyPath := inDir(dir, cfg.Storage.KeyFile)
-	key, created, err := store.LoadKey(os.Getenv("KETANMU_DATA_KEY"), keyPath)
+// serveHTTP serves handler on http.addr until ctx ends. start runs the background workers
+// (outbox, scheduler) and returns what stops them; on the way out the HTTP server stops first,
+// then the workers, then the database closes: pending messages stay in the outbox.
+func serveHTTP(ctx context.Context, core *app.Core, handler http.Handler, start func(context.Context) (stop func()), ready func(addr string)) error {
+	ln, err := net.Listen("tcp", core.Cfg.HTTP.Addr)
 	if err != nil {
-		return nil, &exitError{code: 2, msg: "data key: " + err.Error()}
-	}
-	if created {
-		log.Warn("Created a new data key; back it up, documents cannot be read without it", "path", keyPath)
-	}
-	cipher, err := store.NewCipher(key)
-	if err != nil {
-		return nil, err
-	}
-	db, err := store.Open(inDir(dir, cfg.Storage.Database), cipher)
-	if err != nil {
-		return nil, err
-	}
-	db.Now = now
-	a := &app{cfg: cfg, log: log, db: db}
-	a.router = bot.NewRouter(db, cfg, flows.New(cfg), log)
-	a.outbox = bot.NewOutbox(db, tr, cfg.Outbound, cfg.Accounts, log)
-	a.outbox.Now = now
-	a.router.Notify = a.outbox.Kick
-	return a, nil
-}
-
-// serveHTTP runs the HTTP server and the outbox until ctx ends, then shuts down gracefully.
-func (a *app) serveHTTP(ctx context.Context, handler http.Handler, ready func(addr string)) error {
-	ln, err := net.Listen("tcp", a.cfg.HTTP.Addr)
-	if err != nil {
-		return &exitError{code: 1, msg: fmt.Sprintf("cannot listen on %s: %v (use --addr to pick another)", a.cfg.HTTP.Addr, err)}
+		return errors.Join(&exitError{code: 1, msg: fmt.Sprintf("cannot listen on %s: %v (use --addr to pick another)", core.Cfg.HTTP.Addr, err)}, core.DB.Close())
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-	outboxDone := make(chan struct{})
-	go func() {
-		a.outbox.Run(ctx)
-		close(outboxDone)
-	}()
+	stop := start(context.WithoutCancel(ctx))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	ready(ln.Addr().String())
 	select {
-	case err := <-errc:
-		return err
+	case err = <-errc:
 	case <-ctx.Done():
+		core.Log.Info("Shutting down; pending messages stay in the outbox")
+		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		err = srv.Shutdown(shutdown)
 	}
-	a.log.Info("Shutting down; pending messages stay in the outbox")
-	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	err = srv.Shutdown(shutdown)
-	<-outboxDone
-	return errors.Join(err, a.db.Close())
-}
-
-func inDir(dir, name string) string {
-	if filepath.IsAbs(name) {
-		return name
-	}
-	return filepath.Join(dir, name)
+	stop()
+	return errors.Join(err, core.DB.Close())
 }
 
 // browserURL turns a listen address into something to click.

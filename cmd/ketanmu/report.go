@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/internal/app"
 	"github.com/ketanmu/ketanmu/reminder"
 	"github.com/ketanmu/ketanmu/store"
 )
@@ -37,7 +38,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if _, _, err := reminder.ParseRange(*from, *to, cfg.Office.Location); err != nil {
 		return &exitError{code: 2, msg: "--" + ketanmu.ErrorMessage(err)}
 	}
-	path := inDir(cfg.Storage.DataDir, cfg.Storage.Database)
+	path := app.InDir(cfg.Storage.DataDir, cfg.Storage.Database)
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return &exitError{code: 2, msg: fmt.Sprintf("no database at %s (use --data to name the data folder)", path)}
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu/bot/whatsapp"
+	"github.com/ketanmu/ketanmu/internal/app"
 	"github.com/ketanmu/ketanmu/reminder"
 	"github.com/ketanmu/ketanmu/web"
 )
@@ -32,17 +33,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	a, err := openApp(cfg, log, tr, time.Now)
+	core, err := app.Open(cfg, log, tr, time.Now)
 	if err != nil {
 		return errors.Join(err, tr.Close())
 	}
-	a.router.NewID = tr.NewID
-	a.outbox.Jitter = cfg.WhatsApp.SendJitter
-	sched, err := reminder.New(a.db, cfg, a.router, time.Now, log)
+	core.Router.NewID = tr.NewID
+	core.Outbox.Jitter = cfg.WhatsApp.SendJitter
+	sched, err := reminder.New(core.DB, cfg, core.Router, time.Now, log)
 	if err != nil {
-		return errors.Join(err, a.db.Close(), tr.Close())
+		return errors.Join(err, core.DB.Close(), tr.Close())
 	}
-	tr.Start(ctx, a.router, a.db)
+	tr.Start(ctx, core.Router, core.DB)
 
 	paired := 0
 	for _, acc := range cfg.Accounts {
@@ -50,7 +51,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			paired++
 		}
 	}
-	srv := web.New(cfg, a.db, a.router, tr, nil, log)
+	srv := web.New(cfg, core.DB, core.Router, tr, nil, log)
 	token := apiToken(cfg, "")
 	if token == "" {
 		log.Warn("Cases API is closed: set handoff.api_token or KETANMU_API_TOKEN")
@@ -58,16 +59,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	srv.SetAPIToken(token)
 
 	// WhatsApp stops first, so that no message is acknowledged while the database closes;
-	// then the HTTP server and the outbox stop and the database closes (in serveHTTP).
+	// then the HTTP server, the outbox and the SLA jobs stop and the database closes.
 	httpCtx, stopHTTP := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopHTTP()
-	// SLA reminders and the digest run on the wall clock until the HTTP side stops.
-	jobsCtx, stopJobs := context.WithCancel(httpCtx)
-	jobsDone := make(chan struct{})
-	go func() {
-		defer close(jobsDone)
-		sched.Run(jobsCtx)
-	}()
 	var closeOnce sync.Once
 	var closeErr error
 	closeWhatsApp := func() { closeOnce.Do(func() { closeErr = tr.Close() }) }
@@ -77,11 +71,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		case <-httpCtx.Done():
 		}
 		closeWhatsApp()
-		stopJobs()
-		<-jobsDone
 		stopHTTP()
 	}()
-	err = a.serveHTTP(httpCtx, srv.Handler(), func(addr string) {
+	workers := func(ctx context.Context) func() {
+		ctx, cancel := context.WithCancel(ctx)
+		var wg sync.WaitGroup
+		wg.Add(2)
+		go func() { defer wg.Done(); core.Outbox.Run(ctx) }()
+		go func() { defer wg.Done(); sched.Run(ctx) }()
+		return func() { cancel(); wg.Wait() }
+	}
+	err = serveHTTP(httpCtx, core, srv.Handler(), workers, func(addr string) {
 		fmt.Fprintf(stdout, "ketanmu is serving on WhatsApp with %s, data in %s\n", cfg.Source, cfg.Storage.DataDir)
 		fmt.Fprintf(stdout, "%d of %d accounts paired; states at %sapi/accounts (Ctrl+C to stop).\n",
 			paired, len(cfg.Accounts), browserURL(addr))
@@ -92,7 +92,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	})
 	stopHTTP()
-	<-jobsDone
 	closeWhatsApp()
 	return errors.Join(err, closeErr)
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -10,10 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ketanmu/ketanmu/bot/sim"
 	"github.com/ketanmu/ketanmu/config"
-	"github.com/ketanmu/ketanmu/reminder"
-	"github.com/ketanmu/ketanmu/web"
+	"github.com/ketanmu/ketanmu/internal/app"
 )
 
 func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -41,42 +38,11 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	log := newLogger(cfg, stderr)
-	clock := sim.NewClock(start)
-	tr := &sim.Transport{}
-	a, err := openApp(cfg, log, tr, clock.Now)
+	s, err := app.OpenSimulator(cfg, log, start, apiToken(cfg, "sim"))
 	if err != nil {
 		return err
 	}
-	sched, err := reminder.New(a.db, cfg, a.router, clock.Now, log)
-	if err != nil {
-		return errors.Join(err, a.db.Close())
-	}
-	simDeps := &web.Sim{Clock: clock, RunDue: func(ctx context.Context, now time.Time) error {
-		// The SLA scan and every digest that came due, then the outbox: its retries whose
-		// time came, and the reminders just queued.
-		err := sched.RunDue(ctx, now)
-		a.outbox.KickAll()
-		return err
-	}}
-	srv := web.New(cfg, a.db, a.router, tr, simDeps, log)
-	srv.SetAPIToken(apiToken(cfg, "sim"))
-
-	// Between jumps the simulated clock runs with real time: the scheduler follows it. It stops
-	// before serveHTTP, whose context ends after it, closes the database.
-	jobsCtx, stopJobs := context.WithCancel(ctx)
-	defer stopJobs()
-	jobsDone := make(chan struct{})
-	go func() {
-		defer close(jobsDone)
-		sched.Follow(jobsCtx, time.Second)
-	}()
-	httpCtx, stopHTTP := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopHTTP()
-	go func() {
-		<-jobsDone
-		stopHTTP()
-	}()
-	return a.serveHTTP(httpCtx, srv.Handler(), func(addr string) {
+	return serveHTTP(ctx, s.Core, s.Server.Handler(), s.Start, func(addr string) {
 		fmt.Fprintf(stdout, "ketanmu simulator is running with %s, data in %s\n", cfg.Source, cfg.Storage.DataDir)
 		fmt.Fprintf(stdout, "Open %s in your browser (Ctrl+C to stop).\n", browserURL(addr))
 	})
@@ -105,7 +71,7 @@ func simSafe(cfg *config.Config, public bool) error {
 	if ip := net.ParseIP(host); !public && host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		return &exitError{code: 2, msg: fmt.Sprintf("the simulator has no login: it listens on loopback only (address %s); add --public to listen on %s anyway", cfg.HTTP.Addr, host)}
 	}
-	wa := inDir(cfg.Storage.DataDir, cfg.Storage.WhatsmeowDatabase)
+	wa := app.InDir(cfg.Storage.DataDir, cfg.Storage.WhatsmeowDatabase)
 	if _, err := os.Stat(wa); err == nil {
 		return &exitError{code: 2, msg: fmt.Sprintf("%s holds WhatsApp devices: that data folder belongs to `ketanmu serve`; give the simulator its own with --data", cfg.Storage.DataDir)}
 	}

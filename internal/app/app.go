@@ -1,0 +1,126 @@
+// Package app wires ketanmu's parts the way the program runs them, so that `ketanmu sim`,
+// `ketanmu serve` and the tests that stand in for them share one wiring.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/ketanmu/ketanmu/bot"
+	"github.com/ketanmu/ketanmu/bot/sim"
+	"github.com/ketanmu/ketanmu/config"
+	"github.com/ketanmu/ketanmu/flows"
+	"github.com/ketanmu/ketanmu/reminder"
+	"github.com/ketanmu/ketanmu/store"
+	"github.com/ketanmu/ketanmu/web"
+)
+
+// Core is the heart shared by every way of running: the database, the router and the outbox
+// around a transport.
+type Core struct {
+	Cfg    *config.Config
+	Log    *slog.Logger
+	DB     *store.DB
+	Router *bot.Router
+	Outbox *bot.Outbox
+}
+
+// Open creates the data folder, loads the data key (KETANMU_DATA_KEY, else the key file, created
+// when missing), opens the database and wires the router and the outbox around tr.
+func Open(cfg *config.Config, log *slog.Logger, tr bot.Transport, now func() time.Time) (*Core, error) {
+	dir := cfg.Storage.DataDir
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	keyPath := InDir(dir, cfg.Storage.KeyFile)
+	key, created, err := store.LoadKey(os.Getenv("KETANMU_DATA_KEY"), keyPath)
+	if err != nil {
+		return nil, &config.Error{Key: "storage.key_file", Msg: "data key: " + err.Error()}
+	}
+	if created {
+		log.Warn("Created a new data key; back it up, documents cannot be read without it", "path", keyPath)
+	}
+	cipher, err := store.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(InDir(dir, cfg.Storage.Database), cipher)
+	if err != nil {
+		return nil, err
+	}
+	db.Now = now
+	c := &Core{Cfg: cfg, Log: log, DB: db}
+	c.Router = bot.NewRouter(db, cfg, flows.New(cfg), log)
+	c.Outbox = bot.NewOutbox(db, tr, cfg.Outbound, cfg.Accounts, log)
+	c.Outbox.Now = now
+	c.Router.Notify = c.Outbox.Kick
+	return c, nil
+}
+
+// InDir resolves a file name from the config against the data folder.
+func InDir(dir, name string) string {
+	if filepath.IsAbs(name) {
+		return name
+	}
+	return filepath.Join(dir, name)
+}
+
+// Simulator is `ketanmu sim`: the core on the simulator's transport and movable clock, the SLA
+// scheduler following that clock, and the HTTP server with the simulator's page and API.
+type Simulator struct {
+	*Core
+	Clock     *sim.Clock
+	Transport *sim.Transport
+	Scheduler *reminder.Scheduler
+	Server    *web.Server
+}
+
+// OpenSimulator wires the simulator with its clock starting at start (zero: the real time) and
+// token as the cases API's bearer token.
+func OpenSimulator(cfg *config.Config, log *slog.Logger, start time.Time, token string) (*Simulator, error) {
+	s := &Simulator{Clock: sim.NewClock(start), Transport: &sim.Transport{}}
+	core, err := Open(cfg, log, s.Transport, s.Clock.Now)
+	if err != nil {
+		return nil, err
+	}
+	s.Core = core
+	if s.Scheduler, err = reminder.New(core.DB, cfg, core.Router, s.Clock.Now, log); err != nil {
+		core.DB.Close()
+		return nil, err
+	}
+	deps := &web.Sim{Clock: s.Clock, RunDue: func(ctx context.Context, now time.Time) error {
+		// The SLA scan and every digest that came due, then the outbox: its retries whose
+		// time came, and the reminders just queued.
+		err := s.Scheduler.RunDue(ctx, now)
+		s.Outbox.KickAll()
+		return err
+	}}
+	s.Server = web.New(cfg, core.DB, core.Router, s.Transport, deps, log)
+	s.Server.SetAPIToken(token)
+	return s, nil
+}
+
+// Start runs the outbox and the scheduler (which follows the simulated clock between jumps) in
+// the background; stop ends them and waits. The database stays open.
+func (s *Simulator) Start(ctx context.Context) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		s.Outbox.Run(ctx)
+	}()
+	go func() {
+		defer wg.Done()
+		s.Scheduler.Follow(ctx, time.Second)
+	}()
+	return func() {
+		cancel()
+		wg.Wait()
+	}
+}
