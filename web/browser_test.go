@@ -9,9 +9,7 @@ import (
 	"image/color"
 	"image/png"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -19,13 +17,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/ketanmu/ketanmu/bot"
-	"github.com/ketanmu/ketanmu/bot/sim"
-	"github.com/ketanmu/ketanmu/config"
-	"github.com/ketanmu/ketanmu/flows"
-	"github.com/ketanmu/ketanmu/store"
-	"github.com/ketanmu/ketanmu/web"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -42,7 +33,7 @@ func TestBrowserSimulator(t *testing.T) {
 		}
 		t.Fatalf("%s not installed; .ci/install-browser should have installed it", chromiumPath)
 	}
-	srv := newSimServer(t)
+	srv := mustSimEnv(t, mustConfig(t, ""), "")
 	const resident = "081234567890"
 
 	t.Run("send from the composer", func(t *testing.T) {
@@ -95,52 +86,6 @@ func TestBrowserSimulator(t *testing.T) {
 			}
 		}
 	})
-}
-
-// newSimServer wires the simulator as `ketanmu sim` does, on a database in t.TempDir().
-func newSimServer(t *testing.T) *httptest.Server {
-	t.Helper()
-	cfg, err := config.Load("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cipher, err := store.NewCipher(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(filepath.Join(t.TempDir(), "ketanmu.db"), cipher)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	clock := sim.NewClock(time.Date(2026, 11, 25, 9, 0, 0, 0, cfg.Office.Location))
-	db.Now = clock.Now
-	tr := &sim.Transport{}
-	router := bot.NewRouter(db, cfg, flows.New(cfg), log)
-	outbox := bot.NewOutbox(db, tr, cfg.Outbound, cfg.Accounts, log)
-	outbox.Now = clock.Now
-	router.Notify = outbox.Kick
-
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		outbox.Run(ctx)
-		close(done)
-	}()
-	simDeps := &web.Sim{Clock: clock, RunDue: func(context.Context, time.Time) error {
-		outbox.KickAll()
-		return nil
-	}}
-	srv := httptest.NewServer(web.New(cfg, db, router, tr, simDeps, log).Handler())
-	t.Cleanup(func() {
-		srv.Close()
-		cancel()
-		<-done
-		if err := db.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	return srv
 }
 
 // chromium runs headless Chromium on pageURL with one command flag (--dump-dom or

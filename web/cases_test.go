@@ -10,22 +10,14 @@ import (
 	"image/color"
 	"image/jpeg"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ketanmu/ketanmu"
-	"github.com/ketanmu/ketanmu/bot"
-	"github.com/ketanmu/ketanmu/bot/sim"
-	"github.com/ketanmu/ketanmu/config"
-	"github.com/ketanmu/ketanmu/flows"
 	"github.com/ketanmu/ketanmu/store"
-	"github.com/ketanmu/ketanmu/web"
 )
 
 const (
@@ -33,13 +25,10 @@ const (
 	apiResident = "6281234567890"
 )
 
-// casesAPI is the simulator wired as `ketanmu sim` wires it, with a cases API token, behind a
-// real HTTP server.
+// casesAPI is the simulator (mustSimEnv) with a cases API token, and the token its requests
+// carry ("" for none).
 type casesAPI struct {
-	URL   string
-	cfg   *config.Config
-	db    *store.DB
-	tr    *sim.Transport
+	*simEnv
 	token string
 }
 
@@ -47,45 +36,9 @@ type casesAPI struct {
 // the cases API closed.
 func MustCasesAPI(tb testing.TB, token string) *casesAPI {
 	tb.Helper()
-	cfg, err := config.Load("")
-	if err != nil {
-		tb.Fatal(err)
-	}
+	cfg := mustConfig(tb, "")
 	cfg.Outbound.RatePerMinute, cfg.Outbound.Burst = 60000, 100
-	cipher, err := store.NewCipher(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	db, err := store.Open(filepath.Join(tb.TempDir(), "ketanmu.db"), cipher)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	clock := sim.NewClock(time.Date(2026, 11, 25, 9, 0, 0, 0, cfg.Office.Location))
-	db.Now = clock.Now
-	tr := &sim.Transport{}
-	router := bot.NewRouter(db, cfg, flows.New(cfg), log)
-	outbox := bot.NewOutbox(db, tr, cfg.Outbound, cfg.Accounts, log)
-	outbox.Now = clock.Now
-	router.Notify = outbox.Kick
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		outbox.Run(ctx)
-		close(done)
-	}()
-	srv := web.New(cfg, db, router, tr, &web.Sim{Clock: clock}, log)
-	srv.SetAPIToken(token)
-	hs := httptest.NewServer(srv.Handler())
-	tb.Cleanup(func() {
-		hs.Close()
-		cancel()
-		<-done
-		if err := db.Close(); err != nil {
-			tb.Error(err)
-		}
-	})
-	return &casesAPI{URL: hs.URL, cfg: cfg, db: db, tr: tr, token: token}
+	return &casesAPI{simEnv: mustSimEnv(tb, cfg, token), token: token}
 }
 
 // call sends a request with the API token (when set) and extra header pairs, and returns the
@@ -159,7 +112,7 @@ func (a *casesAPI) MustApply(tb testing.TB, from, nik string) (string, [][]byte)
 		say(text)
 	}
 	var number string
-	err := a.db.SQL().QueryRow(`SELECT number FROM cases WHERE chat = ? ORDER BY id DESC LIMIT 1`, casePhone(tb, from)).Scan(&number)
+	err := a.DB.SQL().QueryRow(`SELECT number FROM cases WHERE chat = ? ORDER BY id DESC LIMIT 1`, casePhone(tb, from)).Scan(&number)
 	if err != nil {
 		tb.Fatalf("no case after applying: %v", err)
 	}
@@ -171,11 +124,11 @@ func (a *casesAPI) MustApply(tb testing.TB, from, nik string) (string, [][]byte)
 func (a *casesAPI) MustCases(tb testing.TB, n int, services, stages, phones []string) {
 	tb.Helper()
 	prefix := map[string]string{}
-	for key, svc := range a.cfg.Services {
+	for key, svc := range a.Cfg.Services {
 		prefix[key] = svc.Prefix
 	}
 	for i := range n {
-		err := a.db.Update(context.Background(), func(tx *store.Tx) error {
+		err := a.DB.Update(context.Background(), func(tx *store.Tx) error {
 			phone := phones[i%len(phones)]
 			rid, err := tx.Resident(phone, "")
 			if err != nil {
@@ -191,7 +144,7 @@ func (a *casesAPI) MustCases(tb testing.TB, n int, services, stages, phones []st
 			tb.Fatal(err)
 		}
 		if stage := stages[i%len(stages)]; stage != "submitted" {
-			if _, err := a.db.SQL().Exec(`UPDATE cases SET stage = ? WHERE id = (SELECT MAX(id) FROM cases)`, stage); err != nil {
+			if _, err := a.DB.SQL().Exec(`UPDATE cases SET stage = ? WHERE id = (SELECT MAX(id) FROM cases)`, stage); err != nil {
 				tb.Fatal(err)
 			}
 		}
@@ -204,12 +157,12 @@ func (a *casesAPI) counts(tb testing.TB) map[string]int {
 	out := map[string]int{}
 	for _, table := range []string{"case_events", "case_notes", "outbox", "messages", "document_access"} {
 		var n int
-		if err := a.db.SQL().QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&n); err != nil {
+		if err := a.DB.SQL().QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&n); err != nil {
 			tb.Fatal(err)
 		}
 		out[table] = n
 	}
-	rows, err := a.db.SQL().Query(`SELECT number, stage FROM cases`)
+	rows, err := a.DB.SQL().Query(`SELECT number, stage FROM cases`)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -528,7 +481,7 @@ func TestCaseDocument(t *testing.T) {
 	}
 	api.call(t, http.MethodGet, c.Documents[0].URL, "") // no X-Actor: "api"
 
-	accesses, err := api.db.DocumentAccesses(context.Background(), number)
+	accesses, err := api.DB.DocumentAccesses(context.Background(), number)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -572,7 +525,7 @@ func TestCaseDocumentDisposition(t *testing.T) {
 	api := MustCasesAPI(t, apiToken)
 	number, _ := api.MustApply(t, "081234567890", "3516131204850003")
 	// A resident's PDF (or anything not a photo) is a download, never shown in our origin.
-	if _, err := api.db.SQL().Exec(`UPDATE media SET mime = 'application/pdf', filename = 'surat "lahir".pdf'
+	if _, err := api.DB.SQL().Exec(`UPDATE media SET mime = 'application/pdf', filename = 'surat "lahir".pdf'
 		WHERE id = (SELECT media_id FROM case_documents WHERE id = 1)`); err != nil {
 		t.Fatal(err)
 	}
@@ -698,7 +651,7 @@ func TestCaseReply(t *testing.T) {
 		t.Fatalf("the reply is not queued for the resident")
 	}
 	deadline := time.Now().Add(5 * time.Second)
-	for !slices.ContainsFunc(api.tr.Sent(), func(m ketanmu.Outbound) bool { return m.Text == text && m.Chat == apiResident }) {
+	for !slices.ContainsFunc(api.Transport.Sent(), func(m ketanmu.Outbound) bool { return m.Text == text && m.Chat == apiResident }) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the reply was not delivered")
 		}
@@ -735,7 +688,7 @@ func TestCaseReply(t *testing.T) {
 func (a *casesAPI) outboxHas(tb testing.TB, chat, text string) bool {
 	tb.Helper()
 	var n int
-	err := a.db.SQL().QueryRow(`SELECT COUNT(*) FROM outbox WHERE chat = ? AND instr(text, ?) > 0`, chat, text).Scan(&n)
+	err := a.DB.SQL().QueryRow(`SELECT COUNT(*) FROM outbox WHERE chat = ? AND instr(text, ?) > 0`, chat, text).Scan(&n)
 	if err != nil {
 		tb.Fatal(err)
 	}

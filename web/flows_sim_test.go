@@ -13,21 +13,10 @@ import (
 	"image/draw"
 	"image/jpeg"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/ketanmu/ketanmu/bot"
-	"github.com/ketanmu/ketanmu/bot/sim"
-	"github.com/ketanmu/ketanmu/config"
-	"github.com/ketanmu/ketanmu/flows"
-	"github.com/ketanmu/ketanmu/store"
-	"github.com/ketanmu/ketanmu/web"
 )
 
 // flowStep is one resident message: text, or a photo (with its text as the caption).
@@ -101,7 +90,7 @@ func (fs *flowSim) checkCase(t *testing.T, number, service, account, chat string
 	t.Helper()
 	var id int64
 	var gotService, gotAccount, gotChat, stage string
-	err := fs.db.SQL().QueryRow(`SELECT id, service, account, chat, stage FROM cases WHERE number = ?`, number).
+	err := fs.DB.SQL().QueryRow(`SELECT id, service, account, chat, stage FROM cases WHERE number = ?`, number).
 		Scan(&id, &gotService, &gotAccount, &gotChat, &stage)
 	if err != nil {
 		t.Fatalf("case %s: %v", number, err)
@@ -113,7 +102,7 @@ func (fs *flowSim) checkCase(t *testing.T, number, service, account, chat string
 	if stage == "" || stage == "done" || stage == "rejected" {
 		t.Errorf("case %s stage = %q, want an open stage", number, stage)
 	}
-	rows, err := fs.db.SQL().Query(`SELECT d.doc_key, m.id, m.sha256, m.data FROM case_documents d
+	rows, err := fs.DB.SQL().Query(`SELECT d.doc_key, m.id, m.sha256, m.data FROM case_documents d
 		JOIN media m ON m.id = d.media_id WHERE d.case_id = ? ORDER BY d.id`, id)
 	if err != nil {
 		t.Fatal(err)
@@ -136,7 +125,7 @@ func (fs *flowSim) checkCase(t *testing.T, number, service, account, chat string
 		if bytes.HasPrefix(blob, []byte{0xFF, 0xD8}) || bytes.Contains(blob, plain[:256]) {
 			t.Errorf("document %s (media %d) is stored in the clear", key, mediaID)
 		}
-		m, err := fs.db.Media(context.Background(), mediaID)
+		m, err := fs.DB.Media(context.Background(), mediaID)
 		if err != nil {
 			t.Errorf("document %s: decrypt media %d: %v", key, mediaID, err)
 		} else if !bytes.Equal(m.Data, plain) {
@@ -151,56 +140,16 @@ func (fs *flowSim) checkCase(t *testing.T, number, service, account, chat string
 	}
 }
 
-// flowSim is the simulator wired as `ketanmu sim` wires it (cmd/ketanmu/app.go and sim.go), with
-// the example config unchanged, behind a real HTTP server.
+// flowSim is the simulator (mustSimEnv) with the example config unchanged, and the count of
+// messages posted, which numbers their ids.
 type flowSim struct {
-	url string
-	db  *store.DB
+	*simEnv
 	seq int
 }
 
 func newFlowSim(t *testing.T) *flowSim {
 	t.Helper()
-	cfg, err := config.Load("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cipher, err := store.NewCipher(bytes.Repeat([]byte{9}, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(filepath.Join(t.TempDir(), "ketanmu.db"), cipher)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	clock := sim.NewClock(time.Date(2026, 11, 25, 9, 0, 0, 0, cfg.Office.Location)) // a Wednesday, open
-	db.Now = clock.Now
-	tr := &sim.Transport{}
-	router := bot.NewRouter(db, cfg, flows.New(cfg), log)
-	outbox := bot.NewOutbox(db, tr, cfg.Outbound, cfg.Accounts, log)
-	outbox.Now = clock.Now
-	router.Notify = outbox.Kick
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		outbox.Run(ctx)
-		close(done)
-	}()
-	deps := &web.Sim{Clock: clock, RunDue: func(context.Context, time.Time) error {
-		outbox.KickAll()
-		return nil
-	}}
-	srv := httptest.NewServer(web.New(cfg, db, router, tr, deps, log).Handler())
-	t.Cleanup(func() {
-		srv.Close()
-		cancel()
-		<-done
-		if err := db.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	return &flowSim{url: srv.URL, db: db}
+	return &flowSim{simEnv: mustSimEnv(t, mustConfig(t, ""), "")}
 }
 
 type flowReply struct {
@@ -225,7 +174,7 @@ func (fs *flowSim) post(t *testing.T, account, from string, step flowStep, sent 
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := http.Post(fs.url+"/api/sim/messages", "application/json", bytes.NewReader(body))
+	res, err := http.Post(fs.URL+"/api/sim/messages", "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}

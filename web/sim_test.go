@@ -2,16 +2,13 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"image"
 	"image/color"
 	"image/png"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -19,23 +16,11 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/ketanmu/ketanmu/bot"
-	"github.com/ketanmu/ketanmu/bot/sim"
-	"github.com/ketanmu/ketanmu/config"
-	"github.com/ketanmu/ketanmu/flows"
-	"github.com/ketanmu/ketanmu/store"
-	"github.com/ketanmu/ketanmu/web"
 )
 
-// simAPI is the simulator wired as `ketanmu sim` wires it (cmd/ketanmu/app.go and sim.go),
-// behind a real HTTP server.
+// simAPI is the simulator (mustSimEnv) with a config that lowers the media limit.
 type simAPI struct {
-	URL   string
-	cfg   *config.Config
-	db    *store.DB
-	clock *sim.Clock
-	tr    *sim.Transport
+	*simEnv
 }
 
 // testMaxMedia is storage.max_media_bytes in the test config.
@@ -49,50 +34,11 @@ func MustSimAPI(tb testing.TB) *simAPI {
 	if err := os.WriteFile(path, []byte("storage: {max_media_bytes: 1000}\n"), 0o600); err != nil {
 		tb.Fatal(err)
 	}
-	cfg, err := config.Load(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	cfg := mustConfig(tb, path)
 	if got := cfg.Storage.MaxMediaBytes; got != testMaxMedia {
 		tb.Fatalf("storage.max_media_bytes = %d, want %d", got, testMaxMedia)
 	}
-	cipher, err := store.NewCipher(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	db, err := store.Open(filepath.Join(tb.TempDir(), "ketanmu.db"), cipher)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	clock := sim.NewClock(time.Date(2026, 11, 25, 9, 0, 0, 0, cfg.Office.Location))
-	db.Now = clock.Now
-	tr := &sim.Transport{}
-	router := bot.NewRouter(db, cfg, flows.New(cfg), log)
-	outbox := bot.NewOutbox(db, tr, cfg.Outbound, cfg.Accounts, log)
-	outbox.Now = clock.Now
-	router.Notify = outbox.Kick
-
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		outbox.Run(ctx)
-		close(done)
-	}()
-	deps := &web.Sim{Clock: clock, RunDue: func(context.Context, time.Time) error {
-		outbox.KickAll()
-		return nil
-	}}
-	srv := httptest.NewServer(web.New(cfg, db, router, tr, deps, log).Handler())
-	tb.Cleanup(func() {
-		srv.Close()
-		cancel()
-		<-done
-		if err := db.Close(); err != nil {
-			tb.Error(err)
-		}
-	})
-	return &simAPI{URL: srv.URL, cfg: cfg, db: db, clock: clock, tr: tr}
+	return &simAPI{simEnv: mustSimEnv(tb, cfg, "")}
 }
 
 // do sends a request and returns the status and body.
@@ -188,7 +134,7 @@ func (s *simAPI) MustOutboxIdle(tb testing.TB) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		var n int
-		if err := s.db.SQL().QueryRow(`SELECT COUNT(*) FROM outbox WHERE status = 'pending'`).Scan(&n); err != nil {
+		if err := s.DB.SQL().QueryRow(`SELECT COUNT(*) FROM outbox WHERE status = 'pending'`).Scan(&n); err != nil {
 			tb.Fatal(err)
 		}
 		if n == 0 {
@@ -207,7 +153,7 @@ func (s *simAPI) rowCounts(tb testing.TB) map[string]int {
 	counts := map[string]int{}
 	for _, table := range []string{"messages", "outbox", "media", "conversations", "residents"} {
 		var n int
-		if err := s.db.SQL().QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&n); err != nil {
+		if err := s.DB.SQL().QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&n); err != nil {
 			tb.Fatal(err)
 		}
 		counts[table] = n
@@ -369,7 +315,7 @@ func TestSimPhoneForms(t *testing.T) {
 		}
 	}
 	var residents int
-	if err := api.db.SQL().QueryRow(`SELECT COUNT(*) FROM residents`).Scan(&residents); err != nil {
+	if err := api.DB.SQL().QueryRow(`SELECT COUNT(*) FROM residents`).Scan(&residents); err != nil {
 		t.Fatal(err)
 	}
 	if residents != 1 {
@@ -482,7 +428,7 @@ func TestSimBadRequests(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := api.rowCounts(t)
-			sentBefore := len(api.tr.Sent())
+			sentBefore := len(api.Transport.Sent())
 			status, data := api.do(t, http.MethodPost, "/api/sim/messages", tt.body)
 			if status < 400 || status >= 500 {
 				t.Errorf("status = %d, want 4xx (body %s)", status, data)
@@ -491,7 +437,7 @@ func TestSimBadRequests(t *testing.T) {
 			if got := api.rowCounts(t); !mapsEqual(got, before) {
 				t.Errorf("rows = %v after a bad request, want %v", got, before)
 			}
-			if got := len(api.tr.Sent()); got != sentBefore {
+			if got := len(api.Transport.Sent()); got != sentBefore {
 				t.Errorf("%d deliveries after a bad request, want %d", got, sentBefore)
 			}
 		})
@@ -606,7 +552,7 @@ func TestSimAccounts(t *testing.T) {
 	if len(got) != 5 {
 		t.Fatalf("%d accounts, want 5: %s", len(got), data)
 	}
-	for i, want := range api.cfg.Accounts {
+	for i, want := range api.Cfg.Accounts {
 		a := got[i]
 		if a.Key != want.Key || a.Name != want.Name || a.Phone != want.Phone || a.OperatorsGroup != want.OperatorsGroup ||
 			!slices.Equal(a.Services, want.Services) {
