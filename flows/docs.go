@@ -45,8 +45,17 @@ func (t *turn) docs() {
 		t.sayf("doc_expected", "doc", t.e.docName(missing[0]))
 		t.say(t.e.checklist(d))
 	default:
-		t.wrongKind(t.e.checklist(d))
+		t.wrongKind(t.nextDocHint())
 	}
+}
+
+// nextDocHint names the one document to send now: shorter than the checklist after a wrong kind
+// of message.
+func (t *turn) nextDocHint() string {
+	if missing := t.e.missingDocs(t.st.Draft); len(missing) > 0 {
+		return t.e.text("doc_next", "doc", t.e.docName(missing[0]))
+	}
+	return t.e.checklist(t.st.Draft)
 }
 
 func (t *turn) takeDoc() {
