@@ -154,14 +154,7 @@ func (a *casesAPI) MustCases(tb testing.TB, n int, services, stages, phones []st
 // counts counts the rows every write of the cases API may touch, and each case's stage.
 func (a *casesAPI) counts(tb testing.TB) map[string]int {
 	tb.Helper()
-	out := map[string]int{}
-	for _, table := range []string{"case_events", "case_notes", "outbox", "messages", "document_access"} {
-		var n int
-		if err := a.DB.SQL().QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&n); err != nil {
-			tb.Fatal(err)
-		}
-		out[table] = n
-	}
+	out := a.tableCounts(tb, "case_events", "case_notes", "outbox", "messages", "document_access")
 	rows, err := a.DB.SQL().Query(`SELECT number, stage FROM cases`)
 	if err != nil {
 		tb.Fatal(err)

@@ -150,15 +150,7 @@ func (s *simAPI) MustOutboxIdle(tb testing.TB) {
 // rowCounts counts the rows of every table a message can touch.
 func (s *simAPI) rowCounts(tb testing.TB) map[string]int {
 	tb.Helper()
-	counts := map[string]int{}
-	for _, table := range []string{"messages", "outbox", "media", "conversations", "residents"} {
-		var n int
-		if err := s.DB.SQL().QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&n); err != nil {
-			tb.Fatal(err)
-		}
-		counts[table] = n
-	}
-	return counts
+	return s.tableCounts(tb, "messages", "outbox", "media", "conversations", "residents")
 }
 
 func (s *simAPI) MustNow(tb testing.TB) time.Time {

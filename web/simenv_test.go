@@ -53,3 +53,17 @@ func mustConfig(tb testing.TB, path string) *config.Config {
 	}
 	return cfg
 }
+
+// tableCounts counts the rows of each table, to show that a refused request changed nothing.
+func (e *simEnv) tableCounts(tb testing.TB, tables ...string) map[string]int {
+	tb.Helper()
+	counts := map[string]int{}
+	for _, table := range tables {
+		var n int
+		if err := e.DB.SQL().QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&n); err != nil {
+			tb.Fatal(err)
+		}
+		counts[table] = n
+	}
+	return counts
+}
