@@ -11,6 +11,7 @@ const (
 	ENOTFOUND     = "not_found"
 	ECONFLICT     = "conflict"
 	EUNAUTHORIZED = "unauthorized"
+	EFORBIDDEN    = "forbidden"
 	ETOOLARGE     = "too_large"
 	EINTERNAL     = "internal"
 )

@@ -77,6 +77,9 @@ type Outbound struct {
 	Quote   string
 	// Revoke, when set, names a message to delete for everyone instead of sending text.
 	Revoke string
+	// CardOf, when set, is the case this message is a card (or card photo) of: operators quote
+	// it to act on the case. It is recorded when the message is queued.
+	CardOf int64
 }
 
 // To returns where the message goes on the wire.

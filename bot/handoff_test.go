@@ -3,7 +3,10 @@ package bot_test
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
+	"github.com/ketanmu/ketanmu/casework"
+	"github.com/ketanmu/ketanmu/lifecycle"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -75,14 +78,39 @@ func newHandoff(t *testing.T, cfg *config.Config) *handoff {
 	return h
 }
 
-// runHandoff replays script and fails the test where the bot's side differs from it.
+var update = flag.Bool("update", false, "rewrite the scripts in handoff_test.go with the bot's current side")
+
+// runHandoff replays script and fails the test where the bot's side differs from it; with
+// -update it writes the replay into this file instead, for review as a diff.
 func runHandoff(t *testing.T, cfg *config.Config, script string) *handoff {
 	t.Helper()
 	h := replayHandoff(t, cfg, script)
-	if d := scriptDiff(script, h.out.String()); d != "" {
+	d := scriptDiff(script, h.out.String())
+	switch {
+	case d != "" && *update:
+		rewriteScript(t, script, h.out.String())
+	case d != "":
 		t.Errorf("the bot's side differs from the script:\n%s\n--- the whole replay:\n%s", d, h.out.String())
 	}
 	return h
+}
+
+// rewriteScript replaces the script in handoff_test.go by the replay.
+func rewriteScript(t *testing.T, script, replay string) {
+	t.Helper()
+	const file = "handoff_test.go"
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := strings.TrimSpace(script)
+	if strings.Count(string(src), old) != 1 {
+		t.Fatalf("-update: the script is not found exactly once in %s", file)
+	}
+	out := strings.Replace(string(src), old, strings.TrimSpace(replay), 1)
+	if err := os.WriteFile(file, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // replayHandoff plays the inputs of script and writes the replay, the bot's side regenerated.
@@ -287,13 +315,14 @@ func (h *handoff) apply(n int, post, show bool) {
 	h.out.WriteString(fmt.Sprintf("= %s, %d messages to the group (card and photos)\n\n", number, group))
 }
 
-// reply answers a case's resident through the API's Router.Reply and shows what it queued.
+// reply answers a case's resident through the case service (as the API does) and shows what it queued.
 func (h *handoff) reply(n int, number, actor, text string) {
 	var last int64
 	if err := h.db.SQL().QueryRow(`SELECT COALESCE(MAX(id), 0) FROM outbox`).Scan(&last); err != nil {
 		h.t.Fatalf("line %d: %v", n, err)
 	}
-	if _, err := h.router.Reply(context.Background(), number, text, actor); err != nil {
+	a := casework.Actor{Name: actor, Roles: []lifecycle.Role{lifecycle.RoleSupervisor}}
+	if _, err := h.router.Cases().Do(context.Background(), a, number, casework.Action{Kind: casework.Reply, Text: text}); err != nil {
 		h.t.Fatalf("line %d: Reply(%s): %v", n, number, err)
 	}
 	rows, err := h.db.SQL().Query(`SELECT account, chat, text, revoke FROM outbox WHERE id > ? ORDER BY id`, last)
@@ -503,7 +532,7 @@ office> #selesai
 < [revoke IN000011]
 < ✅ NIK Anda sudah *terupdate* (permohonan *NIK-261125-0001*). Silakan ulangi pendaftaran atau registrasi Anda. Jika masih ditolak, ketik *petugas*.
 < Percakapan dengan petugas sudah selesai. Anda kembali dilayani asisten otomatis; ketik *menu* untuk melihat layanan.
-< [group] 👍 NIK-261125-0001 → *Selesai (done)* (HP kantor)
+< [group] 👍 NIK-261125-0001 → *Selesai* (HP kantor)
 
 [stage NIK-261125-0001 done]
 [outbox]
@@ -516,7 +545,7 @@ office> #selesai
 		AND wa_id IN ('IN000008', 'IN000009', 'IN000010')`, handoffResident); got != 3 {
 		t.Errorf("%d of the 3 messages sent while the operator had the chat are recorded", got)
 	}
-	assertEvents(t, h, "NIK-261125-0001", "→submitted by resident", "submitted→verifying by HP kantor",
+	assertEvents(t, h, "NIK-261125-0001", "→submitted by pemohon", "submitted→verifying by HP kantor",
 		"verifying→done by HP kantor")
 	assertRevoked(t, h, "nik", "IN000011")
 }
@@ -547,7 +576,7 @@ group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram, mohon foto ulan
 < ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
 | _foto KK buram, mohon foto ulang_
 | Silakan kirim di chat ini. Setelah kami terima, permohonan Anda kembali ke antrian.
-< [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon (needs_fix)* (Rina (front office))
+< [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon* (Rina (front office))
 
 [stage KTP-261125-0001 needs_fix]
 > sebentar ya
@@ -564,9 +593,9 @@ group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram, mohon foto ulan
 [stage KTP-261125-0001 submitted]
 group 081200000002 quote=KTP-261125-0001> #ambil
 < 🔎 Permohonan *KTP-261125-0001* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
-< [group] 👍 KTP-261125-0001 → *Diperiksa (verifying)* (Agus (validator))
+< [group] 👍 KTP-261125-0001 → *Diperiksa* (Agus (validator))
 `)
-	assertEvents(t, h, "KTP-261125-0001", "→submitted by resident", "submitted→verifying by Rina (front office)",
+	assertEvents(t, h, "KTP-261125-0001", "→submitted by pemohon", "submitted→verifying by Rina (front office)",
 		"verifying→needs_fix by Rina (front office): foto KK buram, mohon foto ulang", "needs_fix→submitted by pemohon: kk",
 		"submitted→verifying by Agus (validator)")
 	if got := MustCount(t, h.db, `SELECT COUNT(*) FROM case_documents`); got != 3 {
@@ -593,7 +622,7 @@ office quote=IN000011> #kurang foto KK
 < ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
 | _foto KK_
 | Silakan kirim di chat ini. Setelah kami terima, permohonan Anda kembali ke antrian.
-< [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon (needs_fix)* (HP kantor)
+< [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon* (HP kantor)
 
 [outbox]
 = revoked IN000012 "#kurang foto KK"
@@ -629,11 +658,11 @@ group 081200000001 quote=KTP-261125-0001> #tolak KK yang dikirim bukan atas nama
 < ❌ Mohon maaf, permohonan *KTP-261125-0001* *ditolak*.
 | Alasan: _KK yang dikirim bukan atas nama pemohon_
 | Anda bisa mengajukan lagi setelah persyaratannya lengkap. Ketik *menu* untuk mulai.
-< [group] 👍 KTP-261125-0001 → *Ditolak (rejected)* (Rina (front office))
+< [group] 👍 KTP-261125-0001 → *Ditolak* (Rina (front office))
 
 [stage KTP-261125-0001 rejected]
 group 081200000001 quote=KTP-261125-0001> #tolak lagi
-< [group] ⚠️ KTP-261125-0001 sudah rejected: tahapnya tidak bisa diubah lagi
+< [group] ⚠️ KTP-261125-0001 sudah Ditolak: tahapnya tidak bisa diubah lagi
 
 > status KTP-261125-0001
 < *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
@@ -642,7 +671,7 @@ group 081200000001 quote=KTP-261125-0001> #tolak lagi
 | • Rabu, 25 November 2026 pukul 09.00 — Diterima, menunggu diperiksa petugas
 | • Rabu, 25 November 2026 pukul 09.00 — Ditolak (KK yang dikirim bukan atas nama pemohon)
 `)
-	assertEvents(t, h, "KTP-261125-0001", "→submitted by resident",
+	assertEvents(t, h, "KTP-261125-0001", "→submitted by pemohon",
 		"submitted→rejected by Rina (front office): KK yang dikirim bukan atas nama pemohon")
 }
 
@@ -662,7 +691,7 @@ group 081200000001 quote=OUT000001> #ambil
 
 group 081200000001 quote=KTP-261125-0001:photo> #ambil
 < 🔎 Permohonan *KTP-261125-0001* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
-< [group] 👍 KTP-261125-0001 → *Diperiksa (verifying)* (Rina (front office))
+< [group] 👍 KTP-261125-0001 → *Diperiksa* (Rina (front office))
 
 [stage KTP-261125-0001 verifying]
 group 081200000003 quote=KTP-261125-0001> #catat Pemohon minta diambil hari Jumat
@@ -673,9 +702,9 @@ group office quote=KTP-261125-0001> #status
 | NIK 351613********03 · WA 6281******890 · Budi Santoso
 | • Penerimaan: Ambil di kantor
 | Batas tahap ini: Kamis, 26 November 2026 pukul 10.30
-| • Rabu, 25 November 2026 pukul 09.00 submitted (resident)
-| • Rabu, 25 November 2026 pukul 09.00 submitted→verifying (Rina (front office))
-| Tahap: *Diperiksa (verifying)* · petugas: Rina (front office)
+| • Rabu, 25 November 2026 pukul 09.00 Menunggu diperiksa (pemohon)
+| • Rabu, 25 November 2026 pukul 09.00 Menunggu diperiksa → Diperiksa (Rina (front office))
+| Tahap: *Diperiksa* · petugas: Rina (front office)
 
 [account nik]
 group 081200000001> #status KTP-261125-0001
@@ -701,7 +730,7 @@ group 081299999999> siap, saya cek
 
 [stage KTP-261125-0001 submitted]
 `)
-	assertEvents(t, h, "KTP-261125-0001", "→submitted by resident")
+	assertEvents(t, h, "KTP-261125-0001", "→submitted by pemohon")
 }
 
 // TestHandoffCommandRevoked checks that a command typed in the resident's chat is deleted for everyone.
@@ -759,11 +788,11 @@ func TestHandoffShipped(t *testing.T) {
 
 group 081200000001 quote=KTP-261125-0001> #ambil
 < 🔎 Permohonan *KTP-261125-0001* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
-< [group] 👍 KTP-261125-0001 → *Diperiksa (verifying)* (Rina (front office))
+< [group] 👍 KTP-261125-0001 → *Diperiksa* (Rina (front office))
 
 group 081200000001 quote=KTP-261125-0001> #proses
 < 🖨️ Permohonan *KTP-261125-0001* sudah diverifikasi dan sedang diproses/dicetak.
-< [group] 👍 KTP-261125-0001 → *Diproses / dicetak (in_production)* (Rina (front office))
+< [group] 👍 KTP-261125-0001 → *Diproses / dicetak* (Rina (front office))
 
 group 081200000001 quote=KTP-261125-0001> #kirim
 < [group] Format: #kirim [nomor] <nomor resi>
@@ -772,14 +801,14 @@ group 081200000001 quote=KTP-261125-0001> #kirim RESI123
 < 🚚 Dokumen permohonan *KTP-261125-0001* sudah *dikirim lewat Pos*.
 | Nomor resi: *RESI123*
 | Ongkos kirim dibayar kepada kurir saat dokumen diterima (COD).
-< [group] 👍 KTP-261125-0001 → *Dikirim lewat Pos (shipped)* (Rina (front office))
+< [group] 👍 KTP-261125-0001 → *Dikirim lewat Pos* (Rina (front office))
 
 [stage KTP-261125-0001 shipped]
 group 081200000001> #antrian
 < [group] *Antrian* (1 permohonan, terlama di atas):
-| 1. *KTP-261125-0001* Dikirim lewat Pos (shipped) · 7j00m · Rina (front office)
+| 1. *KTP-261125-0001* Dikirim lewat Pos · 7j00m · Rina (front office)
 `)
-	assertEvents(t, h, "KTP-261125-0001", "→submitted by resident", "submitted→verifying by Rina (front office)",
+	assertEvents(t, h, "KTP-261125-0001", "→submitted by pemohon", "submitted→verifying by Rina (front office)",
 		"verifying→in_production by Rina (front office)", "in_production→shipped by Rina (front office) resi RESI123")
 }
 
@@ -800,18 +829,18 @@ group 081200000001> #antrian
 [advance 3h]
 group 081200000001 quote=KTP-261125-0002> #ambil
 < 🔎 Permohonan *KTP-261125-0002* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
-< [group] 👍 KTP-261125-0002 → *Diperiksa (verifying)* (Rina (front office))
+< [group] 👍 KTP-261125-0002 → *Diperiksa* (Rina (front office))
 
 [advance 4h30m]
 group 081200000001> #antrian
 < [group] *Antrian* (2 permohonan, terlama di atas):
-| 1. *KTP-261125-0001* Menunggu diperiksa (submitted) · 1j00m · -
-| 2. *KTP-261125-0002* Diperiksa (verifying) · 5j30m · Rina (front office)
+| 1. *KTP-261125-0001* Menunggu diperiksa · 1j00m · -
+| 2. *KTP-261125-0002* Diperiksa · 5j30m · Rina (front office)
 
 self> #antrian
 < [self] *Antrian* (2 permohonan, terlama di atas):
-| 1. *KTP-261125-0001* Menunggu diperiksa (submitted) · 1j00m · -
-| 2. *KTP-261125-0002* Diperiksa (verifying) · 5j30m · Rina (front office)
+| 1. *KTP-261125-0001* Menunggu diperiksa · 1j00m · -
+| 2. *KTP-261125-0002* Diperiksa · 5j30m · Rina (front office)
 `)
 }
 
@@ -824,10 +853,10 @@ func TestHandoffNotAllowed(t *testing.T) {
 = NIK-261125-0001, 3 messages to the group (card and photos)
 
 group 081200000001> #kirim NIK-261125-0001 RESI1
-< [group] ⚠️ NIK-261125-0001 sedang di tahap submitted, tidak bisa ke shipped. Tahap berikutnya yang bisa: verifying, done, rejected
+< [group] ⚠️ NIK-261125-0001 sedang di tahap Menunggu diperiksa, tidak bisa ke Dikirim lewat Pos. Tahap berikutnya yang bisa: Diperiksa, Selesai, Ditolak
 
 group 081200000001> #siap NIK-261125-0001
-< [group] ⚠️ NIK-261125-0001 sedang di tahap submitted, tidak bisa ke ready_for_pickup. Tahap berikutnya yang bisa: verifying, done, rejected
+< [group] ⚠️ NIK-261125-0001 sedang di tahap Menunggu diperiksa, tidak bisa ke Siap diambil. Tahap berikutnya yang bisa: Diperiksa, Selesai, Ditolak
 
 [stage NIK-261125-0001 submitted]
 `)
@@ -842,19 +871,19 @@ func TestHandoffRole(t *testing.T) {
 
 group 081200000001 quote=KTP-261125-0001> #ambil
 < 🔎 Permohonan *KTP-261125-0001* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
-< [group] 👍 KTP-261125-0001 → *Diperiksa (verifying)* (Rina (front office))
+< [group] 👍 KTP-261125-0001 → *Diperiksa* (Rina (front office))
 
 group 081200000001 quote=KTP-261125-0001> #proses
-< [group] ⚠️ Rina (front office) tidak punya peran validator yang diperlukan untuk tahap validated
+< [group] ⚠️ Rina (front office) tidak punya peran validator yang diperlukan untuk tahap Disetujui validator
 
 [stage KTP-261125-0001 verifying]
 group 081200000002 quote=KTP-261125-0001> #proses
 < ✅ Permohonan *KTP-261125-0001* sudah disetujui validator. Langkah berikutnya akan kami kabarkan.
-< [group] 👍 KTP-261125-0001 → *Disetujui validator (validated)* (Agus (validator))
+< [group] 👍 KTP-261125-0001 → *Disetujui validator* (Agus (validator))
 
 [stage KTP-261125-0001 validated]
 `)
-	assertEvents(t, h, "KTP-261125-0001", "→submitted by resident", "submitted→verifying by Rina (front office)",
+	assertEvents(t, h, "KTP-261125-0001", "→submitted by pemohon", "submitted→verifying by Rina (front office)",
 		"verifying→validated by Agus (validator)")
 }
 
@@ -915,7 +944,7 @@ office> #bot
 
 office> #bot
 < [revoke IN000015]
-< [group] Chat ini sudah dilayani bot.
+< [group] ⚠️ Chat ini sudah dilayani bot.
 `)
 }
 
@@ -933,7 +962,7 @@ group 081200000005 quote=NIK-261125-0001> #catat sudah dicek di SIAK
 
 group 081200000005 quote=NIK-261125-0001> #selesai
 < ✅ NIK Anda sudah *terupdate* (permohonan *NIK-261125-0001*). Silakan ulangi pendaftaran atau registrasi Anda. Jika masih ditolak, ketik *petugas*.
-< [group] 👍 NIK-261125-0001 → *Selesai (done)* (Sari (pengaduan))
+< [group] 👍 NIK-261125-0001 → *Selesai* (Sari (pengaduan))
 `)
 }
 
@@ -953,21 +982,21 @@ func TestHandoffOperatorPrivateChat(t *testing.T) {
 [chat 081200000001]
 > #antrian
 < *Antrian* (1 permohonan, terlama di atas):
-| 1. *KTP-261125-0001* Menunggu diperiksa (submitted) · 7j00m · -
+| 1. *KTP-261125-0001* Menunggu diperiksa · 7j00m · -
 
 > #status KTP-261125-0001
 < *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
 | NIK 351613********03 · WA 6281******890 · Budi Santoso
 | • Penerimaan: Ambil di kantor
 | Batas tahap ini: Kamis, 26 November 2026 pukul 09.00
-| • Rabu, 25 November 2026 pukul 09.00 submitted (resident)
-| Tahap: *Menunggu diperiksa (submitted)* · petugas: -
+| • Rabu, 25 November 2026 pukul 09.00 Menunggu diperiksa (pemohon)
+| Tahap: *Menunggu diperiksa* · petugas: -
 
 # Anything else is a resident's message: Rina may apply for her own KTP-el.
 > halo
 < Selamat datang di *Dispendukcapil Kab. Mojokerto* 🙏
 | Layanan kependudukan lewat WhatsApp, tanpa antre di kantor.
-|
+| 
 | _Privasi:_ kami mencatat nomor WhatsApp, NIK, nama dan foto dokumen Anda hanya untuk memproses permohonan ini. Data disimpan terenkripsi dan dihapus 1 tahun setelah permohonan selesai, sesuai UU 27/2022 tentang Pelindungan Data Pribadi.
 < Layanan *KK / KTP-el* apa yang Anda perlukan? Ketik angkanya:
 | 1. KK baru (menikah / pisah KK)
@@ -1003,7 +1032,7 @@ func TestHandoffOperatorPrivateChat(t *testing.T) {
 		rina, rina, rina); got != 0 {
 		t.Errorf("%d messages elsewhere while Rina's commands were answered, want none", got)
 	}
-	assertEvents(t, h, "KTP-261125-0001", "→submitted by resident")
+	assertEvents(t, h, "KTP-261125-0001", "→submitted by pemohon")
 }
 
 // TestHandoffAPIReply checks that an answer sent through the cases API (Router.Reply) takes the
@@ -1046,7 +1075,7 @@ office> #bot
 		t.Errorf("the message sent while the chat was taken is not recorded")
 	}
 	if got := MustCount(t, h.db, `SELECT COUNT(*) FROM case_notes WHERE actor = 'Rina (web)'
-		AND text = 'balasan ke pemohon: Selamat siang Pak Budi, foto KK Anda sudah kami terima dan sedang kami cek.'`); got != 1 {
+		AND text = 'Balasan ke pemohon: Selamat siang Pak Budi, foto KK Anda sudah kami terima dan sedang kami cek.'`); got != 1 {
 		t.Errorf("%d notes of the API's reply, want 1", got)
 	}
 	assertRevoked(t, h, account, "IN000011")
@@ -1063,36 +1092,36 @@ func TestHandoffQueueLong(t *testing.T) {
 	runHandoff(t, MustConfig(t), applications.String()+`
 group 081200000001> #antrian
 < [group] *Antrian* (35 permohonan, terlama di atas):
-| 1. *KTP-261125-0001* Menunggu diperiksa (submitted) · 7j00m · -
-| 2. *KTP-261125-0002* Menunggu diperiksa (submitted) · 7j00m · -
-| 3. *KTP-261125-0003* Menunggu diperiksa (submitted) · 7j00m · -
-| 4. *KTP-261125-0004* Menunggu diperiksa (submitted) · 7j00m · -
-| 5. *KTP-261125-0005* Menunggu diperiksa (submitted) · 7j00m · -
-| 6. *KTP-261125-0006* Menunggu diperiksa (submitted) · 7j00m · -
-| 7. *KTP-261125-0007* Menunggu diperiksa (submitted) · 7j00m · -
-| 8. *KTP-261125-0008* Menunggu diperiksa (submitted) · 7j00m · -
-| 9. *KTP-261125-0009* Menunggu diperiksa (submitted) · 7j00m · -
-| 10. *KTP-261125-0010* Menunggu diperiksa (submitted) · 7j00m · -
-| 11. *KTP-261125-0011* Menunggu diperiksa (submitted) · 7j00m · -
-| 12. *KTP-261125-0012* Menunggu diperiksa (submitted) · 7j00m · -
-| 13. *KTP-261125-0013* Menunggu diperiksa (submitted) · 7j00m · -
-| 14. *KTP-261125-0014* Menunggu diperiksa (submitted) · 7j00m · -
-| 15. *KTP-261125-0015* Menunggu diperiksa (submitted) · 7j00m · -
-| 16. *KTP-261125-0016* Menunggu diperiksa (submitted) · 7j00m · -
-| 17. *KTP-261125-0017* Menunggu diperiksa (submitted) · 7j00m · -
-| 18. *KTP-261125-0018* Menunggu diperiksa (submitted) · 7j00m · -
-| 19. *KTP-261125-0019* Menunggu diperiksa (submitted) · 7j00m · -
-| 20. *KTP-261125-0020* Menunggu diperiksa (submitted) · 7j00m · -
-| 21. *KTP-261125-0021* Menunggu diperiksa (submitted) · 7j00m · -
-| 22. *KTP-261125-0022* Menunggu diperiksa (submitted) · 7j00m · -
-| 23. *KTP-261125-0023* Menunggu diperiksa (submitted) · 7j00m · -
-| 24. *KTP-261125-0024* Menunggu diperiksa (submitted) · 7j00m · -
-| 25. *KTP-261125-0025* Menunggu diperiksa (submitted) · 7j00m · -
-| 26. *KTP-261125-0026* Menunggu diperiksa (submitted) · 7j00m · -
-| 27. *KTP-261125-0027* Menunggu diperiksa (submitted) · 7j00m · -
-| 28. *KTP-261125-0028* Menunggu diperiksa (submitted) · 7j00m · -
-| 29. *KTP-261125-0029* Menunggu diperiksa (submitted) · 7j00m · -
-| 30. *KTP-261125-0030* Menunggu diperiksa (submitted) · 7j00m · -
+| 1. *KTP-261125-0001* Menunggu diperiksa · 7j00m · -
+| 2. *KTP-261125-0002* Menunggu diperiksa · 7j00m · -
+| 3. *KTP-261125-0003* Menunggu diperiksa · 7j00m · -
+| 4. *KTP-261125-0004* Menunggu diperiksa · 7j00m · -
+| 5. *KTP-261125-0005* Menunggu diperiksa · 7j00m · -
+| 6. *KTP-261125-0006* Menunggu diperiksa · 7j00m · -
+| 7. *KTP-261125-0007* Menunggu diperiksa · 7j00m · -
+| 8. *KTP-261125-0008* Menunggu diperiksa · 7j00m · -
+| 9. *KTP-261125-0009* Menunggu diperiksa · 7j00m · -
+| 10. *KTP-261125-0010* Menunggu diperiksa · 7j00m · -
+| 11. *KTP-261125-0011* Menunggu diperiksa · 7j00m · -
+| 12. *KTP-261125-0012* Menunggu diperiksa · 7j00m · -
+| 13. *KTP-261125-0013* Menunggu diperiksa · 7j00m · -
+| 14. *KTP-261125-0014* Menunggu diperiksa · 7j00m · -
+| 15. *KTP-261125-0015* Menunggu diperiksa · 7j00m · -
+| 16. *KTP-261125-0016* Menunggu diperiksa · 7j00m · -
+| 17. *KTP-261125-0017* Menunggu diperiksa · 7j00m · -
+| 18. *KTP-261125-0018* Menunggu diperiksa · 7j00m · -
+| 19. *KTP-261125-0019* Menunggu diperiksa · 7j00m · -
+| 20. *KTP-261125-0020* Menunggu diperiksa · 7j00m · -
+| 21. *KTP-261125-0021* Menunggu diperiksa · 7j00m · -
+| 22. *KTP-261125-0022* Menunggu diperiksa · 7j00m · -
+| 23. *KTP-261125-0023* Menunggu diperiksa · 7j00m · -
+| 24. *KTP-261125-0024* Menunggu diperiksa · 7j00m · -
+| 25. *KTP-261125-0025* Menunggu diperiksa · 7j00m · -
+| 26. *KTP-261125-0026* Menunggu diperiksa · 7j00m · -
+| 27. *KTP-261125-0027* Menunggu diperiksa · 7j00m · -
+| 28. *KTP-261125-0028* Menunggu diperiksa · 7j00m · -
+| 29. *KTP-261125-0029* Menunggu diperiksa · 7j00m · -
+| 30. *KTP-261125-0030* Menunggu diperiksa · 7j00m · -
 | …dan 5 permohonan lainnya.
 `)
 }
@@ -1155,13 +1184,13 @@ group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram
 < ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
 | _foto KK buram_
 | Silakan kirim di chat ini. Setelah kami terima, permohonan Anda kembali ke antrian.
-< [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon (needs_fix)* (Rina (front office))
+< [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon* (Rina (front office))
 
 group 081200000001 quote=KTP-261125-0001> #tolak data tidak sesuai
 < ❌ Mohon maaf, permohonan *KTP-261125-0001* *ditolak*.
 | Alasan: _data tidak sesuai_
 | Anda bisa mengajukan lagi setelah persyaratannya lengkap. Ketik *menu* untuk mulai.
-< [group] 👍 KTP-261125-0001 → *Ditolak (rejected)* (Rina (front office))
+< [group] 👍 KTP-261125-0001 → *Ditolak* (Rina (front office))
 
 [stage KTP-261125-0001 rejected]
 > [photo kk-baru.jpg caption="kk"]
@@ -1190,7 +1219,7 @@ group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram
 < ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
 | _foto KK buram_
 | Silakan kirim di chat ini. Setelah kami terima, permohonan Anda kembali ke antrian.
-< [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon (needs_fix)* (Rina (front office))
+< [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon* (Rina (front office))
 
 office> Bu, mohon kirim ulang foto KK yang lebih terang ya
 

@@ -14,6 +14,7 @@ import (
 	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/flows"
+	"github.com/ketanmu/ketanmu/internal/app"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -98,7 +99,10 @@ func MustHandle(tb testing.TB, r *bot.Router, in ketanmu.Inbound) bot.Result {
 }
 
 func newRouter(db *store.DB, cfg *config.Config) *bot.Router {
-	return bot.NewRouter(db, cfg, flows.New(cfg), discard)
+	if err := db.SeedOperators(context.Background(), app.Operators(cfg)); err != nil {
+		panic(err)
+	}
+	return bot.NewRouter(db, cfg, flows.New(cfg.FlowOptions()), discard)
 }
 
 func text(chat, id, s string) ketanmu.Inbound {

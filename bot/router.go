@@ -2,15 +2,14 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/flows"
 	"github.com/ketanmu/ketanmu/store"
@@ -22,6 +21,7 @@ type Router struct {
 	db     *store.DB
 	cfg    *config.Config
 	engine *flows.Engine
+	cases  *casework.Service
 	log    *slog.Logger
 	// NewID generates outbound message IDs for an account (the transport's generator).
 	NewID func(account string) string
@@ -31,18 +31,24 @@ type Router struct {
 	locks chatLocks
 }
 
-// NewRouter returns a router; NewID defaults to ketanmu.NewMessageID.
+// NewRouter returns a router with its case service; NewID defaults to ketanmu.NewMessageID.
 func NewRouter(db *store.DB, cfg *config.Config, engine *flows.Engine, log *slog.Logger) *Router {
-	return &Router{db: db, cfg: cfg, engine: engine, log: log,
+	r := &Router{db: db, cfg: cfg, engine: engine, log: log,
 		NewID: func(string) string { return ketanmu.NewMessageID() }, Notify: func(string) {}}
+	r.cases = casework.New(db, cfg, engine, log)
+	// The case service queues and wakes the outbox exactly as the router does.
+	r.cases.NewID = func(account string) string { return r.NewID(account) }
+	r.cases.Notify = func(account string) { r.Notify(account) }
+	return r
 }
+
+// Cases is the case service the router's operator commands go through, for the other channels.
+func (r *Router) Cases() *casework.Service { return r.cases }
 
 // Result is what handling one message produced.
 type Result struct {
 	Duplicate bool
 	Replies   []ketanmu.Outbound
-	// cardFor maps a reply's index to the case it is a card (or card photo) of.
-	cardFor map[int]int64
 }
 
 // Handle routes one inbound message. A message ID already handled for the account is dropped
@@ -70,7 +76,7 @@ func (r *Router) Handle(ctx context.Context, in ketanmu.Inbound) (Result, error)
 		if err := r.converse(tx, acc, in, &res); err != nil {
 			return err
 		}
-		return r.queueAll(tx, &res)
+		return tx.QueueAll(res.Replies, r.NewID)
 	})
 	if err != nil {
 		return Result{}, err
@@ -99,14 +105,18 @@ func (r *Router) converse(tx *store.Tx, acc config.Account, in ketanmu.Inbound, 
 		}
 		return r.operatorMessage(tx, acc, conv, in, res)
 	}
-	if op, ok := r.cfg.Operator(in.Chat); ok {
-		if cmd, isCmd := r.parseCommand(in.Text); isCmd {
+	if cmd, isCmd := r.parseCommand(in.Text); isCmd {
+		op, ok, err := tx.OperatorByPhone(in.Chat)
+		if err != nil {
+			return err
+		}
+		if ok {
 			// An operator writing a command to the office number from their own phone: their
 			// private chat works like the "message yourself" chat.
 			if err := tx.SaveConversation(conv); err != nil {
 				return err
 			}
-			return r.runCommand(tx, acc, op, cmd, in, in.Chat, "", res)
+			return r.runCommand(tx, acc, casework.OperatorActor(op), cmd, in, in.Chat, "", res)
 		}
 	}
 	if conv.ResidentID == 0 || in.LID != "" {
@@ -119,17 +129,13 @@ func (r *Router) converse(tx *store.Tx, acc config.Account, in ketanmu.Inbound, 
 			return err
 		}
 	}
-	var st flows.State
-	if err := json.Unmarshal(conv.State, &st); err != nil {
-		return fmt.Errorf("conversation state: %w", err)
+	st, err := flows.LoadState(conv.State)
+	if err != nil {
+		return fmt.Errorf("chat %s: %w", ketanmu.MaskPhone(conv.Chat), err)
 	}
-	silent := false
-	if conv.HumanBy != "" {
-		if tx.Now().Sub(conv.HumanAt) < r.cfg.Handoff.IdleRelease {
-			silent = true
-		} else {
-			conv.HumanBy = ""
-		}
+	silent := casework.HasPerson(conv, tx.Now(), r.cfg.Handoff.IdleRelease)
+	if !silent {
+		conv.HumanBy = ""
 	}
 	resend := st.Fix != nil && (in.Kind == ketanmu.KindImage || in.Kind == ketanmu.KindDocument)
 	if silent && !resend {
@@ -140,10 +146,10 @@ func (r *Router) converse(tx *store.Tx, acc config.Account, in ketanmu.Inbound, 
 	if err != nil {
 		return err
 	}
-	env := flows.Env{Now: tx.Now(), Account: acc, Cases: caseInfos(cases)}
+	env := flows.Env{Now: tx.Now(), Account: acc.Flow(), Cases: caseInfos(cases)}
 	input, cut := r.flowInput(in)
 	out := r.engine.Step(env, st, input)
-	if conv.State, err = json.Marshal(out.State); err != nil {
+	if conv.State, err = flows.SaveState(out.State); err != nil {
 		return err
 	}
 	if err := tx.SaveConversation(conv); err != nil {
@@ -155,7 +161,7 @@ func (r *Router) converse(tx *store.Tx, acc config.Account, in ketanmu.Inbound, 
 		replies = nil
 	}
 	if cut && !silent {
-		replies = append([]string{strings.ReplaceAll(r.cfg.Text("text_cut"), "{limit}", fmt.Sprint(r.cfg.Storage.MaxTextChars))}, replies...)
+		replies = append([]string{r.text("text_cut", "limit", fmt.Sprint(r.cfg.Storage.MaxTextChars))}, replies...)
 	}
 	// The replies go first, so that the resident reads the confirmation before any follow-up.
 	var queued []int
@@ -164,31 +170,12 @@ func (r *Router) converse(tx *store.Tx, acc config.Account, in ketanmu.Inbound, 
 		queued = append(queued, len(res.Replies))
 		res.Replies = append(res.Replies, msg)
 	}
-	fill, err := r.applyEffects(tx, acc, conv, out.Effects, res)
+	pairs, err := r.applyEffects(tx, acc, conv, out.Effects, res)
 	if err != nil {
 		return err
 	}
 	for _, i := range queued {
-		res.Replies[i].Text = fill.Replace(res.Replies[i].Text)
-	}
-	return nil
-}
-
-// queueAll gives every reply not yet queued its ID and puts it in the outbox, in order.
-func (r *Router) queueAll(tx *store.Tx, res *Result) error {
-	for i := range res.Replies {
-		if res.Replies[i].ID != "" {
-			continue
-		}
-		res.Replies[i].ID = r.NewID(res.Replies[i].Account)
-		if err := tx.Queue(res.Replies[i]); err != nil {
-			return err
-		}
-		if res.cardFor != nil && res.cardFor[i] != 0 {
-			if err := tx.RecordCard(res.Replies[i].Account, res.Replies[i].ID, res.cardFor[i]); err != nil {
-				return err
-			}
-		}
+		res.Replies[i].Text = ketanmu.Fill(res.Replies[i].Text, pairs...)
 	}
 	return nil
 }
@@ -206,55 +193,37 @@ func (r *Router) notifyAccounts(msgs []ketanmu.Outbound) {
 
 // applyEffects carries out what the flow asked for, inside the same transaction, and returns
 // the placeholders its replies may use ({number}).
-func (r *Router) applyEffects(tx *store.Tx, acc config.Account, conv store.Conversation, effects []flows.Effect, res *Result) (*strings.Replacer, error) {
+func (r *Router) applyEffects(tx *store.Tx, acc config.Account, conv store.Conversation, effects []flows.Effect, res *Result) ([]string, error) {
 	var pairs []string
 	for _, eff := range effects {
 		switch eff := eff.(type) {
 		case flows.NewCase:
-			number, err := r.createCase(tx, conv, eff)
+			number, msgs, err := r.cases.Open(tx, conv, eff)
 			if err != nil {
 				return nil, err
 			}
-			pairs = append(pairs, "{number}", number)
-			r.log.Info("Case created", "account", conv.Account, "chat", ketanmu.MaskPhone(conv.Chat),
-				"case_number", number, "service", eff.Service)
-			if err := r.postCard(tx, acc, number, "card_new", res); err != nil {
-				return nil, err
-			}
+			pairs = append(pairs, "number", number)
+			res.Replies = append(res.Replies, msgs...)
 		case flows.FixDone:
-			if err := r.fixDone(tx, acc, conv, eff, res); err != nil {
+			msgs, err := r.cases.Resubmitted(tx, conv, eff)
+			if err != nil {
 				return nil, err
 			}
+			res.Replies = append(res.Replies, msgs...)
 		case flows.NeedHuman:
 			if err := tx.MarkNeedsHuman(conv.Account, conv.Chat); err != nil {
 				return nil, err
 			}
-			if err := r.tellOperators(tx, acc, r.text("group_needs_human", "phone", ketanmu.MaskPhone(conv.Chat)), res); err != nil {
+			if err := r.answer(acc, acc.OperatorsGroup, r.text("group_needs_human", "phone", ketanmu.MaskPhone(conv.Chat)), res); err != nil {
 				return nil, err
 			}
 		}
 	}
-	return strings.NewReplacer(pairs...), nil
+	return pairs, nil
 }
 
-func (r *Router) createCase(tx *store.Tx, conv store.Conversation, c flows.NewCase) (string, error) {
-	svc, ok := r.cfg.Services[c.Service]
-	if !ok {
-		return "", fmt.Errorf("new case: unknown service %q", c.Service)
-	}
-	docs := make([]store.CaseDocument, 0, len(c.Documents))
-	for _, d := range c.Documents {
-		docs = append(docs, store.CaseDocument{Key: d.Key, MessageID: d.MessageID})
-	}
-	var stageDue time.Time
-	if d, ok := r.cfg.Workflows[svc.Profile].Deadlines["submitted"]; ok {
-		stageDue = r.cfg.Office.Calendar.Add(tx.Now(), d)
-	}
-	return tx.CreateCase(store.NewCase{Account: conv.Account, Chat: conv.Chat, ResidentID: conv.ResidentID,
-		Prefix: svc.Prefix, Service: c.Service, Subtype: c.Subtype, NIK: c.NIK, Name: c.Name,
-		Details: c.Details, Due: c.Due, StageDue: stageDue, Documents: docs,
-		Day: tx.Now().In(r.cfg.Office.Location).Format("060102")})
-}
+// text returns a configured text with {name} placeholders filled.
+func (r *Router) text(key string, pairs ...string) string { return r.cfg.Texts.Get(key, pairs...) }
 
 func caseInfos(cases []store.Case) []flows.CaseInfo {
 	out := make([]flows.CaseInfo, 0, len(cases))
@@ -328,4 +297,23 @@ func (c *chatLocks) lock(key string) (unlock func()) {
 func IsUserError(err error) bool {
 	var e *ketanmu.Error
 	return errors.As(err, &e) && e.Code != ketanmu.EINTERNAL
+}
+
+// Send runs fn in one transaction and queues the messages it returns, with fresh IDs, in that
+// same transaction: a job that records "reminder sent" and queues the reminder commits both or
+// neither. The outbox is woken afterwards.
+func (r *Router) Send(ctx context.Context, fn func(tx *store.Tx) ([]ketanmu.Outbound, error)) ([]ketanmu.Outbound, error) {
+	var msgs []ketanmu.Outbound
+	err := r.db.Update(ctx, func(tx *store.Tx) error {
+		var err error
+		if msgs, err = fn(tx); err != nil {
+			return err
+		}
+		return tx.QueueAll(msgs, r.NewID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	r.notifyAccounts(msgs)
+	return msgs, nil
 }

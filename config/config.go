@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/sla"
 )
 
@@ -29,7 +30,7 @@ type Config struct {
 	Accounts  []Account           `mapstructure:"accounts"`
 	Documents map[string]Document `mapstructure:"documents"`
 	Services  map[string]Service  `mapstructure:"services"`
-	Texts     map[string]string   `mapstructure:"texts"`
+	Texts     ketanmu.Texts       `mapstructure:"texts"`
 	Retention Retention           `mapstructure:"retention"`
 	WhatsApp  WhatsApp            `mapstructure:"whatsapp"`
 	Flows     Flows               `mapstructure:"flows"`
@@ -37,9 +38,11 @@ type Config struct {
 	// Lists are the numbered choices residents pick from (validasi_reasons, complaint_categories).
 	Lists     map[string][]string `mapstructure:"lists"`
 	Workflows map[string]Workflow `mapstructure:"workflows"`
-	Operators []Operator          `mapstructure:"operators"`
-	Handoff   Handoff             `mapstructure:"handoff"`
-	SLA       SLA                 `mapstructure:"sla"`
+	// Profiles are the workflows as lifecycle rules, built by Load.
+	Profiles  map[string]lifecycle.Profile `mapstructure:"-"`
+	Operators []Operator                   `mapstructure:"operators"`
+	Handoff   Handoff                      `mapstructure:"handoff"`
+	SLA       SLA                          `mapstructure:"sla"`
 
 	// Source names the file the config came from ("built-in example" when none).
 	Source string `mapstructure:"-"`
@@ -101,6 +104,9 @@ type Account struct {
 	Phone          string   `mapstructure:"phone"`
 	Services       []string `mapstructure:"services"`
 	OperatorsGroup string   `mapstructure:"operators_group"`
+	// ComplaintsGroup is where complaints of this number go, when it serves other services too:
+	// a complaint about a member of staff must not reach their group.
+	ComplaintsGroup string `mapstructure:"complaints_group"`
 }
 
 // Document is a kind of document residents photograph.

@@ -185,17 +185,31 @@ func (c *Config) validateAccounts() error {
 				return &Error{fmt.Sprintf("%s.services[%d]", at, j), fmt.Sprintf("unknown service %q", s)}
 			}
 		}
-		if g := a.OperatorsGroup; g != "" {
-			if !ketanmu.IsGroup(g) {
-				return &Error{at + ".operators_group", fmt.Sprintf("%q is not a group id ending in @g.us", g)}
+		for _, g := range []struct{ key, id string }{{"operators_group", a.OperatorsGroup}, {"complaints_group", a.ComplaintsGroup}} {
+			if g.id == "" {
+				continue
 			}
-			if other, dup := groups[g]; dup {
-				return &Error{at + ".operators_group", fmt.Sprintf("group %s is also used by account %s", g, other)}
+			if !ketanmu.IsGroup(g.id) {
+				return &Error{at + "." + g.key, fmt.Sprintf("%q is not a group id ending in @g.us", g.id)}
 			}
-			groups[g] = a.Key
+			if other, dup := groups[g.id]; dup {
+				return &Error{at + "." + g.key, fmt.Sprintf("group %s is also used by account %s", g.id, other)}
+			}
+			groups[g.id] = a.Key
 		}
 	}
 	return nil
+}
+
+// Groups lists the account's operator groups: its operators' group and its complaints group.
+func (a Account) Groups() []string {
+	var out []string
+	for _, g := range []string{a.OperatorsGroup, a.ComplaintsGroup} {
+		if g != "" {
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 // Account returns the account with the given key.
@@ -210,9 +224,4 @@ func (c *Config) Account(key string) (Account, bool) {
 
 // Text returns the configured text for key, or the key in brackets so a missing text shows up
 // in tests and transcripts instead of silence.
-func (c *Config) Text(key string) string {
-	if t, ok := c.Texts[key]; ok {
-		return t
-	}
-	return "[" + key + "]"
-}
+func (c *Config) Text(key string) string { return c.Texts.Get(key) }

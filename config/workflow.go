@@ -17,11 +17,12 @@ type Workflow struct {
 	Roles       map[string]string   `mapstructure:"roles"`
 	// Deadlines are the time standard of each stage, counted from entering it.
 	DeadlinesRaw map[string]string `mapstructure:"deadlines"`
-
-	Deadlines map[string]sla.Duration `mapstructure:"-"`
+	// ViewRole, when set, limits who sees the profile's cases (complaints: pengaduan).
+	ViewRole string `mapstructure:"view_role"`
 }
 
-// Operator is a member of staff who may move cases from WhatsApp.
+// Operator is a member of staff as the config seeds them; the case service keeps them in the
+// database from then on.
 type Operator struct {
 	Name  string   `mapstructure:"name"`
 	Phone string   `mapstructure:"phone"`
@@ -33,42 +34,61 @@ type Handoff struct {
 	CommandPrefix  string `mapstructure:"command_prefix"`
 	IdleReleaseRaw string `mapstructure:"idle_release"`
 	APIToken       string `mapstructure:"api_token"`
+	// APIActor is the name the shared api_token acts under, with APIRoles.
+	APIActor string   `mapstructure:"api_actor"`
+	APIRoles []string `mapstructure:"api_roles"`
+	// GroupPhotos posts a case's photos to the operators' group after its card.
+	GroupPhotos bool `mapstructure:"group_photos"`
 
 	IdleRelease time.Duration `mapstructure:"-"`
 }
 
-// Roles operators can have.
-var Roles = []string{"operator", "validator", "produksi", "kepala", "supervisor", "pengaduan"}
-
 func (c *Config) validateWorkflows() error {
+	c.Profiles = map[string]lifecycle.Profile{}
 	for name, w := range c.Workflows {
 		at := "workflows." + name
-		if err := c.profile(name, w).Validate(); err != nil {
-			return &Error{at, err.Error()}
+		p := lifecycle.Profile{Name: name, Transitions: map[lifecycle.Stage][]lifecycle.Stage{},
+			Next: map[lifecycle.Stage]lifecycle.Stage{}, Roles: map[lifecycle.Stage]lifecycle.Role{},
+			Deadlines: map[lifecycle.Stage]sla.Duration{}, ViewRole: lifecycle.Role(w.ViewRole)}
+		for from, tos := range w.Transitions {
+			for _, to := range tos {
+				p.Transitions[lifecycle.Stage(from)] = append(p.Transitions[lifecycle.Stage(from)], lifecycle.Stage(to))
+			}
+		}
+		for from, to := range w.Next {
+			p.Next[lifecycle.Stage(from)] = lifecycle.Stage(to)
 		}
 		for stage, role := range w.Roles {
-			if !slices.Contains(Roles, role) {
-				return &Error{at + ".roles." + stage, fmt.Sprintf("unknown role %q; known: %v", role, Roles)}
-			}
+			p.Roles[lifecycle.Stage(stage)] = lifecycle.Role(role)
 		}
-		w.Deadlines = map[string]sla.Duration{}
 		for stage, raw := range w.DeadlinesRaw {
 			d, err := sla.ParseDuration(raw)
-			if err != nil || !slices.Contains(lifecycle.Stages, stage) {
+			if err != nil || !lifecycle.Known(lifecycle.Stage(stage)) {
 				return &Error{at + ".deadlines." + stage, fmt.Sprintf("%q is not a duration such as 7h or 1d for a known stage", raw)}
 			}
-			w.Deadlines[stage] = d
+			p.Deadlines[lifecycle.Stage(stage)] = d
 		}
-		c.Workflows[name] = w
+		if err := p.Validate(); err != nil {
+			return &Error{at, err.Error()}
+		}
+		c.Profiles[name] = p
 	}
 	for key, s := range c.Services {
-		if _, ok := c.Workflows[s.Profile]; !ok {
+		if _, ok := c.Profiles[s.Profile]; !ok {
 			return &Error{"services." + key + ".profile", fmt.Sprintf("unknown workflow profile %q", s.Profile)}
 		}
 	}
 	phones := map[string]bool{}
+	names := map[string]bool{}
 	for i, op := range c.Operators {
 		at := fmt.Sprintf("operators[%d]", i)
+		if op.Name == "" {
+			return &Error{at + ".name", "must not be empty"}
+		}
+		if names[op.Name] {
+			return &Error{at + ".name", "duplicate operator name " + op.Name}
+		}
+		names[op.Name] = true
 		phone, err := ketanmu.NormalizePhone(op.Phone)
 		if err != nil {
 			return &Error{at + ".phone", ketanmu.ErrorMessage(err)}
@@ -78,10 +98,8 @@ func (c *Config) validateWorkflows() error {
 		}
 		phones[phone] = true
 		c.Operators[i].Phone = phone
-		for _, r := range op.Roles {
-			if !slices.Contains(Roles, r) {
-				return &Error{at + ".roles", fmt.Sprintf("unknown role %q; known: %v", r, Roles)}
-			}
+		if err := checkRoles(op.Roles); err != nil {
+			return &Error{at + ".roles", err.Error()}
 		}
 	}
 	h := &c.Handoff
@@ -93,37 +111,39 @@ func (c *Config) validateWorkflows() error {
 		return &Error{"handoff.idle_release", fmt.Sprintf("%q is not a positive duration such as 2h", h.IdleReleaseRaw)}
 	}
 	h.IdleRelease = d
+	if h.APIActor == "" {
+		return &Error{"handoff.api_actor", "must not be empty: the name changes made with api_token are recorded under"}
+	}
+	if err := checkRoles(h.APIRoles); err != nil {
+		return &Error{"handoff.api_roles", err.Error()}
+	}
 	return nil
 }
 
-func (c *Config) profile(name string, w Workflow) lifecycle.Profile {
-	return lifecycle.Profile{Name: name, Transitions: w.Transitions, Next: w.Next, Roles: w.Roles}
+func checkRoles(roles []string) error {
+	for _, r := range roles {
+		if !slices.Contains(lifecycle.Roles, lifecycle.Role(r)) {
+			return fmt.Errorf("unknown role %q; known: %v", r, lifecycle.Roles)
+		}
+	}
+	return nil
 }
 
-// Workflow returns the lifecycle profile with the given name.
-func (c *Config) Workflow(name string) (lifecycle.Profile, bool) {
-	w, ok := c.Workflows[name]
+// Profile returns the workflow profile of a service.
+func (c *Config) Profile(service string) (lifecycle.Profile, bool) {
+	s, ok := c.Services[service]
 	if !ok {
 		return lifecycle.Profile{}, false
 	}
-	return c.profile(name, w), true
+	p, ok := c.Profiles[s.Profile]
+	return p, ok
 }
 
-// Operator finds an operator by phone (628… form).
-func (c *Config) Operator(phone string) (Operator, bool) {
-	for _, op := range c.Operators {
-		if op.Phone == phone {
-			return op, true
-		}
+// RolesOf converts role names from config.
+func RolesOf(names []string) []lifecycle.Role {
+	out := make([]lifecycle.Role, len(names))
+	for i, n := range names {
+		out[i] = lifecycle.Role(n)
 	}
-	return Operator{}, false
-}
-
-// HasRole reports whether the operator may act with role ("" = any operator). Supervisors may
-// do everything.
-func (o Operator) HasRole(role string) bool {
-	if role == "" || slices.Contains(o.Roles, "supervisor") {
-		return true
-	}
-	return slices.Contains(o.Roles, role)
+	return out
 }

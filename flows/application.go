@@ -19,7 +19,7 @@ func (e *Engine) steps(d *Draft) []string {
 		return []string{"category", "description", "photo"}
 	}
 	var s []string
-	if len(e.cfg.Services[d.Service].Subtypes) > 0 {
+	if len(e.opt.Services[d.Service].Subtypes) > 0 {
 		s = append(s, "subtype")
 	}
 	s = append(s, "nik", "name", "docs", "notes", "delivery")
@@ -96,7 +96,7 @@ func (t *turn) stepHint() string {
 	case "subtype":
 		return e.text("ask_subtype", "service", e.serviceName(d.Service)) + "\n" + numbered(e.subtypeNames(d.Service))
 	case "reason":
-		return e.text("ask_reason") + "\n" + numbered(e.cfg.Lists["validasi_reasons"])
+		return e.text("ask_reason") + "\n" + numbered(e.opt.Lists["validasi_reasons"])
 	case "nik":
 		return e.text("ask_nik")
 	case "name":
@@ -120,7 +120,7 @@ func (t *turn) stepHint() string {
 	case "edit":
 		return e.text("ask_edit") + "\n" + numbered(e.editLabels(d))
 	case "category":
-		return e.text("ask_category") + "\n" + numbered(e.cfg.Lists["complaint_categories"])
+		return e.text("ask_category") + "\n" + numbered(e.opt.Lists["complaint_categories"])
 	case "description":
 		return e.text("ask_description")
 	case "photo":
@@ -186,7 +186,7 @@ func (t *turn) application(step string) {
 
 func (t *turn) chooseSubtype() {
 	d := t.st.Draft
-	subs := t.e.cfg.Services[d.Service].Subtypes
+	subs := t.e.opt.Services[d.Service].Subtypes
 	i := pick(t.word, len(subs), func(i int) string { return subs[i].Name })
 	if i < 0 {
 		t.sayf("choose_number", "max", strconv.Itoa(len(subs)))
@@ -201,7 +201,7 @@ func (t *turn) chooseSubtype() {
 
 // chooseFrom picks an entry of a configured list by number or by its text.
 func (t *turn) chooseFrom(list string, set func(string)) {
-	items := t.e.cfg.Lists[list]
+	items := t.e.opt.Lists[list]
 	i := pick(t.word, len(items), func(i int) string { return items[i] })
 	if i < 0 {
 		t.sayf("choose_number", "max", strconv.Itoa(len(items)))
@@ -306,7 +306,7 @@ func (t *turn) askPlace(step string) {
 }
 
 func (t *turn) askKecamatan() {
-	code := strings.ReplaceAll(t.e.cfg.Office.RegencyCode, ".", "")
+	code := strings.ReplaceAll(t.e.opt.Office.RegencyCode, ".", "")
 	dist, ok := t.e.regions.FindDistrict(code, t.text)
 	if !ok {
 		var names []string
@@ -348,7 +348,7 @@ func (e *Engine) editFields(d *Draft) []string {
 		return []string{"reason", "nik", "docs"}
 	}
 	f := []string{"nik", "name", "docs", "notes", "delivery"}
-	if len(e.cfg.Services[d.Service].Subtypes) > 0 {
+	if len(e.opt.Services[d.Service].Subtypes) > 0 {
 		f = append([]string{"subtype"}, f...)
 	}
 	return f
@@ -383,7 +383,7 @@ func (t *turn) edit() {
 // submit turns the draft into a NewCase effect and thanks the resident with its number.
 func (t *turn) submit() {
 	d := t.st.Draft
-	svc := t.e.cfg.Services[d.Service]
+	svc := t.e.opt.Services[d.Service]
 	due := t.e.due(d.Service, t.env.Now)
 	details := map[string]string{}
 	for k, v := range map[string]string{"notes": d.Notes, "delivery": d.Delivery, "address": d.Address,

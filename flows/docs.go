@@ -10,7 +10,7 @@ import (
 
 // requiredDocs lists the document keys the draft needs.
 func (e *Engine) requiredDocs(d *Draft) []string {
-	svc := e.cfg.Services[d.Service]
+	svc := e.opt.Services[d.Service]
 	for _, st := range svc.Subtypes {
 		if st.Key == d.Subtype {
 			return st.Documents
@@ -116,7 +116,7 @@ func (e *Engine) mediaProblem(m *Media) string {
 	if !m.Readable {
 		return e.text("doc_unreadable")
 	}
-	minW, minH := e.cfg.Flows.MinImageWidth, e.cfg.Flows.MinImageHeight
+	minW, minH := e.opt.MinImageWidth, e.opt.MinImageHeight
 	if m.Mime == "application/pdf" {
 		return ""
 	}
@@ -136,7 +136,7 @@ func (e *Engine) docFromCaption(caption string, keys []string) string {
 	}
 	best, bestLen := "", 0
 	for _, k := range keys {
-		doc := e.cfg.Documents[k]
+		doc := e.opt.Documents[k]
 		for _, alias := range append([]string{k, strings.ToLower(doc.Name)}, doc.Aliases...) {
 			a := normalizeWord(alias)
 			if a != "" && strings.Contains(c, " "+a+" ") && len(a) > bestLen {
@@ -169,7 +169,7 @@ func (e *Engine) docName(key string) string {
 	if key == "lampiran" {
 		return e.text("doc_extra_name")
 	}
-	if d, ok := e.cfg.Documents[key]; ok {
+	if d, ok := e.opt.Documents[key]; ok {
 		return d.Name
 	}
 	return key

@@ -16,13 +16,20 @@ type FixDone struct {
 
 func (FixDone) effect() {}
 
-// Reopen puts a conversation on the items an operator asked for (needs_fix): the documents
-// named in what, or, when it names none, any answer in text or photo. A draft in progress is
-// kept paused.
-func (e *Engine) Reopen(st State, number, service, what string) State {
+// FixRequest is an operator's request that the resident resend items of a case.
+type FixRequest struct {
+	Number, Service string
+	// What is the operator's words to the resident.
+	What string
+	// Docs are the document keys to resend; none means any answer in text or photo.
+	Docs []string
+}
+
+// DocsNamedIn returns the keys of the documents text names (by name, key or alias), sorted.
+func (e *Engine) DocsNamedIn(text string) []string {
 	var docs []string
-	norm := " " + normalizeWord(what) + " "
-	for key, doc := range e.cfg.Documents {
+	norm := " " + normalizeWord(text) + " "
+	for key, doc := range e.opt.Documents {
 		for _, alias := range append([]string{strings.ToLower(doc.Name), key}, doc.Aliases...) {
 			if a := normalizeWord(alias); a != "" && strings.Contains(norm, " "+a+" ") && !slices.Contains(docs, key) {
 				docs = append(docs, key)
@@ -30,13 +37,32 @@ func (e *Engine) Reopen(st State, number, service, what string) State {
 		}
 	}
 	slices.Sort(docs)
+	return docs
+}
+
+// Reopen puts a conversation on the items an operator asked for (needs_fix). A draft in
+// progress is kept paused.
+func (e *Engine) Reopen(st State, r FixRequest) State {
 	st.Greeted = true
 	if st.Draft != nil && st.Step != "" && !strings.HasPrefix(st.Step, "fix") && !strings.HasPrefix(st.Step, "resume") {
 		st.Draft.Paused = st.Step
 	}
-	st.Fix = &Fix{Number: number, Service: service, What: what, Docs: docs, Prev: st.Step}
+	st.Fix = &Fix{Number: r.Number, Service: r.Service, What: r.What, Docs: slices.Clone(r.Docs), Prev: st.Step}
 	st.Step = "fix@items"
 	return st
+}
+
+// DropFix forgets a request to resend items of case number, once the case has left needs_fix
+// another way; it reports whether there was one.
+func (st *State) DropFix(number string) bool {
+	if st.Fix == nil || st.Fix.Number != number {
+		return false
+	}
+	st.Fix = nil
+	if strings.HasPrefix(st.Step, "fix") {
+		st.Step = ""
+	}
+	return true
 }
 
 // Fix is an operator's request to resend items of a submitted case.

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu"
-	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/flows/intent"
+	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/nik"
 	"github.com/ketanmu/ketanmu/sla"
 )
@@ -40,7 +40,7 @@ type Media struct {
 // Env is what the flows may know of the world for one step.
 type Env struct {
 	Now     time.Time
-	Account config.Account
+	Account Account
 	// Cases are the resident's own cases, newest first. Nothing else is ever shown to them.
 	Cases []CaseInfo
 }
@@ -50,7 +50,7 @@ type CaseInfo struct {
 	Number    string
 	Service   string
 	Subtype   string
-	Stage     string
+	Stage     lifecycle.Stage
 	CreatedAt time.Time
 	Due       time.Time // estimated completion; zero when unknown
 	Queue     int       // place in the service's queue while waiting; 0 when not waiting
@@ -59,13 +59,13 @@ type CaseInfo struct {
 
 // CaseEvent is one step in a case's history.
 type CaseEvent struct {
-	Stage  string
+	Stage  lifecycle.Stage
 	At     time.Time
 	Reason string
 }
 
 // Open reports whether the case is still in progress.
-func (c CaseInfo) Open() bool { return c.Stage != "done" && c.Stage != "rejected" }
+func (c CaseInfo) Open() bool { return !lifecycle.Closed(c.Stage) }
 
 // Result is the outcome of one step. Replies may contain {number}, filled in by whoever carries
 // out a NewCase effect.
@@ -102,29 +102,34 @@ type NeedHuman struct{ Reason string }
 func (NewCase) effect()   {}
 func (NeedHuman) effect() {}
 
-// Engine runs the flows with the office's configuration.
+// Engine runs the flows with the office's options.
 type Engine struct {
-	cfg     *config.Config
+	opt     Options
 	intents *intent.Classifier
 	regions *nik.Regions
 	cal     *sla.Calendar
 }
 
-// New returns an engine for cfg (which Load has validated).
-func New(cfg *config.Config) *Engine {
-	kw := intent.Keywords(cfg.Keywords)
+// New returns an engine for opt. A zero Calendar means the default week and holidays in Jakarta
+// time; keywords that do not compile (config.Load checks them first) fall back to the defaults.
+func New(opt Options) *Engine {
+	kw := intent.Keywords(opt.Keywords)
 	if len(kw) == 0 {
 		kw = intent.DefaultKeywords()
 	}
 	cls, err := intent.New(kw)
-	if err != nil { // config.Load validated the keywords already
+	if err != nil {
 		cls, _ = intent.New(intent.DefaultKeywords())
 	}
-	cal := cfg.Office.Calendar
+	cal := opt.Calendar
 	if cal == nil {
-		cal = sla.NewCalendar(cfg.Office.Location, sla.DefaultWeek(), sla.DefaultHolidays())
+		loc, err := time.LoadLocation("Asia/Jakarta")
+		if err != nil {
+			loc = time.FixedZone("WIB", 7*3600)
+		}
+		cal = sla.NewCalendar(loc, sla.DefaultWeek(), sla.DefaultHolidays())
 	}
-	return &Engine{cfg: cfg, intents: cls, regions: nik.DefaultRegions(), cal: cal}
+	return &Engine{opt: opt, intents: cls, regions: nik.DefaultRegions(), cal: cal}
 }
 
 // Classify exposes the free-text router (for `ketanmu route`).

@@ -3,6 +3,7 @@ package flows_test
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/ketanmu/ketanmu/lifecycle"
 	"reflect"
 	"regexp"
 	"strings"
@@ -25,7 +26,7 @@ func FuzzStep(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	engine := flows.New(cfg)
+	engine := flows.New(cfg.FlowOptions())
 	for _, seed := range fuzzSeeds() {
 		f.Add(seed)
 	}
@@ -38,7 +39,7 @@ func FuzzStep(f *testing.F) {
 		for i := 0; i < 16 && src.more(); i++ {
 			in := fuzzInput(src, i)
 			typed = append(typed, in.Text)
-			env := flows.Env{Now: now, Account: acc, Cases: cases}
+			env := flows.Env{Now: now, Account: acc.Flow(), Cases: cases}
 			res := engine.Step(env, st, in)
 			if len(res.Replies) == 0 {
 				t.Fatalf("step %d: no reply to %+v in state %+v", i, in, st)
@@ -236,13 +237,13 @@ func fuzzCases(s *fuzzSource, now time.Time) []flows.CaseInfo {
 	var cases []flows.CaseInfo
 	for i := range s.n(4) {
 		c := flows.CaseInfo{Number: fmt.Sprintf("KTP-261125-%04d", i+1), Service: s.pick(fuzzServices),
-			Subtype: s.pick([]string{"", "kk_baru", "zzz"}), Stage: s.pick(fuzzStages), CreatedAt: now.Add(-time.Hour),
+			Subtype: s.pick([]string{"", "kk_baru", "zzz"}), Stage: lifecycle.Stage(s.pick(fuzzStages)), CreatedAt: now.Add(-time.Hour),
 			Queue: s.n(3)}
 		if s.bool() {
 			c.Due = now.Add(72 * time.Hour)
 		}
 		for range s.n(3) {
-			c.History = append(c.History, flows.CaseEvent{Stage: s.pick(fuzzStages), At: now, Reason: s.pick(fuzzWords[:40])})
+			c.History = append(c.History, flows.CaseEvent{Stage: lifecycle.Stage(s.pick(fuzzStages)), At: now, Reason: s.pick(fuzzWords[:40])})
 		}
 		cases = append(cases, c)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/ketanmu/ketanmu/internal/app"
 	"hash/fnv"
 	"image"
 	"image/color"
@@ -143,7 +144,10 @@ func (c *conversation) open() {
 	}
 	c.t.Cleanup(func() { c.db.Close() })
 	c.db.Now = func() time.Time { return c.now }
-	c.router = bot.NewRouter(c.db, c.cfg, flows.New(c.cfg), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := c.db.SeedOperators(context.Background(), app.Operators(c.cfg)); err != nil {
+		c.t.Fatal(err)
+	}
+	c.router = bot.NewRouter(c.db, c.cfg, flows.New(c.cfg.FlowOptions()), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	out := 0
 	c.router.NewID = func(string) string {
 		out++

@@ -18,10 +18,10 @@ func (t *turn) info() {
 	case "1":
 		var parts []string
 		for _, key := range []string{"kk_ktp", "pindah_datang", "akta", "validasi_nik"} {
-			if _, ok := e.cfg.Services[key]; !ok {
+			if _, ok := e.opt.Services[key]; !ok {
 				continue
 			}
-			subs := e.cfg.Services[key].Subtypes
+			subs := e.opt.Services[key].Subtypes
 			if len(subs) == 0 {
 				parts = append(parts, e.requirements(key, ""))
 			}
@@ -31,7 +31,7 @@ func (t *turn) info() {
 		}
 		t.say(strings.Join(parts, "\n\n"))
 	case "2":
-		t.sayf("info_office", "office", e.cfg.Office.Name, "address", e.cfg.Office.Address, "hours", e.hoursText())
+		t.sayf("info_office", "office", e.opt.Office.Name, "address", e.opt.Office.Address, "hours", e.hoursText())
 	case "3":
 		t.sayf("info_fees", "fee", e.text("fee_delivery"))
 	case "4":
@@ -88,7 +88,7 @@ func (e *Engine) caseStatus(c CaseInfo) string {
 	if n := e.subtypeName(c.Service, c.Subtype); n != "" {
 		lines[0] += " — " + n // subtype names carry their own parentheses
 	}
-	lines = append(lines, e.text("status_stage", "stage", e.text("stage_"+c.Stage)))
+	lines = append(lines, e.text("status_stage", "stage", e.text("stage_"+string(c.Stage))))
 	if c.Queue > 0 {
 		lines = append(lines, e.text("status_queue", "queue", strconv.Itoa(c.Queue)))
 	}
@@ -98,14 +98,14 @@ func (e *Engine) caseStatus(c CaseInfo) string {
 	if len(c.History) > 0 {
 		lines = append(lines, e.text("status_history"))
 		for _, h := range c.History {
-			line := "• " + e.dateTimeText(h.At) + " — " + e.text("stage_"+h.Stage)
+			line := "• " + e.dateTimeText(h.At) + " — " + e.text("stage_"+string(h.Stage))
 			if h.Reason != "" {
 				line += " (" + h.Reason + ")"
 			}
 			lines = append(lines, line)
 		}
 	}
-	if next := e.cfg.Text("next_" + c.Stage); !strings.HasPrefix(next, "[") {
+	if next, ok := e.opt.Texts.Lookup("next_" + string(c.Stage)); ok {
 		lines = append(lines, next)
 	}
 	return strings.Join(lines, "\n")

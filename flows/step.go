@@ -10,6 +10,8 @@ import (
 
 // State is a conversation's saved state (stored as JSON).
 type State struct {
+	// V is the StateVersion the state was saved with (0: before versions).
+	V          int       `json:"v,omitempty"`
 	Greeted    bool      `json:"greeted,omitempty"`
 	Step       string    `json:"step,omitempty"` // "" means idle at the main menu
 	Draft      *Draft    `json:"draft,omitempty"`
@@ -75,7 +77,7 @@ func (t *turn) run() {
 		t.say(t.e.menu(t.env.Account))
 		return
 	}
-	if t.expired() {
+	if t.recoverStep() || t.expired() {
 		return
 	}
 	if t.in.Kind == ketanmu.KindText && t.globalWord() {
@@ -105,7 +107,7 @@ func (t *turn) run() {
 
 // expired pauses a draft left idle longer than flows.idle_timeout and asks whether to continue.
 func (t *turn) expired() bool {
-	idle := t.e.cfg.Flows.IdleTimeout
+	idle := t.e.opt.IdleTimeout
 	if t.st.Draft == nil || t.st.Step == "" || strings.HasPrefix(t.st.Step, "resume") || strings.HasPrefix(t.st.Step, "fix") ||
 		idle <= 0 || t.env.Now.Sub(t.st.LastActive) < idle {
 		return false

@@ -7,31 +7,15 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu"
-	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/sla"
 )
 
 // text returns the configured text with {name} placeholders filled from pairs.
-func (e *Engine) text(key string, pairs ...string) string {
-	t := e.cfg.Text(key)
-	if len(pairs) == 0 {
-		return t
-	}
-	return strings.NewReplacer(braces(pairs)...).Replace(t)
-}
-
-// braces turns name/value pairs into {name}/value pairs for a Replacer.
-func braces(pairs []string) []string {
-	out := make([]string, 0, len(pairs))
-	for i := 0; i+1 < len(pairs); i += 2 {
-		out = append(out, "{"+pairs[i]+"}", pairs[i+1])
-	}
-	return out
-}
+func (e *Engine) text(key string, pairs ...string) string { return e.opt.Texts.Get(key, pairs...) }
 
 func (e *Engine) greeting() string {
-	return e.text("greeting", "office", e.cfg.Office.ShortName) + "\n\n" +
-		e.text("privacy", "retention", e.cfg.Retention.Text)
+	return e.text("greeting", "office", e.opt.Office.ShortName) + "\n\n" +
+		e.text("privacy", "retention", e.opt.RetentionText)
 }
 
 // MenuItem is one numbered entry of an account's main menu.
@@ -41,17 +25,17 @@ type MenuItem struct {
 }
 
 // Menu lists the account's services in the fixed order, then information and status.
-func (e *Engine) Menu(acc config.Account) []MenuItem {
+func (e *Engine) Menu(acc Account) []MenuItem {
 	var items []MenuItem
-	for _, key := range config.ServiceKeys {
+	for _, key := range e.opt.MenuOrder {
 		if slices.Contains(acc.Services, key) {
-			items = append(items, MenuItem{Key: key, Label: e.cfg.Services[key].Name})
+			items = append(items, MenuItem{Key: key, Label: e.opt.Services[key].Name})
 		}
 	}
 	return append(items, MenuItem{"info", e.text("menu_info")}, MenuItem{"status", e.text("menu_status")})
 }
 
-func (e *Engine) menu(acc config.Account) string {
+func (e *Engine) menu(acc Account) string {
 	var labels []string
 	for _, it := range e.Menu(acc) {
 		labels = append(labels, it.Label)
@@ -59,12 +43,12 @@ func (e *Engine) menu(acc config.Account) string {
 	return e.text("menu_header") + "\n" + numbered(labels) + "\n\n" + e.text("menu_footer")
 }
 
-func (e *Engine) serves(acc config.Account, key string) bool {
+func (e *Engine) serves(acc Account, key string) bool {
 	return key == "info" || key == "status" || slices.Contains(acc.Services, key)
 }
 
 // onlyService returns the account's service when it serves exactly one.
-func (e *Engine) onlyService(acc config.Account) string {
+func (e *Engine) onlyService(acc Account) string {
 	if len(acc.Services) == 1 {
 		return acc.Services[0]
 	}
@@ -76,7 +60,7 @@ func (e *Engine) onlyService(acc config.Account) string {
 func (e *Engine) phoneFor(service string) string {
 	// The number dedicated to the service (fewest services) is the one to recommend.
 	phone, best := "", 0
-	for _, a := range e.cfg.Accounts {
+	for _, a := range e.opt.Accounts {
 		if slices.Contains(a.Services, service) && (phone == "" || len(a.Services) < best) {
 			phone, best = a.Phone, len(a.Services)
 		}
@@ -85,7 +69,7 @@ func (e *Engine) phoneFor(service string) string {
 }
 
 func (e *Engine) serviceName(key string) string {
-	if s, ok := e.cfg.Services[key]; ok {
+	if s, ok := e.opt.Services[key]; ok {
 		return s.Name
 	}
 	return key
@@ -93,14 +77,14 @@ func (e *Engine) serviceName(key string) string {
 
 func (e *Engine) subtypeNames(service string) []string {
 	var out []string
-	for _, st := range e.cfg.Services[service].Subtypes {
+	for _, st := range e.opt.Services[service].Subtypes {
 		out = append(out, st.Name)
 	}
 	return out
 }
 
 func (e *Engine) subtypeName(service, subtype string) string {
-	for _, st := range e.cfg.Services[service].Subtypes {
+	for _, st := range e.opt.Services[service].Subtypes {
 		if st.Key == subtype {
 			return st.Name
 		}
@@ -127,7 +111,7 @@ func (e *Engine) requirements(service, subtype string) string {
 }
 
 func (e *Engine) visitText(d *Draft) string {
-	for _, st := range e.cfg.Services[d.Service].Subtypes {
+	for _, st := range e.opt.Services[d.Service].Subtypes {
 		if st.Key == d.Subtype {
 			return st.Visit
 		}
@@ -162,7 +146,7 @@ func (e *Engine) summary(d *Draft) string {
 func (e *Engine) deliveryText(d *Draft) string {
 	switch d.Delivery {
 	case "pickup":
-		return e.text("delivery_pickup", "counter", e.cfg.Office.PickupCounter)
+		return e.text("delivery_pickup", "counter", e.opt.Office.PickupCounter)
 	case "post":
 		return e.text("delivery_post", "address", strings.Join([]string{d.Address, "Desa " + d.Desa,
 			"Kec. " + d.Kecamatan, d.Postal}, ", "), "fee", e.text("fee_delivery"))
@@ -172,7 +156,7 @@ func (e *Engine) deliveryText(d *Draft) string {
 
 // due is the estimated completion of a service started at now, in working time.
 func (e *Engine) due(service string, now time.Time) time.Time {
-	ts := e.cfg.Services[service].TimeStandard
+	ts := e.opt.Services[service].TimeStandard
 	if ts.IsZero() {
 		return time.Time{}
 	}
@@ -194,7 +178,7 @@ func (e *Engine) dateTimeText(t time.Time) string {
 func (e *Engine) dateText(t time.Time) string { return sla.FormatDateID(t.In(e.cal.Location())) }
 
 func (e *Engine) regencyName() string {
-	name, _ := e.regions.Regency(strings.ReplaceAll(e.cfg.Office.RegencyCode, ".", ""))
+	name, _ := e.regions.Regency(strings.ReplaceAll(e.opt.Office.RegencyCode, ".", ""))
 	return name
 }
 
@@ -204,7 +188,7 @@ func (e *Engine) hoursText() string {
 		{"thu", "Kamis"}, {"fri", "Jumat"}, {"sat", "Sabtu"}, {"sun", "Minggu"}}
 	var lines []string
 	for _, d := range days {
-		h := strings.ReplaceAll(e.cfg.Office.Hours[d.key], ":", ".")
+		h := strings.ReplaceAll(e.opt.Office.Hours[d.key], ":", ".")
 		if h == "" {
 			h = e.text("closed")
 		}
@@ -217,7 +201,7 @@ func (e *Engine) hoursText() string {
 func (t *turn) wrongKind(hint string) {
 	switch {
 	case t.in.Unsupported == "too_large":
-		t.sayf("too_large", "limit", byteSize(t.e.cfg.Storage.MaxMediaBytes))
+		t.sayf("too_large", "limit", byteSize(t.e.opt.MaxMediaBytes))
 	case t.in.Unsupported == "download_failed":
 		t.sayf("download_failed")
 	case t.in.Unsupported == "file":

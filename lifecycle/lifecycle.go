@@ -1,73 +1,204 @@
-// Package lifecycle holds the rules of a case's life: the stages, the transitions each workflow
-// profile allows, which role may make them, and the next stage of the profile's usual path.
-// It is pure: profiles come from config.
+// Package lifecycle holds the rules of a case's life as data and pure functions: the stages,
+// which of them close a case or stop its clock, the transitions each workflow profile allows,
+// the role each needs, and the deadlines. Nothing else in ketanmu names a stage or decides
+// "closed"; profiles come from config.
 package lifecycle
 
 import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/ketanmu/ketanmu/sla"
 )
 
-// Stages is every stage a case can be in, in the order of a case's life.
-var Stages = []string{"submitted", "verifying", "needs_fix", "validated", "awaiting_files",
-	"files_received", "in_production", "signing", "ready_for_pickup", "shipped", "delivered",
-	"done", "rejected"}
+// Stage is where a case is in its life. Its value is the stable key used in config, the
+// database and the API; people read the configured name (texts opstage_<key>).
+type Stage string
+
+// The stages, in the order of a case's life.
+const (
+	Submitted      Stage = "submitted"
+	Verifying      Stage = "verifying"
+	NeedsFix       Stage = "needs_fix"
+	Validated      Stage = "validated"
+	AwaitingFiles  Stage = "awaiting_files"
+	FilesReceived  Stage = "files_received"
+	InProduction   Stage = "in_production"
+	Signing        Stage = "signing"
+	Printed        Stage = "printed"
+	ReadyForPickup Stage = "ready_for_pickup"
+	Shipped        Stage = "shipped"
+	Delivered      Stage = "delivered"
+	Done           Stage = "done"
+	Rejected       Stage = "rejected"
+)
+
+// Stages is every stage, in the order of a case's life.
+var Stages = []Stage{Submitted, Verifying, NeedsFix, Validated, AwaitingFiles, FilesReceived, InProduction,
+	Signing, Printed, ReadyForPickup, Shipped, Delivered, Done, Rejected}
+
+// Known reports whether s is a stage.
+func Known(s Stage) bool { return slices.Contains(Stages, s) }
 
 // Closed reports whether a stage ends the case.
-func Closed(stage string) bool { return stage == "done" || stage == "rejected" }
+func Closed(s Stage) bool { return s == Done || s == Rejected }
 
-// Profile is one workflow: what may follow what, and who may do it.
+// PausesClock reports whether the case's clock stops in s: the case waits on the resident.
+func PausesClock(s Stage) bool { return s == NeedsFix }
+
+// Waiting reports whether s is the stage a case waits in for an operator to take it.
+func Waiting(s Stage) bool { return s == Submitted }
+
+// StageKeys returns the keys of stages, for messages that list them.
+func StageKeys(stages []Stage) []string { return Keys(stages) }
+
+// Keys returns the string values of stages or roles.
+func Keys[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
+
+// Role is what a member of staff may do.
+type Role string
+
+// Roles of staff. A supervisor may do everything.
+const (
+	RoleOperator   Role = "operator"
+	RoleValidator  Role = "validator"
+	RoleProduksi   Role = "produksi"
+	RoleKepala     Role = "kepala"
+	RoleSupervisor Role = "supervisor"
+	RolePengaduan  Role = "pengaduan"
+)
+
+// Roles is every role.
+var Roles = []Role{RoleOperator, RoleValidator, RoleProduksi, RoleKepala, RoleSupervisor, RolePengaduan}
+
+// HasRole reports whether someone holding roles may act where need is required ("" = any member
+// of staff). Supervisors may do everything.
+func HasRole(roles []Role, need Role) bool {
+	if len(roles) == 0 {
+		return false
+	}
+	return need == "" || slices.Contains(roles, RoleSupervisor) || slices.Contains(roles, need)
+}
+
+// Delivery is how the resident chose to receive a finished document.
+type Delivery string
+
+// Deliveries. None is a case without a document to hand over (NIK validation, complaints).
+const (
+	DeliveryNone   Delivery = ""
+	DeliveryPickup Delivery = "pickup"
+	DeliveryPost   Delivery = "post"
+)
+
+// Profile is one workflow: what may follow what, who may do it, and how long each stage may take.
 type Profile struct {
 	Name string
 	// Transitions maps a stage to the stages that may follow it.
-	Transitions map[string][]string
-	// Next is the usual path: the stage `#proses` / `#lanjut` moves to.
-	Next map[string]string
+	Transitions map[Stage][]Stage
+	// Next is the usual path: the stage "advance" moves to.
+	Next map[Stage]Stage
 	// Roles maps a target stage to the role needed to move a case into it ("" = any operator).
-	Roles map[string]string
+	Roles map[Stage]Role
+	// Deadlines are the time standard of each stage, counted from entering it.
+	Deadlines map[Stage]sla.Duration
+	// ViewRole, when set, is the role needed to see the profile's cases at all (complaints may
+	// be about a member of staff).
+	ViewRole Role
 }
 
 // Allowed lists the stages that may follow from.
-func (p Profile) Allowed(from string) []string { return p.Transitions[from] }
+func (p Profile) Allowed(from Stage) []Stage { return p.Transitions[from] }
 
-// Check returns nil when from -> to is allowed, else an error listing what is.
-func (p Profile) Check(from, to string) error {
+// TransitionError is a move the profile does not allow.
+type TransitionError struct {
+	From, To Stage
+	Allowed  []Stage
+}
+
+func (e *TransitionError) Error() string {
+	if len(e.Allowed) == 0 {
+		return fmt.Sprintf("case is %s: no further change is possible", e.From)
+	}
+	return fmt.Sprintf("cannot go from %s to %s; allowed: %s", e.From, e.To, strings.Join(StageKeys(e.Allowed), ", "))
+}
+
+// Check returns nil when from -> to is allowed, else a *TransitionError listing what is.
+func (p Profile) Check(from, to Stage) error {
 	allowed := p.Allowed(from)
 	if slices.Contains(allowed, to) {
 		return nil
 	}
-	if len(allowed) == 0 {
-		return fmt.Errorf("case is %s: no further change is possible", from)
-	}
-	return fmt.Errorf("cannot go from %s to %s; allowed: %s", from, to, strings.Join(allowed, ", "))
+	return &TransitionError{From: from, To: to, Allowed: allowed}
 }
 
 // NextStage returns the usual next stage from from. A case collected at the office skips the
 // post: where the path says shipped, it goes to ready_for_pickup when that is allowed.
-func (p Profile) NextStage(from string, pickup bool) (string, bool) {
+func (p Profile) NextStage(from Stage, d Delivery) (Stage, bool) {
 	next, ok := p.Next[from]
 	if !ok {
 		return "", false
 	}
-	if pickup && next == "shipped" && slices.Contains(p.Allowed(from), "ready_for_pickup") {
-		next = "ready_for_pickup"
+	if d == DeliveryPickup && next == Shipped && slices.Contains(p.Allowed(from), ReadyForPickup) {
+		next = ReadyForPickup
 	}
 	return next, true
 }
 
 // RoleFor returns the role needed to move a case into stage ("" when any operator may).
-func (p Profile) RoleFor(stage string) string { return p.Roles[stage] }
+func (p Profile) RoleFor(s Stage) Role { return p.Roles[s] }
 
-// Validate checks that every stage named is known and every Next step is an allowed transition.
+// CanSee reports whether someone holding roles may see the profile's cases.
+func (p Profile) CanSee(roles []Role) bool { return HasRole(roles, p.ViewRole) }
+
+// DeliveryConflict reports whether moving to s contradicts the resident's choice: a case to be
+// collected is never shipped, a case to be posted never waits at the counter.
+func DeliveryConflict(s Stage, d Delivery) bool {
+	return (s == Shipped && d == DeliveryPickup) || (s == ReadyForPickup && d == DeliveryPost)
+}
+
+// Timing is a case's clock: the current stage's deadline, the case's overall due time, and the
+// working time that was left when its clock stopped.
+type Timing struct {
+	Stage    Stage
+	StageDue time.Time
+	Due      time.Time
+	Paused   time.Duration
+}
+
+// Enter returns the timing of a case that moves from t.Stage to to at now. The new stage's
+// deadline starts now; a case waiting on the resident keeps its remaining working time, which
+// is added again when it moves on (a case that was already late stays late).
+func (p Profile) Enter(cal *sla.Calendar, now time.Time, t Timing, to Stage) Timing {
+	out := Timing{Stage: to, Due: t.Due}
+	if d, ok := p.Deadlines[to]; ok {
+		out.StageDue = cal.Add(now, d)
+	}
+	switch {
+	case PausesClock(to):
+		out.Paused = cal.Between(now, t.Due)
+	case PausesClock(t.Stage) && t.Paused > 0 && !Closed(to):
+		out.Due = cal.Add(now, sla.Duration{Work: t.Paused})
+	}
+	return out
+}
+
+// Validate checks that every stage named is known, every Next step is an allowed transition and
+// every role exists.
 func (p Profile) Validate() error {
-	known := func(s string) bool { return slices.Contains(Stages, s) }
 	for from, tos := range p.Transitions {
-		if !known(from) {
+		if !Known(from) {
 			return fmt.Errorf("transitions: unknown stage %q", from)
 		}
 		for _, to := range tos {
-			if !known(to) {
+			if !Known(to) {
 				return fmt.Errorf("transitions.%s: unknown stage %q", from, to)
 			}
 		}
@@ -77,10 +208,21 @@ func (p Profile) Validate() error {
 			return fmt.Errorf("next.%s: %s is not an allowed transition from %s", from, to, from)
 		}
 	}
-	for stage := range p.Roles {
-		if !known(stage) {
+	for stage, role := range p.Roles {
+		if !Known(stage) {
 			return fmt.Errorf("roles: unknown stage %q", stage)
 		}
+		if !slices.Contains(Roles, role) {
+			return fmt.Errorf("roles.%s: unknown role %q", stage, role)
+		}
+	}
+	for stage := range p.Deadlines {
+		if !Known(stage) {
+			return fmt.Errorf("deadlines: unknown stage %q", stage)
+		}
+	}
+	if p.ViewRole != "" && !slices.Contains(Roles, p.ViewRole) {
+		return fmt.Errorf("view_role: unknown role %q", p.ViewRole)
 	}
 	return nil
 }

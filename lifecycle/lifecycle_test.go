@@ -10,7 +10,7 @@ import (
 
 // transition is one row of a profile's table: from -> to, and whether it is allowed.
 type transition struct {
-	from, to string
+	from, to lifecycle.Stage
 	ok       bool
 }
 
@@ -47,12 +47,12 @@ func TestProfiles(t *testing.T) {
 		},
 	}
 	for name, rows := range tables {
-		p, ok := cfg.Workflow(name)
+		p, ok := cfg.Profiles[name]
 		if !ok {
 			t.Fatalf("profile %s missing from the example config", name)
 		}
 		for _, r := range rows {
-			t.Run(name+"/"+r.from+"->"+r.to, func(t *testing.T) {
+			t.Run(name+"/"+string(r.from)+"->"+string(r.to), func(t *testing.T) {
 				err := p.Check(r.from, r.to)
 				if got := err == nil; got != r.ok {
 					t.Fatalf("Check(%s, %s) allowed = %v, want %v (err %v)", r.from, r.to, got, r.ok, err)
@@ -70,25 +70,26 @@ func TestNextStage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pos, _ := cfg.Workflow("pos_ketanmu")
+	pos := cfg.Profiles["pos_ketanmu"]
+	post, pickup := lifecycle.DeliveryPost, lifecycle.DeliveryPickup
 	for _, tc := range []struct {
-		from   string
-		pickup bool
-		want   string
+		from     lifecycle.Stage
+		delivery lifecycle.Delivery
+		want     lifecycle.Stage
 	}{
-		{"submitted", false, "verifying"}, {"verifying", false, "in_production"},
-		{"in_production", false, "shipped"}, {"in_production", true, "ready_for_pickup"},
-		{"shipped", false, "delivered"}, {"delivered", false, "done"}, {"ready_for_pickup", true, "done"},
+		{"submitted", post, "verifying"}, {"verifying", post, "in_production"},
+		{"in_production", post, "shipped"}, {"in_production", pickup, "ready_for_pickup"},
+		{"shipped", post, "delivered"}, {"delivered", post, "done"}, {"ready_for_pickup", pickup, "done"},
 	} {
-		got, ok := pos.NextStage(tc.from, tc.pickup)
+		got, ok := pos.NextStage(tc.from, tc.delivery)
 		if !ok || got != tc.want {
-			t.Errorf("NextStage(%s, pickup=%v) = %q, %v; want %q", tc.from, tc.pickup, got, ok, tc.want)
+			t.Errorf("NextStage(%s, %q) = %q, %v; want %q", tc.from, tc.delivery, got, ok, tc.want)
 		}
 	}
-	if _, ok := pos.NextStage("done", false); ok {
+	if _, ok := pos.NextStage("done", post); ok {
 		t.Error("NextStage(done) has a next stage; want none")
 	}
-	pak, _ := cfg.Workflow("pak_pos")
+	pak := cfg.Profiles["pak_pos"]
 	if got := pak.RoleFor("validated"); got != "validator" {
 		t.Errorf("pak_pos role for validated = %q, want validator", got)
 	}
@@ -96,10 +97,10 @@ func TestNextStage(t *testing.T) {
 
 func TestValidateRejectsBadProfiles(t *testing.T) {
 	bad := []lifecycle.Profile{
-		{Transitions: map[string][]string{"submitted": {"flying"}}},
-		{Transitions: map[string][]string{"nowhere": {"done"}}},
-		{Transitions: map[string][]string{"submitted": {"verifying"}}, Next: map[string]string{"submitted": "done"}},
-		{Roles: map[string]string{"bogus": "operator"}},
+		{Transitions: map[lifecycle.Stage][]lifecycle.Stage{"submitted": {"flying"}}},
+		{Transitions: map[lifecycle.Stage][]lifecycle.Stage{"nowhere": {"done"}}},
+		{Transitions: map[lifecycle.Stage][]lifecycle.Stage{"submitted": {"verifying"}}, Next: map[lifecycle.Stage]lifecycle.Stage{"submitted": "done"}},
+		{Roles: map[lifecycle.Stage]lifecycle.Role{"bogus": "operator"}}, {Roles: map[lifecycle.Stage]lifecycle.Role{"done": "janitor"}},
 	}
 	for i, p := range bad {
 		if err := p.Validate(); err == nil {

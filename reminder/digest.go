@@ -2,6 +2,7 @@ package reminder
 
 import (
 	"context"
+	"github.com/ketanmu/ketanmu/casework"
 	"strconv"
 	"strings"
 	"time"
@@ -33,9 +34,16 @@ func (s *Scheduler) Digest(ctx context.Context, at time.Time) ([]ketanmu.Outboun
 			if !fresh {
 				continue
 			}
-			cases, err := tx.OpenCases(acc.Key)
+			all, err := tx.OpenCases(acc.Key)
 			if err != nil {
 				return nil, err
+			}
+			// The group reads only what its members may see: complaints have their own officers.
+			cases := all[:0:0]
+			for _, c := range all {
+				if p, _ := s.cfg.Profile(c.Service); p.ViewRole == "" {
+					cases = append(cases, c)
+				}
 			}
 			out = append(out, ketanmu.Outbound{Account: acc.Key, Chat: s.operatorsChat(acc.Key), Text: s.digestText(cases, at)})
 		}
@@ -51,7 +59,7 @@ func (s *Scheduler) Digest(ctx context.Context, at time.Time) ([]ketanmu.Outboun
 // a simulator catching up on several mornings already has, are left out).
 func (s *Scheduler) digestText(cases []store.Case, at time.Time) string {
 	date := sla.FormatDateID(at)
-	count := map[string]int{}
+	count := map[lifecycle.Stage]int{}
 	var open int
 	var late []store.Case
 	var oldest *store.Case
@@ -61,7 +69,7 @@ func (s *Scheduler) digestText(cases []store.Case, at time.Time) string {
 		}
 		open++
 		count[c.Stage]++
-		if c.Stage == "needs_fix" {
+		if lifecycle.PausesClock(c.Stage) {
 			continue // waiting on the resident: neither late nor waiting on us
 		}
 		if !c.StageDue.IsZero() && !at.Before(c.StageDue) {
@@ -77,7 +85,7 @@ func (s *Scheduler) digestText(cases []store.Case, at time.Time) string {
 	var stages []string
 	for _, st := range lifecycle.Stages {
 		if n := count[st]; n > 0 {
-			stages = append(stages, s.text("digest_stage", "stage", st, "count", strconv.Itoa(n)))
+			stages = append(stages, s.text("digest_stage", "stage", casework.StageName(s.cfg.Texts, st), "count", strconv.Itoa(n)))
 		}
 	}
 	var lines []string
@@ -90,7 +98,7 @@ func (s *Scheduler) digestText(cases []store.Case, at time.Time) string {
 	}
 	oldestText := "-"
 	if oldest != nil {
-		oldestText = s.text("digest_oldest", "number", oldest.Number, "stage", oldest.Stage,
+		oldestText = s.text("digest_oldest", "number", oldest.Number, "stage", casework.StageName(s.cfg.Texts, oldest.Stage),
 			"since", sla.FormatDateTimeID(s.local(oldest.CreatedAt)))
 	}
 	return fillLines(s.cfg.Text("digest"), "date", date, "open", strconv.Itoa(open), "stages", strings.Join(stages, "\n"),

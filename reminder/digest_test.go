@@ -45,9 +45,9 @@ func TestDigest(t *testing.T) {
 	assertText(t, text, []string{
 		"Ringkasan pagi", "Kamis, 26 November 2026",
 		"Permohonan berjalan: *4*",
-		"• submitted: 2", "• verifying: 1", "• needs_fix: 1",
+		"• Menunggu diperiksa: 2", "• Diperiksa: 1", "• Menunggu perbaikan pemohon: 1",
 		"Lewat batas waktu: *2*", oldest, verifying,
-		"Terlama menunggu: *" + oldest + "* (submitted, masuk Selasa, 24 November 2026 pukul 09.00)",
+		"Terlama menunggu: *" + oldest + "* (Menunggu diperiksa, masuk Selasa, 24 November 2026 pukul 09.00)",
 	}, done, "• done")
 	// Late: the two whose deadline passed; the one waiting on the resident is paused, and the
 	// one filed this morning is not late yet.

@@ -3,6 +3,8 @@ package reminder_test
 import (
 	"bytes"
 	"context"
+	"github.com/ketanmu/ketanmu/casework"
+	"github.com/ketanmu/ketanmu/lifecycle"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -15,6 +17,7 @@ import (
 	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/flows"
+	"github.com/ketanmu/ketanmu/internal/app"
 	"github.com/ketanmu/ketanmu/reminder"
 	"github.com/ketanmu/ketanmu/store"
 )
@@ -96,7 +99,10 @@ func (e *env) open() {
 	db.Now = e.clock.Now
 	e.tb.Cleanup(func() { db.Close() })
 	e.db = db
-	e.router = bot.NewRouter(db, e.cfg, flows.New(e.cfg), discard)
+	if err := db.SeedOperators(context.Background(), app.Operators(e.cfg)); err != nil {
+		e.tb.Fatal(err)
+	}
+	e.router = bot.NewRouter(db, e.cfg, flows.New(e.cfg.FlowOptions()), discard)
 	if e.sched, err = reminder.New(db, e.cfg, e.router, e.clock.Now, discard); err != nil {
 		e.tb.Fatalf("reminder.New: %v", err)
 	}
@@ -128,7 +134,7 @@ func (e *env) newCase(service, account, phone string) string {
 		nc := store.NewCase{Account: account, Chat: phone, ResidentID: rid, Prefix: svc.Prefix, Service: service,
 			NIK: "3516131204850003", Name: "Siti Aminah", Due: cal.Add(now, svc.TimeStandard),
 			Day: now.In(e.cfg.Office.Location).Format("060102")}
-		if d, ok := e.cfg.Workflows[svc.Profile].Deadlines["submitted"]; ok {
+		if d, ok := e.cfg.Profiles[svc.Profile].Deadlines[lifecycle.Submitted]; ok {
 			nc.StageDue = cal.Add(now, d)
 		}
 		number, err = tx.CreateCase(nc)
@@ -145,7 +151,8 @@ func (e *env) nikCase(phone string) string { return e.newCase("validasi_nik", ni
 // move transitions a case at the clock's time, as an API caller would.
 func (e *env) move(number, to, reason string) {
 	e.tb.Helper()
-	if _, err := e.router.Transition(context.Background(), number, to, reason, "", "test"); err != nil {
+	a := casework.Actor{Name: "test", Roles: []lifecycle.Role{lifecycle.RoleSupervisor}}
+	if _, err := e.router.Cases().Do(context.Background(), a, number, casework.ActionFor(lifecycle.Stage(to), reason, "")); err != nil {
 		e.tb.Fatalf("%s → %s: %v", number, to, err)
 	}
 }

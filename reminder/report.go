@@ -39,12 +39,12 @@ type ServiceReport struct {
 
 // StageReport is the working time cases spent in one stage.
 type StageReport struct {
-	Stage         string `json:"stage"`
-	Count         int    `json:"count"`
-	MedianSeconds int64  `json:"median_seconds"`
-	P90Seconds    int64  `json:"p90_seconds"`
-	Median        string `json:"median"` // "1h30m"
-	P90           string `json:"p90"`
+	Stage         lifecycle.Stage `json:"stage"`
+	Count         int             `json:"count"`
+	MedianSeconds int64           `json:"median_seconds"`
+	P90Seconds    int64           `json:"p90_seconds"`
+	Median        string          `json:"median"` // "1h30m"
+	P90           string          `json:"p90"`
 }
 
 // ParseRange reads from and to (YYYY-MM-DD, the office's days) into [start of from, end of to).
@@ -134,12 +134,12 @@ func buildServices(cfg *config.Config, start, end time.Time, cases []store.CaseT
 		share := float64(byKey[key].ClosedOnTime) / float64(n)
 		byKey[key].OnTimeShare = &share
 	}
-	stays := map[string]map[string][]time.Duration{}
+	stays := map[string]map[lifecycle.Stage][]time.Duration{}
 	cal := cfg.Office.Calendar
 	for _, v := range visits {
 		get(v.Service)
 		if stays[v.Service] == nil {
-			stays[v.Service] = map[string][]time.Duration{}
+			stays[v.Service] = map[lifecycle.Stage][]time.Duration{}
 		}
 		stays[v.Service][v.Stage] = append(stays[v.Service][v.Stage], cal.Between(v.Entered, v.Left))
 	}
@@ -164,7 +164,7 @@ func buildServices(cfg *config.Config, start, end time.Time, cases []store.CaseT
 	return out
 }
 
-func stageReport(stage string, ds []time.Duration) StageReport {
+func stageReport(stage lifecycle.Stage, ds []time.Duration) StageReport {
 	slices.Sort(ds)
 	med, p90 := median(ds), nearestRank(ds, 90)
 	return StageReport{Stage: stage, Count: len(ds), MedianSeconds: int64(med / time.Second),

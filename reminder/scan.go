@@ -2,6 +2,8 @@ package reminder
 
 import (
 	"context"
+	"github.com/ketanmu/ketanmu/casework"
+	"github.com/ketanmu/ketanmu/lifecycle"
 	"slices"
 	"time"
 
@@ -26,7 +28,7 @@ type item struct {
 }
 
 func (it item) reminder() store.Reminder {
-	r := store.Reminder{CaseID: it.c.ID, Kind: it.kind, Stage: it.c.Stage, StageAt: it.c.StageAt, Level: it.level}
+	r := store.Reminder{CaseID: it.c.ID, Kind: it.kind, Stage: string(it.c.Stage), StageAt: it.c.StageAt, Level: it.level}
 	if it.kind == kindResident {
 		r.Stage, r.StageAt = "", time.Time{}
 	}
@@ -91,7 +93,7 @@ func (s *Scheduler) Scan(ctx context.Context, now time.Time) ([]ketanmu.Outbound
 // plan lists the reminders due for c at now that its Sent does not show: before the deadline a
 // warning, from the deadline on the breach notices and what goes with them.
 func (s *Scheduler) plan(c store.SLACase, now time.Time) []item {
-	if c.Stage == "needs_fix" || c.StageDue.IsZero() {
+	if lifecycle.PausesClock(c.Stage) || c.StageDue.IsZero() {
 		return nil
 	}
 	if now.Before(c.StageDue) {
@@ -171,13 +173,26 @@ func (s *Scheduler) messages(tx *store.Tx, due []item, now time.Time) ([]ketanmu
 		byChat[to] = append(byChat[to], it)
 	}
 	var residents []ketanmu.Outbound
+	var ops []store.Operator
 	for _, it := range due {
 		c := it.c
 		switch it.kind {
 		case kindWarning:
 			add(s.warnTo(c.Case), it)
 		case kindBreach:
-			add(recipient{c.Account, s.operatorsChat(c.Account)}, it)
+			acc, ok := s.cfg.Account(c.Account)
+			if !ok {
+				continue // an account no longer in the config
+			}
+			if ops == nil {
+				var err error
+				if ops, err = tx.Operators(); err != nil {
+					return nil, err
+				}
+			}
+			for _, chat := range casework.OperatorChats(s.cfg, ops, acc, c.Service) {
+				add(recipient{c.Account, chat}, it)
+			}
 		case kindEscalation:
 			for _, op := range s.supervisors() {
 				add(recipient{c.Account, op.Phone}, it)
@@ -187,7 +202,7 @@ func (s *Scheduler) messages(tx *store.Tx, due []item, now time.Time) ([]ketanmu
 			if err != nil {
 				return nil, err
 			}
-			if conv.HumanBy != "" && tx.Now().Sub(conv.HumanAt) < s.cfg.Handoff.IdleRelease {
+			if casework.HasPerson(conv, tx.Now(), s.cfg.Handoff.IdleRelease) {
 				continue // an operator is talking with the resident: the bot does not talk over them
 			}
 			residents = append(residents, ketanmu.Outbound{Account: c.Account, Chat: c.Chat, Address: conv.Address,
@@ -235,7 +250,7 @@ func (s *Scheduler) supervisors() []config.Operator { return s.sups }
 func supervisorsOf(cfg *config.Config) []config.Operator {
 	var out []config.Operator
 	for _, op := range cfg.Operators {
-		if slices.Contains(op.Roles, "supervisor") && op.Phone != "" {
+		if slices.Contains(op.Roles, string(lifecycle.RoleSupervisor)) && op.Phone != "" {
 			out = append(out, op)
 		}
 	}

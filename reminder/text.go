@@ -1,6 +1,7 @@
 package reminder
 
 import (
+	"github.com/ketanmu/ketanmu/casework"
 	"strconv"
 	"strings"
 	"time"
@@ -59,7 +60,7 @@ func (s *Scheduler) caseLine(c store.Case, ahead bool, repeat int, now time.Time
 	if repeat > 0 {
 		left += " · " + s.text("sla_repeat", "n", strconv.Itoa(repeat))
 	}
-	return s.text("sla_line", "number", c.Number, "service", s.serviceName(c.Service), "stage", c.Stage,
+	return s.text("sla_line", "number", c.Number, "service", s.serviceName(c.Service), "stage", casework.StageName(s.cfg.Texts, c.Stage),
 		"due", sla.FormatDateTimeID(s.local(c.StageDue)), "time", left)
 }
 

@@ -3,48 +3,150 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/lifecycle"
 )
 
-// CaseFilter selects cases for the cases API; empty fields match everything.
+// CaseFilter selects cases for the queue and the cases API; zero fields match everything.
 type CaseFilter struct {
-	Stage   string
-	Service string
+	// Services, when not nil, are the only services matched (what the reader may see).
+	Services []string
+	Account  string
+	Service  string
+	Stage    lifecycle.Stage
+	OpenOnly bool
+	Assignee string
+	// Unassigned matches cases nobody has taken.
+	Unassigned bool
+	// OverdueAt, when set, matches open cases whose running stage deadline is before it.
+	OverdueAt time.Time
+	Number    string
+	NIK       string
 	// Phone is a resident's phone (628…): it matches the chat and, for a chat addressed by
 	// @lid, the resident the LID belongs to.
-	Phone  string
-	Limit  int
-	Offset int
+	Phone string
+	// NameLike matches names containing it (case-insensitive for ASCII).
+	NameLike string
+	// OldestFirst orders the queue way; otherwise newest first.
+	OldestFirst bool
+	Limit       int
+	Offset      int
 }
 
-// ListCases returns one page of the cases matching f, newest first, and how many match in all.
+// where builds the filter's WHERE clause: only the terms that are set, so that SQLite can use
+// the index of each.
+func (f CaseFilter) where(stage bool) (string, []any) {
+	var terms []string
+	var args []any
+	add := func(term string, a ...any) {
+		terms = append(terms, term)
+		args = append(args, a...)
+	}
+	if f.Services != nil {
+		list, _ := json.Marshal(f.Services) // a []string always marshals
+		add(`c.service IN (SELECT value FROM json_each(?))`, string(list))
+	}
+	if f.Account != "" {
+		add(`c.account = ?`, f.Account)
+	}
+	if f.Service != "" {
+		add(`c.service = ?`, f.Service)
+	}
+	if stage && f.Stage != "" {
+		add(`c.stage = ?`, f.Stage)
+	}
+	if f.OpenOnly || !f.OverdueAt.IsZero() {
+		add(`c.closed_at = ''`)
+	}
+	if f.Assignee != "" {
+		add(`c.assignee = ?`, f.Assignee)
+	}
+	if f.Unassigned {
+		add(`c.assignee = ''`)
+	}
+	if !f.OverdueAt.IsZero() {
+		add(`c.clock_paused = 0 AND c.stage_due_at != '' AND c.stage_due_at < ?`, formatTime(f.OverdueAt))
+	}
+	if f.Number != "" {
+		add(`c.number = ?`, f.Number)
+	}
+	if f.NIK != "" {
+		add(`c.nik = ?`, f.NIK)
+	}
+	if f.Phone != "" {
+		add(`(c.chat = ? OR c.resident_id IN (SELECT id FROM residents WHERE phone = ?))`, f.Phone, f.Phone)
+	}
+	if f.NameLike != "" {
+		add(`c.name LIKE ? ESCAPE '\'`, "%"+likeEscaper.Replace(f.NameLike)+"%")
+	}
+	if len(terms) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(terms, " AND "), args
+}
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// ListCases returns one page of the cases matching f and how many match in all. It reads a
+// snapshot without the writer's lock.
 func (db *DB) ListCases(ctx context.Context, f CaseFilter) ([]Case, int, error) {
-	where := ` WHERE (? = '' OR c.stage = ?) AND (? = '' OR c.service = ?)
-		AND (? = '' OR c.chat = ? OR c.resident_id IN (SELECT id FROM residents WHERE phone = ?))`
-	args := []any{f.Stage, f.Stage, f.Service, f.Service, f.Phone, f.Phone, f.Phone}
+	where, args := f.where(true)
+	order := ` ORDER BY c.id DESC`
+	if f.OldestFirst {
+		order = ` ORDER BY c.id`
+	}
+	var out []Case
 	var total int
-	if err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases c`+where, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count cases: %w", err)
-	}
-	rows, err := db.db.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases c`+where+` ORDER BY c.id DESC LIMIT ? OFFSET ?`,
-		append(args, f.Limit, f.Offset)...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("list cases: %w", err)
-	}
-	defer rows.Close()
-	out := []Case{}
-	for rows.Next() {
-		var c Case
-		if err := scanCase(rows, &c); err != nil {
-			return nil, 0, err
+	err := db.View(ctx, func(tx *Tx) error {
+		if err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases c`+where, args...).Scan(&total); err != nil {
+			return fmt.Errorf("count cases: %w", err)
 		}
-		out = append(out, c)
-	}
-	return out, total, rows.Err()
+		rows, err := tx.tx.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases c`+where+order+` LIMIT ? OFFSET ?`,
+			append(args, f.Limit, f.Offset)...)
+		if err != nil {
+			return fmt.Errorf("list cases: %w", err)
+		}
+		defer rows.Close()
+		out = make([]Case, 0, f.Limit)
+		for rows.Next() {
+			var c Case
+			if err := scanCase(rows, &c); err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return rows.Err()
+	})
+	return out, total, err
+}
+
+// CountCases counts the cases matching f (its Stage ignored) per stage.
+func (db *DB) CountCases(ctx context.Context, f CaseFilter) (map[lifecycle.Stage]int, error) {
+	where, args := f.where(false)
+	out := map[lifecycle.Stage]int{}
+	err := db.View(ctx, func(tx *Tx) error {
+		rows, err := tx.tx.QueryContext(ctx, `SELECT c.stage, COUNT(*) FROM cases c`+where+` GROUP BY c.stage`, args...)
+		if err != nil {
+			return fmt.Errorf("count cases: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var st lifecycle.Stage
+			var n int
+			if err := rows.Scan(&st, &n); err != nil {
+				return err
+			}
+			out[st] = n
+		}
+		return rows.Err()
+	})
+	return out, err
 }
 
 // CaseNote is an operator's private note on a case (or a reply sent through the API).
@@ -63,22 +165,19 @@ type CaseFile struct {
 }
 
 // CaseFile loads a case by number with its history, documents and notes.
-func (db *DB) CaseFile(ctx context.Context, number string) (CaseFile, error) {
+func (tx *Tx) CaseFile(number string) (CaseFile, error) {
 	var f CaseFile
-	err := db.Update(ctx, func(tx *Tx) error {
-		var err error
-		if f.Case, err = tx.CaseByNumber(number); err != nil {
-			return err
-		}
-		if f.Events, err = tx.caseEvents(f.ID); err != nil {
-			return err
-		}
-		if f.Documents, err = tx.CaseDocuments(f.ID); err != nil {
-			return err
-		}
-		f.Notes, err = tx.CaseNotes(f.ID)
-		return err
-	})
+	var err error
+	if f.Case, err = tx.CaseByNumber(number); err != nil {
+		return f, err
+	}
+	if f.Events, err = tx.caseEvents(f.ID); err != nil {
+		return f, err
+	}
+	if f.Documents, err = tx.CaseDocuments(f.ID); err != nil {
+		return f, err
+	}
+	f.Notes, err = tx.CaseNotes(f.ID)
 	return f, err
 }
 
@@ -123,12 +222,7 @@ func (db *DB) ReadCaseDocument(ctx context.Context, number string, docID int64, 
 		if m.Data, err = db.cipher.Open(sealed, []byte(m.SHA256)); err != nil {
 			return fmt.Errorf("decrypt document %d of %s: %w", docID, number, err)
 		}
-		_, err = tx.tx.ExecContext(tx.ctx, `INSERT INTO document_access (case_id, document_id, actor, at) VALUES (?, ?, ?, ?)`,
-			c.ID, docID, actor, formatTime(tx.now))
-		if err != nil {
-			return fmt.Errorf("record document access: %w", err)
-		}
-		return nil
+		return tx.Audit(Audit{Actor: actor, Action: AuditViewDocument, CaseID: c.ID, DocumentID: docID})
 	})
 	if err != nil {
 		return nil, err
@@ -145,8 +239,8 @@ type DocumentAccess struct {
 
 // DocumentAccesses lists who read a case's documents, oldest first.
 func (db *DB) DocumentAccesses(ctx context.Context, number string) ([]DocumentAccess, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT a.document_id, a.actor, a.at FROM document_access a
-		JOIN cases c ON c.id = a.case_id WHERE c.number = ? ORDER BY a.id`, number)
+	rows, err := db.ro.QueryContext(ctx, `SELECT a.document_id, a.actor, a.at FROM audit_log a
+		JOIN cases c ON c.id = a.case_id WHERE c.number = ? AND a.action = ? ORDER BY a.id`, number, AuditViewDocument)
 	if err != nil {
 		return nil, err
 	}

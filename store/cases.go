@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/ketanmu/ketanmu/lifecycle"
 )
 
 // NewCase is what the router stores when a flow submits an application.
@@ -24,6 +26,8 @@ type NewCase struct {
 	Documents  []CaseDocument
 	// Day is the office-local date the number carries (YYMMDD).
 	Day string
+	// Actor is who the first event is recorded under (the resident).
+	Actor string
 }
 
 // CaseDocument names a stored photo by the message that carried it.
@@ -41,7 +45,7 @@ type Case struct {
 	ResidentID int64
 	Service    string
 	Subtype    string
-	Stage      string
+	Stage      lifecycle.Stage
 	NIK        string
 	Name       string
 	Details    map[string]string
@@ -57,8 +61,9 @@ type Case struct {
 
 // CaseEvent is one recorded transition.
 type CaseEvent struct {
-	From, To, Actor, Reason, Tracking string
-	At                                time.Time
+	From, To                lifecycle.Stage
+	Actor, Reason, Tracking string
+	At                      time.Time
 }
 
 // CreateCase allocates the next registration number of the prefix for the day, stores the
@@ -95,7 +100,7 @@ func (tx *Tx) CreateCase(c NewCase) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := tx.AddCaseEvent(id, CaseEvent{To: "submitted", Actor: "resident"}); err != nil {
+	if err := tx.AddCaseEvent(id, CaseEvent{To: lifecycle.Submitted, Actor: c.Actor}); err != nil {
 		return "", err
 	}
 	for _, d := range c.Documents {
@@ -128,10 +133,10 @@ func (tx *Tx) AddCaseEvent(id int64, ev CaseEvent) error {
 // ResidentCases returns a resident's cases, newest first, with their history and queue place.
 func (tx *Tx) ResidentCases(residentID int64, limit int) ([]Case, error) {
 	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT `+caseColumns+`,
-			CASE WHEN c.stage = 'submitted' THEN
-				(SELECT COUNT(*) FROM cases q WHERE q.service = c.service AND q.stage = 'submitted' AND q.id <= c.id)
+			CASE WHEN c.stage = ?1 THEN
+				(SELECT COUNT(*) FROM cases q WHERE q.service = c.service AND q.stage = ?1 AND q.id <= c.id)
 			ELSE 0 END
-		FROM cases c WHERE c.resident_id = ? ORDER BY c.id DESC LIMIT ?`, residentID, limit)
+		FROM cases c WHERE c.resident_id = ?2 ORDER BY c.id DESC LIMIT ?3`, lifecycle.Submitted, residentID, limit)
 	if err != nil {
 		return nil, err
 	}

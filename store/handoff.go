@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/lifecycle"
 )
 
 const caseColumns = `c.id, c.number, c.account, c.chat, c.resident_id, c.service, c.subtype, c.stage, c.nik,
@@ -20,7 +21,9 @@ func scanCase(sc interface{ Scan(...any) error }, c *Case) error {
 		return err
 	}
 	c.Details = map[string]string{}
-	_ = jsonUnmarshal(details, &c.Details)
+	if err := jsonUnmarshal(details, &c.Details); err != nil {
+		return fmt.Errorf("case %s: details are not valid JSON: %w", c.Number, err)
+	}
 	c.Due, c.CreatedAt = parseTime(due), parseTime(created)
 	c.StageAt, c.StageDue = parseTime(stageAt), parseTime(stageDue)
 	c.Paused = time.Duration(pausedMS) * time.Millisecond
@@ -52,7 +55,7 @@ func (tx *Tx) CaseByCard(account, waID string) (Case, error) {
 func (tx *Tx) LatestOpenCase(account, chat string) (Case, bool, error) {
 	var c Case
 	err := scanCase(tx.tx.QueryRowContext(tx.ctx, `SELECT `+caseColumns+` FROM cases c
-		WHERE c.account = ? AND c.chat = ? AND c.stage NOT IN ('done', 'rejected') ORDER BY c.id DESC LIMIT 1`,
+		WHERE c.account = ? AND c.chat = ? AND c.closed_at = '' ORDER BY c.id DESC LIMIT 1`,
 		account, chat), &c)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, false, nil
@@ -60,12 +63,12 @@ func (tx *Tx) LatestOpenCase(account, chat string) (Case, bool, error) {
 	return c, err == nil, err
 }
 
-// OpenCases lists an account's open cases, oldest first ("" = every account).
+// OpenCases lists an account's open cases, oldest first.
 func (tx *Tx) OpenCases(account string) ([]Case, error) {
 	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT `+caseColumns+` FROM cases c
-		WHERE (? = '' OR c.account = ?) AND c.stage NOT IN ('done', 'rejected') ORDER BY c.id`, account, account)
+		WHERE c.account = ? AND c.closed_at = '' ORDER BY c.id`, account)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("open cases: %w", err)
 	}
 	defer rows.Close()
 	var out []Case
@@ -81,7 +84,8 @@ func (tx *Tx) OpenCases(account string) ([]Case, error) {
 
 // StageChange moves a case from one stage to another.
 type StageChange struct {
-	From, To, Actor, Reason, Tracking string
+	From, To                lifecycle.Stage
+	Actor, Reason, Tracking string
 	// StageDue is the new stage's deadline (zero: none); Due the case's new overall due time
 	// (zero: unchanged); Paused the working time left while the case waits on the resident.
 	StageDue time.Time
@@ -94,15 +98,15 @@ type StageChange struct {
 func (tx *Tx) SetStage(id int64, ch StageChange) error {
 	now := formatTime(tx.now)
 	closed := ""
-	if ch.To == "done" || ch.To == "rejected" {
+	if lifecycle.Closed(ch.To) {
 		closed = now
 	}
 	res, err := tx.tx.ExecContext(tx.ctx, `UPDATE cases SET stage = ?, stage_at = ?, stage_due_at = ?, updated_at = ?,
-			closed_at = ?, paused_ms = ?,
+			closed_at = ?, paused_ms = ?, clock_paused = ?,
 			due_at = CASE WHEN ? = '' THEN due_at ELSE ? END,
 			assignee = CASE WHEN ? = '' THEN assignee ELSE ? END
 		WHERE id = ? AND stage = ?`,
-		ch.To, now, optTime(ch.StageDue), now, closed, ch.Paused.Milliseconds(),
+		ch.To, now, optTime(ch.StageDue), now, closed, ch.Paused.Milliseconds(), lifecycle.PausesClock(ch.To),
 		optTime(ch.Due), optTime(ch.Due), ch.Assignee, ch.Assignee, id, ch.From)
 	if err != nil {
 		return fmt.Errorf("set stage: %w", err)
@@ -123,7 +127,10 @@ func (tx *Tx) SetAssignee(id int64, who string) error {
 func (tx *Tx) AddNote(id int64, actor, text string) error {
 	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO case_notes (case_id, actor, text, at) VALUES (?, ?, ?, ?)`,
 		id, actor, text, formatTime(tx.now))
-	return err
+	if err != nil {
+		return fmt.Errorf("add note: %w", err)
+	}
+	return nil
 }
 
 // RecordCard remembers that message waID of the account is about case id.

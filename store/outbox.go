@@ -51,6 +51,26 @@ func (tx *Tx) Queue(out ketanmu.Outbound) error {
 	return nil
 }
 
+// QueueAll gives every message without an ID one from newID and queues it, in order; a message
+// that is a case's card is remembered as such (quoting it acts on the case).
+func (tx *Tx) QueueAll(msgs []ketanmu.Outbound, newID func(account string) string) error {
+	for i := range msgs {
+		if msgs[i].ID != "" {
+			continue
+		}
+		msgs[i].ID = newID(msgs[i].Account)
+		if err := tx.Queue(msgs[i]); err != nil {
+			return err
+		}
+		if msgs[i].CardOf != 0 {
+			if err := tx.RecordCard(msgs[i].Account, msgs[i].ID, msgs[i].CardOf); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // OutboxItem is a queued message with its delivery bookkeeping.
 type OutboxItem struct {
 	RowID    int64

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/ketanmu/ketanmu/lifecycle"
 )
 
 // SLACase is an open case whose stage clock runs, with the reminders already sent about it.
@@ -28,9 +30,9 @@ type Reminder struct {
 	Level   int
 }
 
-// running selects open cases whose stage has a deadline and whose clock is not paused: a case
-// in needs_fix waits on the resident. The first term matches the cases_open partial index.
-const running = `c.stage NOT IN ('done', 'rejected') AND c.stage != 'needs_fix' AND c.stage_due_at != ''`
+// running selects open cases whose stage has a deadline and whose clock is not paused (the case
+// waits on the resident). The first term matches the cases_open partial index.
+const running = `c.closed_at = '' AND c.clock_paused = 0 AND c.stage_due_at != ''`
 
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -141,7 +143,8 @@ func (tx *Tx) RecordDigest(account string, at time.Time) (bool, error) {
 
 // CaseTimes is what the SLA report reads of a case.
 type CaseTimes struct {
-	Number, Service, Stage         string
+	Number, Service                string
+	Stage                          lifecycle.Stage
 	Created, Closed, Due, StageDue time.Time
 }
 
@@ -180,8 +183,9 @@ func caseTimes(ctx context.Context, q querier, where string, args ...any) ([]Cas
 
 // StageVisit is one stay of a case in a stage, from the event that entered it to the next one.
 type StageVisit struct {
-	Service, Stage string
-	Entered, Left  time.Time
+	Service       string
+	Stage         lifecycle.Stage
+	Entered, Left time.Time
 }
 
 // StageVisits returns the stays in a stage that ended in [from, to).

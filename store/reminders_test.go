@@ -95,7 +95,7 @@ func TestRecordReminder(t *testing.T) {
 		})
 		return fresh
 	}
-	breach := store.Reminder{CaseID: id, Kind: "breach", Stage: c.Stage, StageAt: c.StageAt}
+	breach := store.Reminder{CaseID: id, Kind: "breach", Stage: string(c.Stage), StageAt: c.StageAt}
 	if !record(breach) {
 		t.Errorf("first breach: fresh = false, want true")
 	}

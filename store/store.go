@@ -26,7 +26,10 @@ const timeFormat = "2006-01-02T15:04:05.000Z"
 
 // DB is the application database.
 type DB struct {
-	db     *sql.DB
+	db *sql.DB
+	// ro is a second pool for reads: its transactions are deferred and query-only, so that a
+	// read never waits for (or holds) the writer's lock.
+	ro     *sql.DB
 	cipher *Cipher
 	// Now is the clock every stored time comes from; tests and the simulator replace it.
 	Now func() time.Time
@@ -35,8 +38,8 @@ type DB struct {
 // Open opens (creating if needed) the database at path, sets every PRAGMA and applies pending
 // migrations. cipher encrypts media at rest.
 func Open(path string, cipher *Cipher) (*DB, error) {
-	dsn := "file:" + uriEscaper.Replace(path) + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL"
-	sqldb, err := sql.Open("sqlite3", dsn)
+	file := "file:" + uriEscaper.Replace(path)
+	sqldb, err := sql.Open("sqlite3", file+"?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL")
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -44,6 +47,12 @@ func Open(path string, cipher *Cipher) (*DB, error) {
 	if err := db.migrate(context.Background()); err != nil {
 		sqldb.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
+	}
+	// Opened after the migrations, so that the file is in WAL mode before any reader sees it.
+	db.ro, err = sql.Open("sqlite3", file+"?_foreign_keys=on&_busy_timeout=10000&_txlock=deferred&_query_only=true")
+	if err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("open %s for reading: %w", path, err)
 	}
 	return db, nil
 }
@@ -53,7 +62,13 @@ func Open(path string, cipher *Cipher) (*DB, error) {
 var uriEscaper = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
 // Close closes the database.
-func (db *DB) Close() error { return db.db.Close() }
+func (db *DB) Close() error {
+	rerr := db.ro.Close()
+	if err := db.db.Close(); err != nil {
+		return err
+	}
+	return rerr
+}
 
 // SQL exposes the handle for tests and read-only reports.
 func (db *DB) SQL() *sql.DB { return db.db }
@@ -132,6 +147,41 @@ func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 	}
 	return nil
 }
+
+// View runs fn in a read-only transaction: it sees one consistent snapshot and never takes the
+// writer's lock. A write inside fn fails.
+func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
+	sqltx, err := db.ro.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin read: %w", err)
+	}
+	defer sqltx.Rollback()
+	return fn(&Tx{tx: sqltx, db: db, ctx: ctx, now: db.Now()})
+}
+
+// Atomic runs fn inside a savepoint of tx: when fn fails, what it wrote is undone and the rest
+// of the transaction stands (a refused operator command is answered, nothing half-done stays).
+func (tx *Tx) Atomic(fn func() error) error {
+	if _, err := tx.tx.ExecContext(tx.ctx, `SAVEPOINT atomic`); err != nil {
+		return fmt.Errorf("savepoint: %w", err)
+	}
+	if err := fn(); err != nil {
+		if _, rerr := tx.tx.ExecContext(tx.ctx, `ROLLBACK TO atomic`); rerr != nil {
+			return fmt.Errorf("%w (and rolling back failed: %v)", err, rerr)
+		}
+		if _, rerr := tx.tx.ExecContext(tx.ctx, `RELEASE atomic`); rerr != nil {
+			return fmt.Errorf("%w (and releasing the savepoint failed: %v)", err, rerr)
+		}
+		return err
+	}
+	if _, err := tx.tx.ExecContext(tx.ctx, `RELEASE atomic`); err != nil {
+		return fmt.Errorf("release savepoint: %w", err)
+	}
+	return nil
+}
+
+// Context is the context the transaction runs under.
+func (tx *Tx) Context() context.Context { return tx.ctx }
 
 // Now is the transaction's time: every row it writes carries the same instant.
 func (tx *Tx) Now() time.Time { return tx.now }

@@ -8,55 +8,70 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/ketanmu/ketanmu"
-	"github.com/ketanmu/ketanmu/bot"
+	"github.com/ketanmu/ketanmu/casework"
+	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/nik"
 	"github.com/ketanmu/ketanmu/store"
 )
 
-// CaseRouter is the part of bot.Router the cases API writes through: every change goes the way
-// an operator's command goes, recorded and told to the resident through the outbox.
-type CaseRouter interface {
-	Transition(ctx context.Context, number, to, reason, tracking, actor string) (store.Case, error)
-	Reply(ctx context.Context, number, text, actor string) (store.Case, error)
-}
-
-var _ CaseRouter = (*bot.Router)(nil)
+// The cases API is a thin adapter over the case service: the caller is the actor its bearer
+// token belongs to, and every change is the service's, with its rules and refusals.
 
 const (
 	casesPerPage = 50
-	maxActor     = 100  // characters of an actor's name
-	maxReply     = 4096 // characters of a reply to a resident
 	maxCaseBody  = 64 << 10
 )
 
-// SetAPIToken sets the bearer token of the cases API; empty closes the API.
+// SetAPIToken sets the shared bearer token of the cases API (the configured system actor);
+// empty leaves only operators' personal tokens.
 func (s *Server) SetAPIToken(tok string) { s.apiToken = tok }
 
-// authed lets a request through only with the API's bearer token. Both sides are hashed first so
-// that the comparison takes the same time whatever the length of the guess.
+type actorKey struct{}
+
+// actorOf is the authenticated actor of a request that went through authed.
+func actorOf(r *http.Request) casework.Actor {
+	a, _ := r.Context().Value(actorKey{}).(casework.Actor)
+	return a
+}
+
+// authed lets a request through only with a bearer token: the shared token acts as the
+// configured system actor, an operator's personal token as that operator. Nothing the client
+// says about who it is (a header, a field) is trusted.
 func (s *Server) authed(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		scheme, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-		got, want := sha256.Sum256([]byte(strings.TrimSpace(tok))), sha256.Sum256([]byte(s.apiToken))
-		if s.apiToken == "" || !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="ketanmu"`)
-			msg := "missing or wrong bearer token"
-			if s.apiToken == "" {
-				msg = "the cases API is closed: set handoff.api_token or KETANMU_API_TOKEN"
-			}
-			writeError(w, http.StatusUnauthorized, msg)
+		tok = strings.TrimSpace(tok)
+		actor, ok, err := s.tokenActor(r.Context(), tok)
+		if err != nil {
+			s.writeErr(w, r, err)
 			return
 		}
-		h(w, r)
+		if !strings.EqualFold(scheme, "Bearer") || !ok {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="ketanmu"`)
+			writeError(w, http.StatusUnauthorized, "missing or wrong bearer token")
+			return
+		}
+		h(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, actor)))
 	}
+}
+
+func (s *Server) tokenActor(ctx context.Context, tok string) (casework.Actor, bool, error) {
+	if tok == "" {
+		return casework.Actor{}, false, nil
+	}
+	// Both sides are hashed first so that the comparison takes the same time whatever the guess.
+	got, want := sha256.Sum256([]byte(tok)), sha256.Sum256([]byte(s.apiToken))
+	if s.apiToken != "" && subtle.ConstantTimeCompare(got[:], want[:]) == 1 {
+		return casework.SystemActor(s.cfg.Handoff.APIActor, config.RolesOf(s.cfg.Handoff.APIRoles)), true, nil
+	}
+	op, ok, err := s.db.OperatorByToken(ctx, tok)
+	return casework.OperatorActor(op), ok, err
 }
 
 type caseSummary struct {
@@ -65,6 +80,7 @@ type caseSummary struct {
 	Service    string  `json:"service"`
 	Subtype    string  `json:"subtype"`
 	Stage      string  `json:"stage"`
+	StageName  string  `json:"stage_name"`
 	Phone      string  `json:"phone"`
 	Name       string  `json:"name"`
 	NIK        string  `json:"nik"`
@@ -105,7 +121,8 @@ type caseDetail struct {
 	caseSummary
 	StageAt   *string            `json:"stage_at"`
 	Details   map[string]string  `json:"details"`
-	Allowed   []string           `json:"allowed"` // the stages the case may move to now
+	Allowed   []string           `json:"allowed"` // the stages this caller may move the case to now
+	Person    string             `json:"person"`  // who has the resident's chat, if a person has it
 	Events    []caseEventJSON    `json:"events"`
 	Documents []caseDocumentJSON `json:"documents"`
 	Notes     []caseNoteJSON     `json:"notes"`
@@ -125,29 +142,21 @@ func (s *Server) summary(c store.Case, fullNIK bool) caseSummary {
 	if fullNIK {
 		id = c.NIK
 	}
-	return caseSummary{Number: c.Number, Account: c.Account, Service: c.Service, Subtype: c.Subtype, Stage: c.Stage,
-		Phone: c.Chat, Name: c.Name, NIK: id, Assignee: c.Assignee, CreatedAt: s.officeTime(c.CreatedAt),
-		DueAt: s.officeTime(c.Due), StageDueAt: s.officeTime(c.StageDue)}
+	return caseSummary{Number: c.Number, Account: c.Account, Service: c.Service, Subtype: c.Subtype, Stage: string(c.Stage),
+		StageName: casework.StageName(s.cfg.Texts, c.Stage), Phone: c.Chat, Name: c.Name, NIK: id, Assignee: c.Assignee,
+		CreatedAt: s.officeTime(c.CreatedAt), DueAt: s.officeTime(c.Due), StageDueAt: s.officeTime(c.StageDue)}
 }
 
-// allowed lists the stages a case may move to from where it is.
-func (s *Server) allowed(c store.Case) []string {
-	out := []string{}
-	if p, ok := s.cfg.Workflow(s.cfg.Services[c.Service].Profile); ok {
-		out = append(out, p.Allowed(c.Stage)...)
-	}
-	return out
-}
-
-func (s *Server) detail(f store.CaseFile) caseDetail {
+func (s *Server) detail(f casework.File) caseDetail {
 	d := caseDetail{caseSummary: s.summary(f.Case, true), StageAt: s.officeTime(f.StageAt), Details: f.Details,
-		Allowed: s.allowed(f.Case), Events: []caseEventJSON{}, Documents: []caseDocumentJSON{}, Notes: []caseNoteJSON{}}
+		Allowed: lifecycle.StageKeys(f.Allowed), Person: f.Person, Events: []caseEventJSON{},
+		Documents: []caseDocumentJSON{}, Notes: []caseNoteJSON{}}
 	if d.Details == nil {
 		d.Details = map[string]string{}
 	}
 	for _, ev := range f.Events {
-		d.Events = append(d.Events, caseEventJSON{From: ev.From, To: ev.To, Actor: ev.Actor, Reason: ev.Reason,
-			Tracking: ev.Tracking, At: s.officeTime(ev.At)})
+		d.Events = append(d.Events, caseEventJSON{From: string(ev.From), To: string(ev.To), Actor: ev.Actor,
+			Reason: ev.Reason, Tracking: ev.Tracking, At: s.officeTime(ev.At)})
 	}
 	for _, doc := range f.Documents {
 		name := doc.Key
@@ -169,56 +178,78 @@ func caseNumber(r *http.Request) string {
 	return strings.ToUpper(strings.TrimSpace(r.PathValue("number")))
 }
 
-// casesList serves GET /api/cases?status=&service=&phone=&page=.
-func (s *Server) casesList(w http.ResponseWriter, r *http.Request) {
+// queueFilter reads the list's query: status (a stage), service, phone, assignee, mine,
+// unassigned, overdue, open, q (number, NIK, phone or name) and page.
+func queueFilter(r *http.Request) (casework.Filter, error) {
 	q := r.URL.Query()
-	f := store.CaseFilter{Stage: strings.TrimSpace(q.Get("status")), Service: strings.TrimSpace(q.Get("service")),
-		Limit: casesPerPage}
-	if f.Stage != "" && !slices.Contains(lifecycle.Stages, f.Stage) {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("unknown status %q; known: %s", f.Stage, strings.Join(lifecycle.Stages, ", ")))
-		return
-	}
-	if _, ok := s.cfg.Services[f.Service]; f.Service != "" && !ok {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("unknown service %q", f.Service))
-		return
-	}
-	if p := strings.TrimSpace(q.Get("phone")); p != "" {
-		phone, err := ketanmu.NormalizePhone(p)
-		if err != nil {
-			s.writeErr(w, r, err)
-			return
+	f := casework.Filter{Service: strings.TrimSpace(q.Get("service")), Stage: lifecycle.Stage(strings.TrimSpace(q.Get("status"))),
+		Phone: strings.TrimSpace(q.Get("phone")), Assignee: strings.TrimSpace(q.Get("assignee")),
+		Search: strings.TrimSpace(q.Get("q")), NewestFirst: true, PerPage: casesPerPage, Page: 1}
+	for name, dst := range map[string]*bool{"mine": &f.Mine, "unassigned": &f.Unassigned, "overdue": &f.Overdue, "open": &f.Open} {
+		if v := q.Get(name); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return f, ketanmu.Errorf(ketanmu.EINVALID, "%s must be true or false", name)
+			}
+			*dst = b
 		}
-		f.Phone = phone
 	}
-	page := 1
 	if p := q.Get("page"); p != "" {
 		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 {
-			writeError(w, http.StatusBadRequest, fmt.Sprintf("page %q is not a number from 1", p))
-			return
+		if err != nil || n < 1 || n > casework.MaxPage {
+			return f, ketanmu.Errorf(ketanmu.EINVALID, "page %q is not a number from 1 to %d", p, casework.MaxPage)
 		}
-		page = n
+		f.Page = n
 	}
-	f.Offset = (page - 1) * casesPerPage
-	cases, total, err := s.db.ListCases(r.Context(), f)
+	return f, nil
+}
+
+// casesList serves GET /api/cases: one page of the cases the caller may see, newest first.
+func (s *Server) casesList(w http.ResponseWriter, r *http.Request) {
+	f, err := queueFilter(r)
 	if err != nil {
 		s.writeErr(w, r, err)
 		return
 	}
-	out := make([]caseSummary, 0, len(cases))
-	for _, c := range cases {
+	page, err := s.cases().Queue(r.Context(), actorOf(r), f)
+	if err != nil {
+		s.writeErr(w, r, err)
+		return
+	}
+	out := make([]caseSummary, 0, len(page.Cases))
+	for _, c := range page.Cases {
 		out = append(out, s.summary(c, false))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"cases": out, "page": page, "per_page": casesPerPage, "total": total})
+	writeJSON(w, http.StatusOK, map[string]any{"cases": out, "page": page.Page, "per_page": casesPerPage, "total": page.Total})
 }
 
-// caseGet serves GET /api/cases/{number}. The caller holds the token: staff, who see the full NIK.
+// casesCounts serves GET /api/cases/counts: how many cases the caller may see per stage, with
+// the list's filters.
+func (s *Server) casesCounts(w http.ResponseWriter, r *http.Request) {
+	f, err := queueFilter(r)
+	if err != nil {
+		s.writeErr(w, r, err)
+		return
+	}
+	counts, err := s.cases().Counts(r.Context(), actorOf(r), f)
+	if err != nil {
+		s.writeErr(w, r, err)
+		return
+	}
+	out := map[string]int{}
+	for st, n := range counts {
+		out[string(st)] = n
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"counts": out})
+}
+
+// caseGet serves GET /api/cases/{number}. The caller is staff, who see the full NIK.
 func (s *Server) caseGet(w http.ResponseWriter, r *http.Request) {
 	s.writeCase(w, r, caseNumber(r))
 }
 
 func (s *Server) writeCase(w http.ResponseWriter, r *http.Request, number string) {
-	f, err := s.db.CaseFile(r.Context(), number)
+	f, err := s.cases().Case(r.Context(), actorOf(r), number)
 	if err != nil {
 		s.writeErr(w, r, err)
 		return
@@ -227,22 +258,14 @@ func (s *Server) writeCase(w http.ResponseWriter, r *http.Request, number string
 }
 
 // caseDocument serves GET /api/cases/{number}/documents/{id}: the decrypted file, its reading
-// recorded with the actor named by X-Actor.
+// recorded in the audit log under the caller.
 func (s *Server) caseDocument(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "document id must be a number")
 		return
 	}
-	actor := strings.TrimSpace(r.Header.Get("X-Actor"))
-	if actor == "" {
-		actor = "api"
-	}
-	if err := checkActor(actor); err != nil {
-		s.writeErr(w, r, err)
-		return
-	}
-	m, err := s.db.ReadCaseDocument(r.Context(), caseNumber(r), id, actor)
+	m, err := s.cases().ReadDocument(r.Context(), actorOf(r), caseNumber(r), id)
 	if err != nil {
 		s.writeErr(w, r, err)
 		return
@@ -281,88 +304,74 @@ type transitionRequest struct {
 	To       string `json:"to"`
 	Reason   string `json:"reason"`
 	Tracking string `json:"tracking"`
-	Actor    string `json:"actor"`
 }
 
-// caseTransition serves POST /api/cases/{number}/transition.
+// caseTransition serves POST /api/cases/{number}/transition: moving to a stage is the action
+// that stage means (asking for a fix, rejecting, shipping…), with its rules.
 func (s *Server) caseTransition(w http.ResponseWriter, r *http.Request) {
 	var req transitionRequest
 	if !s.decodeCaseBody(w, r, &req) {
 		return
 	}
-	req.To, req.Actor = strings.TrimSpace(req.To), strings.TrimSpace(req.Actor)
-	req.Reason, req.Tracking = strings.TrimSpace(req.Reason), strings.TrimSpace(req.Tracking)
-	if err := checkActor(req.Actor); err != nil {
-		s.writeErr(w, r, err)
+	to := lifecycle.Stage(strings.TrimSpace(req.To))
+	if !lifecycle.Known(to) {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("\"to\" must be a stage, one of: %s",
+			strings.Join(lifecycle.StageKeys(lifecycle.Stages), ", ")))
 		return
 	}
-	if !slices.Contains(lifecycle.Stages, req.To) {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("\"to\" must be a stage, one of: %s", strings.Join(lifecycle.Stages, ", ")))
-		return
-	}
-	cr, ok := s.caseRouter(w)
-	if !ok {
-		return
-	}
-	number := caseNumber(r)
-	_, err := cr.Transition(r.Context(), number, req.To, req.Reason, req.Tracking, req.Actor)
-	if ketanmu.ErrorCode(err) == ketanmu.ECONFLICT {
-		s.conflict(w, r, number, req.To)
-		return
-	}
-	if err != nil {
-		s.writeErr(w, r, err)
-		return
-	}
-	s.writeCase(w, r, number)
-}
-
-// conflict answers a refused transition with the stages the case may move to instead.
-func (s *Server) conflict(w http.ResponseWriter, r *http.Request, number, to string) {
-	f, err := s.db.CaseFile(r.Context(), number)
-	if err != nil {
-		s.writeErr(w, r, err)
-		return
-	}
-	allowed := s.allowed(f.Case)
-	msg := fmt.Sprintf("case %s is %s and cannot move to %s; allowed: %s", f.Number, f.Stage, to, strings.Join(allowed, ", "))
-	if len(allowed) == 0 {
-		msg = fmt.Sprintf("case %s is %s: its stage cannot change any more", f.Number, f.Stage)
-	}
-	writeJSON(w, http.StatusConflict, map[string]any{"error": msg, "stage": f.Stage, "allowed": allowed})
+	s.act(w, r, casework.ActionFor(to, req.Reason, req.Tracking))
 }
 
 type replyRequest struct {
-	Text  string `json:"text"`
-	Actor string `json:"actor"`
+	Text string `json:"text"`
 }
 
-// caseReply serves POST /api/cases/{number}/reply: text to the resident, through the outbox,
-// kept as a note of the actor.
+// caseReply serves POST /api/cases/{number}/reply: text to the resident, through the outbox;
+// a person has the chat from then on.
 func (s *Server) caseReply(w http.ResponseWriter, r *http.Request) {
 	var req replyRequest
 	if !s.decodeCaseBody(w, r, &req) {
 		return
 	}
-	req.Text, req.Actor = strings.TrimSpace(req.Text), strings.TrimSpace(req.Actor)
-	if err := checkActor(req.Actor); err != nil {
-		s.writeErr(w, r, err)
+	s.act(w, r, casework.Action{Kind: casework.Reply, Text: req.Text})
+}
+
+type actionRequest struct {
+	Action   string   `json:"action"`
+	To       string   `json:"to"`
+	Assignee string   `json:"assignee"`
+	Text     string   `json:"text"`
+	Docs     []string `json:"docs"`
+	Tracking string   `json:"tracking"`
+}
+
+// caseAction serves POST /api/cases/{number}/actions: any operator action by name (take,
+// assign, advance, fix, reject, ship, pickup, close, note, reply, handback, move).
+func (s *Server) caseAction(w http.ResponseWriter, r *http.Request) {
+	var req actionRequest
+	if !s.decodeCaseBody(w, r, &req) {
 		return
 	}
-	if req.Text == "" {
-		writeError(w, http.StatusBadRequest, "\"text\" is required: what the resident should read")
-		return
-	}
-	if n := utf8.RuneCountInString(req.Text); n > maxReply {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("\"text\" has %d characters, over the limit of %d", n, maxReply))
-		return
-	}
-	cr, ok := s.caseRouter(w)
-	if !ok {
-		return
-	}
+	s.act(w, r, casework.Action{Kind: casework.Kind(strings.TrimSpace(req.Action)), To: lifecycle.Stage(strings.TrimSpace(req.To)),
+		Assignee: req.Assignee, Text: req.Text, Docs: req.Docs, Tracking: req.Tracking})
+}
+
+// act carries out an action for the caller and answers the case as it now is; a refused move
+// is a 409 naming the stages this caller may move the case to instead.
+func (s *Server) act(w http.ResponseWriter, r *http.Request, a casework.Action) {
 	number := caseNumber(r)
-	if _, err := cr.Reply(r.Context(), number, req.Text, req.Actor); err != nil {
+	_, err := s.cases().Do(r.Context(), actorOf(r), number, a)
+	if ketanmu.ErrorCode(err) == ketanmu.ECONFLICT {
+		f, ferr := s.cases().Case(r.Context(), actorOf(r), number)
+		if ferr != nil {
+			s.writeErr(w, r, ferr)
+			return
+		}
+		writeJSON(w, http.StatusConflict, map[string]any{"error": ketanmu.ErrorMessage(err), "stage": f.Stage,
+			"allowed": lifecycle.StageKeys(f.Allowed)})
+		return
+	}
+	if err != nil {
 		s.writeErr(w, r, err)
 		return
 	}
@@ -380,23 +389,4 @@ func (s *Server) decodeCaseBody(w http.ResponseWriter, r *http.Request, v any) b
 		writeError(w, http.StatusBadRequest, "invalid JSON: "+err.Error())
 	}
 	return err == nil
-}
-
-func (s *Server) caseRouter(w http.ResponseWriter) (CaseRouter, bool) {
-	cr, ok := s.router.(CaseRouter)
-	if !ok {
-		writeError(w, http.StatusNotImplemented, "this server cannot change cases")
-	}
-	return cr, ok
-}
-
-// checkActor requires the name every write is recorded under.
-func checkActor(actor string) error {
-	switch {
-	case actor == "":
-		return ketanmu.Errorf(ketanmu.EINVALID, "\"actor\" is required: who makes this change")
-	case utf8.RuneCountInString(actor) > maxActor:
-		return ketanmu.Errorf(ketanmu.EINVALID, "\"actor\" is longer than %d characters", maxActor)
-	}
-	return nil
 }

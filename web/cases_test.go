@@ -41,6 +41,25 @@ func MustCasesAPI(tb testing.TB, token string) *casesAPI {
 	return &casesAPI{simEnv: mustSimEnv(tb, cfg, token), token: token}
 }
 
+// as returns the API seen with operator name's personal token, created in the database as
+// `ketanmu operator token` would.
+func (a *casesAPI) as(tb testing.TB, name string) *casesAPI {
+	tb.Helper()
+	tok := "tok-" + strings.ReplaceAll(name, " ", "-")
+	err := a.DB.Update(context.Background(), func(tx *store.Tx) error {
+		op, err := tx.OperatorByName(name)
+		if err != nil {
+			return err
+		}
+		_, err = tx.AddToken(op.ID, tok, "test")
+		return err
+	})
+	if err != nil {
+		tb.Fatalf("token for %s: %v", name, err)
+	}
+	return &casesAPI{simEnv: a.simEnv, token: tok}
+}
+
 // call sends a request with the API token (when set) and extra header pairs, and returns the
 // status, headers and body.
 func (a *casesAPI) call(tb testing.TB, method, path, body string, header ...string) (int, http.Header, []byte) {
@@ -154,7 +173,7 @@ func (a *casesAPI) MustCases(tb testing.TB, n int, services, stages, phones []st
 // counts counts the rows every write of the cases API may touch, and each case's stage.
 func (a *casesAPI) counts(tb testing.TB) map[string]int {
 	tb.Helper()
-	out := a.tableCounts(tb, "case_events", "case_notes", "outbox", "messages", "document_access")
+	out := a.tableCounts(tb, "case_events", "case_notes", "outbox", "messages", "audit_log")
 	rows, err := a.DB.SQL().Query(`SELECT number, stage FROM cases`)
 	if err != nil {
 		tb.Fatal(err)
@@ -244,8 +263,8 @@ func TestCasesAuth(t *testing.T) {
 		{http.MethodGet, "/api/cases", ""},
 		{http.MethodGet, "/api/cases/" + number, ""},
 		{http.MethodGet, "/api/cases/" + number + "/documents/1", ""},
-		{http.MethodPost, "/api/cases/" + number + "/transition", `{"to": "verifying", "actor": "Rina"}`},
-		{http.MethodPost, "/api/cases/" + number + "/reply", `{"text": "Halo", "actor": "Rina"}`},
+		{http.MethodPost, "/api/cases/" + number + "/transition", `{"to": "verifying"}`},
+		{http.MethodPost, "/api/cases/" + number + "/reply", `{"text": "Halo"}`},
 		{http.MethodGet, "/api/cases/KTP-000000-0000", ""},
 	}
 	auths := []struct{ name, header string }{
@@ -451,8 +470,10 @@ func TestCaseDocument(t *testing.T) {
 	api.MustCall(t, http.StatusOK, http.MethodGet, "/api/cases/"+number, "", &c)
 	api.MustCall(t, http.StatusOK, http.MethodGet, "/api/cases/"+other, "", &o)
 
+	agus := api.as(t, "Agus (validator)")
 	for i, d := range c.Documents {
-		status, header, data := api.call(t, http.MethodGet, d.URL, "", "X-Actor", "Agus (validator)")
+		// X-Actor is no longer trusted: the reader is the token's owner.
+		status, header, data := agus.call(t, http.MethodGet, d.URL, "", "X-Actor", "Bu Kadis")
 		if status != http.StatusOK {
 			t.Fatalf("GET %s = %d %s", d.URL, status, data)
 		}
@@ -472,7 +493,7 @@ func TestCaseDocument(t *testing.T) {
 			t.Errorf("Cache-Control = %q, want no-store", cc)
 		}
 	}
-	api.call(t, http.MethodGet, c.Documents[0].URL, "") // no X-Actor: "api"
+	api.call(t, http.MethodGet, c.Documents[0].URL, "") // the shared token: the configured system actor
 
 	accesses, err := api.DB.DocumentAccesses(context.Background(), number)
 	if err != nil {
@@ -483,7 +504,7 @@ func TestCaseDocument(t *testing.T) {
 		got = append(got, fmt.Sprintf("%d %s", a.DocumentID, a.Actor))
 	}
 	want := []string{fmt.Sprintf("%d Agus (validator)", c.Documents[0].ID), fmt.Sprintf("%d Agus (validator)", c.Documents[1].ID),
-		fmt.Sprintf("%d api", c.Documents[0].ID)}
+		fmt.Sprintf("%d Integrasi (API)", c.Documents[0].ID)}
 	if !slices.Equal(got, want) {
 		t.Errorf("document_access = %q, want %q", got, want)
 	}
@@ -504,10 +525,6 @@ func TestCaseDocument(t *testing.T) {
 			t.Errorf("GET %s = %d %s, want %d", b.path, status, data, b.status)
 		}
 		assertJSONError(t, data)
-	}
-	status, _, data := api.call(t, http.MethodGet, c.Documents[0].URL, "", "X-Actor", strings.Repeat("x", 101))
-	if status != http.StatusBadRequest {
-		t.Errorf("GET with a 101-character X-Actor = %d %s, want 400", status, data)
 	}
 	if got := api.counts(t); !mapsEqual(got, before) {
 		t.Errorf("rows = %v after refused downloads, want %v", got, before)
@@ -535,12 +552,13 @@ func TestCaseDocumentDisposition(t *testing.T) {
 }
 
 func TestCaseTransition(t *testing.T) {
-	api := MustCasesAPI(t, apiToken)
-	number, _ := api.MustApply(t, "081234567890", "3516131204850003")
+	shared := MustCasesAPI(t, apiToken)
+	number, _ := shared.MustApply(t, "081234567890", "3516131204850003")
+	api := shared.as(t, "Rina (front office)")
 	path := "/api/cases/" + number + "/transition"
 
 	var c apiCase
-	api.MustCall(t, http.StatusOK, http.MethodPost, path, `{"to": "verifying", "actor": "Rina (front office)"}`, &c)
+	api.MustCall(t, http.StatusOK, http.MethodPost, path, `{"to": "verifying"}`, &c)
 	if c.Stage != "verifying" || c.Number != number {
 		t.Errorf("answer = %+v, want %s in verifying", c, number)
 	}
@@ -556,7 +574,7 @@ func TestCaseTransition(t *testing.T) {
 	}
 
 	api.MustCall(t, http.StatusOK, http.MethodPost, path,
-		`{"to": "needs_fix", "reason": "foto KK buram", "actor": "Rina (front office)"}`, &c)
+		`{"to": "needs_fix", "reason": "foto KK buram"}`, &c)
 	if last := c.Events[len(c.Events)-1]; c.Stage != "needs_fix" || last.Reason != "foto KK buram" {
 		t.Errorf("stage %s, last event %+v; want needs_fix with the reason", c.Stage, last)
 	}
@@ -570,16 +588,14 @@ func TestCaseTransition(t *testing.T) {
 			name, body string
 			status     int
 		}{
-			{"not allowed", `{"to": "shipped", "tracking": "RESI1", "actor": "Rina"}`, http.StatusConflict},
-			{"same stage", `{"to": "needs_fix", "reason": "lagi", "actor": "Rina"}`, http.StatusConflict},
-			{"unknown stage", `{"to": "approved", "actor": "Rina"}`, http.StatusBadRequest},
-			{"missing to", `{"actor": "Rina"}`, http.StatusBadRequest},
-			{"missing actor", `{"to": "verifying"}`, http.StatusBadRequest},
-			{"blank actor", `{"to": "verifying", "actor": "  "}`, http.StatusBadRequest},
-			{"rejected without reason", `{"to": "rejected", "actor": "Rina"}`, http.StatusBadRequest},
-			{"malformed JSON", `{"to": "verifying", "actor": "Rina"`, http.StatusBadRequest},
+			{"not allowed", `{"to": "shipped", "tracking": "RESI1"}`, http.StatusConflict},
+			{"same stage", `{"to": "needs_fix", "reason": "lagi"}`, http.StatusConflict},
+			{"unknown stage", `{"to": "approved"}`, http.StatusBadRequest},
+			{"missing to", `{}`, http.StatusBadRequest},
+			{"rejected without reason", `{"to": "rejected"}`, http.StatusBadRequest},
+			{"malformed JSON", `{"to": "verifying"`, http.StatusBadRequest},
 			{"not an object", `["verifying"]`, http.StatusBadRequest},
-			{"wrong type", `{"to": 3, "actor": "Rina"}`, http.StatusBadRequest},
+			{"wrong type", `{"to": 3}`, http.StatusBadRequest},
 			{"empty body", ``, http.StatusBadRequest},
 			{"two values", `{"to": "verifying", "actor": "Rina"} {}`, http.StatusBadRequest},
 		}
@@ -604,7 +620,7 @@ func TestCaseTransition(t *testing.T) {
 				}
 			})
 		}
-		status, _, data := api.call(t, http.MethodPost, "/api/cases/KTP-261125-9999/transition", `{"to": "verifying", "actor": "Rina"}`)
+		status, _, data := api.call(t, http.MethodPost, "/api/cases/KTP-261125-9999/transition", `{"to": "verifying"}`)
 		if status != http.StatusNotFound {
 			t.Errorf("unknown case: status = %d %s, want 404", status, data)
 		}
@@ -614,8 +630,11 @@ func TestCaseTransition(t *testing.T) {
 	})
 
 	t.Run("closed case", func(t *testing.T) {
-		api.MustCall(t, http.StatusOK, http.MethodPost, path, `{"to": "rejected", "reason": "data tidak sesuai", "actor": "Bu Kadis"}`, &c)
-		status, _, data := api.call(t, http.MethodPost, path, `{"to": "verifying", "actor": "Rina"}`)
+		shared.MustCall(t, http.StatusOK, http.MethodPost, path, `{"to": "rejected", "reason": "data tidak sesuai"}`, &c)
+		if last := c.Events[len(c.Events)-1]; last.Actor != "Integrasi (API)" {
+			t.Errorf("rejected by %q, want the shared token's system actor", last.Actor)
+		}
+		status, _, data := api.call(t, http.MethodPost, path, `{"to": "verifying"}`)
 		var ans struct {
 			Allowed []string `json:"allowed"`
 		}
@@ -627,13 +646,14 @@ func TestCaseTransition(t *testing.T) {
 }
 
 func TestCaseReply(t *testing.T) {
-	api := MustCasesAPI(t, apiToken)
-	number, _ := api.MustApply(t, "081234567890", "3516131204850003")
+	shared := MustCasesAPI(t, apiToken)
+	number, _ := shared.MustApply(t, "081234567890", "3516131204850003")
+	api := shared.as(t, "Rina (front office)")
 	path := "/api/cases/" + number + "/reply"
 	const text = "Selamat siang Pak Budi, foto KK sudah kami terima. Mohon ditunggu."
 
 	var c apiCase
-	api.MustCall(t, http.StatusOK, http.MethodPost, path, `{"text": "`+text+`", "actor": "Rina (front office)"}`, &c)
+	api.MustCall(t, http.StatusOK, http.MethodPost, path, `{"text": "`+text+`"}`, &c)
 	if len(c.Notes) != 1 || c.Notes[0].Actor != "Rina (front office)" || !strings.Contains(c.Notes[0].Text, text) {
 		t.Errorf("notes = %+v, want the reply recorded as Rina's", c.Notes)
 	}
@@ -656,12 +676,11 @@ func TestCaseReply(t *testing.T) {
 		name, number, body string
 		status             int
 	}{
-		{"missing text", number, `{"actor": "Rina"}`, http.StatusBadRequest},
-		{"blank text", number, `{"text": " \n ", "actor": "Rina"}`, http.StatusBadRequest},
-		{"missing actor", number, `{"text": "Halo"}`, http.StatusBadRequest},
-		{"too long", number, `{"text": "` + strings.Repeat("a", 4097) + `", "actor": "Rina"}`, http.StatusBadRequest},
-		{"malformed", number, `{"text": "Halo", "actor": "Rina"`, http.StatusBadRequest},
-		{"unknown case", "KTP-261125-9999", `{"text": "Halo", "actor": "Rina"}`, http.StatusNotFound},
+		{"missing text", number, `{}`, http.StatusBadRequest},
+		{"blank text", number, `{"text": " \n "}`, http.StatusBadRequest},
+		{"too long", number, `{"text": "` + strings.Repeat("a", 4097) + `"}`, http.StatusBadRequest},
+		{"malformed", number, `{"text": "Halo"`, http.StatusBadRequest},
+		{"unknown case", "KTP-261125-9999", `{"text": "Halo"}`, http.StatusNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

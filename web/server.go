@@ -12,14 +12,18 @@ import (
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot"
+	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/store"
 )
 
-// Router is the part of bot.Router the server uses.
+// Router is the part of bot.Router the server uses: the inbound path and the case service.
 type Router interface {
 	Handle(ctx context.Context, in ketanmu.Inbound) (bot.Result, error)
+	Cases() *casework.Service
 }
+
+var _ Router = (*bot.Router)(nil)
 
 // Sim holds what only the simulator has: a movable clock and the jobs to run when it moves.
 type Sim struct {
@@ -39,9 +43,11 @@ type Server struct {
 	tr     bot.Transport
 	sim    *Sim
 	log    *slog.Logger
-	// apiToken is the cases API's bearer token (SetAPIToken); empty closes the API.
+	// apiToken is the cases API's shared bearer token (SetAPIToken); empty: personal tokens only.
 	apiToken string
 }
+
+func (s *Server) cases() *casework.Service { return s.router.Cases() }
 
 // New returns a server; sim is nil under `ketanmu serve`.
 func New(cfg *config.Config, db *store.DB, router Router, tr bot.Transport, sim *Sim, log *slog.Logger) *Server {
@@ -64,6 +70,8 @@ func (s *Server) Handler() http.Handler {
 		mux.HandleFunc("GET /api/sim/chats", s.simChats)
 	}
 	mux.HandleFunc("GET /api/cases", s.authed(s.casesList))
+	mux.HandleFunc("GET /api/cases/counts", s.authed(s.casesCounts))
+	mux.HandleFunc("POST /api/cases/{number}/actions", s.authed(s.caseAction))
 	mux.HandleFunc("GET /api/cases/{number}", s.authed(s.caseGet))
 	mux.HandleFunc("GET /api/cases/{number}/documents/{id}", s.authed(s.caseDocument))
 	mux.HandleFunc("POST /api/cases/{number}/transition", s.authed(s.caseTransition))
@@ -108,7 +116,8 @@ func (s *Server) writeErr(w http.ResponseWriter, r *http.Request, err error) {
 	status := map[string]int{
 		ketanmu.EINVALID: http.StatusBadRequest, ketanmu.ENOTFOUND: http.StatusNotFound,
 		ketanmu.ECONFLICT: http.StatusConflict, ketanmu.EUNAUTHORIZED: http.StatusUnauthorized,
-		ketanmu.ETOOLARGE: http.StatusRequestEntityTooLarge,
+		ketanmu.EFORBIDDEN: http.StatusForbidden,
+		ketanmu.ETOOLARGE:  http.StatusRequestEntityTooLarge,
 	}[ketanmu.ErrorCode(err)]
 	if status == 0 {
 		status = http.StatusInternalServerError

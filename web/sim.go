@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/config"
+	"github.com/ketanmu/ketanmu/store"
 )
 
 type simMedia struct {
@@ -136,8 +138,8 @@ func (s *Server) simChat(acc config.Account, from string, fromMe bool) (string, 
 		return "", ketanmu.Errorf(ketanmu.EINVALID, "\"from\" is required: the resident's phone or the operators' group id")
 	}
 	if ketanmu.IsGroup(from) {
-		if from != acc.OperatorsGroup {
-			return "", ketanmu.Errorf(ketanmu.EINVALID, "group %q is not the operators' group of account %q", from, acc.Key)
+		if !slices.Contains(acc.Groups(), from) {
+			return "", ketanmu.Errorf(ketanmu.EINVALID, "group %q is not an operators' group of account %q", from, acc.Key)
 		}
 		return from, nil
 	}
@@ -321,11 +323,20 @@ func (s *Server) simChats(w http.ResponseWriter, r *http.Request) {
 		s.writeErr(w, r, err)
 		return
 	}
+	var ops []store.Operator
+	if err := s.db.View(r.Context(), func(tx *store.Tx) (err error) { ops, err = tx.Operators(); return err }); err != nil {
+		s.writeErr(w, r, err)
+		return
+	}
+	opByPhone := map[string]store.Operator{}
+	for _, op := range ops {
+		opByPhone[op.Phone] = op
+	}
 	out := make([]simChat, 0, len(chats))
 	for _, c := range chats {
 		sc := simChat{Chat: c.Chat, Kind: "resident", Count: c.Count,
 			LastAt: c.LastAt.In(s.cfg.Office.Location).Format(time.RFC3339)}
-		switch op, isOp := s.cfg.Operator(c.Chat); {
+		switch op, isOp := opByPhone[c.Chat]; {
 		case ketanmu.IsGroup(c.Chat):
 			sc.Kind = "group"
 		case c.Chat == acc.Phone:

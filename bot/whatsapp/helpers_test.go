@@ -21,6 +21,7 @@ import (
 	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/flows"
+	"github.com/ketanmu/ketanmu/internal/app"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -118,7 +119,10 @@ func newEnvWith(tb testing.TB, cfg *config.Config) *env {
 	tb.Cleanup(func() { db.Close() })
 	db.Now = e.clock.Now
 	e.tr, e.db = tr, db
-	e.router = bot.NewRouter(db, cfg, flows.New(cfg), discard)
+	if err := db.SeedOperators(ctx, app.Operators(cfg)); err != nil {
+		tb.Fatal(err)
+	}
+	e.router = bot.NewRouter(db, cfg, flows.New(cfg.FlowOptions()), discard)
 	e.router.NewID = tr.NewID
 	tr.attach(ctx, e.router, db)
 	acc := tr.accounts[accKey]

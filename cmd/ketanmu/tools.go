@@ -33,7 +33,7 @@ func routeLines(args []string, stdin io.Reader, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	engine := flows.New(cfg)
+	engine := flows.New(cfg.FlowOptions())
 	sc := bufio.NewScanner(stdin)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	w := bufio.NewWriter(stdout)

@@ -54,12 +54,25 @@ func Open(cfg *config.Config, log *slog.Logger, tr bot.Transport, now func() tim
 		return nil, err
 	}
 	db.Now = now
+	if err := db.SeedOperators(context.Background(), Operators(cfg)); err != nil {
+		db.Close()
+		return nil, err
+	}
 	c := &Core{Cfg: cfg, Log: log, DB: db}
-	c.Router = bot.NewRouter(db, cfg, flows.New(cfg), log)
+	c.Router = bot.NewRouter(db, cfg, flows.New(cfg.FlowOptions()), log)
 	c.Outbox = bot.NewOutbox(db, tr, cfg.Outbound, cfg.Accounts, log)
 	c.Outbox.Now = now
 	c.Router.Notify = c.Outbox.Kick
 	return c, nil
+}
+
+// Operators are the config's operators as the store keeps them.
+func Operators(cfg *config.Config) []store.Operator {
+	out := make([]store.Operator, 0, len(cfg.Operators))
+	for _, op := range cfg.Operators {
+		out = append(out, store.Operator{Name: op.Name, Phone: op.Phone, Roles: config.RolesOf(op.Roles)})
+	}
+	return out
 }
 
 // InDir resolves a file name from the config against the data folder.

@@ -1,0 +1,54 @@
+// Package casework is the case service: every operator action on a case (take, assign, advance,
+// ask for a fix, reject, ship, ready for pickup, close, note, reply, hand the chat back) and the
+// queries every channel needs (the queue, one case, counts). The WhatsApp commands, the cases API
+// and the operators' workspace are thin adapters over it: the same action gives the same result
+// and the same refusal whichever way it comes.
+//
+// Every operation takes an authenticated Actor and checks here, once, what the workflow profile,
+// the roles and the resident's delivery choice allow. It writes the stage change, the audit record
+// and the resident's notification (as outbox rows) in one transaction.
+package casework
+
+import (
+	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/lifecycle"
+	"github.com/ketanmu/ketanmu/store"
+)
+
+// Actor is who does something to a case: a member of staff or one of the system actors.
+type Actor struct {
+	ID    int64 // operators.id; 0 for system actors
+	Name  string
+	Phone string
+	Roles []lifecycle.Role
+}
+
+// Has reports whether the actor may act where role is needed ("" = any member of staff).
+func (a Actor) Has(role lifecycle.Role) bool { return lifecycle.HasRole(a.Roles, role) }
+
+// Staff reports whether the actor is a member of staff at all.
+func (a Actor) Staff() bool { return a.Has("") }
+
+// OperatorActor is the actor of an operator kept in the database.
+func OperatorActor(op store.Operator) Actor {
+	return Actor{ID: op.ID, Name: op.Name, Phone: op.Phone, Roles: op.Roles}
+}
+
+// OfficePhone is whoever holds the office phone: the front office.
+func OfficePhone() Actor {
+	return Actor{Name: "HP kantor", Roles: []lifecycle.Role{lifecycle.RoleOperator}}
+}
+
+// SystemActor is an integration acting with the shared API token, under a configured name.
+func SystemActor(name string, roles []lifecycle.Role) Actor { return Actor{Name: name, Roles: roles} }
+
+// residentActor is the resident, recorded when their own answer moves their case.
+const residentActor = "pemohon"
+
+// requireStaff refuses an actor who is no member of staff.
+func requireStaff(a Actor) error {
+	if !a.Staff() {
+		return ketanmu.Errorf(ketanmu.EFORBIDDEN, "%s bukan petugas yang terdaftar", a.Name)
+	}
+	return nil
+}

@@ -1,0 +1,182 @@
+package casework
+
+import (
+	"strings"
+
+	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/config"
+	"github.com/ketanmu/ketanmu/flows"
+	"github.com/ketanmu/ketanmu/lifecycle"
+	"github.com/ketanmu/ketanmu/nik"
+	"github.com/ketanmu/ketanmu/sla"
+	"github.com/ketanmu/ketanmu/store"
+)
+
+// Open stores the case a resident's application became, with the deadline of its first stage,
+// and returns its number and the card that tells the operators.
+func (s *Service) Open(tx *store.Tx, conv store.Conversation, nc flows.NewCase) (string, []ketanmu.Outbound, error) {
+	svc, ok := s.cfg.Services[nc.Service]
+	if !ok {
+		return "", nil, ketanmu.Errorf(ketanmu.EINTERNAL, "new case: unknown service %q", nc.Service)
+	}
+	p, _ := s.cfg.Profile(nc.Service)
+	t := p.Enter(s.cfg.Office.Calendar, tx.Now(), lifecycle.Timing{Due: nc.Due}, lifecycle.Submitted)
+	docs := make([]store.CaseDocument, 0, len(nc.Documents))
+	for _, d := range nc.Documents {
+		docs = append(docs, store.CaseDocument{Key: d.Key, MessageID: d.MessageID})
+	}
+	number, err := tx.CreateCase(store.NewCase{Account: conv.Account, Chat: conv.Chat, ResidentID: conv.ResidentID,
+		Prefix: svc.Prefix, Service: nc.Service, Subtype: nc.Subtype, NIK: nc.NIK, Name: nc.Name,
+		Details: nc.Details, Due: nc.Due, StageDue: t.StageDue, Documents: docs, Actor: residentActor,
+		Day: tx.Now().In(s.cfg.Office.Location).Format("060102")})
+	if err != nil {
+		return "", nil, err
+	}
+	s.log.Info("Case created", "account", conv.Account, "chat", ketanmu.MaskPhone(conv.Chat),
+		"case_number", number, "service", nc.Service)
+	c, err := tx.CaseByNumber(number)
+	if err != nil {
+		return "", nil, err
+	}
+	info, err := tx.CaseDocuments(c.ID)
+	if err != nil {
+		return "", nil, err
+	}
+	cards, err := s.cards(tx, c, s.CardText(c, "card_new"), info)
+	return number, cards, err
+}
+
+// OperatorChats is the one rule for where messages about cases of a service go on an account:
+// its operators' group; for a service only some roles may see (complaints), the account's
+// complaints group, or, when it has none and its operators' group serves other services too,
+// the private chats of the staff who may see it. Never a group whose members may not read it.
+func OperatorChats(cfg *config.Config, ops []store.Operator, acc config.Account, service string) []string {
+	p, _ := cfg.Profile(service)
+	if p.ViewRole == "" {
+		return []string{orPhone(acc.OperatorsGroup, acc)}
+	}
+	if acc.ComplaintsGroup != "" {
+		return []string{acc.ComplaintsGroup}
+	}
+	if onlyRestricted(cfg, acc) {
+		return []string{orPhone(acc.OperatorsGroup, acc)}
+	}
+	var out []string
+	for _, op := range ops {
+		if op.Phone != "" && p.CanSee(op.Roles) {
+			out = append(out, op.Phone)
+		}
+	}
+	return out
+}
+
+// onlyRestricted reports whether every service of the account is one only some roles may see:
+// its operators' group is then theirs (the complaints number's group).
+func onlyRestricted(cfg *config.Config, acc config.Account) bool {
+	for _, svc := range acc.Services {
+		if p, _ := cfg.Profile(svc); p.ViewRole == "" {
+			return false
+		}
+	}
+	return true
+}
+
+// orPhone is the group, or the office phone's own chat when the account has no group.
+func orPhone(group string, acc config.Account) string {
+	if group == "" {
+		return acc.Phone
+	}
+	return group
+}
+
+// cards posts text and the photos docs as the card of case c to wherever its operators read;
+// each message is marked as the case's card so that quoting it acts on the case.
+func (s *Service) cards(tx *store.Tx, c store.Case, text string, docs []store.CaseDocumentInfo) ([]ketanmu.Outbound, error) {
+	acc, _ := s.cfg.Account(c.Account)
+	var ops []store.Operator
+	if p, _ := s.cfg.Profile(c.Service); p.ViewRole != "" {
+		var err error
+		if ops, err = tx.Operators(); err != nil {
+			return nil, err
+		}
+	}
+	var out []ketanmu.Outbound
+	for _, to := range OperatorChats(s.cfg, ops, acc, c.Service) {
+		out = append(out, ketanmu.Outbound{Account: acc.Key, Chat: to, Text: text, CardOf: c.ID})
+		if !s.cfg.Handoff.GroupPhotos {
+			continue
+		}
+		for _, d := range docs {
+			out = append(out, ketanmu.Outbound{Account: acc.Key, Chat: to, MediaID: d.MediaID, CardOf: c.ID,
+				Media: &ketanmu.Media{Mime: d.Mime, Filename: d.Filename}, Text: c.Number + " · " + s.docName(d.Key)})
+		}
+	}
+	return out, nil
+}
+
+// CardText fills a card's text (texts key) for operators; extra lines follow the case's details.
+// The NIK and the phone are masked, and so is any NIK-like number the resident typed.
+func (s *Service) CardText(c store.Case, key string, extra ...string) string {
+	svc := s.cfg.Services[c.Service]
+	title := svc.Name
+	for _, st := range svc.Subtypes {
+		if st.Key == c.Subtype {
+			title += " — " + st.Name
+		}
+	}
+	var details []string
+	for _, k := range []string{"reason", "category", "description", "delivery", "address", "desa", "kecamatan",
+		"postal_code", "notes", "warnings"} {
+		v := c.Details[k]
+		if v == "" {
+			continue
+		}
+		if k == "delivery" {
+			v = s.optText("delivery_"+v+"_short", v)
+		}
+		details = append(details, "• "+s.optText("field_"+k, k)+": "+v)
+	}
+	details = append(details, extra...)
+	due := "-"
+	if !c.StageDue.IsZero() {
+		due = sla.FormatDateTimeID(c.StageDue.In(s.cfg.Office.Location))
+	}
+	return s.cfg.Texts.Get(key, "number", c.Number, "service", title, "nik", nik.MaskNIK(c.NIK),
+		"phone", ketanmu.MaskPhone(c.Chat), "name", OrDash(c.Name), "details", strings.Join(details, "\n"),
+		"due", due, "prefix", s.cfg.Handoff.CommandPrefix, "stage", s.StageName(c.Stage))
+}
+
+func (s *Service) docName(key string) string {
+	if d, ok := s.cfg.Documents[key]; ok {
+		return d.Name
+	}
+	return key
+}
+
+// optText returns a configured text, or fallback when the office has none for key.
+func (s *Service) optText(key, fallback string) string {
+	if t, ok := s.cfg.Texts.Lookup(key); ok {
+		return t
+	}
+	return fallback
+}
+
+// OrDash is s, or "-" when empty.
+func OrDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// HoursLine is the office's weekly hours on one line: "Sen 08.00-15.00, …".
+func HoursLine(hours map[string]string) string {
+	var parts []string
+	for _, d := range []struct{ key, name string }{{"mon", "Sen"}, {"tue", "Sel"}, {"wed", "Rab"}, {"thu", "Kam"},
+		{"fri", "Jum"}, {"sat", "Sab"}, {"sun", "Min"}} {
+		if h := hours[d.key]; h != "" {
+			parts = append(parts, d.name+" "+strings.ReplaceAll(h, ":", "."))
+		}
+	}
+	return strings.Join(parts, ", ")
+}

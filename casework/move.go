@@ -1,0 +1,230 @@
+package casework
+
+import (
+	"slices"
+
+	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/lifecycle"
+	"github.com/ketanmu/ketanmu/store"
+)
+
+// mover carries out one action inside a transaction and collects the messages it causes.
+type mover struct {
+	s     *Service
+	tx    *store.Tx
+	actor Actor
+	out   *[]ketanmu.Outbound
+}
+
+func (m mover) send(msg ketanmu.Outbound) { *m.out = append(*m.out, msg) }
+
+// take gives the case to the actor; a waiting case is then being checked, where the profile has
+// that stage.
+func (m mover) take(c store.Case) error {
+	if err := m.s.checkOpen(c); err != nil {
+		return err
+	}
+	p, _ := m.s.cfg.Profile(c.Service)
+	if lifecycle.Waiting(c.Stage) && p.Check(c.Stage, lifecycle.Verifying) == nil {
+		return m.move(c, lifecycle.Verifying, "", "", m.actor.Name)
+	}
+	return m.tx.SetAssignee(c.ID, m.actor.Name)
+}
+
+// assign gives the case to another operator; assigning someone else is a supervisor's call.
+func (m mover) assign(c store.Case, name string) error {
+	if err := m.s.checkOpen(c); err != nil {
+		return err
+	}
+	op, err := m.tx.OperatorByName(name)
+	if err != nil {
+		return err
+	}
+	if op.Name == m.actor.Name {
+		return m.take(c)
+	}
+	if !m.actor.Has(lifecycle.RoleSupervisor) {
+		return ketanmu.Errorf(ketanmu.EFORBIDDEN, "hanya supervisor yang bisa menugaskan petugas lain")
+	}
+	if !m.s.canSee(OperatorActor(op), c.Service) {
+		return ketanmu.Errorf(ketanmu.EFORBIDDEN, "%s tidak boleh menangani layanan ini", op.Name)
+	}
+	return m.tx.SetAssignee(c.ID, op.Name)
+}
+
+// advance moves the case along the profile's usual path; the post or the counter follows the
+// resident's choice.
+func (m mover) advance(c store.Case) error {
+	if err := m.s.checkOpen(c); err != nil {
+		return err
+	}
+	p, _ := m.s.cfg.Profile(c.Service)
+	next, ok := p.NextStage(c.Stage, Delivery(c))
+	if !ok {
+		return ketanmu.Errorf(ketanmu.ECONFLICT, "%s sedang di tahap %s: tidak ada tahap berikutnya yang biasa; pilih tindakannya",
+			c.Number, m.s.StageName(c.Stage))
+	}
+	if next == lifecycle.Shipped {
+		return ketanmu.Errorf(ketanmu.EINVALID, "tahap berikutnya adalah %s: nomor resi pos wajib diisi",
+			m.s.StageName(lifecycle.Shipped))
+	}
+	assignee := ""
+	if lifecycle.Waiting(c.Stage) {
+		assignee = m.actor.Name
+	}
+	return m.move(c, next, "", "", assignee)
+}
+
+// askFix sends the case back to the resident for the documents docs (or, when none are named,
+// for what text says). Where the profile only asks for fixes while checking, the actor takes the
+// case on the way: asking for a fix means the photos were checked.
+func (m mover) askFix(c store.Case, text string, docs []string) error {
+	if err := m.s.checkOpen(c); err != nil {
+		return err
+	}
+	p, _ := m.s.cfg.Profile(c.Service)
+	if lifecycle.Waiting(c.Stage) && p.Check(c.Stage, lifecycle.NeedsFix) != nil && p.Check(lifecycle.Verifying, lifecycle.NeedsFix) == nil {
+		// Recorded without telling the resident: they read only what to resend.
+		if err := m.check(c, lifecycle.Verifying); err != nil {
+			return err
+		}
+		if err := m.s.record(m.tx, c, lifecycle.Verifying, m.actor.Name, "", "", m.actor.Name); err != nil {
+			return err
+		}
+		var err error
+		if c, err = m.tx.CaseByNumber(c.Number); err != nil {
+			return err
+		}
+	}
+	if len(docs) == 0 {
+		docs = m.s.flows.DocsNamedIn(text)
+	}
+	if text == "" {
+		names := make([]string, len(docs))
+		for i, d := range docs {
+			names[i] = m.s.cfg.Documents[d].Name
+		}
+		text = joinNames(names)
+	}
+	if err := m.check(c, lifecycle.NeedsFix); err != nil {
+		return err
+	}
+	if err := m.s.reopenFlow(m.tx, c, text, docs); err != nil {
+		return err
+	}
+	return m.move(c, lifecycle.NeedsFix, text, "", "")
+}
+
+// to moves the case to stage with the action's reason or tracking number.
+func (m mover) to(c store.Case, to lifecycle.Stage, reason, tracking string) error {
+	return m.move(c, to, reason, tracking, "")
+}
+
+// check refuses a move the profile, the roles or the resident's choice do not allow.
+func (m mover) check(c store.Case, to lifecycle.Stage) error {
+	if err := m.s.checkOpen(c); err != nil {
+		return err
+	}
+	p, _ := m.s.cfg.Profile(c.Service)
+	if p.Check(c.Stage, to) != nil {
+		return ketanmu.Errorf(ketanmu.ECONFLICT, "%s sedang di tahap %s, tidak bisa ke %s. Tahap berikutnya yang bisa: %s",
+			c.Number, m.s.StageName(c.Stage), m.s.StageName(to), m.s.stageNames(p.Allowed(c.Stage)))
+	}
+	if role := p.RoleFor(to); !m.actor.Has(role) {
+		return ketanmu.Errorf(ketanmu.EFORBIDDEN, "%s tidak punya peran %s yang diperlukan untuk tahap %s",
+			m.actor.Name, role, m.s.StageName(to))
+	}
+	if d := Delivery(c); lifecycle.DeliveryConflict(to, d) {
+		return ketanmu.Errorf(ketanmu.ECONFLICT, "pemohon memilih %s: %s tidak bisa ke %s kecuali pemohon mengubah pilihannya",
+			m.s.cfg.Texts.Get("delivery_"+string(d)+"_short"), c.Number, m.s.StageName(to))
+	}
+	return nil
+}
+
+// move checks and records a move, tells the resident, and forgets a fix request the case no
+// longer waits for.
+func (m mover) move(c store.Case, to lifecycle.Stage, reason, tracking, assignee string) error {
+	if err := m.check(c, to); err != nil {
+		return err
+	}
+	if err := m.s.record(m.tx, c, to, m.actor.Name, reason, tracking, assignee); err != nil {
+		return err
+	}
+	if lifecycle.PausesClock(c.Stage) && !lifecycle.Waiting(to) {
+		if err := m.s.dropFix(m.tx, c); err != nil {
+			return err
+		}
+	}
+	c.Stage = to
+	msg, ok, err := m.s.notification(m.tx, c, reason, tracking)
+	if err != nil || !ok {
+		return err
+	}
+	m.send(msg)
+	return nil
+}
+
+// record writes a stage change with the new stage's deadline and the case's clock.
+func (s *Service) record(tx *store.Tx, c store.Case, to lifecycle.Stage, actor, reason, tracking, assignee string) error {
+	p, _ := s.cfg.Profile(c.Service)
+	t := p.Enter(s.cfg.Office.Calendar, tx.Now(), lifecycle.Timing{Stage: c.Stage, StageDue: c.StageDue, Due: c.Due, Paused: c.Paused}, to)
+	ch := store.StageChange{From: c.Stage, To: to, Actor: actor, Reason: reason, Tracking: tracking,
+		StageDue: t.StageDue, Paused: t.Paused, Assignee: assignee}
+	if !t.Due.Equal(c.Due) {
+		ch.Due = t.Due
+	}
+	if err := tx.SetStage(c.ID, ch); err != nil {
+		return err
+	}
+	s.log.Info("Case moved", "case_number", c.Number, "from", c.Stage, "to", to, "actor", actor)
+	return nil
+}
+
+// checkOpen refuses any change to a closed case.
+func (s *Service) checkOpen(c store.Case) error {
+	if lifecycle.Closed(c.Stage) {
+		return ketanmu.Errorf(ketanmu.ECONFLICT, "%s sudah %s: tahapnya tidak bisa diubah lagi", c.Number, s.StageName(c.Stage))
+	}
+	return nil
+}
+
+// notification is the message telling the resident that their case reached its stage, if the
+// office has a text for it.
+func (s *Service) notification(tx *store.Tx, c store.Case, reason, tracking string) (ketanmu.Outbound, bool, error) {
+	pairs := []string{"number", c.Number, "reason", reason, "tracking", tracking, "counter", s.cfg.Office.PickupCounter,
+		"hours", HoursLine(s.cfg.Office.Hours), "service", s.cfg.Services[c.Service].Name}
+	text, ok := s.cfg.Texts.Lookup("notify_"+string(c.Stage)+"_"+c.Service, pairs...)
+	if !ok {
+		text, ok = s.cfg.Texts.Lookup("notify_"+string(c.Stage), pairs...)
+	}
+	if !ok {
+		return ketanmu.Outbound{}, false, nil
+	}
+	conv, err := tx.Conversation(c.Account, c.Chat)
+	if err != nil {
+		return ketanmu.Outbound{}, false, err
+	}
+	return ketanmu.Outbound{Account: c.Account, Chat: c.Chat, Address: conv.Address, Text: text}, true, nil
+}
+
+// Delivery is the resident's choice for a case: pickup, post, or none.
+func Delivery(c store.Case) lifecycle.Delivery { return lifecycle.Delivery(c.Details["delivery"]) }
+
+func joinNames(names []string) string {
+	names = slices.Clip(names)
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	last := len(names) - 1
+	out := ""
+	for i, n := range names[:last] {
+		if i > 0 {
+			out += ", "
+		}
+		out += n
+	}
+	return out + " dan " + names[last]
+}

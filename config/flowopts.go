@@ -1,0 +1,34 @@
+package config
+
+import "github.com/ketanmu/ketanmu/flows"
+
+// FlowOptions is what the resident flows need of the config.
+func (c *Config) FlowOptions() flows.Options {
+	o := flows.Options{
+		Office: flows.Office{Name: c.Office.Name, ShortName: c.Office.ShortName, Address: c.Office.Address,
+			RegencyCode: c.Office.RegencyCode, PickupCounter: c.Office.PickupCounter, Hours: c.Office.Hours},
+		Services: map[string]flows.Service{}, Documents: map[string]flows.Document{}, MenuOrder: ServiceKeys,
+		Texts: c.Texts, Lists: c.Lists, Keywords: c.Keywords, Calendar: c.Office.Calendar,
+		MaxMediaBytes: c.Storage.MaxMediaBytes, MinImageWidth: c.Flows.MinImageWidth,
+		MinImageHeight: c.Flows.MinImageHeight, IdleTimeout: c.Flows.IdleTimeout, RetentionText: c.Retention.Text,
+	}
+	for _, a := range c.Accounts {
+		o.Accounts = append(o.Accounts, a.Flow())
+	}
+	for key, s := range c.Services {
+		fs := flows.Service{Name: s.Name, Documents: s.Documents, TimeStandard: s.TimeStandard}
+		for _, st := range s.Subtypes {
+			fs.Subtypes = append(fs.Subtypes, flows.Subtype{Key: st.Key, Name: st.Name, Documents: st.Documents, Visit: st.Visit})
+		}
+		o.Services[key] = fs
+	}
+	for key, d := range c.Documents {
+		o.Documents[key] = flows.Document{Name: d.Name, Aliases: d.Aliases}
+	}
+	return o
+}
+
+// Flow is the account as the flows see it.
+func (a Account) Flow() flows.Account {
+	return flows.Account{Key: a.Key, Phone: a.Phone, Services: a.Services}
+}

@@ -1,0 +1,72 @@
+package flows
+
+import (
+	"time"
+
+	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/sla"
+)
+
+// Options is what the flows know of the office: its numbers, services, documents, texts and
+// limits. The config package builds it; the flows never read files or the environment.
+type Options struct {
+	Office    Office
+	Accounts  []Account
+	Services  map[string]Service
+	Documents map[string]Document
+	// MenuOrder lists the service keys in the order menus show them.
+	MenuOrder []string
+	Texts     ketanmu.Texts
+	// Lists are the numbered choices residents pick from (validasi_reasons, complaint_categories).
+	Lists    map[string][]string
+	Keywords map[string][]string
+	Calendar *sla.Calendar
+
+	MaxMediaBytes  int64
+	MinImageWidth  int
+	MinImageHeight int
+	// IdleTimeout pauses an application left unfinished this long.
+	IdleTimeout time.Duration
+	// RetentionText says how long personal data is kept, in the privacy notice.
+	RetentionText string
+}
+
+// Office is the office as residents are told about it.
+type Office struct {
+	Name, ShortName, Address string
+	// RegencyCode is the Kemendagri code of the regency (kecamatan checks).
+	RegencyCode   string
+	PickupCounter string
+	// Hours are the weekly windows per day key (mon…sun), e.g. "08:00-15:00".
+	Hours map[string]string
+}
+
+// Account is one WhatsApp number and the services its menu offers.
+type Account struct {
+	Key      string
+	Phone    string
+	Services []string
+}
+
+// Service is one civil-registration service.
+type Service struct {
+	Name      string
+	Subtypes  []Subtype
+	Documents []string // for services without sub-types
+	// TimeStandard is the promised completion time.
+	TimeStandard sla.Duration
+}
+
+// Subtype is a variant of a service with its own required documents.
+type Subtype struct {
+	Key, Name string
+	Documents []string
+	// Visit, when set, says that this variant needs a visit to the office, and why.
+	Visit string
+}
+
+// Document is a kind of document residents photograph.
+type Document struct {
+	Name    string
+	Aliases []string
+}
