@@ -104,6 +104,9 @@ type Outcome struct {
 // Do carries out a on the case with this number, for actor, in one transaction that also queues
 // the messages it causes; the outbox is woken afterwards.
 func (s *Service) Do(ctx context.Context, actor Actor, number string, a Action) (store.Case, error) {
+	if err := requireStaff(actor); err != nil {
+		return store.Case{}, err
+	}
 	var o Outcome
 	err := s.db.Update(ctx, func(tx *store.Tx) error {
 		c, err := s.visibleCase(tx, actor, number)

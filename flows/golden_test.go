@@ -5,7 +5,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"github.com/ketanmu/ketanmu/internal/app"
 	"hash/fnv"
 	"image"
 	"image/color"
@@ -27,6 +26,7 @@ import (
 	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/flows"
+	"github.com/ketanmu/ketanmu/internal/app"
 	"github.com/ketanmu/ketanmu/store"
 )
 

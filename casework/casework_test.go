@@ -1,0 +1,266 @@
+package casework_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/casework"
+	"github.com/ketanmu/ketanmu/config"
+	"github.com/ketanmu/ketanmu/flows"
+	"github.com/ketanmu/ketanmu/internal/app"
+	"github.com/ketanmu/ketanmu/lifecycle"
+	"github.com/ketanmu/ketanmu/store"
+)
+
+// env is the case service on a real SQLite file with the example config, its clock at
+// Wednesday 25 November 2026 09:00 in Jakarta.
+type env struct {
+	db  *store.DB
+	cfg *config.Config
+	svc *casework.Service
+	now time.Time
+}
+
+func newEnv(tb testing.TB) *env {
+	tb.Helper()
+	cfg, err := config.Load("")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cipher, err := store.NewCipher(bytes.Repeat([]byte{9}, 32))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	db, err := store.Open(filepath.Join(tb.TempDir(), "ketanmu.db"), cipher)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	e := &env{db: db, cfg: cfg, now: time.Date(2026, 11, 25, 9, 0, 0, 0, cfg.Office.Location)}
+	db.Now = func() time.Time { return e.now }
+	if err := db.SeedOperators(context.Background(), app.Operators(cfg)); err != nil {
+		tb.Fatal(err)
+	}
+	e.svc = casework.New(db, cfg, flows.New(cfg.FlowOptions()), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return e
+}
+
+// actor is the configured operator name as the database keeps them.
+func (e *env) actor(tb testing.TB, name string) casework.Actor {
+	tb.Helper()
+	var a casework.Actor
+	err := e.db.View(context.Background(), func(tx *store.Tx) error {
+		op, err := tx.OperatorByName(name)
+		a = casework.OperatorActor(op)
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return a
+}
+
+// newCase stores a case of service for phone, waiting, with a stage deadline from the profile.
+func (e *env) newCase(tb testing.TB, service, phone, name, nik string) string {
+	tb.Helper()
+	var number string
+	err := e.db.Update(context.Background(), func(tx *store.Tx) error {
+		rid, err := tx.Resident(phone, "")
+		if err != nil {
+			return err
+		}
+		conv := store.Conversation{Account: "nik", Chat: phone, ResidentID: rid}
+		if err := tx.SaveConversation(conv); err != nil {
+			return err
+		}
+		number, _, err = e.svc.Open(tx, conv, flows.NewCase{Service: service, NIK: nik, Name: name,
+			Details: map[string]string{"delivery": "pickup"}, Due: e.cfg.Office.Calendar.Add(e.now, e.cfg.Services[service].TimeStandard)})
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return number
+}
+
+func TestActorChecks(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	number := e.newCase(t, "kk_ktp", "6281300000001", "Budi Santoso", "3516131204850003")
+	complaint := e.newCase(t, "pengaduan", "6281300000002", "", "")
+	rina, sari, kadis := e.actor(t, "Rina (front office)"), e.actor(t, "Sari (pengaduan)"), e.actor(t, "Bu Kadis")
+
+	tests := []struct {
+		name   string
+		actor  casework.Actor
+		number string
+		action casework.Action
+		code   string
+	}{
+		{"nobody", casework.Actor{Name: "tamu"}, number, casework.Action{Kind: casework.Take}, ketanmu.EFORBIDDEN},
+		{"a name without roles", casework.Actor{Name: "Rina (front office)"}, number, casework.Action{Kind: casework.Take}, ketanmu.EFORBIDDEN},
+		{"a complaint for the front office", rina, complaint, casework.Action{Kind: casework.Take}, ketanmu.ENOTFOUND},
+		{"assigning others without supervising", rina, number, casework.Action{Kind: casework.Assign, Assignee: "Agus (validator)"}, ketanmu.EFORBIDDEN},
+		{"assigning a complaint to whom may not see it", kadis, complaint, casework.Action{Kind: casework.Assign, Assignee: "Dewi (produksi)"}, ketanmu.EFORBIDDEN},
+		{"an unknown action", rina, number, casework.Action{Kind: "fly"}, ketanmu.EINVALID},
+		{"a reason is needed", rina, number, casework.Action{Kind: casework.Reject, Text: "  "}, ketanmu.EINVALID},
+		{"an unknown document", rina, number, casework.Action{Kind: casework.AskFix, Docs: []string{"paspor"}}, ketanmu.EINVALID},
+		{"an unknown case", rina, "KTP-261125-9999", casework.Action{Kind: casework.Take}, ketanmu.ENOTFOUND},
+		{"the counter for a case to be posted", rina, number, casework.Action{Kind: casework.Ship, Tracking: "R1"}, ketanmu.ECONFLICT},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := e.svc.Do(ctx, tt.actor, tt.number, tt.action)
+			if got := ketanmu.ErrorCode(err); got != tt.code {
+				t.Errorf("Do = %v (code %q), want code %q", err, got, tt.code)
+			}
+		})
+	}
+	t.Run("what each may see", func(t *testing.T) {
+		for _, tc := range []struct {
+			actor casework.Actor
+			want  []string
+		}{{rina, []string{number}}, {sari, []string{number, complaint}}, {kadis, []string{number, complaint}}} {
+			page, err := e.svc.Queue(ctx, tc.actor, casework.Filter{Open: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, c := range page.Cases {
+				got = append(got, c.Number)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("%s sees %v, want %v", tc.actor.Name, got, tc.want)
+			}
+		}
+	})
+	t.Run("refusals leave no trace", func(t *testing.T) {
+		var n int
+		if err := e.db.SQL().QueryRow(`SELECT (SELECT COUNT(*) FROM case_events) + (SELECT COUNT(*) FROM audit_log)
+			+ (SELECT COUNT(*) FROM outbox)`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 2 { // the two cases' first events
+			t.Errorf("%d rows of events, audit and outbox after refusals, want 2", n)
+		}
+	})
+}
+
+func TestActionsRecordAndNotify(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	number := e.newCase(t, "kk_ktp", "6281300000001", "Budi Santoso", "3516131204850003")
+	rina := e.actor(t, "Rina (front office)")
+
+	c, err := e.svc.Do(ctx, rina, number, casework.Action{Kind: casework.AskFix, Text: "foto KK buram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Stage != lifecycle.NeedsFix || c.Assignee != rina.Name {
+		t.Errorf("after asking for a fix: %s by %q, want needs_fix taken by Rina on the way", c.Stage, c.Assignee)
+	}
+	f, err := e.svc.Case(ctx, rina, number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []string
+	for _, ev := range f.Events {
+		steps = append(steps, fmt.Sprintf("%s→%s %s", ev.From, ev.To, ev.Actor))
+	}
+	if want := []string{"→submitted pemohon", "submitted→verifying Rina (front office)", "verifying→needs_fix Rina (front office)"}; !slices.Equal(steps, want) {
+		t.Errorf("events = %q, want %q", steps, want)
+	}
+	if len(f.Audit) != 1 || f.Audit[0].Action != "fix" || f.Audit[0].Actor != rina.Name {
+		t.Errorf("audit = %+v, want one fix by Rina", f.Audit)
+	}
+	var texts []string
+	rows, err := e.db.SQL().Query(`SELECT text FROM outbox WHERE chat = '6281300000001' ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, s)
+	}
+	if len(texts) != 1 || !bytes.Contains([]byte(texts[0]), []byte("foto KK buram")) {
+		t.Errorf("resident was sent %q, want only what to resend", texts)
+	}
+	// The clock stopped: the working time left is kept while the resident fixes.
+	if cl := e.svc.ClockAt(c, e.now.Add(time.Hour)); !cl.Paused {
+		t.Errorf("clock in needs_fix = %+v, want paused", cl)
+	}
+	if c.Paused <= 0 {
+		t.Errorf("paused working time = %v, want the time left on the case", c.Paused)
+	}
+}
+
+func TestQueueFilters(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	kadis := e.actor(t, "Bu Kadis")
+	a := e.newCase(t, "kk_ktp", "6281300000001", "Budi Santoso", "3516131204850003")
+	b := e.newCase(t, "validasi_nik", "6281300000002", "Siti Aminah", "3516134509900002")
+	c := e.newCase(t, "akta", "6281300000003", "Budiman", "3516131204850099")
+	if _, err := e.svc.Do(ctx, kadis, b, casework.Action{Kind: casework.Take}); err != nil {
+		t.Fatal(err)
+	}
+	e.now = e.now.Add(2 * time.Hour) // NIK validation is due in 30 minutes of working time
+	for _, tc := range []struct {
+		name string
+		f    casework.Filter
+		want []string
+	}{
+		{"all", casework.Filter{}, []string{a, b, c}},
+		{"newest first", casework.Filter{NewestFirst: true}, []string{c, b, a}},
+		{"number", casework.Filter{Search: " " + b + " "}, []string{b}},
+		{"number in lower case", casework.Filter{Search: "nik-261125-0001"}, []string{b}},
+		{"NIK", casework.Filter{Search: "3516131204850099"}, []string{c}},
+		{"phone", casework.Filter{Search: "0813-0000-0001"}, []string{a}},
+		{"name part", casework.Filter{Search: "budi"}, []string{a, c}},
+		{"name with a LIKE wildcard", casework.Filter{Search: "bud%"}, nil},
+		{"service", casework.Filter{Service: "akta"}, []string{c}},
+		{"stage", casework.Filter{Stage: lifecycle.Verifying}, []string{b}},
+		{"mine", casework.Filter{Mine: true}, []string{b}},
+		{"unassigned", casework.Filter{Unassigned: true}, []string{a, c}},
+		{"overdue", casework.Filter{Overdue: true}, []string{b}},
+		{"page 2 of 2", casework.Filter{PerPage: 2, Page: 2}, []string{c}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			page, err := e.svc.Queue(ctx, kadis, tc.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, c := range page.Cases {
+				got = append(got, c.Number)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("Queue = %v, want %v", got, tc.want)
+			}
+		})
+	}
+	for _, f := range []casework.Filter{{Stage: "approved"}, {Service: "paspor"}, {Page: casework.MaxPage + 1}} {
+		if _, err := e.svc.Queue(ctx, kadis, f); ketanmu.ErrorCode(err) != ketanmu.EINVALID {
+			t.Errorf("Queue(%+v) = %v, want EINVALID", f, err)
+		}
+	}
+	counts, err := e.svc.Counts(ctx, kadis, casework.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts[lifecycle.Submitted] != 2 || counts[lifecycle.Verifying] != 1 {
+		t.Errorf("counts = %v, want 2 waiting and 1 being checked", counts)
+	}
+}
