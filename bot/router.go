@@ -70,7 +70,10 @@ func (r *Router) Handle(ctx context.Context, in ketanmu.Inbound) (Result, error)
 		if err := r.converse(tx, acc, in, &res); err != nil {
 			return err
 		}
-		return r.queueAll(tx, &res)
+		if err := r.queueAll(tx, &res); err != nil {
+			return err
+		}
+		return recordCauses(tx, in, &res)
 	})
 	if err != nil {
 		return Result{}, err
