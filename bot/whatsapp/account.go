@@ -39,8 +39,8 @@ type account struct {
 	dl        fetcher
 	timer     func() // stops a planned reconnect; nil when none is planned
 	timerGen  int
-	failures  int    // connection failures in a row, for the backoff
-	syncing   bool   // connected, the offline backlog not yet through
+	failures  int  // connection failures in a row, for the backoff
+	syncing   bool // connected, the offline backlog not yet through
 	syncUntil time.Time
 	announced bool // the "unavailable" presence went out on this connection
 }
