@@ -43,6 +43,8 @@ type account struct {
 	syncing   bool // connected, the offline backlog not yet through
 	syncUntil time.Time
 	announced bool // the "unavailable" presence went out on this connection
+	// groupModes is the addressing mode last seen per group.
+	groupModes map[types.JID]types.AddressingMode
 }
 
 func (a *account) device() *wastore.Device {
@@ -182,7 +184,7 @@ func (a *account) dial(cli *whatsmeow.Client) {
 	a.mu.Lock()
 	a.syncing, a.syncUntil, a.announced = true, time.Time{}, false
 	a.mu.Unlock()
-	err := cli.Connect()
+	err := a.t.connectClient(cli)
 	if a.t.isClosed() {
 		cli.Disconnect() // Close ran while connecting
 		return
@@ -366,4 +368,24 @@ func (a *account) announceName(ctx context.Context) {
 	a.mu.Lock()
 	a.announced = true
 	a.mu.Unlock()
+}
+
+// noteGroupMode remembers how WhatsApp addresses a group's members (by phone number or LID),
+// as seen on its messages, for quoting in that group.
+func (a *account) noteGroupMode(group types.JID, mode types.AddressingMode) {
+	if mode == "" {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.groupModes == nil {
+		a.groupModes = map[types.JID]types.AddressingMode{}
+	}
+	a.groupModes[group.ToNonAD()] = mode
+}
+
+func (a *account) groupMode(group types.JID) types.AddressingMode {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.groupModes[group.ToNonAD()]
 }

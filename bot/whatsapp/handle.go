@@ -36,6 +36,9 @@ func (a *account) handleMessage(ev *events.Message) (ok bool) {
 		}
 	}()
 	ctx := a.t.ctx
+	if ev.Info.IsGroup {
+		a.noteGroupMode(ev.Info.Chat, ev.Info.AddressingMode)
+	}
 	ci := convertInput{Account: a.cfg, Self: a.self(), LIDs: a.lids()}
 	r, ref, why, err := convert(ctx, ci, ev)
 	var c converted

@@ -37,11 +37,23 @@ func (a *account) adoptNewDevice(ctx context.Context) {
 		return
 	}
 	jid, err := a.t.db.device(ctx, a.cfg.Key)
-	if err != nil || jid == "" || (jid == st.Device && st.State == bot.StateReplaced) {
+	if err != nil {
+		if ctx.Err() == nil {
+			a.t.log.Warn("Looking for a newly linked device failed", "account", a.cfg.Key, "error", err)
+		}
+		return
+	}
+	if jid == "" || (jid == st.Device && st.State == bot.StateReplaced) {
 		return
 	}
 	dev, err := a.t.deviceByJID(ctx, jid)
-	if err != nil || dev == nil {
+	if err != nil {
+		if ctx.Err() == nil {
+			a.t.log.Warn("Loading a newly linked device failed", "account", a.cfg.Key, "error", err)
+		}
+		return
+	}
+	if dev == nil {
 		return
 	}
 	a.disconnect()
