@@ -285,6 +285,10 @@ func (a *account) handleConnEvent(evt any) {
 		a.t.kickInbox() // downloads may have waited for the connection
 		a.t.spawn(func(ctx context.Context) { a.announceName(ctx) })
 	case *events.Disconnected:
+		// whatsmeow reconnects by itself; what was missed meanwhile comes as a backlog first.
+		a.mu.Lock()
+		a.syncing, a.syncUntil = true, time.Time{}
+		a.mu.Unlock()
 		a.state.set(bot.StateDisconnected, time.Time{}, "")
 	case *events.KeepAliveTimeout:
 		if e.ErrorCount >= 3 {

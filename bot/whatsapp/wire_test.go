@@ -366,6 +366,12 @@ func TestNoReplyOverAnOperatorAfterDowntime(t *testing.T) {
 			if !operatorWrote && sent == 0 {
 				t.Error("reply never sent after the backlog")
 			}
+			// A connection lost and restored by whatsmeow itself brings a backlog too.
+			w.internals().DispatchEvent(&events.Disconnected{})
+			w.internals().DispatchEvent(&events.Connected{})
+			if !w.tr.Holding(accKey) {
+				t.Error("replies not held after whatsmeow reconnected by itself")
+			}
 		})
 	}
 }
