@@ -27,6 +27,10 @@ type Outbox struct {
 	Now func() time.Time
 	// Jitter adds up to this much random delay between sends of an account.
 	Jitter time.Duration
+	// Gate, when set, is asked before each send whether to hold or drop the message.
+	Gate Gate
+	// GaveUp, when set, is told about each message given up for good.
+	GaveUp func(ctx context.Context, it store.OutboxItem, cause error)
 
 	mu       sync.Mutex
 	kicks    map[string]chan struct{}
@@ -152,6 +156,9 @@ func (o *Outbox) pace(ctx context.Context, account string) error {
 // sendOne tries one message and records the outcome; only store errors are returned.
 func (o *Outbox) sendOne(ctx context.Context, it store.OutboxItem) error {
 	msg := it.Msg
+	if held, err := o.gate(ctx, it); held || err != nil {
+		return err
+	}
 	if it.MediaID != 0 {
 		m, err := o.db.Media(ctx, it.MediaID)
 		if err != nil {
@@ -180,7 +187,32 @@ func (o *Outbox) sendOne(ctx context.Context, it store.OutboxItem) error {
 	next := o.Now().Add(o.backoff(attempts))
 	o.log.Warn("Send failed", "account", msg.Account, "chat", ketanmu.MaskPhone(msg.Chat),
 		"message_id", msg.ID, "attempt", attempts, "gave_up", failed, "error", ketanmu.MaskNumbers(err.Error()))
-	return o.db.MarkRetry(ctx, it, next, failed, err.Error())
+	if err := o.db.MarkRetry(ctx, it, next, failed, err.Error()); err != nil {
+		return err
+	}
+	if failed && o.GaveUp != nil {
+		o.GaveUp(ctx, it, err)
+	}
+	return nil
+}
+
+// gate asks the Gate about it and records a hold or a drop; true means it is not sent now.
+func (o *Outbox) gate(ctx context.Context, it store.OutboxItem) (bool, error) {
+	if o.Gate == nil {
+		return false, nil
+	}
+	v, err := o.Gate.Check(ctx, it)
+	switch {
+	case err != nil:
+		return true, err
+	case v.Drop != "":
+		o.log.Info("Reply dropped", "account", it.Msg.Account, "chat", ketanmu.MaskPhone(it.Msg.Chat),
+			"message_id", it.Msg.ID, "reason", v.Drop)
+		return true, o.db.MarkRetry(ctx, it, o.Now(), true, "dropped: "+v.Drop)
+	case !v.HoldUntil.IsZero():
+		return true, o.db.Postpone(ctx, it, v.HoldUntil, "held: "+v.Why)
+	}
+	return false, nil
 }
 
 // backoff doubles from RetryMin up to RetryMax.

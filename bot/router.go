@@ -76,7 +76,10 @@ func (r *Router) Handle(ctx context.Context, in ketanmu.Inbound) (Result, error)
 		if err := r.converse(tx, acc, in, &res); err != nil {
 			return err
 		}
-		return tx.QueueAll(res.Replies, r.NewID)
+		if err := tx.QueueAll(res.Replies, r.NewID); err != nil {
+			return err
+		}
+		return recordCauses(tx, in, &res)
 	})
 	if err != nil {
 		return Result{}, err

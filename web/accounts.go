@@ -14,6 +14,14 @@ type AccountDetailer interface {
 	AccountDetail(account string) (since, until time.Time, detail string)
 }
 
+// AccountNoter is implemented by transports with more to tell about an account (the WhatsApp
+// transport): the client version it announces, and notes a person should read (messages
+// WhatsApp refused for good, automatic Business messages seen).
+type AccountNoter interface {
+	Version(account string) string
+	Notes(account string) []string
+}
+
 // AccountStatus is one account in GET /api/accounts.
 type AccountStatus struct {
 	Key         string        `json:"key"`
@@ -24,11 +32,14 @@ type AccountStatus struct {
 	Until       *time.Time    `json:"until,omitempty"`
 	Detail      string        `json:"detail,omitempty"`
 	NeedsPerson bool          `json:"needs_person"`
+	Version     string        `json:"version,omitempty"`
+	Notes       []string      `json:"notes,omitempty"`
 }
 
 // AccountStatuses describes every configured account, in config order.
 func (s *Server) AccountStatuses() []AccountStatus {
 	detailer, _ := s.tr.(AccountDetailer)
+	noter, _ := s.tr.(AccountNoter)
 	out := make([]AccountStatus, 0, len(s.cfg.Accounts))
 	for _, a := range s.cfg.Accounts {
 		st := AccountStatus{Key: a.Key, Name: a.Name, Phone: a.Phone, State: s.tr.State(a.Key)}
@@ -36,6 +47,9 @@ func (s *Server) AccountStatuses() []AccountStatus {
 		if detailer != nil {
 			since, until, detail := detailer.AccountDetail(a.Key)
 			st.Since, st.Until, st.Detail = timePtr(since), timePtr(until), detail
+		}
+		if noter != nil {
+			st.Version, st.Notes = noter.Version(a.Key), noter.Notes(a.Key)
 		}
 		out = append(out, st)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/store"
 )
@@ -32,6 +33,9 @@ type simMessage struct {
 	FromMe  bool      `json:"from_me"`
 	Quote   string    `json:"quote"`
 	ID      string    `json:"id"`
+	// At is when the message was sent (RFC 3339), as WhatsApp stamps it; default now. A message
+	// older than whatsapp.offline_max_age is left to the operators, as on WhatsApp.
+	At string `json:"at"`
 }
 
 type replyMedia struct {
@@ -47,9 +51,15 @@ type simReply struct {
 	Revoke string      `json:"revoke,omitempty"` // the message deleted for everyone
 }
 
+// simBodyLimit is the hard HTTP limit of a simulator message: room for a file of twice
+// storage.max_media_bytes in base64 and the rest of the JSON. A file over max_media_bytes but
+// under this is answered as WhatsApp would (a polite reply); only bigger bodies are refused.
+func (s *Server) simBodyLimit() int64 {
+	return 2*s.cfg.Storage.MaxMediaBytes*4/3 + 1<<20
+}
+
 func (s *Server) simPost(w http.ResponseWriter, r *http.Request) {
-	// base64 grows data by a third; leave room for the rest of the JSON.
-	limit := s.cfg.Storage.MaxMediaBytes*4/3 + 1<<16
+	limit := s.simBodyLimit()
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	var req simMessage
 	if err := decodeJSON(r.Body, &req); err != nil {
@@ -61,10 +71,25 @@ func (s *Server) simPost(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid JSON: "+err.Error())
 		return
 	}
-	in, err := s.inboundFromSim(req)
+	rec, data, err := s.receivedFromSim(req)
 	if err != nil {
 		s.writeErr(w, r, err)
 		return
+	}
+	intake := &bot.Intake{MaxMedia: s.cfg.Storage.MaxMediaBytes, MaxAge: s.cfg.WhatsApp.OfflineMaxAge,
+		Now: s.sim.Clock.Now, Sent: s.db}
+	in, skipped, err := intake.Take(r.Context(), rec)
+	if err != nil {
+		s.writeErr(w, r, err)
+		return
+	}
+	if skipped != "" {
+		// What WhatsApp would not hand to the bot: nothing stored, nothing answered.
+		writeJSON(w, http.StatusOK, map[string]any{"id": rec.ID, "skipped": string(skipped), "replies": []simReply{}})
+		return
+	}
+	if in.Media != nil {
+		in = intake.WithData(in, data)
 	}
 	res, err := s.router.Handle(r.Context(), in)
 	if err != nil {
@@ -99,36 +124,42 @@ func decodeJSON(r io.Reader, v any) error {
 	return nil
 }
 
-// inboundFromSim validates a simulator request and turns it into what a transport delivers.
-func (s *Server) inboundFromSim(req simMessage) (ketanmu.Inbound, error) {
+// receivedFromSim validates a simulator request and describes it as a transport would: the
+// intake then decides about it exactly as for WhatsApp. data is the file's content, if any.
+func (s *Server) receivedFromSim(req simMessage) (bot.Received, []byte, error) {
 	acc, ok := s.cfg.Account(req.Account)
 	if !ok {
-		return ketanmu.Inbound{}, ketanmu.Errorf(ketanmu.ENOTFOUND, "unknown account %q", req.Account)
+		return bot.Received{}, nil, ketanmu.Errorf(ketanmu.ENOTFOUND, "unknown account %q", req.Account)
 	}
-	in := ketanmu.Inbound{Account: acc.Key, ID: strings.TrimSpace(req.ID), FromMe: req.FromMe,
-		Quote: req.Quote, Kind: ketanmu.KindText, Text: req.Text}
+	rec := bot.Received{Account: acc.Key, ID: strings.TrimSpace(req.ID), FromMe: req.FromMe,
+		Quote: req.Quote, Text: req.Text}
 	chat, err := s.simChat(acc, req.From, req.FromMe)
 	if err != nil {
-		return in, err
+		return rec, nil, err
 	}
-	in.Chat = chat
+	rec.Chat = chat
 	if ketanmu.IsGroup(chat) && !req.FromMe {
-		if in.Sender, err = ketanmu.NormalizePhone(req.Sender); err != nil {
-			return in, ketanmu.Errorf(ketanmu.EINVALID, "a group message needs \"sender\", the member's phone: %s", ketanmu.ErrorMessage(err))
+		if rec.Sender, err = ketanmu.NormalizePhone(req.Sender); err != nil {
+			return rec, nil, ketanmu.Errorf(ketanmu.EINVALID, "a group message needs \"sender\", the member's phone: %s", ketanmu.ErrorMessage(err))
 		}
 	}
+	if req.At != "" {
+		if rec.At, err = time.Parse(time.RFC3339, req.At); err != nil {
+			return rec, nil, ketanmu.Errorf(ketanmu.EINVALID, "\"at\" %q is not an RFC 3339 time", req.At)
+		}
+	}
+	var data []byte
 	if req.Media != nil {
-		if in.Media, err = s.decodeMedia(*req.Media); err != nil {
-			return in, err
+		if rec.File, data, err = decodeMedia(*req.Media); err != nil {
+			return rec, nil, err
 		}
-		in.Kind, in.Unsupported = kindOfMime(in.Media.Mime)
 	} else if strings.TrimSpace(req.Text) == "" {
-		return in, ketanmu.Errorf(ketanmu.EINVALID, "a message needs \"text\" or \"media\"")
+		return rec, nil, ketanmu.Errorf(ketanmu.EINVALID, "a message needs \"text\" or \"media\"")
 	}
-	if in.ID == "" {
-		in.ID = ketanmu.NewMessageID()
+	if rec.ID == "" {
+		rec.ID = ketanmu.NewMessageID()
 	}
-	return in, nil
+	return rec, data, nil
 }
 
 // simChat resolves "from": a phone in any common form, or the account's operators' group.
@@ -153,36 +184,20 @@ func (s *Server) simChat(acc config.Account, from string, fromMe bool) (string, 
 	return phone, nil
 }
 
-func (s *Server) decodeMedia(m simMedia) (*ketanmu.Media, error) {
+// decodeMedia reads an uploaded file. Its size is checked by the intake, like a file WhatsApp
+// announces: an oversize file is answered politely, not refused here.
+func decodeMedia(m simMedia) (*bot.Attachment, []byte, error) {
 	if m.Mime == "" {
-		return nil, ketanmu.Errorf(ketanmu.EINVALID, "media.mime is required")
+		return nil, nil, ketanmu.Errorf(ketanmu.EINVALID, "media.mime is required")
 	}
 	data, err := base64.StdEncoding.DecodeString(m.Data)
 	if err != nil {
-		return nil, ketanmu.Errorf(ketanmu.EINVALID, "media.data is not valid base64")
+		return nil, nil, ketanmu.Errorf(ketanmu.EINVALID, "media.data is not valid base64")
 	}
 	if len(data) == 0 {
-		return nil, ketanmu.Errorf(ketanmu.EINVALID, "media.data is empty")
+		return nil, nil, ketanmu.Errorf(ketanmu.EINVALID, "media.data is empty")
 	}
-	if int64(len(data)) > s.cfg.Storage.MaxMediaBytes {
-		return nil, ketanmu.Errorf(ketanmu.ETOOLARGE, "media is %d bytes, over the limit of %d", len(data), s.cfg.Storage.MaxMediaBytes)
-	}
-	return &ketanmu.Media{Mime: strings.ToLower(m.Mime), Filename: m.Filename, Size: int64(len(data)), Data: data}, nil
-}
-
-// kindOfMime maps a mime type to what WhatsApp would have delivered.
-func kindOfMime(mime string) (ketanmu.Kind, string) {
-	switch {
-	case mime == "image/webp":
-		return ketanmu.KindUnsupported, "sticker"
-	case strings.HasPrefix(mime, "image/"):
-		return ketanmu.KindImage, ""
-	case strings.HasPrefix(mime, "audio/"):
-		return ketanmu.KindUnsupported, "voice"
-	case strings.HasPrefix(mime, "video/"):
-		return ketanmu.KindUnsupported, "video"
-	}
-	return ketanmu.KindDocument, ""
+	return &bot.Attachment{Hint: bot.HintOfMime(m.Mime), Mime: m.Mime, Filename: m.Filename, Size: int64(len(data))}, data, nil
 }
 
 type transcriptMedia struct {

@@ -390,7 +390,9 @@ func TestSimBadRequests(t *testing.T) {
 	api := MustSimAPI(t)
 	api.MustPost(t, map[string]any{"account": simAccount, "from": resident, "text": "halo"})
 	api.MustOutboxIdle(t)
-	big := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{0xff}, testMaxMedia+1))
+	// Over the hard HTTP limit (twice max_media_bytes in base64, and 1 MiB of JSON): refused.
+	// A file merely over max_media_bytes is answered politely (TestSimAnswersLikeWhatsApp).
+	huge := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{0xff}, 2*testMaxMedia+1<<20))
 	png := base64.StdEncoding.EncodeToString(tinyPNG(t))
 
 	tests := []struct {
@@ -407,7 +409,8 @@ func TestSimBadRequests(t *testing.T) {
 		{"bad base64", `{"account": "kkktp", "from": "081234567890", "media": {"mime": "image/jpeg", "filename": "kk.jpg", "data": "!!not base64!!"}}`},
 		{"media without mime", `{"account": "kkktp", "from": "081234567890", "media": {"filename": "kk.png", "data": "` + png + `"}}`},
 		{"empty media", `{"account": "kkktp", "from": "081234567890", "media": {"mime": "image/jpeg", "data": ""}}`},
-		{"media over max_media_bytes", `{"account": "kkktp", "from": "081234567890", "media": {"mime": "image/jpeg", "filename": "big.jpg", "data": "` + big + `"}}`},
+		{"body over the hard HTTP limit", `{"account": "kkktp", "from": "081234567890", "media": {"mime": "image/jpeg", "filename": "big.jpg", "data": "` + huge + `"}}`},
+		{"bad at", `{"account": "kkktp", "from": "081234567890", "text": "halo", "at": "kemarin"}`},
 		{"empty message", `{"account": "kkktp", "from": "081234567890"}`},
 		{"blank text", `{"account": "kkktp", "from": "081234567890", "text": "   "}`},
 		{"missing from", `{"account": "kkktp", "text": "halo"}`},

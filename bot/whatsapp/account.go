@@ -16,18 +16,35 @@ import (
 	"github.com/ketanmu/ketanmu/config"
 )
 
+// Connection retry bounds for failures whatsmeow does not retry by itself.
+const (
+	retryFirst = 30 * time.Second
+	retryCap   = 30 * time.Minute
+	// offlineSyncLimit bounds how long replies wait for the offline backlog after connecting,
+	// should WhatsApp never say it is done.
+	offlineSyncLimit = 2 * time.Minute
+)
+
 // account is one configured number and its whatsmeow client.
 type account struct {
 	t     *Transport
 	cfg   config.Account
 	state stateBox
+	auto  autoTexts
 
-	mu    sync.Mutex
-	dev   *wastore.Device
-	cli   *whatsmeow.Client // nil before connect (and in tests)
-	wa    sender            // cli, or a fake in tests
-	dl    fetcher
-	timer *time.Timer // a reconnect planned after a ban or a refused connection
+	mu        sync.Mutex
+	dev       *wastore.Device
+	cli       *whatsmeow.Client // nil before connect (and in tests)
+	wa        sender            // cli, or a fake in tests
+	dl        fetcher
+	timer     func() // stops a planned reconnect; nil when none is planned
+	timerGen  int
+	failures  int  // connection failures in a row, for the backoff
+	syncing   bool // connected, the offline backlog not yet through
+	syncUntil time.Time
+	announced bool // the "unavailable" presence went out on this connection
+	// groupModes is the addressing mode last seen per group.
+	groupModes map[types.JID]types.AddressingMode
 }
 
 func (a *account) device() *wastore.Device {
@@ -67,8 +84,11 @@ func (a *account) lids() lidResolver {
 // loadDevice finds the account's paired device in whatsmeow's store, if any.
 func (a *account) loadDevice(ctx context.Context) error {
 	jid, err := a.t.db.device(ctx, a.cfg.Key)
-	if err != nil || jid == "" {
+	if err != nil {
 		return err
+	}
+	if jid == "" {
+		return a.recoverOrphan(ctx)
 	}
 	dev, err := a.t.deviceByJID(ctx, jid)
 	if err != nil {
@@ -78,11 +98,44 @@ func (a *account) loadDevice(ctx context.Context) error {
 		a.t.log.Warn("Paired device is gone from the WhatsApp store; pair the account again", "account", a.cfg.Key, "device", ketanmu.MaskPhone(jid))
 		return nil
 	}
+	a.adopt(dev)
+	return nil
+}
+
+// recoverOrphan adopts a device of the account's number that whatsmeow stored but that no
+// account records: `ketanmu pair` stopped between the link and recording it.
+func (a *account) recoverOrphan(ctx context.Context) error {
+	devs, err := a.t.container.GetAllDevices(ctx)
+	if err != nil {
+		return fmt.Errorf("account %s: devices: %w", a.cfg.Key, err)
+	}
+	for _, dev := range devs {
+		if dev.ID == nil || dev.ID.User != a.cfg.Phone {
+			continue
+		}
+		owner, err := a.t.db.accountOf(ctx, dev.ID.String())
+		if err != nil {
+			return err
+		}
+		if owner != "" {
+			continue
+		}
+		if err := a.t.db.putDevice(ctx, a.cfg.Key, dev.ID.String()); err != nil {
+			return fmt.Errorf("account %s: record device: %w", a.cfg.Key, err)
+		}
+		a.t.log.Warn("Found a linked device no account recorded (pairing was interrupted); using it",
+			"account", a.cfg.Key, "device", jidString(*dev.ID))
+		a.adopt(dev)
+		return nil
+	}
+	return nil
+}
+
+func (a *account) adopt(dev *wastore.Device) {
 	a.mu.Lock()
 	a.dev = dev
 	a.mu.Unlock()
-	a.state.setDevice(jid)
-	return nil
+	a.state.setDevice(dev.ID.String())
 }
 
 func (t *Transport) deviceByJID(ctx context.Context, jid string) (*wastore.Device, error) {
@@ -93,56 +146,88 @@ func (t *Transport) deviceByJID(ctx context.Context, jid string) (*wastore.Devic
 	return t.container.GetDevice(ctx, j)
 }
 
-// connect creates the account's client and connects it in the background; whatsmeow reconnects
-// by itself after network trouble.
-func (a *account) connect() {
-	a.mu.Lock()
-	if a.t.isClosed() {
-		a.mu.Unlock()
-		return
-	}
-	cli := whatsmeow.NewClient(a.dev, a.t.waLog.Sub(a.cfg.Key))
+// newClient makes the account's whatsmeow client with the settings the transport relies on.
+func (a *account) newClient(dev *wastore.Device) *whatsmeow.Client {
+	cli := whatsmeow.NewClient(dev, a.t.waLog.Sub(a.cfg.Key))
 	// Decrypted messages are kept until handled, so that a message whose handler failed (not
 	// acknowledged) decrypts again when WhatsApp delivers it again.
 	cli.EnableDecryptedEventBuffer = true
 	cli.SynchronousAck = true
+	// Messages the phone sends again are acknowledged by whatsmeow whatever the handler says:
+	// handleMessage puts them in the inbox first, and asks the phone again when that fails.
 	cli.AutomaticMessageRerequestFromPhone = true
 	cli.InitialAutoReconnect = true
 	cli.GetMessageForRetry = a.messageForRetry
 	cli.AddEventHandlerWithSuccessStatus(a.handleEvent)
+	return cli
+}
+
+// connect creates the account's client and connects it in the background; whatsmeow reconnects
+// by itself after network trouble.
+func (a *account) connect() {
+	a.mu.Lock()
+	if a.t.isClosed() || a.dev == nil {
+		a.mu.Unlock()
+		return
+	}
+	cli := a.newClient(a.dev)
 	a.cli, a.wa, a.dl = cli, cli, cli
 	a.mu.Unlock()
 	a.state.set(bot.StateConnecting, time.Time{}, "")
-	go a.dial(cli)
+	a.t.spawn(func(context.Context) { a.dial(cli) })
 }
 
 func (a *account) dial(cli *whatsmeow.Client) {
 	if a.t.isClosed() {
 		return
 	}
-	err := cli.Connect()
+	a.mu.Lock()
+	a.syncing, a.syncUntil, a.announced = true, time.Time{}, false
+	a.mu.Unlock()
+	err := a.t.connectClient(cli)
 	if a.t.isClosed() {
 		cli.Disconnect() // Close ran while connecting
 		return
 	}
 	if err != nil {
-		a.state.set(bot.StateDisconnected, time.Time{}, "cannot connect: "+maskNumbers(err.Error())+"; trying again in a minute")
-		a.reconnectAt(a.t.Now().Add(time.Minute))
+		a.failed("cannot connect: " + maskNumbers(err.Error()))
 	}
 }
 
+// failed plans the next connection attempt after a failure whatsmeow does not retry itself,
+// backing off exponentially up to retryCap.
+func (a *account) failed(what string) {
+	a.mu.Lock()
+	a.failures++
+	d := retryFirst
+	for i := 1; i < a.failures && d < retryCap; i++ {
+		d *= 2
+	}
+	d = min(d, retryCap)
+	a.mu.Unlock()
+	a.state.set(bot.StateDisconnected, time.Time{}, fmt.Sprintf("%s; trying again in %s", what, d))
+	a.reconnectAt(a.t.Now().Add(d), what)
+}
+
 // reconnectAt plans a new connection attempt, replacing any planned one.
-func (a *account) reconnectAt(at time.Time) {
+func (a *account) reconnectAt(at time.Time, why string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.timer != nil {
-		a.timer.Stop()
+		a.timer()
 	}
-	cli := a.cli
-	a.timer = time.AfterFunc(max(at.Sub(a.t.Now()), time.Second), func() {
+	a.timerGen++
+	gen, cli := a.timerGen, a.cli
+	a.timer = a.t.after(max(at.Sub(a.t.Now()), time.Second), func(context.Context) {
+		a.mu.Lock()
+		if a.timerGen == gen {
+			a.timer = nil
+		}
+		a.mu.Unlock()
 		if a.t.isClosed() || cli == nil {
 			return
 		}
+		a.t.log.Info("Reconnecting", "account", a.cfg.Key, "reason", why)
 		cli.Disconnect()
 		a.state.set(bot.StateConnecting, time.Time{}, "")
 		a.dial(cli)
@@ -152,7 +237,8 @@ func (a *account) reconnectAt(at time.Time) {
 func (a *account) disconnect() {
 	a.mu.Lock()
 	if a.timer != nil {
-		a.timer.Stop()
+		a.timer()
+		a.timer = nil
 	}
 	cli := a.cli
 	a.mu.Unlock()
@@ -180,9 +266,7 @@ func (a *account) handleEvent(evt any) bool {
 	case *events.MediaRetry:
 		a.handleMediaRetry(e)
 	case *events.UndecryptableMessage:
-		// whatsmeow asks the sender (and the office phone) to send it again.
-		a.t.log.Warn("Message could not be decrypted, asked for it again", "account", a.cfg.Key,
-			"chat", jidString(e.Info.Chat), "message_id", e.Info.ID)
+		return a.handleUndecryptable(e)
 	default:
 		a.handleConnEvent(evt)
 	}
@@ -193,10 +277,18 @@ func (a *account) handleEvent(evt any) bool {
 func (a *account) handleConnEvent(evt any) {
 	switch e := evt.(type) {
 	case *events.Connected:
+		a.mu.Lock()
+		a.failures = 0
+		a.syncUntil = a.t.Now().Add(offlineSyncLimit)
+		a.mu.Unlock()
 		a.state.set(bot.StateConnected, time.Time{}, "")
 		a.t.kickInbox() // downloads may have waited for the connection
-		go a.announceName()
+		a.t.spawn(func(ctx context.Context) { a.announceName(ctx) })
 	case *events.Disconnected:
+		// whatsmeow reconnects by itself; what was missed meanwhile comes as a backlog first.
+		a.mu.Lock()
+		a.syncing, a.syncUntil = true, time.Time{}
+		a.mu.Unlock()
 		a.state.set(bot.StateDisconnected, time.Time{}, "")
 	case *events.KeepAliveTimeout:
 		if e.ErrorCount >= 3 {
@@ -209,7 +301,7 @@ func (a *account) handleConnEvent(evt any) {
 	case *events.StreamReplaced:
 		a.state.set(bot.StateReplaced, time.Time{}, "")
 	case *events.ClientOutdated:
-		a.state.set(bot.StateOutdated, time.Time{}, fmt.Sprintf("WhatsApp rejected version %s as outdated: update ketanmu (whatsmeow), or set whatsapp.version to the current WhatsApp Web version and restart", wastore.GetWAVersion()))
+		a.t.outdated(a)
 	case *events.TemporaryBan:
 		expire := e.Expire
 		if expire <= 0 {
@@ -217,22 +309,38 @@ func (a *account) handleConnEvent(evt any) {
 		}
 		until := a.t.Now().Add(expire)
 		a.state.set(bot.StateBanned, until, fmt.Sprintf("WhatsApp temporarily banned this number (%s); sending resumes when the ban ends", e.Code))
-		a.reconnectAt(until.Add(5 * time.Second))
+		a.reconnectAt(until.Add(5*time.Second), "temporary ban over")
 	case *events.ConnectFailure:
-		a.state.set(bot.StateDisconnected, time.Time{}, fmt.Sprintf("WhatsApp refused the connection (%s); trying again in a minute", e.Reason))
-		a.reconnectAt(a.t.Now().Add(time.Minute))
+		a.failed(fmt.Sprintf("WhatsApp refused the connection (%s)", e.Reason))
 	case *events.StreamError:
 		a.t.log.Warn("WhatsApp stream error", "account", a.cfg.Key, "code", e.Code)
 	case *events.OfflineSyncPreview:
 		a.t.log.Info("Receiving messages missed while offline", "account", a.cfg.Key, "messages", e.Messages)
 	case *events.OfflineSyncCompleted:
+		a.mu.Lock()
+		a.syncing = false
+		a.mu.Unlock()
 		a.t.log.Info("Caught up with messages missed while offline", "account", a.cfg.Key, "count", e.Count)
+	case *events.PushNameSetting, *events.AppStateSyncComplete:
+		// The push name may have been unknown when connected: announce now.
+		a.t.spawn(func(ctx context.Context) { a.announceName(ctx) })
 	case *events.HistorySync:
 		// Old chats copied from the phone after pairing: never answered, not stored.
 		a.t.log.Debug("History sync ignored", "account", a.cfg.Key)
 	case *events.CallOffer:
 		a.t.log.Info("Incoming call ignored", "account", a.cfg.Key, "from", jidString(e.From))
 	}
+}
+
+// holding reports whether replies to residents must wait: the account is catching up with
+// messages missed while offline, in which an operator's answer may still be coming.
+func (a *account) holding() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if !a.syncing {
+		return false
+	}
+	return a.syncUntil.IsZero() || a.t.Now().Before(a.syncUntil)
 }
 
 // loggedOut forgets the device: whatsmeow has deleted its keys, and only pairing again helps.
@@ -248,15 +356,40 @@ func (a *account) loggedOut(reason string) {
 }
 
 // announceName tells WhatsApp the account's display name while staying "unavailable": an
-// available bot would keep the office phone from getting notifications.
-func (a *account) announceName() {
+// available bot would keep the office phone from getting notifications. Without a push name
+// WhatsApp refuses the presence; it is sent once the name arrives from the phone.
+func (a *account) announceName(ctx context.Context) {
 	a.mu.Lock()
-	cli := a.cli
+	cli, done := a.cli, a.announced
 	a.mu.Unlock()
-	if cli == nil || cli.Store.PushName == "" {
+	if cli == nil || done || cli.Store.PushName == "" {
 		return
 	}
-	if err := cli.SendPresence(a.t.ctx, types.PresenceUnavailable); err != nil {
+	if err := cli.SendPresence(ctx, types.PresenceUnavailable); err != nil {
 		a.t.log.Debug("Sending presence failed", "account", a.cfg.Key, "error", err)
+		return
 	}
+	a.mu.Lock()
+	a.announced = true
+	a.mu.Unlock()
+}
+
+// noteGroupMode remembers how WhatsApp addresses a group's members (by phone number or LID),
+// as seen on its messages, for quoting in that group.
+func (a *account) noteGroupMode(group types.JID, mode types.AddressingMode) {
+	if mode == "" {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.groupModes == nil {
+		a.groupModes = map[types.JID]types.AddressingMode{}
+	}
+	a.groupModes[group.ToNonAD()] = mode
+}
+
+func (a *account) groupMode(group types.JID) types.AddressingMode {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.groupModes[group.ToNonAD()]
 }

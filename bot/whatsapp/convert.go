@@ -1,15 +1,12 @@
 package whatsapp
 
 import (
-	"fmt"
-	"mime"
-	"strings"
-
 	"go.mau.fi/whatsmeow/proto/waE2E"
 	"go.mau.fi/whatsmeow/types"
 	"go.mau.fi/whatsmeow/types/events"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/bot"
 )
 
 // skip names why an event is not handed to the router; "" means it is.
@@ -31,14 +28,12 @@ const (
 	skipUnknown    skip = "unknown_type"
 	skipUnreacted  skip = "reaction_removed"
 	skipSelfOther  skip = "self_chat_not_from_me"
-	skipOwnSend    skip = "own_send"
-	skipTooOld     skip = "too_old"
-)
-
-// Unsupported names given to the flows (Inbound.Unsupported).
-const (
-	TooLarge       = "too_large"
-	DownloadFailed = "download_failed"
+	skipOwnSend    skip = skip(bot.SkipOwnSend)
+	skipTooOld     skip = skip(bot.SkipTooOld)
+	// Sent from the office's own devices but not typed by a person: they must not take the chat.
+	skipOwnReaction  skip = "own_reaction"
+	skipAutomatic    skip = "automatic_business_message"
+	skipOwnNonPerson skip = "own_not_typed"
 )
 
 // converted is a WhatsApp message in the router's terms. When media is set, the file still has
@@ -55,9 +50,10 @@ type mediaRef struct {
 	Document *waE2E.DocumentMessage `json:"document,omitempty"`
 }
 
-// content fills the kind, text, quote and (when a file must be fetched) media of in from the
-// message body. maxMedia is the configured size limit.
-func content(m *waE2E.Message, isEdit bool, in *ketanmu.Inbound, maxMedia int64) (*mediaRef, skip) {
+// content fills the text, quote and announced file of r from the message body, or says why
+// there is nothing to hand over. The returned ref is what downloading the file needs; whether
+// the file is wanted at all is the intake's decision.
+func content(m *waE2E.Message, isEdit bool, r *bot.Received) (*mediaRef, skip) {
 	if m == nil {
 		return nil, skipEmpty
 	}
@@ -73,62 +69,57 @@ func content(m *waE2E.Message, isEdit bool, in *ketanmu.Inbound, maxMedia int64)
 		}
 		return nil, skipProtocol
 	}
-	unsupported := func(what string) (*mediaRef, skip) {
-		in.Kind, in.Unsupported = ketanmu.KindUnsupported, what
+	hint := func(h bot.Hint) (*mediaRef, skip) {
+		r.File = &bot.Attachment{Hint: h}
 		return nil, ""
 	}
 	switch {
 	case m.Conversation != nil:
-		in.Kind, in.Text = ketanmu.KindText, m.GetConversation()
+		r.Text = m.GetConversation()
 	case m.ExtendedTextMessage != nil:
 		x := m.GetExtendedTextMessage()
-		in.Kind, in.Text, in.Quote = ketanmu.KindText, x.GetText(), x.GetContextInfo().GetStanzaID()
+		r.Text, r.Quote = x.GetText(), x.GetContextInfo().GetStanzaID()
 	case m.ImageMessage != nil:
 		img := m.GetImageMessage()
-		in.Text, in.Quote = img.GetCaption(), img.GetContextInfo().GetStanzaID()
-		return fileMedia(in, ketanmu.KindImage, img.GetMimetype(), imageName(in.ID, img.GetMimetype()),
-			img.GetFileLength(), maxMedia, &mediaRef{Image: img})
+		r.Text, r.Quote = img.GetCaption(), img.GetContextInfo().GetStanzaID()
+		if img.GetViewOnce() {
+			return hint(bot.HintViewOnce)
+		}
+		r.File = &bot.Attachment{Hint: bot.HintImage, Mime: img.GetMimetype(), Size: int64(img.GetFileLength())}
+		return &mediaRef{Image: img}, ""
 	case m.DocumentMessage != nil:
 		doc := m.GetDocumentMessage()
-		in.Text, in.Quote = doc.GetCaption(), doc.GetContextInfo().GetStanzaID()
-		mt := baseMime(doc.GetMimetype())
-		kind := ketanmu.KindDocument
-		switch {
-		case strings.HasPrefix(mt, "image/"):
-			kind = ketanmu.KindImage // a photo sent "as document": full quality, welcome
-		case mt != "application/pdf":
-			in.Text = ""
-			return unsupported("file")
-		}
+		r.Text, r.Quote = doc.GetCaption(), doc.GetContextInfo().GetStanzaID()
 		name := doc.GetFileName()
 		if name == "" {
 			name = doc.GetTitle()
 		}
-		if name == "" {
-			name = imageName(in.ID, mt)
-		}
-		return fileMedia(in, kind, mt, name, doc.GetFileLength(), maxMedia, &mediaRef{Document: doc})
+		r.File = &bot.Attachment{Hint: bot.HintDocument, Mime: doc.GetMimetype(), Filename: name, Size: int64(doc.GetFileLength())}
+		return &mediaRef{Document: doc}, ""
 	case m.StickerMessage != nil:
-		return unsupported("sticker")
+		return hint(bot.HintSticker)
 	case m.AudioMessage != nil:
 		if m.GetAudioMessage().GetPTT() {
-			return unsupported("voice")
+			return hint(bot.HintVoice)
 		}
-		return unsupported("audio")
+		return hint(bot.HintAudio)
 	case m.VideoMessage != nil, m.PtvMessage != nil:
-		return unsupported("video")
+		if m.GetVideoMessage().GetGifPlayback() {
+			return hint(bot.HintGIF)
+		}
+		return hint(bot.HintVideo)
 	case m.LocationMessage != nil, m.LiveLocationMessage != nil:
-		return unsupported("location")
+		return hint(bot.HintLocation)
 	case m.ContactMessage != nil, m.ContactsArrayMessage != nil:
-		return unsupported("contact")
+		return hint(bot.HintContact)
 	case m.PollCreationMessage != nil, m.PollCreationMessageV2 != nil, m.PollCreationMessageV3 != nil,
 		m.PollCreationMessageV5 != nil, m.PollUpdateMessage != nil:
-		return unsupported("poll")
+		return hint(bot.HintPoll)
 	case m.ReactionMessage != nil:
 		if m.GetReactionMessage().GetText() == "" {
 			return nil, skipUnreacted
 		}
-		return unsupported("reaction")
+		return hint(bot.HintReaction)
 	case m.SenderKeyDistributionMessage != nil, m.MessageContextInfo != nil:
 		// Key material and metadata travel alone too; there is nothing to answer.
 		return nil, skipEmpty
@@ -138,49 +129,8 @@ func content(m *waE2E.Message, isEdit bool, in *ketanmu.Inbound, maxMedia int64)
 	return nil, ""
 }
 
-// fileMedia sets in up for a photo or PDF. Over the size limit, announced by the message
-// itself, the file is not downloaded: the router gets an empty "too_large" input instead.
-func fileMedia(in *ketanmu.Inbound, kind ketanmu.Kind, mimeType, name string, size uint64, maxMedia int64, ref *mediaRef) (*mediaRef, skip) {
-	if maxMedia > 0 && size > uint64(maxMedia) {
-		in.Kind, in.Unsupported, in.Text = ketanmu.KindUnsupported, TooLarge, ""
-		return nil, ""
-	}
-	in.Kind = kind
-	in.Media = &ketanmu.Media{Mime: baseMime(mimeType), Filename: name, Size: int64(size)}
-	return ref, ""
-}
-
-// baseMime drops parameters: "image/jpeg; charset=…" → "image/jpeg".
-func baseMime(s string) string {
-	if mt, _, err := mime.ParseMediaType(s); err == nil {
-		return mt
-	}
-	return strings.ToLower(strings.TrimSpace(s))
-}
-
-// imageName invents a file name for a photo (WhatsApp sends none), short enough to read back
-// to the resident and distinct per message.
-func imageName(id, mimeType string) string {
-	ext := ".jpg"
-	switch baseMime(mimeType) {
-	case "image/png":
-		ext = ".png"
-	case "image/webp":
-		ext = ".webp"
-	case "image/heic":
-		ext = ".heic"
-	case "application/pdf":
-		ext = ".pdf"
-	}
-	suffix := strings.ToLower(id)
-	if len(suffix) > 6 {
-		suffix = suffix[len(suffix)-6:]
-	}
-	return fmt.Sprintf("foto-%s%s", suffix, ext)
-}
-
 // eventContent is content applied to an event, which may hold an edit.
-func eventContent(ev *events.Message, in *ketanmu.Inbound, maxMedia int64) (*mediaRef, skip) {
+func eventContent(ev *events.Message, r *bot.Received) (*mediaRef, skip) {
 	edit := ev.IsEdit || ev.Info.Edit == types.EditAttributeMessageEdit || ev.Info.Edit == types.EditAttributeAdminEdit
-	return content(ev.Message, edit, in, maxMedia)
+	return content(ev.Message, edit, r)
 }

@@ -10,6 +10,7 @@ import (
 	"go.mau.fi/whatsmeow/types/events"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/bot"
 )
 
 func TestConvert(t *testing.T) {
@@ -62,7 +63,7 @@ func TestConvert(t *testing.T) {
 		{name: "image over the size limit is not downloaded",
 			ev: dm("M1", residentPN, types.EmptyJID, &waE2E.Message{ImageMessage: &waE2E.ImageMessage{
 				Caption: ptr("besar"), Mimetype: ptr("image/jpeg"), FileLength: &big}}),
-			want: with(func(in *ketanmu.Inbound) { in.Kind, in.Unsupported = ketanmu.KindUnsupported, TooLarge })},
+			want: with(func(in *ketanmu.Inbound) { in.Kind, in.Unsupported = ketanmu.KindUnsupported, bot.UnsupportedTooLarge })},
 		{name: "other document", ev: dm("M1", residentPN, types.EmptyJID, &waE2E.Message{DocumentMessage: &waE2E.DocumentMessage{
 			Mimetype: ptr("application/msword"), FileName: ptr("surat.doc"), Caption: ptr("surat")}}),
 			want: with(func(in *ketanmu.Inbound) { in.Kind, in.Unsupported = ketanmu.KindUnsupported, "file" })},
@@ -110,10 +111,10 @@ func TestConvert(t *testing.T) {
 			want: ketanmu.Inbound{Account: accKey, ID: "M1", At: epoch, Chat: strangerLID.String(), LID: strangerLID.String(),
 				Address: strangerLID.String(), Kind: ketanmu.KindText, Text: "halo"}},
 	}
-	ci := convertInput{Account: e.acc.cfg, Self: e.acc.self(), LIDs: e.acc.lids(), MaxMedia: e.cfg.Storage.MaxMediaBytes}
+	ci := convertInput{Account: e.acc.cfg, Self: e.acc.self(), LIDs: e.acc.lids()}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, why, err := convert(ctx, ci, tt.ev)
+			got, why, err := convertAndTake(ctx, e, ci, tt.ev)
 			if err != nil {
 				t.Fatalf("convert: %v", err)
 			}
@@ -129,6 +130,23 @@ func TestConvert(t *testing.T) {
 			}
 		})
 	}
+}
+
+// convertAndTake runs a message through convert and the intake, as handleMessage does.
+func convertAndTake(ctx context.Context, e *env, ci convertInput, ev *events.Message) (converted, skip, error) {
+	r, ref, why, err := convert(ctx, ci, ev)
+	if err != nil || why != "" {
+		return converted{}, why, err
+	}
+	in, s, err := e.tr.intake.Take(ctx, r)
+	if err != nil || s != "" {
+		return converted{}, skip(s), err
+	}
+	c := converted{in: in}
+	if in.Media != nil {
+		c.media = ref
+	}
+	return c, "", nil
 }
 
 func groupMsg(id string, group, sender types.JID, m *waE2E.Message) *events.Message {

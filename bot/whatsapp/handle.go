@@ -2,6 +2,9 @@ package whatsapp
 
 import (
 	"context"
+	"fmt"
+	"runtime/debug"
+	"time"
 
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/proto/waMmsRetry"
@@ -12,16 +15,43 @@ import (
 	"github.com/ketanmu/ketanmu/bot"
 )
 
+// redeliverAfter is how long after a failed message the account reconnects: WhatsApp delivers
+// an unacknowledged message again only on a new connection.
+const redeliverAfter = 20 * time.Second
+
 // handleMessage converts a message and makes it durable before it is acknowledged: text goes
 // straight through the router (one transaction), a file or a message queued behind one goes to
 // the inbox, whose workers download and hand it over. It returns false, leaving the message
 // unacknowledged so WhatsApp delivers it again, when nothing durable could be written.
-func (a *account) handleMessage(ev *events.Message) bool {
+func (a *account) handleMessage(ev *events.Message) (ok bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			// whatsmeow would recover too, and then acknowledge a message nobody stored.
+			a.t.log.Error("Message handler panicked; message not acknowledged", "account", a.cfg.Key,
+				"chat", jidString(ev.Info.Chat), "message_id", ev.Info.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			ok = false
+		}
+		if !ok {
+			a.redeliverSoon()
+		}
+	}()
 	ctx := a.t.ctx
-	ci := convertInput{Account: a.cfg, Self: a.self(), LIDs: a.lids(), MaxMedia: a.t.cfg.Storage.MaxMediaBytes}
-	c, why, err := convert(ctx, ci, ev)
+	if ev.Info.IsGroup {
+		a.noteGroupMode(ev.Info.Chat, ev.Info.AddressingMode)
+	}
+	ci := convertInput{Account: a.cfg, Self: a.self(), LIDs: a.lids()}
+	r, ref, why, err := convert(ctx, ci, ev)
+	var c converted
 	if err == nil && why == "" {
-		why, err = a.t.screen(ctx, c.in)
+		why = a.notTyped(ev, r)
+	}
+	if err == nil && why == "" {
+		var s bot.Skip
+		c.in, s, err = a.t.intake.Take(ctx, r)
+		why = skip(s)
+		if c.in.Media != nil {
+			c.media = ref
+		}
 	}
 	if err != nil {
 		a.t.log.Error("Message not acknowledged, WhatsApp will deliver it again", "account", a.cfg.Key,
@@ -30,39 +60,59 @@ func (a *account) handleMessage(ev *events.Message) bool {
 	}
 	if why != "" {
 		level := a.t.log.Debug
-		if why == skipTooOld {
+		if why == skipTooOld || why == skipAutomatic {
 			level = a.t.log.Info
 		}
 		level("Message not for the bot", "account", a.cfg.Key, "chat", jidString(ev.Info.Chat),
 			"message_id", ev.Info.ID, "reason", string(why))
 		return true
 	}
-	if err := a.t.accept(ctx, c, sourceOf(ev.Info)); err != nil {
+	if ev.UnavailableRequestID != "" {
+		// Sent again by the phone on request: whatsmeow acknowledges it whatever this handler
+		// answers, so it goes to the inbox (one small write) rather than through the router.
+		err = a.t.queue(ctx, c, sourceOf(ev.Info))
+	} else {
+		err = a.t.accept(ctx, c, sourceOf(ev.Info))
+	}
+	if err != nil {
 		a.t.log.Error("Message not acknowledged, WhatsApp will deliver it again", "account", a.cfg.Key,
 			"chat", ketanmu.MaskPhone(c.in.Chat), "message_id", c.in.ID, "error", err)
+		if ev.UnavailableRequestID != "" {
+			a.askPhoneLater(ev.Info)
+		}
 		return false
 	}
 	a.markRead(ev, c.in)
 	return true
 }
 
-// screen drops what the bot must not answer although it converts: its own sends coming back,
-// and messages that waited too long (missed while offline) to be answered now.
-func (t *Transport) screen(ctx context.Context, in ketanmu.Inbound) (skip, error) {
-	if in.FromMe {
-		_, err := t.outbox.OutboxByID(ctx, in.Account, in.ID)
-		switch ketanmu.ErrorCode(err) {
-		case "":
-			return skipOwnSend, nil
-		case ketanmu.ENOTFOUND:
-		default:
-			return "", err
+// redeliverSoon plans a reconnect after a message was left unacknowledged, unless one is
+// planned already: a transient database error must not hold a resident's message for hours.
+func (a *account) redeliverSoon() {
+	a.mu.Lock()
+	planned := a.timer != nil
+	a.mu.Unlock()
+	if planned || a.t.isClosed() {
+		return
+	}
+	a.reconnectAt(a.t.Now().Add(redeliverAfter), "a message could not be stored")
+}
+
+// askPhoneLater asks the office phone once more for a message it sent again but that could
+// not be stored: whatsmeow has acknowledged that copy already.
+func (a *account) askPhoneLater(info types.MessageInfo) {
+	a.t.after(redeliverAfter, func(ctx context.Context) {
+		a.mu.Lock()
+		cli := a.cli
+		a.mu.Unlock()
+		if cli == nil {
+			return
 		}
-	}
-	if tooOld(in.At, t.Now(), t.cfg.WhatsApp.OfflineMaxAge) {
-		return skipTooOld, nil
-	}
-	return "", nil
+		req := cli.BuildUnavailableMessageRequest(info.Chat, info.Sender, info.ID)
+		if _, err := cli.SendMessage(ctx, cli.Store.ID.ToNonAD(), req, whatsmeow.SendRequestExtra{Peer: true}); err != nil {
+			a.t.log.Warn("Asking the phone for a message again failed", "account", a.cfg.Key, "message_id", info.ID, "error", err)
+		}
+	})
 }
 
 // accept makes a converted message durable: through the router, or into the inbox when a file
@@ -73,13 +123,18 @@ func (t *Transport) accept(ctx context.Context, c converted, src source) error {
 		return err
 	}
 	if c.media != nil || waiting {
-		if err := t.db.putInbox(ctx, c.in, c.media, src); err != nil {
-			return err
-		}
-		t.kickInbox()
-		return nil
+		return t.queue(ctx, c, src)
 	}
 	return t.handOver(ctx, c.in)
+}
+
+// queue puts a message in the inbox and wakes its workers.
+func (t *Transport) queue(ctx context.Context, c converted, src source) error {
+	if err := t.db.putInbox(ctx, c.in, c.media, src); err != nil {
+		return err
+	}
+	t.kickInbox()
+	return nil
 }
 
 // handOver gives a complete message to the router. A message the router refuses as invalid is
@@ -105,12 +160,45 @@ func (a *account) markRead(ev *events.Message, in ketanmu.Inbound) {
 	if cli == nil {
 		return
 	}
-	go func() {
-		err := cli.MarkRead(a.t.ctx, []types.MessageID{ev.Info.ID}, a.t.Now(), ev.Info.Chat, ev.Info.Sender)
+	a.t.spawn(func(ctx context.Context) {
+		err := cli.MarkRead(ctx, []types.MessageID{ev.Info.ID}, a.t.Now(), ev.Info.Chat, ev.Info.Sender)
 		if err != nil {
 			a.t.log.Debug("Read receipt failed", "account", a.cfg.Key, "error", err)
 		}
-	}()
+	})
+}
+
+// handleUndecryptable answers what the phone will never send again: a "view once" photo is
+// not given to linked devices, so the resident is asked for a normal photo. Other failures
+// are asked for again by whatsmeow (from the sender, then from the office phone).
+func (a *account) handleUndecryptable(e *events.UndecryptableMessage) bool {
+	if !e.IsUnavailable || e.UnavailableType != events.UnavailableTypeViewOnce {
+		a.t.log.Warn("Message could not be decrypted, asked for it again", "account", a.cfg.Key,
+			"chat", jidString(e.Info.Chat), "message_id", e.Info.ID)
+		return true
+	}
+	ctx := a.t.ctx
+	r := bot.Received{Account: a.cfg.Key, ID: e.Info.ID, At: e.Info.Timestamp, FromMe: e.Info.IsFromMe}
+	why, err := route(ctx, convertInput{Account: a.cfg, Self: a.self(), LIDs: a.lids()}, e.Info, &r)
+	if err != nil {
+		return false
+	}
+	if why != "" || r.FromMe {
+		return true
+	}
+	r.File = &bot.Attachment{Hint: bot.HintViewOnce}
+	in, s, err := a.t.intake.Take(ctx, r)
+	if err != nil {
+		return false
+	}
+	if s != "" {
+		return true
+	}
+	if err := a.t.accept(ctx, converted{in: in}, sourceOf(e.Info)); err != nil {
+		a.t.log.Error("View-once notice not stored", "account", a.cfg.Key, "message_id", e.Info.ID, "error", err)
+		return false
+	}
+	return true
 }
 
 // handleMediaRetry takes the phone's answer to a media retry request: a new path for a file
@@ -119,6 +207,9 @@ func (a *account) handleMediaRetry(e *events.MediaRetry) {
 	ctx := a.t.ctx
 	r, ok, err := a.t.db.inboxByID(ctx, a.cfg.Key, e.MessageID)
 	if err != nil || !ok || r.Media == nil {
+		if err != nil {
+			a.t.log.Error("Media retry: inbox look-up failed", "account", a.cfg.Key, "message_id", e.MessageID, "error", err)
+		}
 		return
 	}
 	notif, err := whatsmeow.DecryptMediaRetryNotification(e, r.Media.downloadable().GetMediaKey())

@@ -156,8 +156,8 @@ func TestExpiredFileIsRecoveredOrAnsweredPolitely(t *testing.T) {
 	if err := e.db.SQL().QueryRow(`SELECT kind, unsupported FROM messages WHERE wa_id = 'X1'`).Scan(&kind, &unsupported); err != nil {
 		t.Fatalf("message never reached the router: %v", err)
 	}
-	if kind != string(ketanmu.KindUnsupported) || unsupported != DownloadFailed {
-		t.Errorf("message = %s/%s, want unsupported/%s", kind, unsupported, DownloadFailed)
+	if kind != string(ketanmu.KindUnsupported) || unsupported != bot.UnsupportedDownloadFailed {
+		t.Errorf("message = %s/%s, want unsupported/%s", kind, unsupported, bot.UnsupportedDownloadFailed)
 	}
 }
 

@@ -3,12 +3,12 @@ package whatsapp
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"go.mau.fi/whatsmeow/types"
 	"go.mau.fi/whatsmeow/types/events"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/config"
 )
 
@@ -30,30 +30,32 @@ func (s self) is(j types.JID) bool {
 
 // convertInput is everything convert needs besides the event.
 type convertInput struct {
-	Account  config.Account
-	Self     self
-	LIDs     lidResolver
-	MaxMedia int64
+	Account config.Account
+	Self    self
+	LIDs    lidResolver
 }
 
-// convert turns a whatsmeow message event into the router's inbound message, or says why it
-// is not one. It does no I/O other than LID look-ups; an error means the look-up failed and the
-// event should be left unacknowledged.
-func convert(ctx context.Context, ci convertInput, ev *events.Message) (converted, skip, error) {
+// convert turns a whatsmeow message event into the transport-neutral description the intake
+// reads, or says why it is not one. It does no I/O other than LID look-ups; an error means the
+// look-up failed and the event should be left unacknowledged.
+func convert(ctx context.Context, ci convertInput, ev *events.Message) (bot.Received, *mediaRef, skip, error) {
 	info := ev.Info
-	in := ketanmu.Inbound{Account: ci.Account.Key, ID: info.ID, At: info.Timestamp, FromMe: info.IsFromMe}
-	if why, err := route(ctx, ci, info, &in); why != "" || err != nil {
-		return converted{}, why, err
+	r := bot.Received{Account: ci.Account.Key, ID: info.ID, At: info.Timestamp, FromMe: info.IsFromMe}
+	if why, err := route(ctx, ci, info, &r); why != "" || err != nil {
+		return bot.Received{}, nil, why, err
 	}
-	ref, why := eventContent(ev, &in, ci.MaxMedia)
+	ref, why := eventContent(ev, &r)
 	if why != "" {
-		return converted{}, why, nil
+		return bot.Received{}, nil, why, nil
 	}
-	return converted{in: in, media: ref}, "", nil
+	if ev.IsViewOnce && r.File != nil {
+		r.File, ref = &bot.Attachment{Hint: bot.HintViewOnce}, nil
+	}
+	return r, ref, "", nil
 }
 
 // route fills in's chat, address, LID and sender, or skips chats the office does not serve.
-func route(ctx context.Context, ci convertInput, info types.MessageInfo, in *ketanmu.Inbound) (skip, error) {
+func route(ctx context.Context, ci convertInput, info types.MessageInfo, in *bot.Received) (skip, error) {
 	chat := info.Chat.ToNonAD()
 	switch {
 	case chat.Server == types.BroadcastServer && chat.User == types.StatusBroadcastJID.User:
@@ -140,10 +142,4 @@ func resolve(ctx context.Context, lids lidResolver, peer, alt types.JID) (phone,
 		}
 	}
 	return phone, lid, nil
-}
-
-// tooOld reports whether a message waited longer than maxAge to reach us (missed while offline)
-// and should be left to the operators.
-func tooOld(at, now time.Time, maxAge time.Duration) bool {
-	return maxAge > 0 && !at.IsZero() && now.Sub(at) > maxAge
 }

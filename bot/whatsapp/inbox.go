@@ -12,6 +12,7 @@ import (
 	"go.mau.fi/whatsmeow/types"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/bot"
 )
 
 // fetcher downloads files; *whatsmeow.Client satisfies it.
@@ -144,7 +145,7 @@ func (t *Transport) deliver(ctx context.Context, r inboxRow) error {
 			}
 			return t.downloadFailed(ctx, dl, r, err)
 		}
-		in = withData(in, data, t.cfg.Storage.MaxMediaBytes)
+		in = t.intake.WithData(in, data)
 	}
 	if err := t.handOver(ctx, in); err != nil {
 		if ctx.Err() != nil {
@@ -182,7 +183,7 @@ func (t *Transport) downloadFailed(ctx context.Context, dl fetcher, r inboxRow, 
 		return t.db.retryInbox(ctx, r, t.Now().Add(t.mediaBackoff(r.Attempts)), cause.Error())
 	}
 	log.Error("Download failed for good; the resident is asked to send the file again", "error", cause)
-	in.Kind, in.Unsupported, in.Text, in.Media = ketanmu.KindUnsupported, DownloadFailed, "", nil
+	in = bot.DownloadFailed(in)
 	if err := t.handOver(ctx, in); err != nil {
 		return t.db.retryInbox(ctx, r, t.Now().Add(t.mediaBackoff(r.Attempts)), err.Error())
 	}
@@ -205,11 +206,16 @@ func expired(err error) bool {
 		errors.Is(err, whatsmeow.ErrMediaDownloadFailedWith410)
 }
 
-// errHashMismatch is a file whose content is not what the sender announced.
-var errHashMismatch = errors.New("file does not match its sha256")
+// Files that cannot be trusted: not what the sender announced, or announced without a hash
+// to check them against.
+var (
+	errHashMismatch = errors.New("file does not match its sha256")
+	errNoHash       = errors.New("file announced without a sha256")
+)
 
-// fetch downloads and decrypts a file and checks it against the SHA-256 the sender announced.
-// whatsmeow's own length and hash warnings are settled by that check.
+// fetch downloads and decrypts a file and checks it against the SHA-256 the sender announced;
+// a file announced without one is refused. whatsmeow's own length and hash warnings are
+// settled by that check.
 func fetch(ctx context.Context, dl fetcher, m *mediaRef) ([]byte, error) {
 	msg := m.downloadable()
 	data, err := dl.Download(ctx, msg)
@@ -217,28 +223,12 @@ func fetch(ctx context.Context, dl fetcher, m *mediaRef) ([]byte, error) {
 	if err != nil && !(warning && data != nil) {
 		return nil, err
 	}
-	if want := msg.GetFileSHA256(); len(want) == sha256.Size {
-		if got := sha256.Sum256(data); !bytes.Equal(got[:], want) {
-			return nil, errHashMismatch
-		}
-	} else if warning {
-		return nil, err
+	want := msg.GetFileSHA256()
+	if len(want) != sha256.Size {
+		return nil, errNoHash
+	}
+	if got := sha256.Sum256(data); !bytes.Equal(got[:], want) {
+		return nil, errHashMismatch
 	}
 	return data, nil
-}
-
-// withData completes in with its downloaded file, or turns it into a "too large" input when the
-// file is bigger than announced and over the limit.
-func withData(in ketanmu.Inbound, data []byte, maxMedia int64) ketanmu.Inbound {
-	if maxMedia > 0 && int64(len(data)) > maxMedia {
-		in.Kind, in.Unsupported, in.Text, in.Media = ketanmu.KindUnsupported, TooLarge, "", nil
-		return in
-	}
-	var m ketanmu.Media
-	if in.Media != nil {
-		m = *in.Media
-	}
-	m.Data, m.Size = data, int64(len(data))
-	in.Media = &m
-	return in
 }

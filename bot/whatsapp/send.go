@@ -55,7 +55,11 @@ func (t *Transport) Send(ctx context.Context, msg ketanmu.Outbound) error {
 		typing(ctx, wa, to, msg.Text)
 	}
 	_, err = wa.SendMessage(ctx, to, m, whatsmeow.SendRequestExtra{ID: types.MessageID(msg.ID)})
-	return t.sendError(err)
+	if err = t.sendError(err); ketanmu.ErrorCode(err) == ketanmu.EINVALID {
+		t.notes.add(msg.Account, fmt.Sprintf("%s: message %s to %s not delivered: %s", t.Now().UTC().Format(time.RFC3339),
+			msg.ID, ketanmu.MaskPhone(msg.Chat), ketanmu.ErrorMessage(err)))
+	}
+	return err
 }
 
 // ready returns the account's sender, or a pause for the outbox while the account cannot send.
@@ -88,6 +92,10 @@ func (t *Transport) sendError(err error) error {
 		return &bot.PausedError{Until: t.Now().Add(pauseReconnecting)}
 	case errors.Is(err, whatsmeow.ErrRecipientADJID), errors.Is(err, whatsmeow.ErrUnknownServer):
 		return ketanmu.Errorf(ketanmu.EINVALID, "cannot send there: %v", err)
+	case errors.Is(err, whatsmeow.ErrServerReturnedError) && strings.HasSuffix(err.Error(), " 463"):
+		// WhatsApp refuses messages to someone who has not written to the number recently
+		// (tulir/whatsmeow#1074): retrying the same message cannot help.
+		return ketanmu.Errorf(ketanmu.EINVALID, "WhatsApp refused the message (463): the recipient has not written to this number recently")
 	}
 	return err
 }
@@ -152,15 +160,22 @@ func (a *account) buildText(ctx context.Context, msg ketanmu.Outbound, to types.
 }
 
 // quoteContext makes a reply quote msg.Quote: the quoted message is the bot's own when the
-// outbox has it, otherwise the resident's in a one-to-one chat.
+// outbox has it, otherwise the resident's in a one-to-one chat. The bot's own participant is
+// named the way the chat addresses people: its LID in an @lid chat or a group that WhatsApp
+// addresses by LID, its phone number otherwise.
 func (a *account) quoteContext(ctx context.Context, msg ketanmu.Outbound, to types.JID) *waE2E.ContextInfo {
 	if msg.Quote == "" {
 		return nil
 	}
 	ci := &waE2E.ContextInfo{StanzaID: proto.String(msg.Quote)}
 	if _, err := a.t.outbox.OutboxByID(ctx, msg.Account, msg.Quote); err == nil {
-		if me := a.self().PN; !me.IsEmpty() {
-			ci.Participant = proto.String(me.String())
+		me := a.self()
+		byLID := to.Server == types.HiddenUserServer || (to.Server == types.GroupServer && a.groupMode(to) == types.AddressingModeLID)
+		switch {
+		case byLID && !me.LID.IsEmpty():
+			ci.Participant = proto.String(me.LID.String())
+		case !me.PN.IsEmpty():
+			ci.Participant = proto.String(me.PN.String())
 		}
 	} else if to.Server == types.DefaultUserServer || to.Server == types.HiddenUserServer {
 		ci.Participant = proto.String(to.String())
@@ -168,11 +183,19 @@ func (a *account) quoteContext(ctx context.Context, msg ketanmu.Outbound, to typ
 	return ci
 }
 
+// buildMedia uploads a file and makes its message. JPEG and PNG photos go as photos with their
+// size and a preview; anything else, HEIC and WebP included (not every phone shows them as
+// photos), goes as a document.
 func (a *account) buildMedia(ctx context.Context, wa sender, msg ketanmu.Outbound, to types.JID) (*waE2E.Message, error) {
 	f := msg.Media
 	kind := whatsmeow.MediaDocument
-	if strings.HasPrefix(f.Mime, "image/") {
-		kind = whatsmeow.MediaImage
+	var w, h int
+	var thumb []byte
+	if mt := bot.BaseMime(f.Mime); mt == "image/jpeg" || mt == "image/png" {
+		var ok bool
+		if w, h, thumb, ok = thumbnail(f.Data); ok {
+			kind = whatsmeow.MediaImage
+		}
 	}
 	up, err := wa.Upload(ctx, f.Data, kind)
 	if err != nil {
@@ -184,6 +207,7 @@ func (a *account) buildMedia(ctx context.Context, wa sender, msg ketanmu.Outboun
 			Caption: nonEmpty(msg.Text), Mimetype: proto.String(f.Mime), ContextInfo: ci,
 			URL: &up.URL, DirectPath: &up.DirectPath, MediaKey: up.MediaKey,
 			FileEncSHA256: up.FileEncSHA256, FileSHA256: up.FileSHA256, FileLength: &up.FileLength,
+			Width: proto.Uint32(uint32(w)), Height: proto.Uint32(uint32(h)), JPEGThumbnail: thumb,
 		}}, nil
 	}
 	return &waE2E.Message{DocumentMessage: &waE2E.DocumentMessage{

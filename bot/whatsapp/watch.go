@@ -49,13 +49,12 @@ func (a *account) adoptNewDevice(ctx context.Context) {
 	dev, err := a.t.deviceByJID(ctx, jid)
 	if err != nil {
 		if ctx.Err() == nil {
-			a.t.log.Warn("Loading a newly linked device failed", "account", a.cfg.Key,
-				"device", ketanmu.MaskPhone(jid), "error", err)
+			a.t.log.Warn("Loading a newly linked device failed", "account", a.cfg.Key, "error", err)
 		}
 		return
 	}
 	if dev == nil {
-		return // recorded by pair but not in whatsmeow's store (yet): nothing to connect
+		return
 	}
 	a.disconnect()
 	a.mu.Lock()

@@ -60,12 +60,20 @@ type Transport struct {
 
 	router Router
 	outbox Outbox
+	intake *bot.Intake
+
+	version versionKeeper
+	notes   notes
+	// connectClient opens a client's connection: cli.Connect, or a stand-in in tests.
+	connectClient func(*whatsmeow.Client) error
 
 	ctx    context.Context // lives from Start to Close
 	cancel context.CancelFunc
 	kick   chan struct{} // wakes the inbox workers
 	busy   busyChats
-	work   sync.WaitGroup // workers and watchers
+	// work counts every goroutine the transport starts (workers, watchers, dials, reconnect
+	// timers, presence and read receipts): Close waits for all of them.
+	work sync.WaitGroup
 
 	mu       sync.RWMutex
 	closed   bool
@@ -95,8 +103,15 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Transport
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	ctx0, cancel0 := context.WithCancel(context.Background())
 	t := &Transport{cfg: cfg, log: log, sqlDB: sqlDB, Now: time.Now, accounts: map[string]*account{},
-		kick: make(chan struct{}, 1), ctx: context.Background()}
+		kick: make(chan struct{}, 1), ctx: ctx0, cancel: cancel0,
+		connectClient: func(cli *whatsmeow.Client) error { return cli.Connect() }}
+	t.version = versionKeeper{file: filepath.Join(cfg.Storage.DataDir, versionFile), override: cfg.WhatsApp.Version}
+	if err := t.version.load(log); err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
 	t.waLog = newWALogger(log, "whatsmeow", cfg.WhatsApp.LogLevel)
 	t.container = sqlstore.NewWithDB(sqlDB, "sqlite3", t.waLog.Sub("Database"))
 	t.db = &waDB{db: sqlDB, now: func() time.Time { return t.Now() }}
@@ -121,15 +136,13 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Transport
 	return t, nil
 }
 
-// applyClientSettings sets whatsmeow's process-wide identity: the web version WhatsApp expects
-// and the name the phone lists the device under.
+// applyClientSettings sets whatsmeow's process-wide identity: the name the phone lists the
+// device under. The version is the versionKeeper's.
 func applyClientSettings(w config.WhatsApp) error {
 	if w.Version != "" {
-		v, err := wastore.ParseVersion(w.Version)
-		if err != nil {
+		if _, err := wastore.ParseVersion(w.Version); err != nil {
 			return &config.Error{Key: "whatsapp.version", Msg: err.Error()}
 		}
-		wastore.SetWAVersion(v)
 	}
 	wastore.SetOSInfo(w.DeviceName, [3]uint32{0, 1, 0})
 	return nil
@@ -158,19 +171,55 @@ func (t *Transport) Start(ctx context.Context, router Router, outbox Outbox) {
 // attach wires the transport to the application without connecting anything.
 func (t *Transport) attach(ctx context.Context, router Router, outbox Outbox) {
 	t.router, t.outbox = router, outbox
+	t.intake = &bot.Intake{MaxMedia: t.cfg.Storage.MaxMediaBytes, MaxAge: t.cfg.WhatsApp.OfflineMaxAge,
+		Now: func() time.Time { return t.Now() }, Sent: outbox}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.cancel()
 	t.ctx, t.cancel = context.WithCancel(context.WithoutCancel(ctx))
 }
 
-func (t *Transport) goWork(fn func(context.Context)) {
+func (t *Transport) goWork(fn func(context.Context)) { t.spawn(fn) }
+
+// spawn runs fn in a goroutine owned by the transport: it gets the transport's context and
+// Close waits for it. Once Close has begun nothing new starts.
+func (t *Transport) spawn(fn func(context.Context)) bool {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if t.closed {
+		return false
+	}
+	ctx := t.ctx
 	t.work.Add(1)
 	go func() {
 		defer t.work.Done()
-		fn(t.ctx)
+		fn(ctx)
 	}()
+	return true
 }
 
-// Close disconnects every account, lets running event handlers finish, stops the workers and
-// closes the store. Messages not yet handed to the router stay in the inbox for the next start.
+// after runs fn after d in a goroutine owned by the transport, unless stopped first or the
+// transport closes. The returned func stops it.
+func (t *Transport) after(d time.Duration, fn func(context.Context)) (stop func()) {
+	cancel := make(chan struct{})
+	var once sync.Once
+	stop = func() { once.Do(func() { close(cancel) }) }
+	t.spawn(func(ctx context.Context) {
+		timer := time.NewTimer(d)
+		defer timer.Stop()
+		select {
+		case <-ctx.Done():
+		case <-cancel:
+		case <-timer.C:
+			fn(ctx)
+		}
+	})
+	return stop
+}
+
+// Close disconnects every account, lets running event handlers finish, stops every goroutine
+// the transport started (and waits for them) and only then closes the store. Messages not yet
+// handed to the router stay in the inbox for the next start.
 func (t *Transport) Close() error {
 	t.mu.Lock()
 	if t.closed {
@@ -183,9 +232,7 @@ func (t *Transport) Close() error {
 		a.disconnect()
 	}
 	t.handlers.Wait()
-	if t.cancel != nil {
-		t.cancel()
-	}
+	t.cancel()
 	t.work.Wait()
 	return t.sqlDB.Close()
 }
@@ -251,3 +298,10 @@ func (t *Transport) account(key string) (*account, error) {
 
 // jidString names a JID in logs without its phone number.
 func jidString(j types.JID) string { return ketanmu.MaskPhone(j.String()) }
+
+// Holding reports whether an account is still receiving the messages it missed while offline;
+// replies to residents wait meanwhile (bot.ReplyGate), as an operator's answer may be among them.
+func (t *Transport) Holding(account string) bool {
+	a := t.accounts[account]
+	return a != nil && a.holding()
+}

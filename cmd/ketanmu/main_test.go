@@ -175,3 +175,12 @@ func TestSimKeepsAwayFromRealData(t *testing.T) {
 		}
 	})
 }
+
+func TestPairingCodeShownAsThePhoneAsksForIt(t *testing.T) {
+	// whatsmeow's PairPhone returns the code with its dash already.
+	for code, want := range map[string]string{"ABCD-EFGH": "ABCD-EFGH", "ABCDEFGH": "ABCD-EFGH"} {
+		if got := pairingCode(code); got != want {
+			t.Errorf("pairingCode(%q) = %q, want %q", code, got, want)
+		}
+	}
+}

@@ -63,7 +63,7 @@ func runPair(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		},
 		Code: func(code string) {
 			fmt.Fprintf(stdout, "\nOn the phone of %s: WhatsApp › Settings › Linked devices › Link a device ›\n", acc.Phone)
-			fmt.Fprintf(stdout, "\"Link with phone number instead\", and type this code:\n\n    %s-%s\n\n", code[:min(4, len(code))], code[min(4, len(code)):])
+			fmt.Fprintf(stdout, "\"Link with phone number instead\", and type this code:\n\n    %s\n\n", pairingCode(code))
 		},
 		Progress: func(msg string) {
 			screen.stop()
@@ -77,6 +77,15 @@ func runPair(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintf(stdout, "Linked: account %s is now device %s.\n", acc.Key, ketanmu.MaskPhone(jid.String()))
 	fmt.Fprintln(stdout, "Start `ketanmu serve` (a running one connects the account within 10 seconds).")
 	return nil
+}
+
+// pairingCode shows a pairing code as the phone asks for it, "ABCD-EFGH". whatsmeow already
+// returns it with the dash; a bare 8-character code gets one.
+func pairingCode(code string) string {
+	if len(code) == 8 && !strings.Contains(code, "-") {
+		return code[:4] + "-" + code[4:]
+	}
+	return code
 }
 
 func pairAccount(cfg *config.Config, key string) (config.Account, error) {

@@ -63,6 +63,12 @@ func Open(cfg *config.Config, log *slog.Logger, tr bot.Transport, now func() tim
 	c.Outbox = bot.NewOutbox(db, tr, cfg.Outbound, cfg.Accounts, log)
 	c.Outbox.Now = now
 	c.Router.Notify = c.Outbox.Kick
+	c.Outbox.GaveUp = c.Router.TellGaveUp
+	gate := &bot.ReplyGate{DB: db, Now: now}
+	if h, ok := tr.(interface{ Holding(account string) bool }); ok {
+		gate.Holding = h.Holding // WhatsApp: replies wait for the offline backlog
+	}
+	c.Outbox.Gate = gate
 	return c, nil
 }
 
