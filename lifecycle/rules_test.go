@@ -1,0 +1,105 @@
+package lifecycle_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/ketanmu/ketanmu/lifecycle"
+	"github.com/ketanmu/ketanmu/sla"
+)
+
+func TestStageRules(t *testing.T) {
+	for _, s := range lifecycle.Stages {
+		if got, want := lifecycle.Closed(s), s == lifecycle.Done || s == lifecycle.Rejected; got != want {
+			t.Errorf("Closed(%s) = %v, want %v", s, got, want)
+		}
+		if got, want := lifecycle.PausesClock(s), s == lifecycle.NeedsFix; got != want {
+			t.Errorf("PausesClock(%s) = %v, want %v", s, got, want)
+		}
+	}
+	if lifecycle.Known("approved") || !lifecycle.Known(lifecycle.Printed) {
+		t.Error("Known is wrong about approved or printed")
+	}
+}
+
+func TestHasRole(t *testing.T) {
+	op := []lifecycle.Role{lifecycle.RoleOperator}
+	sup := []lifecycle.Role{lifecycle.RoleSupervisor}
+	for _, tc := range []struct {
+		roles []lifecycle.Role
+		need  lifecycle.Role
+		want  bool
+	}{
+		{nil, "", false}, // nobody is not staff, even where any operator may act
+		{op, "", true},
+		{op, lifecycle.RoleValidator, false},
+		{[]lifecycle.Role{lifecycle.RoleOperator, lifecycle.RoleValidator}, lifecycle.RoleValidator, true},
+		{sup, lifecycle.RoleKepala, true},
+		{sup, "", true},
+	} {
+		if got := lifecycle.HasRole(tc.roles, tc.need); got != tc.want {
+			t.Errorf("HasRole(%v, %q) = %v, want %v", tc.roles, tc.need, got, tc.want)
+		}
+	}
+	complaints := lifecycle.Profile{ViewRole: lifecycle.RolePengaduan}
+	if complaints.CanSee(op) || !complaints.CanSee(sup) || !complaints.CanSee([]lifecycle.Role{lifecycle.RolePengaduan}) {
+		t.Error("only complaints officers and supervisors may see a profile with view role pengaduan")
+	}
+}
+
+func TestDeliveryConflict(t *testing.T) {
+	for _, tc := range []struct {
+		to   lifecycle.Stage
+		d    lifecycle.Delivery
+		want bool
+	}{
+		{lifecycle.Shipped, lifecycle.DeliveryPickup, true},
+		{lifecycle.ReadyForPickup, lifecycle.DeliveryPost, true},
+		{lifecycle.Shipped, lifecycle.DeliveryPost, false},
+		{lifecycle.ReadyForPickup, lifecycle.DeliveryPickup, false},
+		{lifecycle.Shipped, lifecycle.DeliveryNone, false},
+		{lifecycle.Done, lifecycle.DeliveryPickup, false},
+	} {
+		if got := lifecycle.DeliveryConflict(tc.to, tc.d); got != tc.want {
+			t.Errorf("DeliveryConflict(%s, %q) = %v, want %v", tc.to, tc.d, got, tc.want)
+		}
+	}
+}
+
+// TestEnter follows a case's clock: each stage's deadline starts when it is entered, waiting on
+// the resident keeps the working time left, and answering gives it back.
+func TestEnter(t *testing.T) {
+	loc := time.FixedZone("WIB", 7*3600)
+	cal := sla.NewCalendar(loc, sla.DefaultWeek(), nil)
+	p := lifecycle.Profile{Deadlines: map[lifecycle.Stage]sla.Duration{
+		lifecycle.Submitted: {Work: 7 * time.Hour}, lifecycle.Verifying: {Work: 90 * time.Minute}}}
+	mon9 := time.Date(2026, 11, 23, 9, 0, 0, 0, loc) // Monday
+	due := cal.Add(mon9, sla.Duration{Days: 3})
+
+	t0 := p.Enter(cal, mon9, lifecycle.Timing{Due: due}, lifecycle.Submitted)
+	if want := cal.Add(mon9, sla.Duration{Work: 7 * time.Hour}); !t0.StageDue.Equal(want) {
+		t.Errorf("submitted due %v, want %v", t0.StageDue, want)
+	}
+	t1 := p.Enter(cal, mon9.Add(time.Hour), t0, lifecycle.Verifying)
+	if want := mon9.Add(150 * time.Minute); !t1.StageDue.Equal(want) {
+		t.Errorf("verifying due %v, want %v", t1.StageDue, want)
+	}
+	fix := p.Enter(cal, mon9.Add(2*time.Hour), t1, lifecycle.NeedsFix)
+	if fix.Paused != cal.Between(mon9.Add(2*time.Hour), due) || !fix.StageDue.IsZero() {
+		t.Errorf("needs_fix keeps %v (stage due %v), want the working time left to %v", fix.Paused, fix.StageDue, due)
+	}
+	// The resident answers on Thursday: the time left starts again from then.
+	thu9 := time.Date(2026, 11, 26, 9, 0, 0, 0, loc)
+	back := p.Enter(cal, thu9, fix, lifecycle.Submitted)
+	if want := cal.Add(thu9, sla.Duration{Work: fix.Paused}); !back.Due.Equal(want) {
+		t.Errorf("due after the fix = %v, want %v", back.Due, want)
+	}
+	// A case already late when sent back stays late: nothing was left to keep.
+	late := p.Enter(cal, due.Add(24*time.Hour), lifecycle.Timing{Stage: lifecycle.Verifying, Due: due}, lifecycle.NeedsFix)
+	if late.Paused != 0 {
+		t.Errorf("a late case keeps %v, want nothing", late.Paused)
+	}
+	if closed := p.Enter(cal, thu9, fix, lifecycle.Rejected); !closed.Due.Equal(due) {
+		t.Errorf("closing from needs_fix moved the due date to %v", closed.Due)
+	}
+}
