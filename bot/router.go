@@ -184,15 +184,7 @@ func (r *Router) converse(tx *store.Tx, acc config.Account, in ketanmu.Inbound, 
 }
 
 // notifyAccounts wakes the outbox of every account that got something queued.
-func (r *Router) notifyAccounts(msgs []ketanmu.Outbound) {
-	seen := map[string]bool{}
-	for _, m := range msgs {
-		if !seen[m.Account] {
-			seen[m.Account] = true
-			r.Notify(m.Account)
-		}
-	}
-}
+func (r *Router) notifyAccounts(msgs []ketanmu.Outbound) { casework.EachAccount(msgs, r.Notify) }
 
 // applyEffects carries out what the flow asked for, inside the same transaction, and returns
 // the placeholders its replies may use ({number}).

@@ -103,25 +103,21 @@ func (m mover) handBack(account, chat string, say bool) error {
 // The bot collects them, so an operator who had the chat hands it back: otherwise the resent
 // photos would be recorded in silence and the case would wait for ever.
 func (s *Service) reopenFlow(tx *store.Tx, c store.Case, what string, docs []string) error {
-	conv, err := tx.Conversation(c.Account, c.Chat)
-	if err != nil {
-		return err
-	}
-	st, err := flows.LoadState(conv.State)
-	if err != nil {
-		return err
-	}
-	st = s.flows.Reopen(st, flows.FixRequest{Number: c.Number, Service: c.Service, What: what, Docs: docs})
-	if conv.State, err = flows.SaveState(st); err != nil {
-		return err
-	}
-	conv.HumanBy = ""
-	return tx.SaveConversation(conv)
+	return editState(tx, c, func(st *flows.State, conv *store.Conversation) bool {
+		*st = s.flows.Reopen(*st, flows.FixRequest{Number: c.Number, Service: c.Service, What: what, Docs: docs})
+		conv.HumanBy = ""
+		return true
+	})
 }
 
 // dropFix forgets an operator's request to resend items once the case has left needs_fix by
 // another way (rejected, moved on), so the resident's next photos are not taken for it.
 func (s *Service) dropFix(tx *store.Tx, c store.Case) error {
+	return editState(tx, c, func(st *flows.State, _ *store.Conversation) bool { return st.DropFix(c.Number) })
+}
+
+// editState changes the conversation of case c's chat; edit reports whether it changed anything.
+func editState(tx *store.Tx, c store.Case, edit func(*flows.State, *store.Conversation) bool) error {
 	conv, err := tx.Conversation(c.Account, c.Chat)
 	if err != nil {
 		return err
@@ -130,7 +126,7 @@ func (s *Service) dropFix(tx *store.Tx, c store.Case) error {
 	if err != nil {
 		return err
 	}
-	if !st.DropFix(c.Number) {
+	if !edit(&st, &conv) {
 		return nil
 	}
 	if conv.State, err = flows.SaveState(st); err != nil {

@@ -242,12 +242,15 @@ func auditDetail(before, after store.Case, a Action) string {
 }
 
 // notify wakes the outbox of every account that got something queued.
-func (s *Service) notify(msgs []ketanmu.Outbound) {
+func (s *Service) notify(msgs []ketanmu.Outbound) { EachAccount(msgs, s.Notify) }
+
+// EachAccount calls fn once for each account msgs are for, in the order they first appear.
+func EachAccount(msgs []ketanmu.Outbound, fn func(account string)) {
 	seen := map[string]bool{}
 	for _, m := range msgs {
 		if !seen[m.Account] {
 			seen[m.Account] = true
-			s.Notify(m.Account)
+			fn(m.Account)
 		}
 	}
 }
