@@ -138,7 +138,7 @@ func (r *Router) converse(tx *store.Tx, acc config.Account, in ketanmu.Inbound, 
 	}
 	silent := casework.HasPerson(conv, tx.Now(), r.cfg.Handoff.IdleRelease)
 	if !silent {
-		conv.HumanBy = ""
+		casework.ReleaseChat(&conv) // quiet for longer than idle_release: the bot has it again
 	}
 	resend := st.Fix != nil && (in.Kind == ketanmu.KindImage || in.Kind == ketanmu.KindDocument)
 	if silent && !resend {

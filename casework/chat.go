@@ -21,6 +21,9 @@ func TakeChat(conv *store.Conversation, who string, now time.Time) {
 	conv.HumanBy, conv.HumanAt = who, now
 }
 
+// ReleaseChat records that the bot has the chat again.
+func ReleaseChat(conv *store.Conversation) { conv.HumanBy = "" }
+
 // TakeChatTyped is the office phone typing in a resident's chat: a person has it now, and a
 // waiting case of that chat is being looked at.
 func (s *Service) TakeChatTyped(tx *store.Tx, conv store.Conversation) ([]ketanmu.Outbound, error) {
@@ -91,7 +94,7 @@ func (m mover) handBack(account, chat string, say bool) error {
 		}
 		return nil // the bot never left: no "welcome back" for the resident
 	}
-	conv.HumanBy = ""
+	ReleaseChat(&conv)
 	if err := m.tx.SaveConversation(conv); err != nil {
 		return err
 	}
@@ -105,7 +108,7 @@ func (m mover) handBack(account, chat string, say bool) error {
 func (s *Service) reopenFlow(tx *store.Tx, c store.Case, what string, docs []string) error {
 	return editState(tx, c, func(st *flows.State, conv *store.Conversation) bool {
 		*st = s.flows.Reopen(*st, flows.FixRequest{Number: c.Number, Service: c.Service, What: what, Docs: docs})
-		conv.HumanBy = ""
+		ReleaseChat(conv)
 		return true
 	})
 }

@@ -1,6 +1,7 @@
 package reminder
 
 import (
+	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/casework"
 	"strconv"
 	"strings"
@@ -72,24 +73,14 @@ func (s *Scheduler) serviceName(key string) string {
 }
 
 // text returns a configured text with its {name} placeholders filled.
-func (s *Scheduler) text(key string, pairs ...string) string {
-	return fill(s.cfg.Text(key), pairs...)
-}
-
-func fill(t string, pairs ...string) string {
-	args := make([]string, 0, len(pairs))
-	for i := 0; i+1 < len(pairs); i += 2 {
-		args = append(args, "{"+pairs[i]+"}", pairs[i+1])
-	}
-	return strings.NewReplacer(args...).Replace(t)
-}
+func (s *Scheduler) text(key string, pairs ...string) string { return s.cfg.Texts.Get(key, pairs...) }
 
 // fillLines fills a template line by line and leaves out the lines that only held
 // placeholders which came out empty (a digest without breaches has no breach lines).
 func fillLines(t string, pairs ...string) string {
 	var out []string
 	for line := range strings.SplitSeq(t, "\n") {
-		filled := fill(line, pairs...)
+		filled := ketanmu.Fill(line, pairs...)
 		if strings.TrimSpace(filled) == "" && strings.TrimSpace(line) != "" {
 			continue
 		}
