@@ -435,8 +435,8 @@ func (r *Router) cardText(c store.Case, key string, extra ...string) string {
 	if !c.StageDue.IsZero() {
 		due = sla.FormatDateTimeID(c.StageDue.In(r.cfg.Office.Location))
 	}
-	return r.text(key, "number", c.Number, "service", title, "nik", nik.MaskNIK(c.NIK), "phone", ketanmu.MaskPhone(c.Chat),
-		"name", orDash(c.Name), "details", strings.Join(details, "\n"), "due", due, "prefix", r.cfg.Handoff.CommandPrefix)
+	return maskNIKs(r.text(key, "number", c.Number, "service", title, "nik", nik.MaskNIK(c.NIK), "phone", ketanmu.MaskPhone(c.Chat),
+		"name", orDash(c.Name), "details", strings.Join(details, "\n"), "due", due, "prefix", r.cfg.Handoff.CommandPrefix))
 }
 
 // caseText describes a case for operators: stage, assignee, deadline, history.
