@@ -35,6 +35,9 @@ type DB struct {
 // Open opens (creating if needed) the database at path, sets every PRAGMA and applies pending
 // migrations. cipher encrypts media at rest.
 func Open(path string, cipher *Cipher) (*DB, error) {
+	if err := privateFiles(path); err != nil {
+		return nil, err
+	}
 	dsn := "file:" + uriEscaper.Replace(path) + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL"
 	sqldb, err := sql.Open("sqlite3", dsn)
 	if err != nil {
