@@ -169,6 +169,10 @@ func caseNumber(r *http.Request) string {
 	return strings.ToUpper(strings.TrimSpace(r.PathValue("number")))
 }
 
+// maxPage bounds ?page= so that its offset cannot overflow (a million pages is far more cases
+// than an office ever holds).
+const maxPage = 1_000_000
+
 // casesList serves GET /api/cases?status=&service=&phone=&page=.
 func (s *Server) casesList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -193,7 +197,7 @@ func (s *Server) casesList(w http.ResponseWriter, r *http.Request) {
 	page := 1
 	if p := q.Get("page"); p != "" {
 		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 {
+		if err != nil || n < 1 || n > maxPage {
 			writeError(w, http.StatusBadRequest, fmt.Sprintf("page %q is not a number from 1", p))
 			return
 		}

@@ -72,7 +72,11 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
-	return s.recoverer(mux)
+	var h http.Handler = mux
+	if s.sim != nil {
+		h = simGuard(h)
+	}
+	return secureHeaders(s.recoverer(h))
 }
 
 // recoverer turns a panic in a handler into a logged 500 with a JSON body.
