@@ -12,6 +12,7 @@ const (
 	ECONFLICT     = "conflict"
 	EUNAUTHORIZED = "unauthorized"
 	ETOOLARGE     = "too_large"
+	EGONE         = "gone" // erased at the end of its retention period
 	EINTERNAL     = "internal"
 )
 

@@ -134,6 +134,9 @@ type Retention struct {
 	AfterCloseRaw string        `mapstructure:"after_close"`
 	Text          string        `mapstructure:"text"`
 	AfterClose    time.Duration `mapstructure:"-"`
+	// AbandonedAfter erases unfinished drafts and chats that never became a case.
+	AbandonedAfterRaw string        `mapstructure:"abandoned_after"`
+	AbandonedAfter    time.Duration `mapstructure:"-"`
 }
 
 // Error is an invalid configuration: Key names the offending key.

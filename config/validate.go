@@ -55,6 +55,11 @@ func (c *Config) validateBasics() error {
 		return &Error{"retention.after_close", fmt.Sprintf("%q is not a positive duration such as 8760h", c.Retention.AfterCloseRaw)}
 	}
 	c.Retention.AfterClose = d
+	d, err = time.ParseDuration(c.Retention.AbandonedAfterRaw)
+	if err != nil || d <= 0 {
+		return &Error{"retention.abandoned_after", fmt.Sprintf("%q is not a positive duration such as 720h", c.Retention.AbandonedAfterRaw)}
+	}
+	c.Retention.AbandonedAfter = d
 	return nil
 }
 

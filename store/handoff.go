@@ -143,11 +143,12 @@ type CaseDocumentInfo struct {
 	Size     int64
 	SHA256   string
 	At       time.Time
+	Erased   bool // emptied by the retention purge
 }
 
 // CaseDocuments lists a case's photos in the order they were attached.
 func (tx *Tx) CaseDocuments(id int64) ([]CaseDocumentInfo, error) {
-	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT d.id, d.doc_key, d.media_id, m.mime, m.filename, m.size, m.sha256, d.created_at
+	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT d.id, d.doc_key, d.media_id, m.mime, m.filename, m.size, m.sha256, d.created_at, length(m.data) = 0
 		FROM case_documents d JOIN media m ON m.id = d.media_id WHERE d.case_id = ? ORDER BY d.id`, id)
 	if err != nil {
 		return nil, err
@@ -157,7 +158,7 @@ func (tx *Tx) CaseDocuments(id int64) ([]CaseDocumentInfo, error) {
 	for rows.Next() {
 		var d CaseDocumentInfo
 		var at string
-		if err := rows.Scan(&d.ID, &d.Key, &d.MediaID, &d.Mime, &d.Filename, &d.Size, &d.SHA256, &at); err != nil {
+		if err := rows.Scan(&d.ID, &d.Key, &d.MediaID, &d.Mime, &d.Filename, &d.Size, &d.SHA256, &at, &d.Erased); err != nil {
 			return nil, err
 		}
 		d.At = parseTime(at)

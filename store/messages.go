@@ -255,7 +255,7 @@ func (db *DB) Media(ctx context.Context, id int64) (*ketanmu.Media, error) {
 		return nil, err
 	}
 	if len(sealed) == 0 {
-		return nil, ketanmu.Errorf(ketanmu.ENOTFOUND, "file erased: its retention period has ended")
+		return nil, errErased
 	}
 	m.Data, err = db.cipher.Open(sealed, []byte(m.SHA256))
 	if err != nil {

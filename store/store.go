@@ -38,7 +38,7 @@ func Open(path string, cipher *Cipher) (*DB, error) {
 	if err := privateFiles(path); err != nil {
 		return nil, err
 	}
-	dsn := "file:" + uriEscaper.Replace(path) + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL"
+	dsn := "file:" + uriEscaper.Replace(path) + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL&_secure_delete=on"
 	sqldb, err := sql.Open("sqlite3", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)

@@ -112,7 +112,7 @@ func (s *Server) writeErr(w http.ResponseWriter, r *http.Request, err error) {
 	status := map[string]int{
 		ketanmu.EINVALID: http.StatusBadRequest, ketanmu.ENOTFOUND: http.StatusNotFound,
 		ketanmu.ECONFLICT: http.StatusConflict, ketanmu.EUNAUTHORIZED: http.StatusUnauthorized,
-		ketanmu.ETOOLARGE: http.StatusRequestEntityTooLarge,
+		ketanmu.ETOOLARGE: http.StatusRequestEntityTooLarge, ketanmu.EGONE: http.StatusGone,
 	}[ketanmu.ErrorCode(err)]
 	if status == 0 {
 		status = http.StatusInternalServerError
