@@ -170,7 +170,8 @@ func (tx *Tx) CaseDocuments(id int64) ([]CaseDocumentInfo, error) {
 // AttachDocument adds a photo (by the message that carried it) to a case.
 func (tx *Tx) AttachDocument(caseID int64, account, key, messageID string) error {
 	res, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO case_documents (case_id, doc_key, media_id, created_at)
-		SELECT ?, ?, media_id, ? FROM messages WHERE account = ? AND wa_id = ? AND media_id IS NOT NULL`,
+		SELECT ?, ?, media_id, ? FROM messages WHERE account = ? AND wa_id = ? AND media_id IS NOT NULL
+			AND chat = (SELECT chat FROM cases WHERE id = ?1)`,
 		caseID, key, formatTime(tx.now), account, messageID)
 	if err != nil {
 		return fmt.Errorf("attach document: %w", err)

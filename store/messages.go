@@ -29,11 +29,12 @@ type Conversation struct {
 }
 
 // RecordInbound stores an inbound message (and its media, encrypted). It returns false, and
-// stores nothing, when the account already has a message with this ID: a duplicate delivery.
+// stores nothing, when the chat already has a message with this ID: a duplicate delivery.
+// (WhatsApp's IDs are unique per sender, so two chats may carry the same one.)
 func (tx *Tx) RecordInbound(in ketanmu.Inbound) (bool, error) {
 	var exists int
-	err := tx.tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM messages WHERE account = ? AND wa_id = ?`,
-		in.Account, in.ID).Scan(&exists)
+	err := tx.tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM messages WHERE account = ? AND chat = ? AND wa_id = ?`,
+		in.Account, in.Chat, in.ID).Scan(&exists)
 	if err != nil {
 		return false, fmt.Errorf("check duplicate: %w", err)
 	}
