@@ -63,6 +63,7 @@ type Storage struct {
 	WhatsmeowDatabase string `mapstructure:"whatsmeow_database"`
 	KeyFile           string `mapstructure:"key_file"`
 	MaxMediaBytes     int64  `mapstructure:"max_media_bytes"`
+	MaxPDFPages       int    `mapstructure:"max_pdf_pages"`
 	MaxTextChars      int    `mapstructure:"max_text_chars"`
 }
 

@@ -47,6 +47,9 @@ func (c *Config) validateBasics() error {
 	if c.Storage.MaxMediaBytes <= 0 {
 		return &Error{"storage.max_media_bytes", "must be positive"}
 	}
+	if c.Storage.MaxPDFPages < 0 {
+		return &Error{"storage.max_pdf_pages", "must not be negative (0: no limit)"}
+	}
 	if c.Storage.MaxTextChars <= 0 {
 		return &Error{"storage.max_text_chars", "must be positive"}
 	}
