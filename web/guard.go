@@ -90,3 +90,27 @@ func ownHost(r *http.Request) bool {
 	}
 	return strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") && lip.IsLoopback()
 }
+
+// largeBody is the size from which a request counts as carrying a file.
+const largeBody = 64 << 10
+
+// bounded lets at most n requests with a large (or unannounced) body be handled at once; the
+// others wait, their bodies unread, until a slot frees or they give up. A simulator upload
+// holds its file several times over while it is decoded, checked, encrypted and stored, so
+// 64 at once would take gigabytes and keep the database's write lock queued past its timeout.
+func bounded(n int, next http.Handler) http.Handler {
+	slots := make(chan struct{}, n)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength >= 0 && r.ContentLength < largeBody {
+			next.ServeHTTP(w, r)
+			return
+		}
+		select {
+		case slots <- struct{}{}:
+			defer func() { <-slots }()
+		case <-r.Context().Done():
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}

@@ -55,7 +55,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/accounts", s.AccountsHandler())
 	if s.sim != nil {
 		mux.HandleFunc("GET /{$}", s.simPage)
-		mux.HandleFunc("POST /api/sim/messages", s.simPost)
+		mux.Handle("POST /api/sim/messages", bounded(1, http.HandlerFunc(s.simPost)))
 		mux.HandleFunc("GET /api/sim/messages", s.simTranscript)
 		mux.HandleFunc("GET /api/sim/media/{id}", s.simMedia)
 		mux.HandleFunc("POST /api/sim/clock", s.simClock)
