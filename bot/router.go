@@ -231,6 +231,12 @@ func (r *Router) applyEffects(tx *store.Tx, acc config.Account, conv store.Conve
 			if err := r.fixDone(tx, acc, conv, eff, res); err != nil {
 				return nil, err
 			}
+		case flows.PrivacySummary, flows.PrivacyRequest:
+			more, err := r.privacyEffect(tx, acc, conv, eff, res)
+			if err != nil {
+				return nil, err
+			}
+			pairs = append(pairs, more...)
 		case flows.NeedHuman:
 			if err := tx.MarkNeedsHuman(conv.Account, conv.Chat); err != nil {
 				return nil, err

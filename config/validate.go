@@ -12,7 +12,9 @@ import (
 
 // ServiceKeys are the services ketanmu knows, in menu order. info and status are answered on
 // every number and need no entry under services.
-var ServiceKeys = []string{"kk_ktp", "pindah_datang", "akta", "validasi_nik", "pengaduan"}
+// privasi (a resident's request to correct or delete their personal data) is never in a menu:
+// the word "privasi" opens it on every number.
+var ServiceKeys = []string{"kk_ktp", "pindah_datang", "akta", "validasi_nik", "pengaduan", "privasi"}
 
 var (
 	keyPattern    = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)

@@ -62,14 +62,29 @@ func (db *DB) Purge(ctx context.Context, r Retention) (Purged, error) {
 	if err != nil || !p.Any() {
 		return p, err
 	}
-	var busy, logFrames, checkpointed int
-	if err := db.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &checkpointed); err != nil {
-		return p, fmt.Errorf("checkpoint after purge: %w", err)
+	return p, db.checkpoint(ctx)
+}
+
+// checkpoint copies the WAL into the database file and truncates it. A reader still on an
+// older snapshot makes SQLite answer busy at once, so it is tried again for a while.
+func (db *DB) checkpoint(ctx context.Context) error {
+	for try := 0; ; try++ {
+		var busy, logFrames, checkpointed int
+		if err := db.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &checkpointed); err != nil {
+			return fmt.Errorf("checkpoint after purge: %w", err)
+		}
+		if busy == 0 {
+			return nil
+		}
+		if try == 50 {
+			return fmt.Errorf("checkpoint after purge: the database stayed busy; erased text may stay in the WAL until the next purge")
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
 	}
-	if busy != 0 {
-		return p, fmt.Errorf("checkpoint after purge: the database was busy; erased text may stay in the WAL until the next purge")
-	}
-	return p, nil
 }
 
 // keepFrom is the SQL time before which the rows of table (with account and chat columns) are
