@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/base64"
+	"strings"
 	"testing"
 )
 
@@ -52,5 +53,26 @@ func TestDuplicatePerChat(t *testing.T) {
 		if in != 9 || cases != 1 || ownDocs != 2 {
 			t.Errorf("resident %s: %d messages in, %d cases, %d photos of their own; want 9, 1, 2", from, in, cases, ownDocs)
 		}
+	}
+}
+
+// TestSimRefusesBrokenPhoto: a photo cut short passes a header check but not a full decode; the
+// resident gets the usual polite answer and the photo is not taken as the document.
+func TestSimRefusesBrokenPhoto(t *testing.T) {
+	s := &simAPI{MustCasesAPI(t, "").simEnv}
+	for _, text := range []string{"halo", "5", "3516131204850003", "Budi Santoso"} {
+		s.MustPost(t, map[string]any{"account": "kkktp", "from": "081234567890", "text": text})
+	}
+	photo := documentJPEG(t, "kk")
+	ans := s.MustPost(t, map[string]any{"account": "kkktp", "from": "081234567890", "text": "kk",
+		"media": map[string]string{"mime": "image/jpeg", "filename": "kk.jpg",
+			"data": base64.StdEncoding.EncodeToString(photo[:len(photo)*3/10])}})
+	var texts []string
+	for _, r := range ans.Replies {
+		texts = append(texts, r.Text)
+	}
+	all := strings.Join(texts, "\n")
+	if !strings.Contains(all, "rusak atau tidak bisa dibuka") || strings.Contains(all, "sudah kami terima") {
+		t.Errorf("answer to a truncated photo:\n%s", all)
 	}
 }
