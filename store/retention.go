@@ -44,11 +44,12 @@ func (db *DB) Purge(ctx context.Context, r Retention) (Purged, error) {
 			return err
 		}
 		if p.Messages, err = tx.exec("purge messages", `UPDATE messages SET text = '', unsupported = ''
-			WHERE (text != '' OR unsupported != '') AND at < `+keepFrom("messages"), r); err != nil {
+			WHERE (text != '' OR unsupported != '') AND at < MAX(:closed, :abandoned) AND at < `+keepFrom("messages"), r); err != nil {
 			return err
 		}
 		if p.Outbox, err = tx.exec("purge outbox", `UPDATE outbox SET text = '', last_error = ''
-			WHERE status != 'pending' AND (text != '' OR last_error != '') AND created_at < `+keepFrom("outbox"), r); err != nil {
+			WHERE status != 'pending' AND (text != '' OR last_error != '') AND created_at < MAX(:closed, :abandoned)
+				AND created_at < `+keepFrom("outbox"), r); err != nil {
 			return err
 		}
 		if p.Drafts, err = tx.exec("purge drafts", `UPDATE conversations SET state = '{}'

@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/sha256"
 	"encoding/base64"
+	"io/fs"
 	"mime"
 	"net"
 	"net/http"
@@ -28,15 +29,21 @@ func secureHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// pageCSP allows the simulator page's own inline script and style (by their hashes), requests
-// and images from the same origin, and data: images for the attachment preview; nothing else.
+// pageCSP allows the inline scripts and styles of our own pages (web/static/*.html, by their
+// hashes), requests and images from the same origin, and data: images for the attachment
+// preview; nothing else. A new page's inline blocks are covered once it is under static/.
 var pageCSP = buildCSP()
 
 var inlineBlock = regexp.MustCompile(`(?s)<(script|style)>(.*?)</(?:script|style)>`)
 
 func buildCSP() string {
 	src := map[string][]string{"script": nil, "style": nil}
-	if page, err := static.ReadFile("static/sim.html"); err == nil {
+	pages, _ := fs.Glob(static, "static/*.html")
+	for _, name := range pages {
+		page, err := static.ReadFile(name)
+		if err != nil {
+			continue
+		}
 		for _, m := range inlineBlock.FindAllSubmatch(page, -1) {
 			sum := sha256.Sum256(m[2])
 			src[string(m[1])] = append(src[string(m[1])], "'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'")
