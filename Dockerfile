@@ -11,7 +11,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home /data ketanmu \
- && mkdir -p /data /etc/ketanmu && chown ketanmu /data
+ && mkdir -p /data /etc/ketanmu && chown ketanmu /data && chmod 0700 /data
 COPY --from=build /out/ketanmu /usr/local/bin/ketanmu
 COPY config.example.yaml /etc/ketanmu/config.example.yaml
 USER ketanmu

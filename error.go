@@ -13,6 +13,7 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
 	ETOOLARGE     = "too_large"
+	EGONE         = "gone" // erased at the end of its retention period
 	EINTERNAL     = "internal"
 )
 

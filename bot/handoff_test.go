@@ -996,8 +996,8 @@ func TestHandoffOperatorPrivateChat(t *testing.T) {
 > halo
 < Selamat datang di *Dispendukcapil Kab. Mojokerto* 🙏
 | Layanan kependudukan lewat WhatsApp, tanpa antre di kantor.
-| 
-| _Privasi:_ kami mencatat nomor WhatsApp, NIK, nama dan foto dokumen Anda hanya untuk memproses permohonan ini. Data disimpan terenkripsi dan dihapus 1 tahun setelah permohonan selesai, sesuai UU 27/2022 tentang Pelindungan Data Pribadi.
+|
+| _Privasi:_ nomor WhatsApp, NIK, nama, alamat dan foto dokumen Anda dikelola Dispendukcapil Kab. Mojokerto (Jl. R.A. Basuni No. 23, Sooko) untuk pelayanan adminduk sesuai UU Administrasi Kependudukan. Data dibaca petugas kami, alamat diberikan ke PT Pos bila dokumen dikirim, dan pesan melewati WhatsApp. Foto disimpan terenkripsi; data dihapus 1 tahun setelah permohonan selesai. Hak Anda (UU 27/2022): ketik *privasi* untuk melihat, memperbaiki atau minta hapus data Anda.
 < Layanan *KK / KTP-el* apa yang Anda perlukan? Ketik angkanya:
 | 1. KK baru (menikah / pisah KK)
 | 2. Perubahan data KK

@@ -62,6 +62,12 @@ func (r *Router) Handle(ctx context.Context, in ketanmu.Inbound) (Result, error)
 	if in.ID == "" || in.Chat == "" {
 		return Result{}, ketanmu.Errorf(ketanmu.EINVALID, "message needs an id and a chat")
 	}
+	// A file is checked before the chat's lock and the write transaction: decoding a large
+	// photo must not hold up the database for everyone.
+	var media *flows.Media
+	if in.Media != nil {
+		media = inspectMedia(in.Media, r.cfg.Storage.MaxPDFPages)
+	}
 	unlock := r.locks.lock(in.Account + "\x00" + in.Chat)
 	defer unlock()
 
@@ -73,7 +79,7 @@ func (r *Router) Handle(ctx context.Context, in ketanmu.Inbound) (Result, error)
 			res.Duplicate = !fresh
 			return err
 		}
-		if err := r.converse(tx, acc, in, &res); err != nil {
+		if err := r.converse(tx, acc, in, media, &res); err != nil {
 			return err
 		}
 		if err := tx.QueueAll(res.Replies, r.NewID); err != nil {
@@ -93,7 +99,7 @@ func (r *Router) Handle(ctx context.Context, in ketanmu.Inbound) (Result, error)
 }
 
 // converse runs the flow for a resident's message and queues its replies, inside tx.
-func (r *Router) converse(tx *store.Tx, acc config.Account, in ketanmu.Inbound, res *Result) error {
+func (r *Router) converse(tx *store.Tx, acc config.Account, in ketanmu.Inbound, media *flows.Media, res *Result) error {
 	conv, err := tx.Conversation(in.Account, in.Chat)
 	if err != nil {
 		return err
@@ -150,7 +156,7 @@ func (r *Router) converse(tx *store.Tx, acc config.Account, in ketanmu.Inbound, 
 		return err
 	}
 	env := flows.Env{Now: tx.Now(), Account: acc.Flow(), Cases: caseInfos(cases)}
-	input, cut := r.flowInput(in)
+	input, cut := r.flowInput(in, media)
 	out := r.engine.Step(env, st, input)
 	if conv.State, err = flows.SaveState(out.State); err != nil {
 		return err
@@ -205,6 +211,12 @@ func (r *Router) applyEffects(tx *store.Tx, acc config.Account, conv store.Conve
 				return nil, err
 			}
 			res.Replies = append(res.Replies, msgs...)
+		case flows.PrivacySummary, flows.PrivacyRequest:
+			more, err := r.privacyEffect(tx, acc, conv, eff, res)
+			if err != nil {
+				return nil, err
+			}
+			pairs = append(pairs, more...)
 		case flows.NeedHuman:
 			if err := tx.MarkNeedsHuman(conv.Account, conv.Chat); err != nil {
 				return nil, err
@@ -233,15 +245,13 @@ func caseInfos(cases []store.Case) []flows.CaseInfo {
 	return out
 }
 
-// flowInput converts a message for the flows; long texts are cut (cut reports it).
-func (r *Router) flowInput(in ketanmu.Inbound) (flows.Input, bool) {
-	fi := flows.Input{ID: in.ID, Kind: in.Kind, Text: in.Text, Unsupported: in.Unsupported}
+// flowInput converts a message (its file already inspected) for the flows; long texts are cut
+// (cut reports it).
+func (r *Router) flowInput(in ketanmu.Inbound, media *flows.Media) (flows.Input, bool) {
+	fi := flows.Input{ID: in.ID, Kind: in.Kind, Text: in.Text, Unsupported: in.Unsupported, Media: media}
 	cut := false
 	if runes := []rune(in.Text); len(runes) > r.cfg.Storage.MaxTextChars {
 		fi.Text, cut = string(runes[:r.cfg.Storage.MaxTextChars]), true
-	}
-	if in.Media != nil {
-		fi.Media = inspectMedia(in.Media)
 	}
 	return fi, cut
 }

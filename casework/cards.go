@@ -21,6 +21,9 @@ func (s *Service) Open(tx *store.Tx, conv store.Conversation, nc flows.NewCase) 
 	}
 	p, _ := s.cfg.Profile(nc.Service)
 	t := p.Enter(s.cfg.Office.Calendar, tx.Now(), lifecycle.Timing{Due: nc.Due}, lifecycle.Submitted)
+	if t.StageDue.IsZero() {
+		t.StageDue = nc.Due // a profile without stage deadlines: the promise itself is watched
+	}
 	docs := make([]store.CaseDocument, 0, len(nc.Documents))
 	for _, d := range nc.Documents {
 		docs = append(docs, store.CaseDocument{Key: d.Key, MessageID: d.MessageID})
@@ -141,9 +144,9 @@ func (s *Service) CardText(c store.Case, key string, extra ...string) string {
 	if !c.StageDue.IsZero() {
 		due = sla.FormatDateTimeID(c.StageDue.In(s.cfg.Office.Location))
 	}
-	return s.cfg.Texts.Get(key, "number", c.Number, "service", title, "nik", nik.MaskNIK(c.NIK),
+	return nik.MaskInText(s.cfg.Texts.Get(key, "number", c.Number, "service", title, "nik", nik.MaskNIK(c.NIK),
 		"phone", ketanmu.MaskPhone(c.Chat), "name", OrDash(c.Name), "details", strings.Join(details, "\n"),
-		"due", due, "prefix", s.cfg.Handoff.CommandPrefix, "stage", s.StageName(c.Stage))
+		"due", due, "prefix", s.cfg.Handoff.CommandPrefix, "stage", s.StageName(c.Stage)))
 }
 
 func (s *Service) docName(key string) string {

@@ -66,6 +66,7 @@ type Storage struct {
 	WhatsmeowDatabase string `mapstructure:"whatsmeow_database"`
 	KeyFile           string `mapstructure:"key_file"`
 	MaxMediaBytes     int64  `mapstructure:"max_media_bytes"`
+	MaxPDFPages       int    `mapstructure:"max_pdf_pages"`
 	MaxTextChars      int    `mapstructure:"max_text_chars"`
 }
 
@@ -140,6 +141,9 @@ type Retention struct {
 	AfterCloseRaw string        `mapstructure:"after_close"`
 	Text          string        `mapstructure:"text"`
 	AfterClose    time.Duration `mapstructure:"-"`
+	// AbandonedAfter erases unfinished drafts and chats that never became a case.
+	AbandonedAfterRaw string        `mapstructure:"abandoned_after"`
+	AbandonedAfter    time.Duration `mapstructure:"-"`
 }
 
 // Error is an invalid configuration: Key names the offending key.

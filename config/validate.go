@@ -12,7 +12,9 @@ import (
 
 // ServiceKeys are the services ketanmu knows, in menu order. info and status are answered on
 // every number and need no entry under services.
-var ServiceKeys = []string{"kk_ktp", "pindah_datang", "akta", "validasi_nik", "pengaduan"}
+// privasi (a resident's request to correct or delete their personal data) is never in a menu:
+// the word "privasi" opens it on every number.
+var ServiceKeys = []string{"kk_ktp", "pindah_datang", "akta", "validasi_nik", "pengaduan", "privasi"}
 
 var (
 	keyPattern    = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
@@ -47,6 +49,9 @@ func (c *Config) validateBasics() error {
 	if c.Storage.MaxMediaBytes <= 0 {
 		return &Error{"storage.max_media_bytes", "must be positive"}
 	}
+	if c.Storage.MaxPDFPages < 0 {
+		return &Error{"storage.max_pdf_pages", "must not be negative (0: no limit)"}
+	}
 	if c.Storage.MaxTextChars <= 0 {
 		return &Error{"storage.max_text_chars", "must be positive"}
 	}
@@ -55,6 +60,11 @@ func (c *Config) validateBasics() error {
 		return &Error{"retention.after_close", fmt.Sprintf("%q is not a positive duration such as 8760h", c.Retention.AfterCloseRaw)}
 	}
 	c.Retention.AfterClose = d
+	d, err = time.ParseDuration(c.Retention.AbandonedAfterRaw)
+	if err != nil || d <= 0 {
+		return &Error{"retention.abandoned_after", fmt.Sprintf("%q is not a positive duration such as 720h", c.Retention.AbandonedAfterRaw)}
+	}
+	c.Retention.AbandonedAfter = d
 	return nil
 }
 

@@ -65,6 +65,8 @@ func (e *Engine) knownStep(st State) bool {
 		return ok
 	case "fix":
 		return st.Fix != nil && step == "items"
+	case "privasi":
+		return step == "choice" || step == "perbaikan" || step == "penghapusan"
 	}
 	d := st.Draft
 	if d == nil || d.Service != flow {

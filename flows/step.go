@@ -100,6 +100,8 @@ func (t *turn) run() {
 		t.complaint(step)
 	case "fix":
 		t.fix()
+	case "privasi":
+		t.privacyStep(step)
 	default:
 		t.application(step)
 	}
@@ -149,6 +151,9 @@ func (t *turn) resume() {
 
 // globalWord handles the words that work in every state.
 func (t *turn) globalWord() bool {
+	if t.privacyWord() {
+		return true
+	}
 	switch t.word {
 	case "menu", "mulai", "start":
 		if t.st.Draft != nil && t.st.Step != "" && t.st.Step != "resume" {

@@ -3,17 +3,22 @@ package reminder
 import (
 	"context"
 	"time"
+
+	"github.com/ketanmu/ketanmu/store"
 )
 
 // purgeSpec runs the retention purge once a night, outside office hours.
 const purgeSpec = "0 2 * * *"
 
-// Purge erases the personal data (photos, NIK, name) of cases closed longer ago than
-// retention.after_close (UU 27/2022: kept no longer than needed).
-func (s *Scheduler) Purge(ctx context.Context, now time.Time) (int64, error) {
-	n, err := s.db.PurgeClosed(ctx, now.Add(-s.cfg.Retention.AfterClose))
-	if err == nil && n > 0 {
-		s.log.Info("Erased files past retention", "files", n)
+// Purge erases the personal data past retention (UU 27/2022: kept no longer than needed): of
+// cases closed longer ago than retention.after_close, of messages as old, and of drafts and
+// chats left for retention.abandoned_after.
+func (s *Scheduler) Purge(ctx context.Context, now time.Time) (store.Purged, error) {
+	p, err := s.db.Purge(ctx, store.Retention{Closed: now.Add(-s.cfg.Retention.AfterClose),
+		Abandoned: now.Add(-s.cfg.Retention.AbandonedAfter)})
+	if p.Any() {
+		s.log.Info("Erased personal data past retention", "cases", p.Cases, "messages", p.Messages,
+			"replies", p.Outbox, "files", p.Files, "drafts", p.Drafts)
 	}
-	return n, err
+	return p, err
 }

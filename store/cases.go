@@ -105,8 +105,8 @@ func (tx *Tx) CreateCase(c NewCase) (string, error) {
 	}
 	for _, d := range c.Documents {
 		var mediaID int64
-		err := tx.tx.QueryRowContext(tx.ctx, `SELECT media_id FROM messages WHERE account = ? AND wa_id = ?
-			AND media_id IS NOT NULL`, c.Account, d.MessageID).Scan(&mediaID)
+		err := tx.tx.QueryRowContext(tx.ctx, `SELECT media_id FROM messages WHERE account = ? AND chat = ? AND wa_id = ?
+			AND media_id IS NOT NULL`, c.Account, c.Chat, d.MessageID).Scan(&mediaID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return "", fmt.Errorf("document %s: message %s has no stored media", d.Key, d.MessageID)
 		} else if err != nil {

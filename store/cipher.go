@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/ketanmu/ketanmu"
 )
 
 // Cipher encrypts documents at rest with AES-256-GCM; the nonce is stored before the ciphertext.
@@ -41,9 +43,15 @@ func (c *Cipher) Seal(plain, ad []byte) []byte {
 	return c.aead.Seal(nonce, nonce, plain, ad)
 }
 
-// Open decrypts what Seal produced.
+// errErased is what reading a file emptied by the retention purge gives.
+var errErased = ketanmu.Errorf(ketanmu.EGONE, "file erased: its retention period has ended")
+
+// Open decrypts what Seal produced; an erased (empty) file is EGONE.
 func (c *Cipher) Open(sealed, ad []byte) ([]byte, error) {
 	n := c.aead.NonceSize()
+	if len(sealed) == 0 {
+		return nil, errErased
+	}
 	if len(sealed) < n {
 		return nil, errors.New("ciphertext too short")
 	}

@@ -150,11 +150,12 @@ type CaseDocumentInfo struct {
 	Size     int64
 	SHA256   string
 	At       time.Time
+	Erased   bool // emptied by the retention purge
 }
 
 // CaseDocuments lists a case's photos in the order they were attached.
 func (tx *Tx) CaseDocuments(id int64) ([]CaseDocumentInfo, error) {
-	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT d.id, d.doc_key, d.media_id, m.mime, m.filename, m.size, m.sha256, d.created_at
+	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT d.id, d.doc_key, d.media_id, m.mime, m.filename, m.size, m.sha256, d.created_at, length(m.data) = 0
 		FROM case_documents d JOIN media m ON m.id = d.media_id WHERE d.case_id = ? ORDER BY d.id`, id)
 	if err != nil {
 		return nil, err
@@ -164,7 +165,7 @@ func (tx *Tx) CaseDocuments(id int64) ([]CaseDocumentInfo, error) {
 	for rows.Next() {
 		var d CaseDocumentInfo
 		var at string
-		if err := rows.Scan(&d.ID, &d.Key, &d.MediaID, &d.Mime, &d.Filename, &d.Size, &d.SHA256, &at); err != nil {
+		if err := rows.Scan(&d.ID, &d.Key, &d.MediaID, &d.Mime, &d.Filename, &d.Size, &d.SHA256, &at, &d.Erased); err != nil {
 			return nil, err
 		}
 		d.At = parseTime(at)
@@ -176,7 +177,8 @@ func (tx *Tx) CaseDocuments(id int64) ([]CaseDocumentInfo, error) {
 // AttachDocument adds a photo (by the message that carried it) to a case.
 func (tx *Tx) AttachDocument(caseID int64, account, key, messageID string) error {
 	res, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO case_documents (case_id, doc_key, media_id, created_at)
-		SELECT ?, ?, media_id, ? FROM messages WHERE account = ? AND wa_id = ? AND media_id IS NOT NULL`,
+		SELECT ?, ?, media_id, ? FROM messages WHERE account = ? AND wa_id = ? AND media_id IS NOT NULL
+			AND chat = (SELECT chat FROM cases WHERE id = ?1)`,
 		caseID, key, formatTime(tx.now), account, messageID)
 	if err != nil {
 		return fmt.Errorf("attach document: %w", err)

@@ -29,11 +29,12 @@ type Conversation struct {
 }
 
 // RecordInbound stores an inbound message (and its media, encrypted). It returns false, and
-// stores nothing, when the account already has a message with this ID: a duplicate delivery.
+// stores nothing, when the chat already has a message with this ID: a duplicate delivery.
+// (WhatsApp's IDs are unique per sender, so two chats may carry the same one.)
 func (tx *Tx) RecordInbound(in ketanmu.Inbound) (bool, error) {
 	var exists int
-	err := tx.tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM messages WHERE account = ? AND wa_id = ?`,
-		in.Account, in.ID).Scan(&exists)
+	err := tx.tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM messages WHERE account = ? AND chat = ? AND wa_id = ?`,
+		in.Account, in.Chat, in.ID).Scan(&exists)
 	if err != nil {
 		return false, fmt.Errorf("check duplicate: %w", err)
 	}
@@ -255,7 +256,7 @@ func (db *DB) Media(ctx context.Context, id int64) (*ketanmu.Media, error) {
 		return nil, err
 	}
 	if len(sealed) == 0 {
-		return nil, ketanmu.Errorf(ketanmu.ENOTFOUND, "file erased: its retention period has ended")
+		return nil, errErased
 	}
 	m.Data, err = db.cipher.Open(sealed, []byte(m.SHA256))
 	if err != nil {

@@ -126,8 +126,8 @@ func (db *DB) MarkSent(ctx context.Context, it OutboxItem) error {
 		if it.Msg.Revoke == "" {
 			return nil
 		}
-		_, err := tx.tx.ExecContext(ctx, `UPDATE messages SET revoked = 1 WHERE account = ? AND wa_id = ?`,
-			it.Msg.Account, it.Msg.Revoke)
+		_, err := tx.tx.ExecContext(ctx, `UPDATE messages SET revoked = 1 WHERE account = ? AND chat = ? AND wa_id = ?`,
+			it.Msg.Account, it.Msg.Chat, it.Msg.Revoke)
 		return err
 	})
 }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -60,15 +61,15 @@ func TestPurgeClosed(t *testing.T) {
 	}
 
 	// Before the retention ends nothing is erased.
-	if n, err := db.PurgeClosed(ctx, now.Add(-time.Hour)); err != nil || n != 0 {
-		t.Fatalf("PurgeClosed before retention = %d, %v; want 0, nil", n, err)
+	if p, err := db.Purge(ctx, retention(now.Add(-time.Hour))); err != nil || p.Any() {
+		t.Fatalf("Purge before retention = %+v, %v; want nothing, nil", p, err)
 	}
-	n, err := db.PurgeClosed(ctx, now.Add(time.Hour))
-	if err != nil || n != 1 {
-		t.Fatalf("PurgeClosed = %d, %v; want 1 file erased", n, err)
+	p, err := db.Purge(ctx, retention(now.Add(time.Hour)))
+	if err != nil || p.Files != 1 || p.Cases != 1 {
+		t.Fatalf("Purge = %+v, %v; want 1 file and 1 case erased", p, err)
 	}
-	if _, err := db.Media(ctx, closedMedia); ketanmu.ErrorCode(err) != ketanmu.ENOTFOUND {
-		t.Errorf("closed case's photo: err = %v, want ENOTFOUND (erased)", err)
+	if _, err := db.Media(ctx, closedMedia); ketanmu.ErrorCode(err) != ketanmu.EGONE {
+		t.Errorf("closed case's photo: err = %v, want EGONE (erased)", err)
 	}
 	if m, err := db.Media(ctx, openMedia); err != nil || string(m.Data) != "photo of 6282222222222" {
 		t.Errorf("open case's photo = %v, %v; want it untouched", m, err)
@@ -81,7 +82,44 @@ func TestPurgeClosed(t *testing.T) {
 		t.Errorf("closed case nik, name = %q, %q; want %q, \"\"", got, name, want)
 	}
 	// A second run finds nothing left to erase.
-	if n, err := db.PurgeClosed(ctx, now.Add(time.Hour)); err != nil || n != 0 {
-		t.Errorf("second PurgeClosed = %d, %v; want 0", n, err)
+	if p, err := db.Purge(ctx, retention(now.Add(time.Hour))); err != nil || p.Any() {
+		t.Errorf("second Purge = %+v, %v; want nothing", p, err)
+	}
+}
+
+// retention cuts closed cases and abandoned drafts at the same instant.
+func retention(cutoff time.Time) store.Retention {
+	return store.Retention{Closed: cutoff, Abandoned: cutoff}
+}
+
+// TestPurgeAbandonedDraft: a draft left longer than the abandoned cutoff, and the messages of a
+// chat that never became a case, are erased; a draft in progress and its chat are kept.
+func TestPurgeAbandonedDraft(t *testing.T) {
+	db := MustOpenTemp(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return now }
+	draft := json.RawMessage(`{"greeted":true,"step":"kk_ktp@name","draft":{"service":"kk_ktp","nik":"3516010101900001"}}`)
+	for i, chat := range []string{"6281111111111", "6282222222222"} {
+		MustUpdate(t, db, func(tx *store.Tx) error {
+			in := ketanmu.Inbound{Account: "kkktp", ID: "M" + chat, Chat: chat, Kind: ketanmu.KindText, Text: "3516010101900001"}
+			if _, err := tx.RecordInbound(in); err != nil {
+				return err
+			}
+			return tx.SaveConversation(store.Conversation{Account: "kkktp", Chat: chat, State: draft})
+		})
+		if i == 0 {
+			now = now.Add(40 * 24 * time.Hour) // the first resident left 40 days ago
+		}
+	}
+	p, err := db.Purge(ctx, store.Retention{Closed: now.Add(-365 * 24 * time.Hour), Abandoned: now.Add(-30 * 24 * time.Hour)})
+	if err != nil || p.Drafts != 1 || p.Messages != 1 {
+		t.Fatalf("Purge = %+v, %v; want 1 draft and 1 message erased", p, err)
+	}
+	for chat, want := range map[string]int{"6281111111111": 0, "6282222222222": 2} {
+		if got := MustCount(t, db, `SELECT COUNT(*) FROM messages m JOIN conversations c USING (account, chat)
+			WHERE chat = ? AND (instr(m.text, '3516010101900001') > 0) + (instr(c.state, '3516010101900001') > 0)`, chat); got != min(want, 1) {
+			t.Errorf("chat %s: rows holding the NIK = %d, want %v", chat, got, want > 0)
+		}
 	}
 }

@@ -38,8 +38,11 @@ type DB struct {
 // Open opens (creating if needed) the database at path, sets every PRAGMA and applies pending
 // migrations. cipher encrypts media at rest.
 func Open(path string, cipher *Cipher) (*DB, error) {
+	if err := privateFiles(path); err != nil {
+		return nil, err
+	}
 	file := "file:" + uriEscaper.Replace(path)
-	sqldb, err := sql.Open("sqlite3", file+"?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL")
+	sqldb, err := sql.Open("sqlite3", file+"?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL&_secure_delete=on")
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}

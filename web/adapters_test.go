@@ -204,7 +204,7 @@ func viaWhatsApp(tb testing.TB, api *casesAPI, row adapterRow, number, resident 
 	if err != nil {
 		tb.Fatal(err)
 	}
-	status, _, data := api.call(tb, http.MethodPost, "/api/sim/messages", string(body))
+	status, _, data := api.call(tb, http.MethodPost, "/api/sim/messages", string(body), "Content-Type", "application/json")
 	if status != http.StatusOK {
 		tb.Fatalf("POST /api/sim/messages = %d %s", status, data)
 	}

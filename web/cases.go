@@ -109,6 +109,7 @@ type caseDocumentJSON struct {
 	SHA256   string  `json:"sha256"`
 	URL      string  `json:"url"`
 	At       *string `json:"at"`
+	Erased   bool    `json:"erased"` // emptied at the end of retention: the URL answers 410
 }
 
 type caseNoteJSON struct {
@@ -164,7 +165,7 @@ func (s *Server) detail(f casework.File) caseDetail {
 			name = def.Name
 		}
 		d.Documents = append(d.Documents, caseDocumentJSON{ID: doc.ID, Key: doc.Key, Name: name, Mime: doc.Mime,
-			Filename: doc.Filename, Size: doc.Size, SHA256: doc.SHA256, At: s.officeTime(doc.At),
+			Filename: doc.Filename, Size: doc.Size, SHA256: doc.SHA256, At: s.officeTime(doc.At), Erased: doc.Erased,
 			URL: "/api/cases/" + f.Number + "/documents/" + strconv.FormatInt(doc.ID, 10)})
 	}
 	for _, n := range f.Notes {

@@ -113,7 +113,7 @@ func (a *casesAPI) post(tb testing.TB, msg map[string]any) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if status, _, data := a.call(tb, http.MethodPost, "/api/sim/messages", string(body)); status != http.StatusOK {
+	if status, _, data := a.call(tb, http.MethodPost, "/api/sim/messages", string(body), "Content-Type", "application/json"); status != http.StatusOK {
 		tb.Fatalf("POST /api/sim/messages %.200s = %d %s", body, status, data)
 	}
 }

@@ -61,7 +61,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/accounts", s.AccountsHandler())
 	if s.sim != nil {
 		mux.HandleFunc("GET /{$}", s.simPage)
-		mux.HandleFunc("POST /api/sim/messages", s.simPost)
+		mux.Handle("POST /api/sim/messages", bounded(1, http.HandlerFunc(s.simPost)))
 		mux.HandleFunc("GET /api/sim/messages", s.simTranscript)
 		mux.HandleFunc("GET /api/sim/media/{id}", s.simMedia)
 		mux.HandleFunc("POST /api/sim/clock", s.simClock)
@@ -80,7 +80,11 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
-	return s.recoverer(mux)
+	var h http.Handler = mux
+	if s.sim != nil {
+		h = simGuard(h)
+	}
+	return secureHeaders(s.recoverer(h))
 }
 
 // recoverer turns a panic in a handler into a logged 500 with a JSON body.
@@ -116,8 +120,8 @@ func (s *Server) writeErr(w http.ResponseWriter, r *http.Request, err error) {
 	status := map[string]int{
 		ketanmu.EINVALID: http.StatusBadRequest, ketanmu.ENOTFOUND: http.StatusNotFound,
 		ketanmu.ECONFLICT: http.StatusConflict, ketanmu.EUNAUTHORIZED: http.StatusUnauthorized,
-		ketanmu.EFORBIDDEN: http.StatusForbidden,
-		ketanmu.ETOOLARGE:  http.StatusRequestEntityTooLarge,
+		ketanmu.EFORBIDDEN: http.StatusForbidden, ketanmu.ETOOLARGE: http.StatusRequestEntityTooLarge,
+		ketanmu.EGONE: http.StatusGone,
 	}[ketanmu.ErrorCode(err)]
 	if status == 0 {
 		status = http.StatusInternalServerError

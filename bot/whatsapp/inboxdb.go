@@ -87,7 +87,7 @@ func (d *waDB) putInbox(ctx context.Context, in ketanmu.Inbound, media *mediaRef
 	now := formatTime(d.now())
 	_, err = d.db.ExecContext(ctx, `INSERT INTO ketanmu_inbox
 		(account, wa_id, chat, inbound, media, source, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (account, wa_id) DO NOTHING`,
+		ON CONFLICT (account, chat, wa_id) DO NOTHING`,
 		in.Account, in.ID, in.Chat, string(inJSON), mediaBlob, string(srcJSON), now, now)
 	if err != nil {
 		return fmt.Errorf("inbox: %w", err)

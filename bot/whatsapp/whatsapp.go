@@ -99,7 +99,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Transport
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	f.Close()
-	sqlDB, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=10000")
+	sqlDB, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=10000&_secure_delete=on")
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}

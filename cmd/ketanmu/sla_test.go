@@ -90,6 +90,9 @@ func (p *simProcess) do(method, path string, body any) []byte {
 	if err != nil {
 		p.tb.Fatal(err)
 	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		p.tb.Fatal(err)

@@ -37,6 +37,7 @@ func Open(cfg *config.Config, log *slog.Logger, tr bot.Transport, now func() tim
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)
 	}
+	privateDir(dir, log)
 	keyPath := InDir(dir, cfg.Storage.KeyFile)
 	key, created, err := store.LoadKey(os.Getenv("KETANMU_DATA_KEY"), keyPath)
 	if err != nil {
@@ -79,6 +80,21 @@ func Operators(cfg *config.Config) []store.Operator {
 		out = append(out, store.Operator{Name: op.Name, Phone: op.Phone, Roles: config.RolesOf(op.Roles)})
 	}
 	return out
+}
+
+// privateDir closes a data folder that an older release or an image left open to other local
+// users (the database, the key and whatsmeow's device keys live there). A folder we may not
+// change is only reported: it may be a mount the administrator manages.
+func privateDir(dir string, log *slog.Logger) {
+	fi, err := os.Stat(dir)
+	if err != nil || fi.Mode().Perm()&0o077 == 0 {
+		return
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		log.Warn("Data folder is readable by other users", "path", dir, "error", err)
+		return
+	}
+	log.Info("Data folder closed to other users", "path", dir)
 }
 
 // InDir resolves a file name from the config against the data folder.

@@ -11,7 +11,7 @@ CREATE INDEX cases_open ON cases (id) WHERE closed_at = '';
 CREATE INDEX cases_stage ON cases (stage, id);
 CREATE INDEX cases_assignee ON cases (assignee, id);
 CREATE INDEX cases_nik ON cases (nik);
-CREATE INDEX cases_chat ON cases (chat, id);
+CREATE INDEX cases_by_chat ON cases (chat, id);
 CREATE INDEX cases_account ON cases (account, id);
 
 -- Staff. Seeded from the config's operators at start-up (by name); passwords and tokens are
