@@ -508,12 +508,12 @@ func TestHandoffOperatorHasTheChat(t *testing.T) {
 [apply show]
 < ✅ Permohonan *Validasi NIK* sudah kami terima.
 | Nomor pendaftaran: *NIK-261125-0001*
-| Petugas akan memproses dalam *30 menit pada jam kerja* (paling lambat Rabu, 25 November 2026 pukul 09.30) dan mengabari Anda di chat ini setelah NIK terupdate.
+| Petugas akan memprosesnya paling lambat *Rabu, 25 November 2026 pukul 09.30* (dihitung dalam jam kerja) dan mengabari Bapak/Ibu di chat ini setelah NIK diperbarui.
 < [group] 🆕 *NIK-261125-0001* — Validasi NIK
 | NIK 351613********03 · WA 6281******890
 | Nama: -
 | • Kendala NIK: Registrasi kartu SIM (operator seluler)
-| Batas tahap ini: Rabu, 25 November 2026 pukul 09.30
+| Batas tahap ini: Rabu, 25 November 2026 pukul 09.10
 | _Balas (quote) pesan ini dengan #ambil, #proses, #kurang <apa>, #tolak <alasan>, #kirim <resi>, #siap, #selesai._
 < [group] [image/jpeg kk.jpg] NIK-261125-0001 · Kartu Keluarga (KK)
 < [group] [image/jpeg ktp.jpg] NIK-261125-0001 · KTP-el
@@ -559,7 +559,7 @@ func TestHandoffNeedsFix(t *testing.T) {
 [apply show]
 < ✅ Permohonan *KK / KTP-el* sudah kami terima.
 | Nomor pendaftaran: *KTP-261125-0001*
-| Perkiraan selesai: *Senin, 30 November 2026 pukul 09.00*
+| Perkiraan selesai: *Kamis, 26 November 2026 pukul 09.00*
 | Penerimaan: Ambil di kantor (Loket Pengambilan, Gedung Pelayanan lantai 1)
 | 
 | Simpan nomor ini. Ketik *status KTP-261125-0001* untuk melihat perkembangannya. Kami akan mengabari Anda di chat ini setiap ada perubahan.
@@ -567,7 +567,7 @@ func TestHandoffNeedsFix(t *testing.T) {
 | NIK 351613********03 · WA 6281******890
 | Nama: Budi Santoso
 | • Penerimaan: Ambil di kantor
-| Batas tahap ini: Kamis, 26 November 2026 pukul 09.00
+| Batas tahap ini: Rabu, 25 November 2026 pukul 11.00
 | _Balas (quote) pesan ini dengan #ambil, #proses, #kurang <apa>, #tolak <alasan>, #kirim <resi>, #siap, #selesai._
 < [group] [image/jpeg kk.jpg] KTP-261125-0001 · Kartu Keluarga (KK)
 < [group] [image/jpeg ktp.jpg] KTP-261125-0001 · KTP-el
@@ -701,7 +701,7 @@ group office quote=KTP-261125-0001> #status
 < [group] *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
 | NIK 351613********03 · WA 6281******890 · Budi Santoso
 | • Penerimaan: Ambil di kantor
-| Batas tahap ini: Kamis, 26 November 2026 pukul 10.30
+| Batas tahap ini: Rabu, 25 November 2026 pukul 11.30
 | • Rabu, 25 November 2026 pukul 09.00 Menunggu diperiksa (pemohon)
 | • Rabu, 25 November 2026 pukul 09.00 Menunggu diperiksa → Diperiksa (Rina (front office))
 | Tahap: *Diperiksa* · petugas: Rina (front office)
@@ -751,7 +751,7 @@ office> #catat pemohon minta dihubungi sore
 < *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
 | Status: Diterima, menunggu diperiksa petugas
 | Antrian ke-1
-| Perkiraan selesai: Senin, 30 November 2026
+| Perkiraan selesai: Kamis, 26 November 2026
 | _Riwayat:_
 | • Rabu, 25 November 2026 pukul 09.00 — Diterima, menunggu diperiksa petugas
 | Berikutnya: petugas memeriksa permohonan Anda.
@@ -781,7 +781,7 @@ func TestHandoffShipped(t *testing.T) {
 | • Desa/kelurahan: Sooko
 | • Kecamatan: Sooko
 | • Kode pos: 61361
-| Batas tahap ini: Kamis, 26 November 2026 pukul 09.00
+| Batas tahap ini: Rabu, 25 November 2026 pukul 11.00
 | _Balas (quote) pesan ini dengan #ambil, #proses, #kurang <apa>, #tolak <alasan>, #kirim <resi>, #siap, #selesai._
 < [group] [image/jpeg kk.jpg] KTP-261125-0001 · Kartu Keluarga (KK)
 < [group] [image/jpeg ktp.jpg] KTP-261125-0001 · KTP-el
@@ -834,13 +834,13 @@ group 081200000001 quote=KTP-261125-0002> #ambil
 [advance 4h30m]
 group 081200000001> #antrian
 < [group] *Antrian* (2 permohonan, terlama di atas):
-| 1. *KTP-261125-0001* Menunggu diperiksa · 1j00m · -
-| 2. *KTP-261125-0002* Diperiksa · 5j30m · Rina (front office)
+| 1. *KTP-261125-0001* Menunggu diperiksa · LEWAT 4j00m · -
+| 2. *KTP-261125-0002* Diperiksa · LEWAT 30m · Rina (front office)
 
 self> #antrian
 < [self] *Antrian* (2 permohonan, terlama di atas):
-| 1. *KTP-261125-0001* Menunggu diperiksa · 1j00m · -
-| 2. *KTP-261125-0002* Diperiksa · 5j30m · Rina (front office)
+| 1. *KTP-261125-0001* Menunggu diperiksa · LEWAT 4j00m · -
+| 2. *KTP-261125-0002* Diperiksa · LEWAT 30m · Rina (front office)
 `)
 }
 
@@ -906,7 +906,7 @@ office> Selamat pagi Pak Budi, ada yang bisa dibantu?
 > status
 < *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
 | Status: Sedang diperiksa petugas
-| Perkiraan selesai: Senin, 30 November 2026
+| Perkiraan selesai: Kamis, 26 November 2026
 | _Riwayat:_
 | • Rabu, 25 November 2026 pukul 09.00 — Diterima, menunggu diperiksa petugas
 | • Rabu, 25 November 2026 pukul 09.00 — Sedang diperiksa petugas
@@ -982,13 +982,13 @@ func TestHandoffOperatorPrivateChat(t *testing.T) {
 [chat 081200000001]
 > #antrian
 < *Antrian* (1 permohonan, terlama di atas):
-| 1. *KTP-261125-0001* Menunggu diperiksa · 7j00m · -
+| 1. *KTP-261125-0001* Menunggu diperiksa · 2j00m · -
 
 > #status KTP-261125-0001
 < *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
 | NIK 351613********03 · WA 6281******890 · Budi Santoso
 | • Penerimaan: Ambil di kantor
-| Batas tahap ini: Kamis, 26 November 2026 pukul 09.00
+| Batas tahap ini: Rabu, 25 November 2026 pukul 11.00
 | • Rabu, 25 November 2026 pukul 09.00 Menunggu diperiksa (pemohon)
 | Tahap: *Menunggu diperiksa* · petugas: -
 
@@ -1014,7 +1014,7 @@ func TestHandoffOperatorPrivateChat(t *testing.T) {
 < *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
 | Status: Diterima, menunggu diperiksa petugas
 | Antrian ke-1
-| Perkiraan selesai: Senin, 30 November 2026
+| Perkiraan selesai: Kamis, 26 November 2026
 | _Riwayat:_
 | • Rabu, 25 November 2026 pukul 09.00 — Diterima, menunggu diperiksa petugas
 | Berikutnya: petugas memeriksa permohonan Anda.
@@ -1063,7 +1063,7 @@ office> #bot
 > status
 < *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
 | Status: Sedang diperiksa petugas
-| Perkiraan selesai: Senin, 30 November 2026
+| Perkiraan selesai: Kamis, 26 November 2026
 | _Riwayat:_
 | • Rabu, 25 November 2026 pukul 09.00 — Diterima, menunggu diperiksa petugas
 | • Rabu, 25 November 2026 pukul 09.00 — Sedang diperiksa petugas
@@ -1092,36 +1092,36 @@ func TestHandoffQueueLong(t *testing.T) {
 	runHandoff(t, MustConfig(t), applications.String()+`
 group 081200000001> #antrian
 < [group] *Antrian* (35 permohonan, terlama di atas):
-| 1. *KTP-261125-0001* Menunggu diperiksa · 7j00m · -
-| 2. *KTP-261125-0002* Menunggu diperiksa · 7j00m · -
-| 3. *KTP-261125-0003* Menunggu diperiksa · 7j00m · -
-| 4. *KTP-261125-0004* Menunggu diperiksa · 7j00m · -
-| 5. *KTP-261125-0005* Menunggu diperiksa · 7j00m · -
-| 6. *KTP-261125-0006* Menunggu diperiksa · 7j00m · -
-| 7. *KTP-261125-0007* Menunggu diperiksa · 7j00m · -
-| 8. *KTP-261125-0008* Menunggu diperiksa · 7j00m · -
-| 9. *KTP-261125-0009* Menunggu diperiksa · 7j00m · -
-| 10. *KTP-261125-0010* Menunggu diperiksa · 7j00m · -
-| 11. *KTP-261125-0011* Menunggu diperiksa · 7j00m · -
-| 12. *KTP-261125-0012* Menunggu diperiksa · 7j00m · -
-| 13. *KTP-261125-0013* Menunggu diperiksa · 7j00m · -
-| 14. *KTP-261125-0014* Menunggu diperiksa · 7j00m · -
-| 15. *KTP-261125-0015* Menunggu diperiksa · 7j00m · -
-| 16. *KTP-261125-0016* Menunggu diperiksa · 7j00m · -
-| 17. *KTP-261125-0017* Menunggu diperiksa · 7j00m · -
-| 18. *KTP-261125-0018* Menunggu diperiksa · 7j00m · -
-| 19. *KTP-261125-0019* Menunggu diperiksa · 7j00m · -
-| 20. *KTP-261125-0020* Menunggu diperiksa · 7j00m · -
-| 21. *KTP-261125-0021* Menunggu diperiksa · 7j00m · -
-| 22. *KTP-261125-0022* Menunggu diperiksa · 7j00m · -
-| 23. *KTP-261125-0023* Menunggu diperiksa · 7j00m · -
-| 24. *KTP-261125-0024* Menunggu diperiksa · 7j00m · -
-| 25. *KTP-261125-0025* Menunggu diperiksa · 7j00m · -
-| 26. *KTP-261125-0026* Menunggu diperiksa · 7j00m · -
-| 27. *KTP-261125-0027* Menunggu diperiksa · 7j00m · -
-| 28. *KTP-261125-0028* Menunggu diperiksa · 7j00m · -
-| 29. *KTP-261125-0029* Menunggu diperiksa · 7j00m · -
-| 30. *KTP-261125-0030* Menunggu diperiksa · 7j00m · -
+| 1. *KTP-261125-0001* Menunggu diperiksa · 2j00m · -
+| 2. *KTP-261125-0002* Menunggu diperiksa · 2j00m · -
+| 3. *KTP-261125-0003* Menunggu diperiksa · 2j00m · -
+| 4. *KTP-261125-0004* Menunggu diperiksa · 2j00m · -
+| 5. *KTP-261125-0005* Menunggu diperiksa · 2j00m · -
+| 6. *KTP-261125-0006* Menunggu diperiksa · 2j00m · -
+| 7. *KTP-261125-0007* Menunggu diperiksa · 2j00m · -
+| 8. *KTP-261125-0008* Menunggu diperiksa · 2j00m · -
+| 9. *KTP-261125-0009* Menunggu diperiksa · 2j00m · -
+| 10. *KTP-261125-0010* Menunggu diperiksa · 2j00m · -
+| 11. *KTP-261125-0011* Menunggu diperiksa · 2j00m · -
+| 12. *KTP-261125-0012* Menunggu diperiksa · 2j00m · -
+| 13. *KTP-261125-0013* Menunggu diperiksa · 2j00m · -
+| 14. *KTP-261125-0014* Menunggu diperiksa · 2j00m · -
+| 15. *KTP-261125-0015* Menunggu diperiksa · 2j00m · -
+| 16. *KTP-261125-0016* Menunggu diperiksa · 2j00m · -
+| 17. *KTP-261125-0017* Menunggu diperiksa · 2j00m · -
+| 18. *KTP-261125-0018* Menunggu diperiksa · 2j00m · -
+| 19. *KTP-261125-0019* Menunggu diperiksa · 2j00m · -
+| 20. *KTP-261125-0020* Menunggu diperiksa · 2j00m · -
+| 21. *KTP-261125-0021* Menunggu diperiksa · 2j00m · -
+| 22. *KTP-261125-0022* Menunggu diperiksa · 2j00m · -
+| 23. *KTP-261125-0023* Menunggu diperiksa · 2j00m · -
+| 24. *KTP-261125-0024* Menunggu diperiksa · 2j00m · -
+| 25. *KTP-261125-0025* Menunggu diperiksa · 2j00m · -
+| 26. *KTP-261125-0026* Menunggu diperiksa · 2j00m · -
+| 27. *KTP-261125-0027* Menunggu diperiksa · 2j00m · -
+| 28. *KTP-261125-0028* Menunggu diperiksa · 2j00m · -
+| 29. *KTP-261125-0029* Menunggu diperiksa · 2j00m · -
+| 30. *KTP-261125-0030* Menunggu diperiksa · 2j00m · -
 | …dan 5 permohonan lainnya.
 `)
 }

@@ -122,9 +122,10 @@ type Service struct {
 	Profile   string    `mapstructure:"profile"`
 	Subtypes  []Subtype `mapstructure:"subtypes"`
 	Documents []string  `mapstructure:"documents"` // for services without sub-types
-	// TimeStandard is the promised completion time: a working duration ("30m") or working days ("3d").
-	TimeStandardRaw string       `mapstructure:"time_standard"`
-	TimeStandard    sla.Duration `mapstructure:"-"`
+	// TimeStandardRaw is the key of older releases. The promised completion date now comes from
+	// the profile's stage deadlines (lifecycle.Profile.Promise); a config that still sets it is
+	// refused, so that no office believes it promises what it does not.
+	TimeStandardRaw string `mapstructure:"time_standard"`
 }
 
 // Subtype is a variant of a service with its own required documents.

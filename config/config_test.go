@@ -109,6 +109,16 @@ func TestLoadInvalid(t *testing.T) {
 		msg  string // and a fragment of the explanation
 	}{
 		{
+			// The promise is the sum of the stage deadlines now: an old time_standard would
+			// silently promise something else.
+			name: "time_standard of an older release",
+			yaml: `services:
+  kk_ktp:
+    time_standard: 3d
+`,
+			key: "services.kk_ktp.time_standard", msg: "workflows.pos_ketanmu.deadlines",
+		},
+		{
 			name: "unknown service in an account",
 			yaml: `accounts:
   - key: kkktp

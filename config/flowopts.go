@@ -16,7 +16,7 @@ func (c *Config) FlowOptions() flows.Options {
 		o.Accounts = append(o.Accounts, a.Flow())
 	}
 	for key, s := range c.Services {
-		fs := flows.Service{Name: s.Name, Documents: s.Documents, TimeStandard: s.TimeStandard}
+		fs := flows.Service{Name: s.Name, Documents: s.Documents, Profile: c.Profiles[s.Profile]}
 		for _, st := range s.Subtypes {
 			fs.Subtypes = append(fs.Subtypes, flows.Subtype{Key: st.Key, Name: st.Name, Documents: st.Documents, Visit: st.Visit})
 		}

@@ -384,7 +384,7 @@ func (t *turn) edit() {
 func (t *turn) submit() {
 	d := t.st.Draft
 	svc := t.e.opt.Services[d.Service]
-	due := t.e.due(d.Service, t.env.Now)
+	due := t.e.due(d, t.env.Now)
 	details := map[string]string{}
 	for k, v := range map[string]string{"notes": d.Notes, "delivery": d.Delivery, "address": d.Address,
 		"desa": d.Desa, "kecamatan": d.Kecamatan, "postal_code": d.Postal, "reason": d.Reason,

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/sla"
 )
 
@@ -53,8 +54,8 @@ type Service struct {
 	Name      string
 	Subtypes  []Subtype
 	Documents []string // for services without sub-types
-	// TimeStandard is the promised completion time.
-	TimeStandard sla.Duration
+	// Profile is the service's workflow: its stage deadlines make the promised completion date.
+	Profile lifecycle.Profile
 }
 
 // Subtype is a variant of a service with its own required documents.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/sla"
 )
 
@@ -154,13 +155,10 @@ func (e *Engine) deliveryText(d *Draft) string {
 	return ""
 }
 
-// due is the estimated completion of a service started at now, in working time.
-func (e *Engine) due(service string, now time.Time) time.Time {
-	ts := e.opt.Services[service].TimeStandard
-	if ts.IsZero() {
-		return time.Time{}
-	}
-	return e.cal.Add(now, ts)
+// due is the completion date promised for a draft submitted at now: the stage deadlines of its
+// service's usual path, for the delivery the resident chose.
+func (e *Engine) due(d *Draft, now time.Time) time.Time {
+	return e.opt.Services[d.Service].Profile.Promise(e.cal, now, lifecycle.Delivery(d.Delivery))
 }
 
 func (e *Engine) dueText(t time.Time) string {
