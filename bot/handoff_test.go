@@ -999,7 +999,7 @@ func TestHandoffOperatorPrivateChat(t *testing.T) {
 | 
 | _Privasi:_ kami mencatat nomor WhatsApp, NIK, nama dan foto dokumen Anda hanya untuk memproses permohonan ini. Data disimpan terenkripsi dan dihapus 1 tahun setelah permohonan selesai, sesuai UU 27/2022 tentang Pelindungan Data Pribadi.
 < Layanan *KK / KTP-el* apa yang Anda perlukan? Ketik angkanya:
-| 1. KK baru (menikah / pisah KK)
+| 1. KK baru karena menikah
 | 2. Perubahan data KK
 | 3. KK hilang
 | 4. KK rusak
@@ -1007,6 +1007,8 @@ func TestHandoffOperatorPrivateChat(t *testing.T) {
 | 6. KTP-el hilang
 | 7. KTP-el rusak
 | 8. Perekaman KTP-el (pertama kali)
+| 9. Pisah KK (belum menikah, 17 tahun ke atas)
+| 10. KK baru karena bercerai
 
 # The same command from a resident is no command: they read their own case, not the queue.
 [chat 081234567890]

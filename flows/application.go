@@ -194,7 +194,7 @@ func (t *turn) chooseSubtype() {
 		return
 	}
 	d.Subtype = subs[i].Key
-	d.Docs = nil
+	d.Docs, d.Lacks = nil, nil
 	t.say(t.e.requirements(d.Service, subs[i].Key))
 	t.advance()
 }
@@ -373,7 +373,7 @@ func (t *turn) edit() {
 	}
 	f := fields[i]
 	if f == "docs" || f == "subtype" {
-		d.Docs, d.Extras = nil, nil
+		d.Docs, d.Extras, d.Lacks = nil, nil, nil
 	}
 	d.Editing = f != "subtype"
 	t.st.Step = d.Service + "@" + f

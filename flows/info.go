@@ -35,7 +35,7 @@ func (t *turn) info() {
 	case "3":
 		t.sayf("info_fees", "fee", e.text("fee_delivery"))
 	case "4":
-		t.sayf("info_recording")
+		t.sayf("info_recording", "address", e.opt.Office.Address, "hours", e.hoursText())
 	case "5":
 		t.sayf("info_legalisir")
 	default:

@@ -53,7 +53,11 @@ type Account struct {
 type Service struct {
 	Name      string
 	Subtypes  []Subtype
-	Documents []string // for services without sub-types
+	// Documents are the requirements of a service without sub-types; an entry "a|b" is met by
+	// either document, the first asked for first.
+	Documents []string
+	// ReasonDocuments replace Documents for a Validasi NIK reason (a school: the KK only).
+	ReasonDocuments map[string][]string
 	// Profile is the service's workflow: its stage deadlines make the promised completion date.
 	Profile lifecycle.Profile
 }
@@ -61,7 +65,7 @@ type Service struct {
 // Subtype is a variant of a service with its own required documents.
 type Subtype struct {
 	Key, Name string
-	Documents []string
+	Documents []string // as Service.Documents
 	// Visit, when set, says that this variant needs a visit to the office, and why.
 	Visit string
 }
@@ -70,4 +74,6 @@ type Subtype struct {
 type Document struct {
 	Name    string
 	Aliases []string
+	// Note says how to get the document, for one sent in place of another (an SPTJM form).
+	Note string
 }

@@ -27,6 +27,7 @@ type Draft struct {
 	Name        string   `json:"name,omitempty"`
 	Docs        []DocRef `json:"docs,omitempty"`
 	Extras      []DocRef `json:"extras,omitempty"`
+	Lacks       []string `json:"lacks,omitempty"` // documents the resident said they do not have
 	Notes       string   `json:"notes,omitempty"`
 	Delivery    string   `json:"delivery,omitempty"` // pickup | post
 	Address     string   `json:"address,omitempty"`
