@@ -492,7 +492,7 @@ func pakPosConfig(t *testing.T) *config.Config {
 func textsConfig(t *testing.T) *config.Config {
 	t.Helper()
 	cfg := MustConfig(t)
-	cfg.Texts["notify_done_validasi_nik"] = "✅ NIK Anda sudah *terupdate* (permohonan *{number}*). Silakan ulangi pendaftaran atau registrasi Anda. Jika masih ditolak, ketik *petugas*."
+	cfg.Texts["notify_done_validasi_nik"] = "✅ Data NIK Bapak/Ibu sudah *diperbarui* (permohonan *{number}*). Silakan ulangi pendaftaran atau registrasi. Jika masih ditolak, ketik *petugas*."
 	cfg.Texts["op_noted"] = "📝 Catatan untuk {number} disimpan ({operator})."
 	return cfg
 }
@@ -530,8 +530,8 @@ office> Selamat pagi Bu, saya cek datanya dulu ya
 
 office> #selesai
 < [revoke IN000011]
-< ✅ NIK Anda sudah *terupdate* (permohonan *NIK-261125-0001*). Silakan ulangi pendaftaran atau registrasi Anda. Jika masih ditolak, ketik *petugas*.
-< Percakapan dengan petugas sudah selesai. Anda kembali dilayani asisten otomatis; ketik *menu* untuk melihat layanan.
+< ✅ Data NIK Bapak/Ibu sudah *diperbarui* (permohonan *NIK-261125-0001*). Silakan ulangi pendaftaran atau registrasi. Jika masih ditolak, ketik *petugas*.
+< Percakapan dengan petugas sudah selesai. Bapak/Ibu kembali dilayani asisten otomatis; ketik *menu* untuk melihat layanan.
 < [group] 👍 NIK-261125-0001 → *Selesai* (HP kantor)
 
 [stage NIK-261125-0001 done]
@@ -539,7 +539,7 @@ office> #selesai
 = revoked IN000011 "#selesai"
 
 > status
-< Saat ini tidak ada permohonan Anda yang sedang diproses. Ketik nomor pendaftaran (contoh: _status KTP-261125-0007_) atau *menu* untuk mengajukan permohonan.
+< Saat ini tidak ada permohonan atau pengaduan Bapak/Ibu yang sedang diproses. Ketik nomor pendaftaran (contoh: _status KTP-261125-0007_) atau *menu* untuk mengajukan permohonan.
 `)
 	if got := MustCount(t, h.db, `SELECT COUNT(*) FROM messages WHERE account = 'nik' AND chat = ? AND direction = 'in'
 		AND wa_id IN ('IN000008', 'IN000009', 'IN000010')`, handoffResident); got != 3 {
@@ -562,7 +562,7 @@ func TestHandoffNeedsFix(t *testing.T) {
 | Perkiraan selesai: *Kamis, 26 November 2026 pukul 09.00*
 | Penerimaan: Ambil di kantor (Loket Pengambilan, Gedung Pelayanan lantai 1)
 | 
-| Simpan nomor ini. Ketik *status KTP-261125-0001* untuk melihat perkembangannya. Kami akan mengabari Anda di chat ini setiap ada perubahan.
+| Simpan nomor ini. Ketik *status KTP-261125-0001* untuk melihat perkembangannya. Kami akan mengabari Bapak/Ibu di chat ini setiap ada perubahan.
 < [group] 🆕 *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
 | NIK 351613********03 · WA 6281******890
 | Nama: Budi Santoso
@@ -575,7 +575,7 @@ func TestHandoffNeedsFix(t *testing.T) {
 group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram, mohon foto ulang
 < ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
 | _foto KK buram, mohon foto ulang_
-| Silakan kirim di chat ini. Setelah kami terima, permohonan Anda kembali ke antrian.
+| Silakan kirim di chat ini. Setelah kami terima, permohonan Bapak/Ibu kembali ke antrian.
 < [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon* (Rina (front office))
 
 [stage KTP-261125-0001 needs_fix]
@@ -584,7 +584,7 @@ group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram, mohon foto ulan
 | 1. Kartu Keluarga (KK)
 
 > [photo kk-baru.jpg caption="kk"]
-< ✅ Terima kasih, perbaikan untuk *KTP-261125-0001* sudah kami terima. Permohonan Anda kembali ke antrian petugas.
+< ✅ Terima kasih, perbaikan untuk *KTP-261125-0001* sudah kami terima. Permohonan Bapak/Ibu kembali ke antrian petugas.
 < [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke antrian.
 | • Penerimaan: Ambil di kantor
 | • Catatan: kk
@@ -621,14 +621,14 @@ office quote=IN000011> #kurang foto KK
 < [revoke IN000012]
 < ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
 | _foto KK_
-| Silakan kirim di chat ini. Setelah kami terima, permohonan Anda kembali ke antrian.
+| Silakan kirim di chat ini. Setelah kami terima, permohonan Bapak/Ibu kembali ke antrian.
 < [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon* (HP kantor)
 
 [outbox]
 = revoked IN000012 "#kurang foto KK"
 
 > [photo kk-utuh.jpg caption="kk"]
-< ✅ Terima kasih, perbaikan untuk *KTP-261125-0001* sudah kami terima. Permohonan Anda kembali ke antrian petugas.
+< ✅ Terima kasih, perbaikan untuk *KTP-261125-0001* sudah kami terima. Permohonan Bapak/Ibu kembali ke antrian petugas.
 < [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke antrian.
 | • Penerimaan: Ambil di kantor
 | • Catatan: kk
@@ -655,21 +655,21 @@ group 081200000001> #tolak KTP-261125-0001
 < [group] Format: #tolak [nomor] <alasan>
 
 group 081200000001 quote=KTP-261125-0001> #tolak KK yang dikirim bukan atas nama pemohon
-< ❌ Mohon maaf, permohonan *KTP-261125-0001* *ditolak*.
+< ❌ Mohon maaf, permohonan *KTP-261125-0001* *dibatalkan*.
 | Alasan: _KK yang dikirim bukan atas nama pemohon_
-| Anda bisa mengajukan lagi setelah persyaratannya lengkap. Ketik *menu* untuk mulai.
-< [group] 👍 KTP-261125-0001 → *Ditolak* (Rina (front office))
+| Bapak/Ibu bisa mengajukan lagi setelah persyaratannya lengkap. Ketik *menu* untuk mulai.
+< [group] 👍 KTP-261125-0001 → *Dibatalkan* (Rina (front office))
 
 [stage KTP-261125-0001 rejected]
 group 081200000001 quote=KTP-261125-0001> #tolak lagi
-< [group] ⚠️ KTP-261125-0001 sudah Ditolak: tahapnya tidak bisa diubah lagi
+< [group] ⚠️ KTP-261125-0001 sudah Dibatalkan: tahapnya tidak bisa diubah lagi
 
 > status KTP-261125-0001
 < *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
-| Status: Ditolak
+| Status: Dibatalkan
 | _Riwayat:_
 | • Rabu, 25 November 2026 pukul 09.00 — Diterima, menunggu diperiksa petugas
-| • Rabu, 25 November 2026 pukul 09.00 — Ditolak (KK yang dikirim bukan atas nama pemohon)
+| • Rabu, 25 November 2026 pukul 09.00 — Dibatalkan (KK yang dikirim bukan atas nama pemohon)
 `)
 	assertEvents(t, h, "KTP-261125-0001", "→submitted by pemohon",
 		"submitted→rejected by Rina (front office): KK yang dikirim bukan atas nama pemohon")
@@ -754,8 +754,8 @@ office> #catat pemohon minta dihubungi sore
 | Perkiraan selesai: Kamis, 26 November 2026
 | _Riwayat:_
 | • Rabu, 25 November 2026 pukul 09.00 — Diterima, menunggu diperiksa petugas
-| Berikutnya: petugas memeriksa permohonan Anda.
-< Permohonan *KK / KTP-el* Anda di atas masih diproses. Ketik *baru* jika ingin mengajukan permohonan lain, atau *menu* untuk layanan lain.
+| Berikutnya: petugas memeriksa permohonan Bapak/Ibu.
+< Permohonan *KK / KTP-el* Bapak/Ibu di atas masih diproses. Ketik *baru* jika ingin mengajukan permohonan lain, atau *menu* untuk layanan lain.
 `)
 	assertRevoked(t, h, account, "IN000010")
 	if got := MustCount(t, h.db, `SELECT COUNT(*) FROM case_notes WHERE actor = 'HP kantor' AND text = 'pemohon minta dihubungi sore'`); got != 1 {
@@ -772,7 +772,7 @@ func TestHandoffShipped(t *testing.T) {
 | Perkiraan selesai: *Senin, 30 November 2026 pukul 09.00*
 | Penerimaan: Dikirim lewat Pos ke Jl. Raya Sooko No. 12 RT 02 RW 05, Desa Sooko, Kec. Sooko, 61361 — ongkir dibayar saat diterima (COD)
 | 
-| Simpan nomor ini. Ketik *status KTP-261125-0001* untuk melihat perkembangannya. Kami akan mengabari Anda di chat ini setiap ada perubahan.
+| Simpan nomor ini. Ketik *status KTP-261125-0001* untuk melihat perkembangannya. Kami akan mengabari Bapak/Ibu di chat ini setiap ada perubahan.
 < [group] 🆕 *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
 | NIK 351613********03 · WA 6281******890
 | Nama: Budi Santoso
@@ -853,10 +853,10 @@ func TestHandoffNotAllowed(t *testing.T) {
 = NIK-261125-0001, 3 messages to the group (card and photos)
 
 group 081200000001> #kirim NIK-261125-0001 RESI1
-< [group] ⚠️ NIK-261125-0001 sedang di tahap Menunggu diperiksa, tidak bisa ke Dikirim lewat Pos. Tahap berikutnya yang bisa: Diperiksa, Selesai, Ditolak
+< [group] ⚠️ NIK-261125-0001 sedang di tahap Menunggu diperiksa, tidak bisa ke Dikirim lewat Pos. Tahap berikutnya yang bisa: Diperiksa, Selesai, Dibatalkan
 
 group 081200000001> #siap NIK-261125-0001
-< [group] ⚠️ NIK-261125-0001 sedang di tahap Menunggu diperiksa, tidak bisa ke Siap diambil. Tahap berikutnya yang bisa: Diperiksa, Selesai, Ditolak
+< [group] ⚠️ NIK-261125-0001 sedang di tahap Menunggu diperiksa, tidak bisa ke Siap diambil. Tahap berikutnya yang bisa: Diperiksa, Selesai, Dibatalkan
 
 [stage NIK-261125-0001 submitted]
 `)
@@ -931,7 +931,7 @@ office> Selamat pagi Pak Budi
 
 office> #bot
 < [revoke IN000013]
-< Percakapan dengan petugas sudah selesai. Anda kembali dilayani asisten otomatis; ketik *menu* untuk melihat layanan.
+< Percakapan dengan petugas sudah selesai. Bapak/Ibu kembali dilayani asisten otomatis; ketik *menu* untuk melihat layanan.
 < [group] 🤖 Chat 6281******890 dikembalikan ke bot.
 
 > menu
@@ -998,7 +998,7 @@ func TestHandoffOperatorPrivateChat(t *testing.T) {
 | Layanan kependudukan lewat WhatsApp, tanpa antre di kantor.
 | 
 | _Privasi:_ kami mencatat nomor WhatsApp, NIK, nama dan foto dokumen Anda hanya untuk memproses permohonan ini. Data disimpan terenkripsi dan dihapus 1 tahun setelah permohonan selesai, sesuai UU 27/2022 tentang Pelindungan Data Pribadi.
-< Layanan *KK / KTP-el* apa yang Anda perlukan? Ketik angkanya:
+< Layanan *KK / KTP-el* apa yang Bapak/Ibu perlukan? Ketik angkanya:
 | 1. KK baru karena menikah
 | 2. Perubahan data KK
 | 3. KK hilang
@@ -1019,8 +1019,8 @@ func TestHandoffOperatorPrivateChat(t *testing.T) {
 | Perkiraan selesai: Kamis, 26 November 2026
 | _Riwayat:_
 | • Rabu, 25 November 2026 pukul 09.00 — Diterima, menunggu diperiksa petugas
-| Berikutnya: petugas memeriksa permohonan Anda.
-< Permohonan *KK / KTP-el* Anda di atas masih diproses. Ketik *baru* jika ingin mengajukan permohonan lain, atau *menu* untuk layanan lain.
+| Berikutnya: petugas memeriksa permohonan Bapak/Ibu.
+< Permohonan *KK / KTP-el* Bapak/Ibu di atas masih diproses. Ketik *baru* jika ingin mengajukan permohonan lain, atau *menu* untuk layanan lain.
 
 [stage KTP-261125-0001 submitted]
 `)
@@ -1055,7 +1055,7 @@ func TestHandoffAPIReply(t *testing.T) {
 
 office> #bot
 < [revoke IN000011]
-< Percakapan dengan petugas sudah selesai. Anda kembali dilayani asisten otomatis; ketik *menu* untuk melihat layanan.
+< Percakapan dengan petugas sudah selesai. Bapak/Ibu kembali dilayani asisten otomatis; ketik *menu* untuk melihat layanan.
 < [group] 🤖 Chat 6281******890 dikembalikan ke bot.
 
 [outbox]
@@ -1185,14 +1185,14 @@ func TestHandoffFixDroppedWhenMovedOn(t *testing.T) {
 group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram
 < ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
 | _foto KK buram_
-| Silakan kirim di chat ini. Setelah kami terima, permohonan Anda kembali ke antrian.
+| Silakan kirim di chat ini. Setelah kami terima, permohonan Bapak/Ibu kembali ke antrian.
 < [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon* (Rina (front office))
 
 group 081200000001 quote=KTP-261125-0001> #tolak data tidak sesuai
-< ❌ Mohon maaf, permohonan *KTP-261125-0001* *ditolak*.
+< ❌ Mohon maaf, permohonan *KTP-261125-0001* *dibatalkan*.
 | Alasan: _data tidak sesuai_
-| Anda bisa mengajukan lagi setelah persyaratannya lengkap. Ketik *menu* untuk mulai.
-< [group] 👍 KTP-261125-0001 → *Ditolak* (Rina (front office))
+| Bapak/Ibu bisa mengajukan lagi setelah persyaratannya lengkap. Ketik *menu* untuk mulai.
+< [group] 👍 KTP-261125-0001 → *Dibatalkan* (Rina (front office))
 
 [stage KTP-261125-0001 rejected]
 > [photo kk-baru.jpg caption="kk"]
@@ -1220,7 +1220,7 @@ func TestHandoffFixWhileOperatorHasChat(t *testing.T) {
 group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram
 < ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
 | _foto KK buram_
-| Silakan kirim di chat ini. Setelah kami terima, permohonan Anda kembali ke antrian.
+| Silakan kirim di chat ini. Setelah kami terima, permohonan Bapak/Ibu kembali ke antrian.
 < [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon* (Rina (front office))
 
 office> Bu, mohon kirim ulang foto KK yang lebih terang ya

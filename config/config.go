@@ -146,6 +146,9 @@ type Subtype struct {
 	Name      string   `mapstructure:"name"`
 	Documents []string `mapstructure:"documents"`
 	Visit     string   `mapstructure:"visit"`
+	// Match are free-text patterns naming this variant: words separated by spaces, each with
+	// alternatives separated by "|", all present ("ktp|ektp hilang|ilang").
+	Match []string `mapstructure:"match"`
 }
 
 // Retention says how long personal data is kept after a case closes.

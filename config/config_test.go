@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu/config"
+	"github.com/ketanmu/ketanmu/lifecycle"
 )
 
 // MustWrite writes a config file into a temporary folder and returns its path.
@@ -250,4 +251,17 @@ func TestLoadBadFile(t *testing.T) {
 			t.Errorf("message %q spans several lines, want one", msg)
 		}
 	})
+}
+
+// TestStageNames checks that every stage has the names residents and operators read, so that
+// no English stage key reaches anyone.
+func TestStageNames(t *testing.T) {
+	cfg := MustLoad(t, "")
+	for _, st := range lifecycle.Stages {
+		for _, key := range []string{"stage_" + string(st), "opstage_" + string(st)} {
+			if v, ok := cfg.Texts[key]; !ok || v == "" || v == string(st) {
+				t.Errorf("texts.%s = %q, want an Indonesian name", key, v)
+			}
+		}
+	}
 }

@@ -24,7 +24,7 @@ func (c *Config) FlowOptions() flows.Options {
 			fs.ReasonDocuments[rd.Reason] = rd.Documents
 		}
 		for _, st := range s.Subtypes {
-			fs.Subtypes = append(fs.Subtypes, flows.Subtype{Key: st.Key, Name: st.Name, Documents: st.Documents, Visit: st.Visit})
+			fs.Subtypes = append(fs.Subtypes, flows.Subtype{Key: st.Key, Name: st.Name, Documents: st.Documents, Visit: st.Visit, Match: st.Match})
 		}
 		o.Services[key] = fs
 	}

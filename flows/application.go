@@ -193,10 +193,44 @@ func (t *turn) chooseSubtype() {
 		t.prompt()
 		return
 	}
-	d.Subtype = subs[i].Key
+	t.takeSubtype(subs[i].Key)
+}
+
+// takeSubtype sets the draft's sub-type, shows its requirements and moves on.
+func (t *turn) takeSubtype(key string) {
+	d := t.st.Draft
+	d.Subtype = key
 	d.Docs, d.Lacks = nil, nil
-	t.say(t.e.requirements(d.Service, subs[i].Key))
+	t.say(t.e.requirements(d.Service, key))
 	t.advance()
+}
+
+// subtypeFromText finds the one sub-type of service whose match patterns a message (normalised
+// words) meets; "" when none or several do. A pattern is words separated by spaces, each a set
+// of alternatives separated by "|", all of which must appear: "ktp|ektp hilang|ilang".
+func (e *Engine) subtypeFromText(service, word string) string {
+	words := strings.Fields(word)
+	found := ""
+	for _, st := range e.opt.Services[service].Subtypes {
+		if !slices.ContainsFunc(st.Match, func(p string) bool { return matchPattern(p, words) }) {
+			continue
+		}
+		if found != "" {
+			return ""
+		}
+		found = st.Key
+	}
+	return found
+}
+
+func matchPattern(pattern string, words []string) bool {
+	for part := range strings.FieldsSeq(pattern) {
+		alts := strings.Split(part, "|")
+		if !slices.ContainsFunc(words, func(w string) bool { return slices.Contains(alts, w) }) {
+			return false
+		}
+	}
+	return pattern != ""
 }
 
 // chooseFrom picks an entry of a configured list by number or by its text.
@@ -272,7 +306,10 @@ func (t *turn) askNotes() {
 }
 
 func isSkip(w string) bool {
-	return slices.Contains([]string{"-", "tidak", "tidak ada", "lewati", "skip", "ga", "gak", "nggak", "tidak ada catatan", "ora", "mboten"}, w)
+	return slices.Contains([]string{"-", "tidak", "tidak ada", "lewati", "skip", "ga", "gak", "nggak", "ngga", "enggak", "tdk",
+		"tidak ada catatan", "gak ada", "ga ada", "nggak ada", "ngga ada", "enggak ada", "tdk ada", "ndak ada", "belum ada",
+		"tidak usah", "gak usah", "ga usah", "cukup", "kosong", "no", "none", "ora", "ora ono", "ora ana", "mboten",
+		"mboten wonten", "tidak ada kak", "tidak ada bu", "tidak ada pak", "gak ada catatan"}, w)
 }
 
 func (t *turn) askDelivery() {
@@ -330,16 +367,47 @@ func (t *turn) askPostal() {
 	t.advance()
 }
 
+// yesWords confirm a summary, whole or as the start of a longer answer ("iya sudah benar").
+var yesWords = []string{"ya", "y", "iya", "iyo", "iyaa", "yes", "benar", "betul", "kirim", "ok", "oke", "okay", "setuju",
+	"nggih", "nggeh", "enggih", "inggih", "sampun", "sampun leres", "leres", "sudah benar", "sdh benar", "bener", "wis bener"}
+
+func confirms(word string) bool {
+	if slices.Contains(yesWords, word) {
+		return true
+	}
+	first, rest, _ := strings.Cut(word, " ")
+	return slices.Contains(yesWords, first) && (rest == "" || slices.Contains(yesWords, rest) ||
+		slices.Contains([]string{"sudah benar", "sudah betul", "benar", "betul", "sudah", "leres", "bener", "sampun leres"}, rest))
+}
+
 func (t *turn) confirm() {
-	switch t.word {
-	case "ya", "y", "iya", "benar", "betul", "kirim", "ok", "oke", "setuju", "nggih", "inggih":
+	verb, field, _ := strings.Cut(t.word, " ")
+	switch {
+	case confirms(t.word):
 		t.submit()
-	case "ubah", "edit", "ganti":
+	case t.word == "ubah" || t.word == "edit" || t.word == "ganti":
 		t.st.Step = t.st.Draft.Service + "@edit"
 		t.prompt()
+	case (verb == "ubah" || verb == "ganti" || verb == "edit") && t.editField(field):
+		// "ubah nama" goes straight to the name.
 	default:
 		t.sayf("confirm_again")
 	}
+}
+
+// editField opens the field of the summary a label names ("nama", "alamat"); false when none.
+func (t *turn) editField(label string) bool {
+	d := t.st.Draft
+	fields := t.e.editFields(d)
+	i := slices.IndexFunc(fields, func(f string) bool { return strings.ToLower(t.e.text("field_"+f)) == label })
+	if i < 0 {
+		i = pick(label, len(fields), func(i int) string { return t.e.text("field_" + fields[i]) })
+	}
+	if i < 0 {
+		return false
+	}
+	t.openField(fields[i])
+	return true
 }
 
 // editFields are the parts of a draft the resident can change from the summary.
@@ -371,7 +439,12 @@ func (t *turn) edit() {
 		t.prompt()
 		return
 	}
-	f := fields[i]
+	t.openField(fields[i])
+}
+
+// openField goes back to one field of the draft from the summary.
+func (t *turn) openField(f string) {
+	d := t.st.Draft
 	if f == "docs" || f == "subtype" {
 		d.Docs, d.Extras, d.Lacks = nil, nil, nil
 	}

@@ -51,8 +51,8 @@ type Account struct {
 
 // Service is one civil-registration service.
 type Service struct {
-	Name      string
-	Subtypes  []Subtype
+	Name     string
+	Subtypes []Subtype
 	// Documents are the requirements of a service without sub-types; an entry "a|b" is met by
 	// either document, the first asked for first.
 	Documents []string
@@ -68,6 +68,8 @@ type Subtype struct {
 	Documents []string // as Service.Documents
 	// Visit, when set, says that this variant needs a visit to the office, and why.
 	Visit string
+	// Match are patterns of free text that name this variant ("ktp|ektp hilang|ilang").
+	Match []string
 }
 
 // Document is a kind of document residents photograph.

@@ -59,7 +59,11 @@ func (e *Engine) knownStep(st State) bool {
 	case "resume":
 		return st.Draft != nil && (st.Draft.Paused == "" || e.knownStep(State{Step: st.Draft.Paused, Draft: st.Draft}))
 	case "info":
-		return step == "topic"
+		if svc, ok := strings.CutPrefix(step, "req_"); ok {
+			_, known := e.opt.Services[svc]
+			return known
+		}
+		return step == "topic" || step == "req"
 	case "existing":
 		_, ok := e.opt.Services[step]
 		return ok
