@@ -961,7 +961,7 @@ group 081200000005 quote=NIK-261125-0001> #catat sudah dicek di SIAK
 < [group] 📝 Catatan untuk NIK-261125-0001 disimpan (Sari (pengaduan)).
 
 group 081200000005 quote=NIK-261125-0001> #selesai
-< ✅ NIK Anda sudah *terupdate* (permohonan *NIK-261125-0001*). Silakan ulangi pendaftaran atau registrasi Anda. Jika masih ditolak, ketik *petugas*.
+< ✅ Data NIK Bapak/Ibu sudah *diperbarui* (permohonan *NIK-261125-0001*). Silakan ulangi pendaftaran atau registrasi. Jika masih ditolak, ketik *petugas*.
 < [group] 👍 NIK-261125-0001 → *Selesai* (Sari (pengaduan))
 `)
 }
