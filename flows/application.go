@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -99,6 +100,8 @@ func (t *turn) stepHint() string {
 		return e.text("ask_reason") + "\n" + numbered(e.opt.Lists["validasi_reasons"])
 	case "nik":
 		return e.text("ask_nik")
+	case "nik_check":
+		return e.text("nik_other_region", "regency", "", "office_regency", e.regencyName())
 	case "name":
 		return e.text("ask_name")
 	case "docs":
@@ -162,6 +165,8 @@ func (t *turn) application(step string) {
 		t.chooseFrom("validasi_reasons", func(v string) { t.st.Draft.Reason = v })
 	case "nik":
 		t.askNIK()
+	case "nik_check":
+		t.nikCheck()
 	case "name":
 		t.askName()
 	case "notes":
@@ -266,8 +271,25 @@ func pick(word string, n int, label func(int) string) int {
 	return found
 }
 
+// nikInText finds a NIK typed inside a sentence ("NIK saya 3516 1312 0485 0003"): the first run
+// of digits, spaces, dots and dashes that holds at least 10 digits.
+var nikInText = regexp.MustCompile(`\d[\d .\-]{8,}\d`)
+
+func keepDigit(r rune) rune {
+	if r >= '0' && r <= '9' {
+		return r
+	}
+	return -1
+}
+
 func (t *turn) askNIK() {
-	r := nik.CheckNIK(t.text, t.e.regions, t.env.Now)
+	text := t.text
+	if r := nik.CheckNIK(text, t.e.regions, t.env.Now); r.Code == nik.CodeChars {
+		if m := nikInText.FindString(text); len(strings.Map(keepDigit, m)) == 16 {
+			text = m
+		}
+	}
+	r := nik.CheckNIK(text, t.e.regions, t.env.Now)
 	if !r.Valid {
 		t.say(r.Error + " " + t.e.text("ask_nik_again"))
 		return
@@ -275,25 +297,67 @@ func (t *turn) askNIK() {
 	d := t.st.Draft
 	d.NIK = r.NIK
 	d.Warnings = r.Warnings
+	office := strings.ReplaceAll(t.e.opt.Office.RegencyCode, ".", "")
+	if office != "" && !strings.HasPrefix(r.NIK, office) && d.Service != "pindah_datang" && r.Regency != "" {
+		// Residents of other regions are served too, but a mistyped digit looks the same: ask.
+		d.Warnings = append(d.Warnings, "NIK terdaftar di "+r.Regency)
+		t.st.Step = d.Service + "@nik_check"
+		t.sayf("nik_other_region", "regency", r.Regency, "office_regency", t.e.regencyName())
+		return
+	}
 	t.advance()
+}
+
+// nikCheck answers the question about a NIK of another region: yes goes on, a new NIK is read.
+func (t *turn) nikCheck() {
+	d := t.st.Draft
+	if confirms(t.word) {
+		t.st.Step = d.Service + "@nik"
+		t.advance()
+		return
+	}
+	d.NIK, d.Warnings = "", nil
+	t.st.Step = d.Service + "@nik"
+	if strings.ContainsAny(t.text, "0123456789") {
+		t.askNIK()
+		return
+	}
+	t.prompt()
 }
 
 func (t *turn) askName() {
 	name := strings.Join(strings.Fields(t.text), " ")
-	letters := 0
-	for _, r := range name {
-		if unicode.IsLetter(r) {
-			letters++
-		} else if unicode.IsDigit(r) {
-			letters = -1000
-		}
-	}
-	if letters < 3 || len(name) > 100 {
+	if !isName(name) {
 		t.sayf("name_invalid")
 		return
 	}
 	t.st.Draft.Name = name
 	t.advance()
+}
+
+// notNameWords never appear in a name: a question or a sentence is not one.
+var notNameWords = []string{"apa", "bagaimana", "gimana", "kenapa", "mengapa", "kapan", "dimana", "berapa", "siapa",
+	"saya", "aku", "mau", "ingin", "tidak", "bisa", "tolong", "mohon", "yang", "untuk", "dengan", "sudah", "belum",
+	"what", "how", "why", "when", "where", "who", "is", "are", "my", "the", "name", "please", "i", "you", "this"}
+
+// isName reports whether text reads as a person's name: letters (and ' . , -) only, two to
+// seven words at most… or one, no question and no sentence words.
+func isName(name string) bool {
+	letters := 0
+	for _, r := range name {
+		switch {
+		case unicode.IsLetter(r):
+			letters++
+		case r == ' ' || r == '\'' || r == '.' || r == ',' || r == '-':
+		default:
+			return false // digits, question marks, emoji
+		}
+	}
+	words := strings.Fields(strings.ToLower(trimPunct.Replace(name)))
+	if letters < 3 || len(name) > 100 || len(words) > 7 {
+		return false
+	}
+	return !slices.ContainsFunc(words, func(w string) bool { return slices.Contains(notNameWords, w) })
 }
 
 func (t *turn) askNotes() {

@@ -78,7 +78,7 @@ func (e *Engine) knownStep(st State) bool {
 		return false
 	}
 	all := e.steps(&Draft{Service: d.Service, Delivery: "post"})
-	return step == "edit" || slices.Contains(all, step)
+	return step == "edit" || step == "nik_check" || slices.Contains(all, step)
 }
 
 // recoverStep handles a state saved by another release whose step this one does not have: the
