@@ -492,7 +492,7 @@ func pakPosConfig(t *testing.T) *config.Config {
 func textsConfig(t *testing.T) *config.Config {
 	t.Helper()
 	cfg := MustConfig(t)
-	cfg.Texts["notify_done_validasi_nik"] = "✅ NIK Anda sudah *terupdate* (permohonan *{number}*). Silakan ulangi pendaftaran atau registrasi Anda. Jika masih ditolak, ketik *petugas*."
+	cfg.Texts["notify_done_validasi_nik"] = "✅ Data NIK Bapak/Ibu sudah *diperbarui* (permohonan *{number}*). Silakan ulangi pendaftaran atau registrasi. Jika masih ditolak, ketik *petugas*."
 	cfg.Texts["op_noted"] = "📝 Catatan untuk {number} disimpan ({operator})."
 	return cfg
 }
@@ -508,12 +508,12 @@ func TestHandoffOperatorHasTheChat(t *testing.T) {
 [apply show]
 < ✅ Permohonan *Validasi NIK* sudah kami terima.
 | Nomor pendaftaran: *NIK-261125-0001*
-| Petugas akan memproses dalam *30 menit pada jam kerja* (paling lambat Rabu, 25 November 2026 pukul 09.30) dan mengabari Anda di chat ini setelah NIK terupdate.
+| Petugas akan memprosesnya paling lambat *Rabu, 25 November 2026 pukul 09.30* (dihitung dalam jam kerja) dan mengabari Bapak/Ibu di chat ini setelah NIK diperbarui.
 < [group] 🆕 *NIK-261125-0001* — Validasi NIK
 | NIK 351613********03 · WA 6281******890
 | Nama: -
 | • Kendala NIK: Registrasi kartu SIM (operator seluler)
-| Batas tahap ini: Rabu, 25 November 2026 pukul 09.30
+| Batas tahap ini: Rabu, 25 November 2026 pukul 09.10
 | _Balas (quote) pesan ini dengan #ambil, #proses, #kurang <apa>, #tolak <alasan>, #kirim <resi>, #siap, #selesai._
 < [group] [image/jpeg kk.jpg] NIK-261125-0001 · Kartu Keluarga (KK)
 < [group] [image/jpeg ktp.jpg] NIK-261125-0001 · KTP-el
@@ -530,8 +530,8 @@ office> Selamat pagi Bu, saya cek datanya dulu ya
 
 office> #selesai
 < [revoke IN000011]
-< ✅ NIK Anda sudah *terupdate* (permohonan *NIK-261125-0001*). Silakan ulangi pendaftaran atau registrasi Anda. Jika masih ditolak, ketik *petugas*.
-< Percakapan dengan petugas sudah selesai. Anda kembali dilayani asisten otomatis; ketik *menu* untuk melihat layanan.
+< ✅ Data NIK Bapak/Ibu sudah *diperbarui* (permohonan *NIK-261125-0001*). Silakan ulangi pendaftaran atau registrasi. Jika masih ditolak, ketik *petugas*.
+< Percakapan dengan petugas sudah selesai. Bapak/Ibu kembali dilayani asisten otomatis; ketik *menu* untuk melihat layanan.
 < [group] 👍 NIK-261125-0001 → *Selesai* (HP kantor)
 
 [stage NIK-261125-0001 done]
@@ -539,7 +539,7 @@ office> #selesai
 = revoked IN000011 "#selesai"
 
 > status
-< Saat ini tidak ada permohonan Anda yang sedang diproses. Ketik nomor pendaftaran (contoh: _status KTP-261125-0007_) atau *menu* untuk mengajukan permohonan.
+< Saat ini tidak ada permohonan atau pengaduan Bapak/Ibu yang sedang diproses. Ketik nomor pendaftaran (contoh: _status KTP-261125-0007_) atau *menu* untuk mengajukan permohonan.
 `)
 	if got := MustCount(t, h.db, `SELECT COUNT(*) FROM messages WHERE account = 'nik' AND chat = ? AND direction = 'in'
 		AND wa_id IN ('IN000008', 'IN000009', 'IN000010')`, handoffResident); got != 3 {
@@ -559,15 +559,15 @@ func TestHandoffNeedsFix(t *testing.T) {
 [apply show]
 < ✅ Permohonan *KK / KTP-el* sudah kami terima.
 | Nomor pendaftaran: *KTP-261125-0001*
-| Perkiraan selesai: *Senin, 30 November 2026 pukul 09.00*
+| Perkiraan selesai: *Kamis, 26 November 2026 pukul 09.00*
 | Penerimaan: Ambil di kantor (Loket Pengambilan, Gedung Pelayanan lantai 1)
 | 
-| Simpan nomor ini. Ketik *status KTP-261125-0001* untuk melihat perkembangannya. Kami akan mengabari Anda di chat ini setiap ada perubahan.
+| Simpan nomor ini. Ketik *status KTP-261125-0001* untuk melihat perkembangannya. Kami akan mengabari Bapak/Ibu di chat ini setiap ada perubahan.
 < [group] 🆕 *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
 | NIK 351613********03 · WA 6281******890
 | Nama: Budi Santoso
 | • Penerimaan: Ambil di kantor
-| Batas tahap ini: Kamis, 26 November 2026 pukul 09.00
+| Batas tahap ini: Rabu, 25 November 2026 pukul 11.00
 | _Balas (quote) pesan ini dengan #ambil, #proses, #kurang <apa>, #tolak <alasan>, #kirim <resi>, #siap, #selesai._
 < [group] [image/jpeg kk.jpg] KTP-261125-0001 · Kartu Keluarga (KK)
 < [group] [image/jpeg ktp.jpg] KTP-261125-0001 · KTP-el
@@ -575,7 +575,7 @@ func TestHandoffNeedsFix(t *testing.T) {
 group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram, mohon foto ulang
 < ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
 | _foto KK buram, mohon foto ulang_
-| Silakan kirim di chat ini. Setelah kami terima, permohonan Anda kembali ke antrian.
+| Silakan kirim di chat ini. Setelah kami terima, permohonan Bapak/Ibu kembali ke antrian.
 < [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon* (Rina (front office))
 
 [stage KTP-261125-0001 needs_fix]
@@ -584,7 +584,7 @@ group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram, mohon foto ulan
 | 1. Kartu Keluarga (KK)
 
 > [photo kk-baru.jpg caption="kk"]
-< ✅ Terima kasih, perbaikan untuk *KTP-261125-0001* sudah kami terima. Permohonan Anda kembali ke antrian petugas.
+< ✅ Terima kasih, perbaikan untuk *KTP-261125-0001* sudah kami terima. Permohonan Bapak/Ibu kembali ke antrian petugas.
 < [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke antrian.
 | • Penerimaan: Ambil di kantor
 | • Catatan: kk
@@ -621,14 +621,14 @@ office quote=IN000011> #kurang foto KK
 < [revoke IN000012]
 < ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
 | _foto KK_
-| Silakan kirim di chat ini. Setelah kami terima, permohonan Anda kembali ke antrian.
+| Silakan kirim di chat ini. Setelah kami terima, permohonan Bapak/Ibu kembali ke antrian.
 < [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon* (HP kantor)
 
 [outbox]
 = revoked IN000012 "#kurang foto KK"
 
 > [photo kk-utuh.jpg caption="kk"]
-< ✅ Terima kasih, perbaikan untuk *KTP-261125-0001* sudah kami terima. Permohonan Anda kembali ke antrian petugas.
+< ✅ Terima kasih, perbaikan untuk *KTP-261125-0001* sudah kami terima. Permohonan Bapak/Ibu kembali ke antrian petugas.
 < [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke antrian.
 | • Penerimaan: Ambil di kantor
 | • Catatan: kk
@@ -655,21 +655,21 @@ group 081200000001> #tolak KTP-261125-0001
 < [group] Format: #tolak [nomor] <alasan>
 
 group 081200000001 quote=KTP-261125-0001> #tolak KK yang dikirim bukan atas nama pemohon
-< ❌ Mohon maaf, permohonan *KTP-261125-0001* *ditolak*.
+< ❌ Mohon maaf, permohonan *KTP-261125-0001* *dibatalkan*.
 | Alasan: _KK yang dikirim bukan atas nama pemohon_
-| Anda bisa mengajukan lagi setelah persyaratannya lengkap. Ketik *menu* untuk mulai.
-< [group] 👍 KTP-261125-0001 → *Ditolak* (Rina (front office))
+| Bapak/Ibu bisa mengajukan lagi setelah persyaratannya lengkap. Ketik *menu* untuk mulai.
+< [group] 👍 KTP-261125-0001 → *Dibatalkan* (Rina (front office))
 
 [stage KTP-261125-0001 rejected]
 group 081200000001 quote=KTP-261125-0001> #tolak lagi
-< [group] ⚠️ KTP-261125-0001 sudah Ditolak: tahapnya tidak bisa diubah lagi
+< [group] ⚠️ KTP-261125-0001 sudah Dibatalkan: tahapnya tidak bisa diubah lagi
 
 > status KTP-261125-0001
 < *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
-| Status: Ditolak
+| Status: Dibatalkan
 | _Riwayat:_
 | • Rabu, 25 November 2026 pukul 09.00 — Diterima, menunggu diperiksa petugas
-| • Rabu, 25 November 2026 pukul 09.00 — Ditolak (KK yang dikirim bukan atas nama pemohon)
+| • Rabu, 25 November 2026 pukul 09.00 — Dibatalkan (KK yang dikirim bukan atas nama pemohon)
 `)
 	assertEvents(t, h, "KTP-261125-0001", "→submitted by pemohon",
 		"submitted→rejected by Rina (front office): KK yang dikirim bukan atas nama pemohon")
@@ -701,7 +701,7 @@ group office quote=KTP-261125-0001> #status
 < [group] *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
 | NIK 351613********03 · WA 6281******890 · Budi Santoso
 | • Penerimaan: Ambil di kantor
-| Batas tahap ini: Kamis, 26 November 2026 pukul 10.30
+| Batas tahap ini: Rabu, 25 November 2026 pukul 11.30
 | • Rabu, 25 November 2026 pukul 09.00 Menunggu diperiksa (pemohon)
 | • Rabu, 25 November 2026 pukul 09.00 Menunggu diperiksa → Diperiksa (Rina (front office))
 | Tahap: *Diperiksa* · petugas: Rina (front office)
@@ -751,11 +751,11 @@ office> #catat pemohon minta dihubungi sore
 < *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
 | Status: Diterima, menunggu diperiksa petugas
 | Antrian ke-1
-| Perkiraan selesai: Senin, 30 November 2026
+| Perkiraan selesai: Kamis, 26 November 2026
 | _Riwayat:_
 | • Rabu, 25 November 2026 pukul 09.00 — Diterima, menunggu diperiksa petugas
-| Berikutnya: petugas memeriksa permohonan Anda.
-< Permohonan *KK / KTP-el* Anda di atas masih diproses. Ketik *baru* jika ingin mengajukan permohonan lain, atau *menu* untuk layanan lain.
+| Berikutnya: petugas memeriksa permohonan Bapak/Ibu.
+< Permohonan *KK / KTP-el* Bapak/Ibu di atas masih diproses. Ketik *baru* jika ingin mengajukan permohonan lain, atau *menu* untuk layanan lain.
 `)
 	assertRevoked(t, h, account, "IN000010")
 	if got := MustCount(t, h.db, `SELECT COUNT(*) FROM case_notes WHERE actor = 'HP kantor' AND text = 'pemohon minta dihubungi sore'`); got != 1 {
@@ -772,7 +772,7 @@ func TestHandoffShipped(t *testing.T) {
 | Perkiraan selesai: *Senin, 30 November 2026 pukul 09.00*
 | Penerimaan: Dikirim lewat Pos ke Jl. Raya Sooko No. 12 RT 02 RW 05, Desa Sooko, Kec. Sooko, 61361 — ongkir dibayar saat diterima (COD)
 | 
-| Simpan nomor ini. Ketik *status KTP-261125-0001* untuk melihat perkembangannya. Kami akan mengabari Anda di chat ini setiap ada perubahan.
+| Simpan nomor ini. Ketik *status KTP-261125-0001* untuk melihat perkembangannya. Kami akan mengabari Bapak/Ibu di chat ini setiap ada perubahan.
 < [group] 🆕 *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
 | NIK 351613********03 · WA 6281******890
 | Nama: Budi Santoso
@@ -781,7 +781,7 @@ func TestHandoffShipped(t *testing.T) {
 | • Desa/kelurahan: Sooko
 | • Kecamatan: Sooko
 | • Kode pos: 61361
-| Batas tahap ini: Kamis, 26 November 2026 pukul 09.00
+| Batas tahap ini: Rabu, 25 November 2026 pukul 11.00
 | _Balas (quote) pesan ini dengan #ambil, #proses, #kurang <apa>, #tolak <alasan>, #kirim <resi>, #siap, #selesai._
 < [group] [image/jpeg kk.jpg] KTP-261125-0001 · Kartu Keluarga (KK)
 < [group] [image/jpeg ktp.jpg] KTP-261125-0001 · KTP-el
@@ -834,13 +834,13 @@ group 081200000001 quote=KTP-261125-0002> #ambil
 [advance 4h30m]
 group 081200000001> #antrian
 < [group] *Antrian* (2 permohonan, terlama di atas):
-| 1. *KTP-261125-0001* Menunggu diperiksa · 1j00m · -
-| 2. *KTP-261125-0002* Diperiksa · 5j30m · Rina (front office)
+| 1. *KTP-261125-0001* Menunggu diperiksa · LEWAT 4j00m · -
+| 2. *KTP-261125-0002* Diperiksa · LEWAT 30m · Rina (front office)
 
 self> #antrian
 < [self] *Antrian* (2 permohonan, terlama di atas):
-| 1. *KTP-261125-0001* Menunggu diperiksa · 1j00m · -
-| 2. *KTP-261125-0002* Diperiksa · 5j30m · Rina (front office)
+| 1. *KTP-261125-0001* Menunggu diperiksa · LEWAT 4j00m · -
+| 2. *KTP-261125-0002* Diperiksa · LEWAT 30m · Rina (front office)
 `)
 }
 
@@ -853,10 +853,10 @@ func TestHandoffNotAllowed(t *testing.T) {
 = NIK-261125-0001, 3 messages to the group (card and photos)
 
 group 081200000001> #kirim NIK-261125-0001 RESI1
-< [group] ⚠️ NIK-261125-0001 sedang di tahap Menunggu diperiksa, tidak bisa ke Dikirim lewat Pos. Tahap berikutnya yang bisa: Diperiksa, Selesai, Ditolak
+< [group] ⚠️ NIK-261125-0001 sedang di tahap Menunggu diperiksa, tidak bisa ke Dikirim lewat Pos. Tahap berikutnya yang bisa: Diperiksa, Selesai, Dibatalkan
 
 group 081200000001> #siap NIK-261125-0001
-< [group] ⚠️ NIK-261125-0001 sedang di tahap Menunggu diperiksa, tidak bisa ke Siap diambil. Tahap berikutnya yang bisa: Diperiksa, Selesai, Ditolak
+< [group] ⚠️ NIK-261125-0001 sedang di tahap Menunggu diperiksa, tidak bisa ke Siap diambil. Tahap berikutnya yang bisa: Diperiksa, Selesai, Dibatalkan
 
 [stage NIK-261125-0001 submitted]
 `)
@@ -906,7 +906,7 @@ office> Selamat pagi Pak Budi, ada yang bisa dibantu?
 > status
 < *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
 | Status: Sedang diperiksa petugas
-| Perkiraan selesai: Senin, 30 November 2026
+| Perkiraan selesai: Kamis, 26 November 2026
 | _Riwayat:_
 | • Rabu, 25 November 2026 pukul 09.00 — Diterima, menunggu diperiksa petugas
 | • Rabu, 25 November 2026 pukul 09.00 — Sedang diperiksa petugas
@@ -931,7 +931,7 @@ office> Selamat pagi Pak Budi
 
 office> #bot
 < [revoke IN000013]
-< Percakapan dengan petugas sudah selesai. Anda kembali dilayani asisten otomatis; ketik *menu* untuk melihat layanan.
+< Percakapan dengan petugas sudah selesai. Bapak/Ibu kembali dilayani asisten otomatis; ketik *menu* untuk melihat layanan.
 < [group] 🤖 Chat 6281******890 dikembalikan ke bot.
 
 > menu
@@ -961,7 +961,7 @@ group 081200000005 quote=NIK-261125-0001> #catat sudah dicek di SIAK
 < [group] 📝 Catatan untuk NIK-261125-0001 disimpan (Sari (pengaduan)).
 
 group 081200000005 quote=NIK-261125-0001> #selesai
-< ✅ NIK Anda sudah *terupdate* (permohonan *NIK-261125-0001*). Silakan ulangi pendaftaran atau registrasi Anda. Jika masih ditolak, ketik *petugas*.
+< ✅ Data NIK Bapak/Ibu sudah *diperbarui* (permohonan *NIK-261125-0001*). Silakan ulangi pendaftaran atau registrasi. Jika masih ditolak, ketik *petugas*.
 < [group] 👍 NIK-261125-0001 → *Selesai* (Sari (pengaduan))
 `)
 }
@@ -982,13 +982,13 @@ func TestHandoffOperatorPrivateChat(t *testing.T) {
 [chat 081200000001]
 > #antrian
 < *Antrian* (1 permohonan, terlama di atas):
-| 1. *KTP-261125-0001* Menunggu diperiksa · 7j00m · -
+| 1. *KTP-261125-0001* Menunggu diperiksa · 2j00m · -
 
 > #status KTP-261125-0001
 < *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
 | NIK 351613********03 · WA 6281******890 · Budi Santoso
 | • Penerimaan: Ambil di kantor
-| Batas tahap ini: Kamis, 26 November 2026 pukul 09.00
+| Batas tahap ini: Rabu, 25 November 2026 pukul 11.00
 | • Rabu, 25 November 2026 pukul 09.00 Menunggu diperiksa (pemohon)
 | Tahap: *Menunggu diperiksa* · petugas: -
 
@@ -996,10 +996,10 @@ func TestHandoffOperatorPrivateChat(t *testing.T) {
 > halo
 < Selamat datang di *Dispendukcapil Kab. Mojokerto* 🙏
 | Layanan kependudukan lewat WhatsApp, tanpa antre di kantor.
-|
-| _Privasi:_ nomor WhatsApp, NIK, nama, alamat dan foto dokumen Anda dikelola Dispendukcapil Kab. Mojokerto (Jl. R.A. Basuni No. 23, Sooko) untuk pelayanan adminduk sesuai UU Administrasi Kependudukan. Data dibaca petugas kami, alamat diberikan ke PT Pos bila dokumen dikirim, dan pesan melewati WhatsApp. Foto disimpan terenkripsi; data dihapus 1 tahun setelah permohonan selesai. Hak Anda (UU 27/2022): ketik *privasi* untuk melihat, memperbaiki atau minta hapus data Anda.
-< Layanan *KK / KTP-el* apa yang Anda perlukan? Ketik angkanya:
-| 1. KK baru (menikah / pisah KK)
+| 
+| _Privasi:_ nomor WhatsApp, NIK, nama, alamat dan foto dokumen Bapak/Ibu dikelola Dispendukcapil Kab. Mojokerto (Jl. R.A. Basuni No. 23, Sooko, Mojokerto 61361) untuk pelayanan adminduk sesuai UU Administrasi Kependudukan. Data dibaca petugas kami, alamat diberikan ke PT Pos bila dokumen dikirim, dan pesan melewati WhatsApp. Foto disimpan terenkripsi; data dihapus 1 tahun setelah permohonan selesai. Hak Bapak/Ibu (UU 27/2022): ketik *privasi* untuk melihat, memperbaiki atau minta hapus data.
+< Layanan *KK / KTP-el* apa yang Bapak/Ibu perlukan? Ketik angkanya:
+| 1. KK baru karena menikah
 | 2. Perubahan data KK
 | 3. KK hilang
 | 4. KK rusak
@@ -1007,6 +1007,8 @@ func TestHandoffOperatorPrivateChat(t *testing.T) {
 | 6. KTP-el hilang
 | 7. KTP-el rusak
 | 8. Perekaman KTP-el (pertama kali)
+| 9. Pisah KK (belum menikah, 17 tahun ke atas)
+| 10. KK baru karena bercerai
 
 # The same command from a resident is no command: they read their own case, not the queue.
 [chat 081234567890]
@@ -1014,11 +1016,11 @@ func TestHandoffOperatorPrivateChat(t *testing.T) {
 < *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
 | Status: Diterima, menunggu diperiksa petugas
 | Antrian ke-1
-| Perkiraan selesai: Senin, 30 November 2026
+| Perkiraan selesai: Kamis, 26 November 2026
 | _Riwayat:_
 | • Rabu, 25 November 2026 pukul 09.00 — Diterima, menunggu diperiksa petugas
-| Berikutnya: petugas memeriksa permohonan Anda.
-< Permohonan *KK / KTP-el* Anda di atas masih diproses. Ketik *baru* jika ingin mengajukan permohonan lain, atau *menu* untuk layanan lain.
+| Berikutnya: petugas memeriksa permohonan Bapak/Ibu.
+< Permohonan *KK / KTP-el* Bapak/Ibu di atas masih diproses. Ketik *baru* jika ingin mengajukan permohonan lain, atau *menu* untuk layanan lain.
 
 [stage KTP-261125-0001 submitted]
 `)
@@ -1053,7 +1055,7 @@ func TestHandoffAPIReply(t *testing.T) {
 
 office> #bot
 < [revoke IN000011]
-< Percakapan dengan petugas sudah selesai. Anda kembali dilayani asisten otomatis; ketik *menu* untuk melihat layanan.
+< Percakapan dengan petugas sudah selesai. Bapak/Ibu kembali dilayani asisten otomatis; ketik *menu* untuk melihat layanan.
 < [group] 🤖 Chat 6281******890 dikembalikan ke bot.
 
 [outbox]
@@ -1063,7 +1065,7 @@ office> #bot
 > status
 < *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
 | Status: Sedang diperiksa petugas
-| Perkiraan selesai: Senin, 30 November 2026
+| Perkiraan selesai: Kamis, 26 November 2026
 | _Riwayat:_
 | • Rabu, 25 November 2026 pukul 09.00 — Diterima, menunggu diperiksa petugas
 | • Rabu, 25 November 2026 pukul 09.00 — Sedang diperiksa petugas
@@ -1092,36 +1094,36 @@ func TestHandoffQueueLong(t *testing.T) {
 	runHandoff(t, MustConfig(t), applications.String()+`
 group 081200000001> #antrian
 < [group] *Antrian* (35 permohonan, terlama di atas):
-| 1. *KTP-261125-0001* Menunggu diperiksa · 7j00m · -
-| 2. *KTP-261125-0002* Menunggu diperiksa · 7j00m · -
-| 3. *KTP-261125-0003* Menunggu diperiksa · 7j00m · -
-| 4. *KTP-261125-0004* Menunggu diperiksa · 7j00m · -
-| 5. *KTP-261125-0005* Menunggu diperiksa · 7j00m · -
-| 6. *KTP-261125-0006* Menunggu diperiksa · 7j00m · -
-| 7. *KTP-261125-0007* Menunggu diperiksa · 7j00m · -
-| 8. *KTP-261125-0008* Menunggu diperiksa · 7j00m · -
-| 9. *KTP-261125-0009* Menunggu diperiksa · 7j00m · -
-| 10. *KTP-261125-0010* Menunggu diperiksa · 7j00m · -
-| 11. *KTP-261125-0011* Menunggu diperiksa · 7j00m · -
-| 12. *KTP-261125-0012* Menunggu diperiksa · 7j00m · -
-| 13. *KTP-261125-0013* Menunggu diperiksa · 7j00m · -
-| 14. *KTP-261125-0014* Menunggu diperiksa · 7j00m · -
-| 15. *KTP-261125-0015* Menunggu diperiksa · 7j00m · -
-| 16. *KTP-261125-0016* Menunggu diperiksa · 7j00m · -
-| 17. *KTP-261125-0017* Menunggu diperiksa · 7j00m · -
-| 18. *KTP-261125-0018* Menunggu diperiksa · 7j00m · -
-| 19. *KTP-261125-0019* Menunggu diperiksa · 7j00m · -
-| 20. *KTP-261125-0020* Menunggu diperiksa · 7j00m · -
-| 21. *KTP-261125-0021* Menunggu diperiksa · 7j00m · -
-| 22. *KTP-261125-0022* Menunggu diperiksa · 7j00m · -
-| 23. *KTP-261125-0023* Menunggu diperiksa · 7j00m · -
-| 24. *KTP-261125-0024* Menunggu diperiksa · 7j00m · -
-| 25. *KTP-261125-0025* Menunggu diperiksa · 7j00m · -
-| 26. *KTP-261125-0026* Menunggu diperiksa · 7j00m · -
-| 27. *KTP-261125-0027* Menunggu diperiksa · 7j00m · -
-| 28. *KTP-261125-0028* Menunggu diperiksa · 7j00m · -
-| 29. *KTP-261125-0029* Menunggu diperiksa · 7j00m · -
-| 30. *KTP-261125-0030* Menunggu diperiksa · 7j00m · -
+| 1. *KTP-261125-0001* Menunggu diperiksa · 2j00m · -
+| 2. *KTP-261125-0002* Menunggu diperiksa · 2j00m · -
+| 3. *KTP-261125-0003* Menunggu diperiksa · 2j00m · -
+| 4. *KTP-261125-0004* Menunggu diperiksa · 2j00m · -
+| 5. *KTP-261125-0005* Menunggu diperiksa · 2j00m · -
+| 6. *KTP-261125-0006* Menunggu diperiksa · 2j00m · -
+| 7. *KTP-261125-0007* Menunggu diperiksa · 2j00m · -
+| 8. *KTP-261125-0008* Menunggu diperiksa · 2j00m · -
+| 9. *KTP-261125-0009* Menunggu diperiksa · 2j00m · -
+| 10. *KTP-261125-0010* Menunggu diperiksa · 2j00m · -
+| 11. *KTP-261125-0011* Menunggu diperiksa · 2j00m · -
+| 12. *KTP-261125-0012* Menunggu diperiksa · 2j00m · -
+| 13. *KTP-261125-0013* Menunggu diperiksa · 2j00m · -
+| 14. *KTP-261125-0014* Menunggu diperiksa · 2j00m · -
+| 15. *KTP-261125-0015* Menunggu diperiksa · 2j00m · -
+| 16. *KTP-261125-0016* Menunggu diperiksa · 2j00m · -
+| 17. *KTP-261125-0017* Menunggu diperiksa · 2j00m · -
+| 18. *KTP-261125-0018* Menunggu diperiksa · 2j00m · -
+| 19. *KTP-261125-0019* Menunggu diperiksa · 2j00m · -
+| 20. *KTP-261125-0020* Menunggu diperiksa · 2j00m · -
+| 21. *KTP-261125-0021* Menunggu diperiksa · 2j00m · -
+| 22. *KTP-261125-0022* Menunggu diperiksa · 2j00m · -
+| 23. *KTP-261125-0023* Menunggu diperiksa · 2j00m · -
+| 24. *KTP-261125-0024* Menunggu diperiksa · 2j00m · -
+| 25. *KTP-261125-0025* Menunggu diperiksa · 2j00m · -
+| 26. *KTP-261125-0026* Menunggu diperiksa · 2j00m · -
+| 27. *KTP-261125-0027* Menunggu diperiksa · 2j00m · -
+| 28. *KTP-261125-0028* Menunggu diperiksa · 2j00m · -
+| 29. *KTP-261125-0029* Menunggu diperiksa · 2j00m · -
+| 30. *KTP-261125-0030* Menunggu diperiksa · 2j00m · -
 | …dan 5 permohonan lainnya.
 `)
 }
@@ -1183,14 +1185,14 @@ func TestHandoffFixDroppedWhenMovedOn(t *testing.T) {
 group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram
 < ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
 | _foto KK buram_
-| Silakan kirim di chat ini. Setelah kami terima, permohonan Anda kembali ke antrian.
+| Silakan kirim di chat ini. Setelah kami terima, permohonan Bapak/Ibu kembali ke antrian.
 < [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon* (Rina (front office))
 
 group 081200000001 quote=KTP-261125-0001> #tolak data tidak sesuai
-< ❌ Mohon maaf, permohonan *KTP-261125-0001* *ditolak*.
+< ❌ Mohon maaf, permohonan *KTP-261125-0001* *dibatalkan*.
 | Alasan: _data tidak sesuai_
-| Anda bisa mengajukan lagi setelah persyaratannya lengkap. Ketik *menu* untuk mulai.
-< [group] 👍 KTP-261125-0001 → *Ditolak* (Rina (front office))
+| Bapak/Ibu bisa mengajukan lagi setelah persyaratannya lengkap. Ketik *menu* untuk mulai.
+< [group] 👍 KTP-261125-0001 → *Dibatalkan* (Rina (front office))
 
 [stage KTP-261125-0001 rejected]
 > [photo kk-baru.jpg caption="kk"]
@@ -1218,7 +1220,7 @@ func TestHandoffFixWhileOperatorHasChat(t *testing.T) {
 group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram
 < ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
 | _foto KK buram_
-| Silakan kirim di chat ini. Setelah kami terima, permohonan Anda kembali ke antrian.
+| Silakan kirim di chat ini. Setelah kami terima, permohonan Bapak/Ibu kembali ke antrian.
 < [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon* (Rina (front office))
 
 office> Bu, mohon kirim ulang foto KK yang lebih terang ya

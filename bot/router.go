@@ -217,6 +217,12 @@ func (r *Router) applyEffects(tx *store.Tx, acc config.Account, conv store.Conve
 				return nil, err
 			}
 			pairs = append(pairs, more...)
+		case flows.AddDocuments:
+			msgs, err := r.cases.Attached(tx, conv, eff)
+			if err != nil {
+				return nil, err
+			}
+			res.Replies = append(res.Replies, msgs...)
 		case flows.NeedHuman:
 			if err := tx.MarkNeedsHuman(conv.Account, conv.Chat); err != nil {
 				return nil, err

@@ -172,14 +172,5 @@ func OrDash(s string) string {
 	return s
 }
 
-// HoursLine is the office's weekly hours on one line: "Sen 08.00-15.00, …".
-func HoursLine(hours map[string]string) string {
-	var parts []string
-	for _, d := range []struct{ key, name string }{{"mon", "Sen"}, {"tue", "Sel"}, {"wed", "Rab"}, {"thu", "Kam"},
-		{"fri", "Jum"}, {"sat", "Sab"}, {"sun", "Min"}} {
-		if h := hours[d.key]; h != "" {
-			parts = append(parts, d.name+" "+strings.ReplaceAll(h, ":", "."))
-		}
-	}
-	return strings.Join(parts, ", ")
-}
+// HoursLine is the office's weekly hours on one line, as residents read them in the flows.
+func HoursLine(hours map[string]string) string { return flows.HoursLine(hours, "tutup") }

@@ -82,7 +82,7 @@ func (e *env) newCase(tb testing.TB, service, phone, name, nik string) string {
 			return err
 		}
 		number, _, err = e.svc.Open(tx, conv, flows.NewCase{Service: service, NIK: nik, Name: name,
-			Details: map[string]string{"delivery": "pickup"}, Due: e.cfg.Office.Calendar.Add(e.now, e.cfg.Services[service].TimeStandard)})
+			Details: map[string]string{"delivery": "pickup"}, Due: e.cfg.Promise(service, lifecycle.DeliveryPickup, e.now)})
 		return err
 	})
 	if err != nil {

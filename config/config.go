@@ -114,6 +114,9 @@ type Account struct {
 type Document struct {
 	Name    string   `mapstructure:"name"`
 	Aliases []string `mapstructure:"aliases"`
+	// Note tells a resident who is to send this document in place of another how to get it
+	// (which form, who signs).
+	Note string `mapstructure:"note"`
 }
 
 // Service is one civil-registration service.
@@ -123,9 +126,19 @@ type Service struct {
 	Profile   string    `mapstructure:"profile"`
 	Subtypes  []Subtype `mapstructure:"subtypes"`
 	Documents []string  `mapstructure:"documents"` // for services without sub-types
-	// TimeStandard is the promised completion time: a working duration ("30m") or working days ("3d").
-	TimeStandardRaw string       `mapstructure:"time_standard"`
-	TimeStandard    sla.Duration `mapstructure:"-"`
+	// ReasonDocuments replace Documents for a reason of lists.validasi_reasons (a school's
+	// check of a child's NIK: the child has no KTP-el).
+	ReasonDocuments []ReasonDocuments `mapstructure:"reason_documents"`
+	// TimeStandardRaw is the key of older releases. The promised completion date now comes from
+	// the profile's stage deadlines (lifecycle.Profile.Promise); a config that still sets it is
+	// refused, so that no office believes it promises what it does not.
+	TimeStandardRaw string `mapstructure:"time_standard"`
+}
+
+// ReasonDocuments are the documents a reason needs instead of the service's.
+type ReasonDocuments struct {
+	Reason    string   `mapstructure:"reason"`
+	Documents []string `mapstructure:"documents"`
 }
 
 // Subtype is a variant of a service with its own required documents.
@@ -134,6 +147,9 @@ type Subtype struct {
 	Name      string   `mapstructure:"name"`
 	Documents []string `mapstructure:"documents"`
 	Visit     string   `mapstructure:"visit"`
+	// Match are free-text patterns naming this variant: words separated by spaces, each with
+	// alternatives separated by "|", all present ("ktp|ektp hilang|ilang").
+	Match []string `mapstructure:"match"`
 }
 
 // Retention says how long personal data is kept after a case closes.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu/config"
+	"github.com/ketanmu/ketanmu/lifecycle"
 )
 
 // MustWrite writes a config file into a temporary folder and returns its path.
@@ -108,6 +109,16 @@ func TestLoadInvalid(t *testing.T) {
 		key  string // the key the message must name
 		msg  string // and a fragment of the explanation
 	}{
+		{
+			// The promise is the sum of the stage deadlines now: an old time_standard would
+			// silently promise something else.
+			name: "time_standard of an older release",
+			yaml: `services:
+  kk_ktp:
+    time_standard: 3d
+`,
+			key: "services.kk_ktp.time_standard", msg: "workflows.pos_ketanmu.deadlines",
+		},
 		{
 			name: "unknown service in an account",
 			yaml: `accounts:
@@ -240,4 +251,17 @@ func TestLoadBadFile(t *testing.T) {
 			t.Errorf("message %q spans several lines, want one", msg)
 		}
 	})
+}
+
+// TestStageNames checks that every stage has the names residents and operators read, so that
+// no English stage key reaches anyone.
+func TestStageNames(t *testing.T) {
+	cfg := MustLoad(t, "")
+	for _, st := range lifecycle.Stages {
+		for _, key := range []string{"stage_" + string(st), "opstage_" + string(st)} {
+			if v, ok := cfg.Texts[key]; !ok || v == "" || v == string(st) {
+				t.Errorf("texts.%s = %q, want an Indonesian name", key, v)
+			}
+		}
+	}
 }

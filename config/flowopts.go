@@ -16,14 +16,20 @@ func (c *Config) FlowOptions() flows.Options {
 		o.Accounts = append(o.Accounts, a.Flow())
 	}
 	for key, s := range c.Services {
-		fs := flows.Service{Name: s.Name, Documents: s.Documents, TimeStandard: s.TimeStandard}
+		fs := flows.Service{Name: s.Name, Documents: s.Documents, Profile: c.Profiles[s.Profile]}
+		for _, rd := range s.ReasonDocuments {
+			if fs.ReasonDocuments == nil {
+				fs.ReasonDocuments = map[string][]string{}
+			}
+			fs.ReasonDocuments[rd.Reason] = rd.Documents
+		}
 		for _, st := range s.Subtypes {
-			fs.Subtypes = append(fs.Subtypes, flows.Subtype{Key: st.Key, Name: st.Name, Documents: st.Documents, Visit: st.Visit})
+			fs.Subtypes = append(fs.Subtypes, flows.Subtype{Key: st.Key, Name: st.Name, Documents: st.Documents, Visit: st.Visit, Match: st.Match})
 		}
 		o.Services[key] = fs
 	}
 	for key, d := range c.Documents {
-		o.Documents[key] = flows.Document{Name: d.Name, Aliases: d.Aliases}
+		o.Documents[key] = flows.Document{Name: d.Name, Aliases: d.Aliases, Note: d.Note}
 	}
 	return o
 }

@@ -33,16 +33,10 @@ func (c *Config) validateFlows() error {
 		return &Error{"keywords", err.Error()}
 	}
 	for key, s := range c.Services {
-		at := "services." + key + ".time_standard"
-		if s.TimeStandardRaw == "" {
-			continue
+		if s.TimeStandardRaw != "" {
+			return &Error{"services." + key + ".time_standard", "is no longer used: the promised date is the sum of the " +
+				"stage deadlines of workflows." + s.Profile + ".deadlines; remove time_standard and set those"}
 		}
-		ts, err := sla.ParseDuration(s.TimeStandardRaw)
-		if err != nil {
-			return &Error{at, fmt.Sprintf("%q is not a duration such as 30m or 3d", s.TimeStandardRaw)}
-		}
-		s.TimeStandard = ts
-		c.Services[key] = s
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ketanmu/ketanmu"
@@ -14,7 +15,7 @@ import (
 // every number and need no entry under services.
 // privasi (a resident's request to correct or delete their personal data) is never in a menu:
 // the word "privasi" opens it on every number.
-var ServiceKeys = []string{"kk_ktp", "pindah_datang", "akta", "validasi_nik", "pengaduan", "privasi"}
+var ServiceKeys = []string{"kk_ktp", "pindah_datang", "akta", "validasi_nik", "kia", "pengaduan", "privasi"}
 
 var (
 	keyPattern    = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
@@ -137,6 +138,15 @@ func (c *Config) validateServices() error {
 		if err := c.checkDocuments(at+".documents", s.Documents); err != nil {
 			return err
 		}
+		for i, rd := range s.ReasonDocuments {
+			rat := fmt.Sprintf("%s.reason_documents[%d]", at, i)
+			if !slices.Contains(c.Lists["validasi_reasons"], rd.Reason) {
+				return &Error{rat + ".reason", fmt.Sprintf("%q is not one of lists.validasi_reasons", rd.Reason)}
+			}
+			if err := c.checkDocuments(rat+".documents", rd.Documents); err != nil {
+				return err
+			}
+		}
 		seen := map[string]bool{}
 		for i, st := range s.Subtypes {
 			sat := fmt.Sprintf("%s.subtypes[%d]", at, i)
@@ -152,10 +162,14 @@ func (c *Config) validateServices() error {
 	return nil
 }
 
+// checkDocuments checks a list of required documents. An entry "a|b" is one requirement that
+// either document meets (the law's alternatives, such as the SPTJM for a missing birth letter).
 func (c *Config) checkDocuments(at string, docs []string) error {
-	for i, d := range docs {
-		if _, ok := c.Documents[d]; !ok {
-			return &Error{fmt.Sprintf("%s[%d]", at, i), fmt.Sprintf("unknown document %q (not under documents)", d)}
+	for i, slot := range docs {
+		for d := range strings.SplitSeq(slot, "|") {
+			if _, ok := c.Documents[d]; !ok {
+				return &Error{fmt.Sprintf("%s[%d]", at, i), fmt.Sprintf("unknown document %q (not under documents)", d)}
+			}
 		}
 	}
 	return nil

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -99,6 +100,8 @@ func (t *turn) stepHint() string {
 		return e.text("ask_reason") + "\n" + numbered(e.opt.Lists["validasi_reasons"])
 	case "nik":
 		return e.text("ask_nik")
+	case "nik_check":
+		return e.text("nik_other_region", "regency", "", "office_regency", e.regencyName())
 	case "name":
 		return e.text("ask_name")
 	case "docs":
@@ -162,6 +165,8 @@ func (t *turn) application(step string) {
 		t.chooseFrom("validasi_reasons", func(v string) { t.st.Draft.Reason = v })
 	case "nik":
 		t.askNIK()
+	case "nik_check":
+		t.nikCheck()
 	case "name":
 		t.askName()
 	case "notes":
@@ -193,10 +198,44 @@ func (t *turn) chooseSubtype() {
 		t.prompt()
 		return
 	}
-	d.Subtype = subs[i].Key
-	d.Docs = nil
-	t.say(t.e.requirements(d.Service, subs[i].Key))
+	t.takeSubtype(subs[i].Key)
+}
+
+// takeSubtype sets the draft's sub-type, shows its requirements and moves on.
+func (t *turn) takeSubtype(key string) {
+	d := t.st.Draft
+	d.Subtype = key
+	d.Docs, d.Lacks = nil, nil
+	t.say(t.e.requirements(d.Service, key))
 	t.advance()
+}
+
+// subtypeFromText finds the one sub-type of service whose match patterns a message (normalised
+// words) meets; "" when none or several do. A pattern is words separated by spaces, each a set
+// of alternatives separated by "|", all of which must appear: "ktp|ektp hilang|ilang".
+func (e *Engine) subtypeFromText(service, word string) string {
+	words := strings.Fields(word)
+	found := ""
+	for _, st := range e.opt.Services[service].Subtypes {
+		if !slices.ContainsFunc(st.Match, func(p string) bool { return matchPattern(p, words) }) {
+			continue
+		}
+		if found != "" {
+			return ""
+		}
+		found = st.Key
+	}
+	return found
+}
+
+func matchPattern(pattern string, words []string) bool {
+	for part := range strings.FieldsSeq(pattern) {
+		alts := strings.Split(part, "|")
+		if !slices.ContainsFunc(words, func(w string) bool { return slices.Contains(alts, w) }) {
+			return false
+		}
+	}
+	return pattern != ""
 }
 
 // chooseFrom picks an entry of a configured list by number or by its text.
@@ -232,8 +271,25 @@ func pick(word string, n int, label func(int) string) int {
 	return found
 }
 
+// nikInText finds a NIK typed inside a sentence ("NIK saya 3516 1312 0485 0003"): the first run
+// of digits, spaces, dots and dashes that holds at least 10 digits.
+var nikInText = regexp.MustCompile(`\d[\d .\-]{8,}\d`)
+
+func keepDigit(r rune) rune {
+	if r >= '0' && r <= '9' {
+		return r
+	}
+	return -1
+}
+
 func (t *turn) askNIK() {
-	r := nik.CheckNIK(t.text, t.e.regions, t.env.Now)
+	text := t.text
+	if r := nik.CheckNIK(text, t.e.regions, t.env.Now); r.Code == nik.CodeChars {
+		if m := nikInText.FindString(text); len(strings.Map(keepDigit, m)) == 16 {
+			text = m
+		}
+	}
+	r := nik.CheckNIK(text, t.e.regions, t.env.Now)
 	if !r.Valid {
 		t.say(r.Error + " " + t.e.text("ask_nik_again"))
 		return
@@ -241,25 +297,67 @@ func (t *turn) askNIK() {
 	d := t.st.Draft
 	d.NIK = r.NIK
 	d.Warnings = r.Warnings
+	office := strings.ReplaceAll(t.e.opt.Office.RegencyCode, ".", "")
+	if office != "" && !strings.HasPrefix(r.NIK, office) && d.Service != "pindah_datang" && r.Regency != "" {
+		// Residents of other regions are served too, but a mistyped digit looks the same: ask.
+		d.Warnings = append(d.Warnings, "NIK terdaftar di "+r.Regency)
+		t.st.Step = d.Service + "@nik_check"
+		t.sayf("nik_other_region", "regency", r.Regency, "office_regency", t.e.regencyName())
+		return
+	}
 	t.advance()
+}
+
+// nikCheck answers the question about a NIK of another region: yes goes on, a new NIK is read.
+func (t *turn) nikCheck() {
+	d := t.st.Draft
+	if confirms(t.word) {
+		t.st.Step = d.Service + "@nik"
+		t.advance()
+		return
+	}
+	d.NIK, d.Warnings = "", nil
+	t.st.Step = d.Service + "@nik"
+	if strings.ContainsAny(t.text, "0123456789") {
+		t.askNIK()
+		return
+	}
+	t.prompt()
 }
 
 func (t *turn) askName() {
 	name := strings.Join(strings.Fields(t.text), " ")
-	letters := 0
-	for _, r := range name {
-		if unicode.IsLetter(r) {
-			letters++
-		} else if unicode.IsDigit(r) {
-			letters = -1000
-		}
-	}
-	if letters < 3 || len(name) > 100 {
+	if !isName(name) {
 		t.sayf("name_invalid")
 		return
 	}
 	t.st.Draft.Name = name
 	t.advance()
+}
+
+// notNameWords never appear in a name: a question or a sentence is not one.
+var notNameWords = []string{"apa", "bagaimana", "gimana", "kenapa", "mengapa", "kapan", "dimana", "berapa", "siapa",
+	"saya", "aku", "mau", "ingin", "tidak", "bisa", "tolong", "mohon", "yang", "untuk", "dengan", "sudah", "belum",
+	"what", "how", "why", "when", "where", "who", "is", "are", "my", "the", "name", "please", "i", "you", "this"}
+
+// isName reports whether text reads as a person's name: letters (and ' . , -) only, two to
+// seven words at most… or one, no question and no sentence words.
+func isName(name string) bool {
+	letters := 0
+	for _, r := range name {
+		switch {
+		case unicode.IsLetter(r):
+			letters++
+		case r == ' ' || r == '\'' || r == '.' || r == ',' || r == '-':
+		default:
+			return false // digits, question marks, emoji
+		}
+	}
+	words := strings.Fields(strings.ToLower(trimPunct.Replace(name)))
+	if letters < 3 || len(name) > 100 || len(words) > 7 {
+		return false
+	}
+	return !slices.ContainsFunc(words, func(w string) bool { return slices.Contains(notNameWords, w) })
 }
 
 func (t *turn) askNotes() {
@@ -272,7 +370,10 @@ func (t *turn) askNotes() {
 }
 
 func isSkip(w string) bool {
-	return slices.Contains([]string{"-", "tidak", "tidak ada", "lewati", "skip", "ga", "gak", "nggak", "tidak ada catatan", "ora", "mboten"}, w)
+	return slices.Contains([]string{"-", "tidak", "tidak ada", "lewati", "skip", "ga", "gak", "nggak", "ngga", "enggak", "tdk",
+		"tidak ada catatan", "gak ada", "ga ada", "nggak ada", "ngga ada", "enggak ada", "tdk ada", "ndak ada", "belum ada",
+		"tidak usah", "gak usah", "ga usah", "cukup", "kosong", "no", "none", "ora", "ora ono", "ora ana", "mboten",
+		"mboten wonten", "tidak ada kak", "tidak ada bu", "tidak ada pak", "gak ada catatan"}, w)
 }
 
 func (t *turn) askDelivery() {
@@ -330,16 +431,47 @@ func (t *turn) askPostal() {
 	t.advance()
 }
 
+// yesWords confirm a summary, whole or as the start of a longer answer ("iya sudah benar").
+var yesWords = []string{"ya", "y", "iya", "iyo", "iyaa", "yes", "benar", "betul", "kirim", "ok", "oke", "okay", "setuju",
+	"nggih", "nggeh", "enggih", "inggih", "sampun", "sampun leres", "leres", "sudah benar", "sdh benar", "bener", "wis bener"}
+
+func confirms(word string) bool {
+	if slices.Contains(yesWords, word) {
+		return true
+	}
+	first, rest, _ := strings.Cut(word, " ")
+	return slices.Contains(yesWords, first) && (rest == "" || slices.Contains(yesWords, rest) ||
+		slices.Contains([]string{"sudah benar", "sudah betul", "benar", "betul", "sudah", "leres", "bener", "sampun leres"}, rest))
+}
+
 func (t *turn) confirm() {
-	switch t.word {
-	case "ya", "y", "iya", "benar", "betul", "kirim", "ok", "oke", "setuju", "nggih", "inggih":
+	verb, field, _ := strings.Cut(t.word, " ")
+	switch {
+	case confirms(t.word):
 		t.submit()
-	case "ubah", "edit", "ganti":
+	case t.word == "ubah" || t.word == "edit" || t.word == "ganti":
 		t.st.Step = t.st.Draft.Service + "@edit"
 		t.prompt()
+	case (verb == "ubah" || verb == "ganti" || verb == "edit") && t.editField(field):
+		// "ubah nama" goes straight to the name.
 	default:
 		t.sayf("confirm_again")
 	}
+}
+
+// editField opens the field of the summary a label names ("nama", "alamat"); false when none.
+func (t *turn) editField(label string) bool {
+	d := t.st.Draft
+	fields := t.e.editFields(d)
+	i := slices.IndexFunc(fields, func(f string) bool { return strings.ToLower(t.e.text("field_"+f)) == label })
+	if i < 0 {
+		i = pick(label, len(fields), func(i int) string { return t.e.text("field_" + fields[i]) })
+	}
+	if i < 0 {
+		return false
+	}
+	t.openField(fields[i])
+	return true
 }
 
 // editFields are the parts of a draft the resident can change from the summary.
@@ -371,9 +503,14 @@ func (t *turn) edit() {
 		t.prompt()
 		return
 	}
-	f := fields[i]
+	t.openField(fields[i])
+}
+
+// openField goes back to one field of the draft from the summary.
+func (t *turn) openField(f string) {
+	d := t.st.Draft
 	if f == "docs" || f == "subtype" {
-		d.Docs, d.Extras = nil, nil
+		d.Docs, d.Extras, d.Lacks = nil, nil, nil
 	}
 	d.Editing = f != "subtype"
 	t.st.Step = d.Service + "@" + f
@@ -384,7 +521,7 @@ func (t *turn) edit() {
 func (t *turn) submit() {
 	d := t.st.Draft
 	svc := t.e.opt.Services[d.Service]
-	due := t.e.due(d.Service, t.env.Now)
+	due := t.e.due(d, t.env.Now)
 	details := map[string]string{}
 	for k, v := range map[string]string{"notes": d.Notes, "delivery": d.Delivery, "address": d.Address,
 		"desa": d.Desa, "kecamatan": d.Kecamatan, "postal_code": d.Postal, "reason": d.Reason,

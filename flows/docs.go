@@ -8,29 +8,104 @@ import (
 	"github.com/ketanmu/ketanmu"
 )
 
-// requiredDocs lists the document keys the draft needs.
-func (e *Engine) requiredDocs(d *Draft) []string {
+// slots lists the draft's requirements. Each is one or more document keys that serve equally in
+// law (the KK or the deceased's KTP-el; the birth letter or its SPTJM), the first asked for first.
+func (e *Engine) slots(d *Draft) [][]string {
 	svc := e.opt.Services[d.Service]
+	docs := svc.Documents
+	if r, ok := svc.ReasonDocuments[d.Reason]; ok {
+		docs = r
+	}
 	for _, st := range svc.Subtypes {
 		if st.Key == d.Subtype {
-			return st.Documents
+			docs = st.Documents
 		}
 	}
-	return svc.Documents
+	out := make([][]string, len(docs))
+	for i, s := range docs {
+		out[i] = strings.Split(s, "|")
+	}
+	return out
 }
 
-// missingDocs lists the required documents not yet received, in order.
+// received returns the document received for a slot, if any.
+func (d *Draft) received(slot []string) (DocRef, bool) {
+	for _, r := range d.Docs {
+		if slices.Contains(slot, r.Key) {
+			return r, true
+		}
+	}
+	return DocRef{}, false
+}
+
+// asked is the document to ask for in a slot: the first the resident has not said they lack;
+// false when they lack them all.
+func (d *Draft) asked(slot []string) (string, bool) {
+	for _, k := range slot {
+		if !slices.Contains(d.Lacks, k) {
+			return k, true
+		}
+	}
+	return slot[len(slot)-1], false
+}
+
+// requiredDocs lists, per requirement, the document received or the one asked for.
+func (e *Engine) requiredDocs(d *Draft) []string {
+	var out []string
+	for _, slot := range e.slots(d) {
+		if r, ok := d.received(slot); ok {
+			out = append(out, r.Key)
+			continue
+		}
+		k, _ := d.asked(slot)
+		out = append(out, k)
+	}
+	return out
+}
+
+// missingDocs lists the documents asked for and not yet received, in order.
 func (e *Engine) missingDocs(d *Draft) []string {
 	var missing []string
-	for _, k := range e.requiredDocs(d) {
-		if !slices.ContainsFunc(d.Docs, func(r DocRef) bool { return r.Key == k }) {
+	for _, slot := range e.slots(d) {
+		if _, ok := d.received(slot); !ok {
+			k, _ := d.asked(slot)
 			missing = append(missing, k)
 		}
 	}
 	return missing
 }
 
-// docs collects the document photos with a running checklist.
+// nextDoc is the document to ask for now: the first missing one the resident has not said they
+// lack (a person helps with those). False when only such documents are missing.
+func (e *Engine) nextDoc(d *Draft) (string, bool) {
+	for _, k := range e.missingDocs(d) {
+		if !slices.Contains(d.Lacks, k) {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+// slotOf returns the requirement a document key meets.
+func (e *Engine) slotOf(d *Draft, key string) []string {
+	for _, slot := range e.slots(d) {
+		if slices.Contains(slot, key) {
+			return slot
+		}
+	}
+	return nil
+}
+
+// allDocs lists every document key that meets one of the draft's requirements.
+func (e *Engine) allDocs(d *Draft) []string {
+	var out []string
+	for _, slot := range e.slots(d) {
+		out = append(out, slot...)
+	}
+	return out
+}
+
+// docs collects the document photos, one requirement after another.
 func (t *turn) docs() {
 	d := t.st.Draft
 	switch t.in.Kind {
@@ -42,18 +117,64 @@ func (t *turn) docs() {
 			t.advance()
 			return
 		}
-		t.sayf("doc_expected", "doc", t.e.docName(missing[0]))
-		t.say(t.e.checklist(d))
+		if lacking(t.word) {
+			t.lacks(missing)
+			return
+		}
+		if next, ok := t.e.nextDoc(d); ok {
+			t.sayf("doc_expected", "doc", t.e.docName(next))
+			return
+		}
+		t.sayf("doc_with_person", "doc", t.e.docName(missing[0]))
 	default:
 		t.wrongKind(t.nextDocHint())
+	}
+}
+
+// lackWords are how residents say they do not have a document.
+var lackWords = []string{"tidak punya", "tidak ada", "gak punya", "ga punya", "nggak punya", "ngga punya", "enggak punya",
+	"tdk punya", "gak ada", "ga ada", "nggak ada", "belum punya", "blm punya", "tidak memiliki", "belum ada",
+	"ora duwe", "ora nduwe", "mboten gadhah", "mboten wonten", "dereng gadhah", "hilang"}
+
+func lacking(word string) bool {
+	return slices.ContainsFunc(lackWords, func(w string) bool { return strings.Contains(" "+word+" ", " "+w+" ") })
+}
+
+// lacks answers "tidak punya": the law's alternative for that document when there is one,
+// else a person. It never repeats the request for the photo the resident cannot send.
+func (t *turn) lacks(missing []string) {
+	d := t.st.Draft
+	doc := missing[0]
+	if next, ok := t.e.nextDoc(d); ok {
+		doc = next
+	}
+	if named := t.e.docFromCaption(t.text, missing); named != "" {
+		doc = named
+	}
+	slot := t.e.slotOf(d, doc)
+	if !slices.Contains(d.Lacks, doc) {
+		d.Lacks = append(d.Lacks, doc)
+	}
+	if alt, ok := d.asked(slot); ok {
+		t.sayf("doc_alternative", "doc", t.e.docName(doc), "alt", t.e.docName(alt))
+		if note := t.e.opt.Documents[alt].Note; note != "" {
+			t.say(note)
+		}
+		t.sayf("doc_next", "doc", t.e.docName(alt))
+		return
+	}
+	t.do(NeedHuman{Reason: "no_document:" + doc})
+	t.sayf("doc_no_alternative", "doc", t.e.docName(doc), "hours", t.e.hoursText())
+	if next, ok := t.e.nextDoc(d); ok {
+		t.sayf("doc_meanwhile", "doc", t.e.docName(next))
 	}
 }
 
 // nextDocHint names the one document to send now: shorter than the checklist after a wrong kind
 // of message.
 func (t *turn) nextDocHint() string {
-	if missing := t.e.missingDocs(t.st.Draft); len(missing) > 0 {
-		return t.e.text("doc_next", "doc", t.e.docName(missing[0]))
+	if next, ok := t.e.nextDoc(t.st.Draft); ok {
+		return t.e.text("doc_next", "doc", t.e.docName(next))
 	}
 	return t.e.checklist(t.st.Draft)
 }
@@ -61,7 +182,7 @@ func (t *turn) nextDocHint() string {
 func (t *turn) takeDoc() {
 	d, m := t.st.Draft, t.in.Media
 	if m == nil {
-		t.wrongKind(t.e.checklist(d))
+		t.wrongKind(t.nextDocHint())
 		return
 	}
 	if problem := t.e.mediaProblem(m); problem != "" {
@@ -74,18 +195,24 @@ func (t *turn) takeDoc() {
 		return
 	}
 	missing := t.e.missingDocs(d)
-	key := t.e.docFromCaption(t.text, t.e.requiredDocs(d))
+	key := t.e.docFromCaption(t.text, t.e.allDocs(d))
 	ref := DocRef{MessageID: t.in.ID, SHA256: m.SHA256}
+	if key != "" {
+		if old, ok := d.received(t.e.slotOf(d, key)); ok {
+			// A clearer photo of a requirement already met replaces it.
+			i := slices.IndexFunc(d.Docs, func(r DocRef) bool { return r.MessageID == old.MessageID })
+			ref.Key = key
+			d.Docs[i] = ref
+			t.sayf("doc_replaced", "doc", t.e.docName(key))
+			return
+		}
+	}
 	switch {
-	case key != "" && !slices.Contains(missing, key):
-		// A clearer photo of a document already received replaces it.
-		i := slices.IndexFunc(d.Docs, func(r DocRef) bool { return r.Key == key })
-		ref.Key = key
-		d.Docs[i] = ref
-		t.sayf("doc_replaced", "doc", t.e.docName(key))
-		return
 	case key == "" && len(missing) > 0:
 		key = missing[0]
+		if next, ok := t.e.nextDoc(d); ok {
+			key = next
+		}
 	case key == "":
 		ref.Key = "lampiran"
 		d.Extras = append(d.Extras, ref)
@@ -94,9 +221,14 @@ func (t *turn) takeDoc() {
 	}
 	ref.Key = key
 	d.Docs = append(d.Docs, ref)
+	total := len(t.e.slots(d))
 	if left := t.e.missingDocs(d); len(left) > 0 {
-		t.sayf("doc_received", "doc", t.e.docName(key))
-		t.say(t.e.checklist(d))
+		t.sayf("doc_received", "doc", t.e.docName(key), "done", strconv.Itoa(total-len(left)), "total", strconv.Itoa(total))
+		if next, ok := t.e.nextDoc(d); ok {
+			t.sayf("doc_next", "doc", t.e.docName(next))
+		} else {
+			t.sayf("doc_with_person", "doc", t.e.docName(left[0]))
+		}
 		return
 	}
 	t.sayf("doc_complete")
@@ -147,7 +279,8 @@ func (e *Engine) docFromCaption(caption string, keys []string) string {
 	return best
 }
 
-// checklist shows which documents are in and which are still missing.
+// checklist lists the documents to photograph, with the ones already in, once when the step
+// opens (after each photo the resident reads only what came in and what is next).
 func (e *Engine) checklist(d *Draft) string {
 	var b strings.Builder
 	b.WriteString(e.text("doc_checklist"))
@@ -161,6 +294,7 @@ func (e *Engine) checklist(d *Draft) string {
 	}
 	if len(missing) > 0 {
 		b.WriteString("\n\n" + e.text("doc_next", "doc", e.docName(missing[0])))
+		b.WriteString("\n" + e.text("doc_lacking_hint"))
 	}
 	return b.String()
 }

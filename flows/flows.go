@@ -96,11 +96,19 @@ type DocRef struct {
 	SHA256    string
 }
 
+// AddDocuments attaches photos to one of the resident's open cases (a second photo right after
+// a complaint ticket).
+type AddDocuments struct {
+	Number    string
+	Documents []DocRef
+}
+
 // NeedHuman marks the chat for an operator.
 type NeedHuman struct{ Reason string }
 
-func (NewCase) effect()   {}
-func (NeedHuman) effect() {}
+func (NewCase) effect()      {}
+func (NeedHuman) effect()    {}
+func (AddDocuments) effect() {}
 
 // Engine runs the flows with the office's options.
 type Engine struct {

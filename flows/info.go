@@ -1,56 +1,144 @@
 package flows
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/ketanmu/ketanmu"
 )
 
-// info answers the information menu: requirements, address and hours, fees, recording, legalisir.
+// infoTopics are the information menu's entries, in its order.
+var infoTopics = []string{"requirements", "office", "fees", "recording", "legalisir"}
+
+// infoWords name a topic in free text; the first topic whose word appears wins, so that "berapa
+// biaya legalisir?" is about legalisir.
+var infoWords = []struct {
+	topic string
+	words []string
+}{
+	{"legalisir", []string{"legalisir", "legalisasi", "legalisirnya"}},
+	{"recording", []string{"rekam", "perekaman", "merekam"}},
+	{"fees", []string{"biaya", "bayar", "tarif", "ongkos", "ongkir", "gratis", "cod", "harga"}},
+	{"office", []string{"jam", "buka", "tutup", "alamat", "lokasi", "dimana", "libur", "kantor", "jadwal"}},
+	{"requirements", []string{"syarat", "persyaratan", "prosedur"}},
+}
+
+// infoTopic reads the topic a free-text question asks about; "" when it names none.
+func infoTopic(word string) string {
+	words := strings.Fields(word)
+	for _, iw := range infoWords {
+		if slices.ContainsFunc(words, func(w string) bool { return slices.Contains(iw.words, w) }) {
+			return iw.topic
+		}
+	}
+	return ""
+}
+
+// info answers the information menu. The menu stays open after an answer, so that another
+// number picks another topic instead of a main-menu service.
 func (t *turn) info() {
 	if t.in.Kind != ketanmu.KindText {
 		t.wrongKind(t.e.text("info_menu"))
 		return
 	}
-	e := t.e
-	switch t.word {
-	case "1":
-		var parts []string
-		for _, key := range []string{"kk_ktp", "pindah_datang", "akta", "validasi_nik"} {
-			if _, ok := e.opt.Services[key]; !ok {
-				continue
-			}
-			subs := e.opt.Services[key].Subtypes
-			if len(subs) == 0 {
-				parts = append(parts, e.requirements(key, ""))
-			}
-			for _, st := range subs {
-				parts = append(parts, e.requirements(key, st.Key))
-			}
-		}
-		t.say(strings.Join(parts, "\n\n"))
-	case "2":
-		t.sayf("info_office", "office", e.opt.Office.Name, "address", e.opt.Office.Address, "hours", e.hoursText())
-	case "3":
-		t.sayf("info_fees", "fee", e.text("fee_delivery"))
-	case "4":
-		t.sayf("info_recording")
-	case "5":
-		t.sayf("info_legalisir")
-	default:
-		if _, err := strconv.Atoi(t.word); err == nil {
-			// A number, but not a topic: the resident is still choosing in this menu.
-			t.sayf("choose_number", "max", "5")
+	_, step, _ := strings.Cut(t.st.Step, "@")
+	switch {
+	case step == "req":
+		t.infoRequirements()
+		return
+	case strings.HasPrefix(step, "req_"):
+		t.infoSubtype(strings.TrimPrefix(step, "req_"))
+		return
+	}
+	if n, err := strconv.Atoi(t.word); err == nil {
+		if n < 1 || n > len(infoTopics) {
+			t.sayf("choose_number", "max", strconv.Itoa(len(infoTopics)))
 			t.sayf("info_menu")
 			return
 		}
-		// Not an info topic: treat it as a fresh request from the menu.
-		t.st.Step = ""
-		t.idle()
+		t.answerInfo(infoTopics[n-1])
 		return
 	}
+	if topic := infoTopic(t.word); topic != "" {
+		t.answerInfo(topic)
+		return
+	}
+	// Not an info topic: treat it as a fresh request from the menu.
 	t.st.Step = ""
+	t.idle()
+}
+
+// answerInfo answers one topic and keeps the information menu open.
+func (t *turn) answerInfo(topic string) {
+	e := t.e
+	switch topic {
+	case "requirements":
+		t.st.Step = "info@req"
+		t.say(e.text("info_requirements") + "\n" + numbered(e.infoServiceNames()))
+		return
+	case "office":
+		t.sayf("info_office", "office", e.opt.Office.Name, "address", e.opt.Office.Address, "hours", e.hoursText())
+	case "fees":
+		t.sayf("info_fees", "fee", e.text("fee_delivery"))
+	case "recording":
+		t.sayf("info_recording", "address", e.opt.Office.Address, "hours", e.hoursText())
+	case "legalisir":
+		t.sayf("info_legalisir")
+	}
+	t.st.Step = "info@topic"
+	t.sayf("info_more")
+}
+
+// infoServices are the services whose requirements the information menu shows.
+func (e *Engine) infoServices() []string {
+	var out []string
+	for _, key := range e.opt.MenuOrder {
+		if _, ok := e.opt.Services[key]; ok && key != "pengaduan" && key != "privasi" {
+			out = append(out, key)
+		}
+	}
+	return out
+}
+
+func (e *Engine) infoServiceNames() []string {
+	var out []string
+	for _, key := range e.infoServices() {
+		out = append(out, e.serviceName(key))
+	}
+	return out
+}
+
+// infoRequirements asks which service's requirements to show, then its sub-type.
+func (t *turn) infoRequirements() {
+	keys := t.e.infoServices()
+	i := pick(t.word, len(keys), func(i int) string { return t.e.serviceName(keys[i]) })
+	if i < 0 {
+		t.sayf("choose_number", "max", strconv.Itoa(len(keys)))
+		t.say(t.e.text("info_requirements") + "\n" + numbered(t.e.infoServiceNames()))
+		return
+	}
+	key := keys[i]
+	if len(t.e.opt.Services[key].Subtypes) == 0 {
+		t.say(t.e.requirements(key, ""))
+		t.st.Step = "info@topic"
+		t.sayf("info_more")
+		return
+	}
+	t.st.Step = "info@req_" + key
+	t.say(t.e.text("ask_subtype", "service", t.e.serviceName(key)) + "\n" + numbered(t.e.subtypeNames(key)))
+}
+
+func (t *turn) infoSubtype(service string) {
+	subs := t.e.opt.Services[service].Subtypes
+	i := pick(t.word, len(subs), func(i int) string { return subs[i].Name })
+	if i < 0 {
+		t.sayf("choose_number", "max", strconv.Itoa(len(subs)))
+		t.say(t.e.text("ask_subtype", "service", t.e.serviceName(service)) + "\n" + numbered(t.e.subtypeNames(service)))
+		return
+	}
+	t.say(t.e.requirements(service, subs[i].Key))
+	t.st.Step = "info@topic"
 	t.sayf("info_more")
 }
 

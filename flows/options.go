@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/sla"
 )
 
@@ -50,23 +51,31 @@ type Account struct {
 
 // Service is one civil-registration service.
 type Service struct {
-	Name      string
-	Subtypes  []Subtype
-	Documents []string // for services without sub-types
-	// TimeStandard is the promised completion time.
-	TimeStandard sla.Duration
+	Name     string
+	Subtypes []Subtype
+	// Documents are the requirements of a service without sub-types; an entry "a|b" is met by
+	// either document, the first asked for first.
+	Documents []string
+	// ReasonDocuments replace Documents for a Validasi NIK reason (a school: the KK only).
+	ReasonDocuments map[string][]string
+	// Profile is the service's workflow: its stage deadlines make the promised completion date.
+	Profile lifecycle.Profile
 }
 
 // Subtype is a variant of a service with its own required documents.
 type Subtype struct {
 	Key, Name string
-	Documents []string
+	Documents []string // as Service.Documents
 	// Visit, when set, says that this variant needs a visit to the office, and why.
 	Visit string
+	// Match are patterns of free text that name this variant ("ktp|ektp hilang|ilang").
+	Match []string
 }
 
 // Document is a kind of document residents photograph.
 type Document struct {
 	Name    string
 	Aliases []string
+	// Note says how to get the document, for one sent in place of another (an SPTJM form).
+	Note string
 }

@@ -59,7 +59,11 @@ func (e *Engine) knownStep(st State) bool {
 	case "resume":
 		return st.Draft != nil && (st.Draft.Paused == "" || e.knownStep(State{Step: st.Draft.Paused, Draft: st.Draft}))
 	case "info":
-		return step == "topic"
+		if svc, ok := strings.CutPrefix(step, "req_"); ok {
+			_, known := e.opt.Services[svc]
+			return known
+		}
+		return step == "topic" || step == "req"
 	case "existing":
 		_, ok := e.opt.Services[step]
 		return ok
@@ -76,7 +80,7 @@ func (e *Engine) knownStep(st State) bool {
 		return false
 	}
 	all := e.steps(&Draft{Service: d.Service, Delivery: "post"})
-	return step == "edit" || slices.Contains(all, step)
+	return step == "edit" || step == "nik_check" || slices.Contains(all, step)
 }
 
 // recoverStep handles a state saved by another release whose step this one does not have: the

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +28,7 @@ type Draft struct {
 	Name        string   `json:"name,omitempty"`
 	Docs        []DocRef `json:"docs,omitempty"`
 	Extras      []DocRef `json:"extras,omitempty"`
+	Lacks       []string `json:"lacks,omitempty"` // documents the resident said they do not have
 	Notes       string   `json:"notes,omitempty"`
 	Delivery    string   `json:"delivery,omitempty"` // pickup | post
 	Address     string   `json:"address,omitempty"`
@@ -50,6 +52,8 @@ type turn struct {
 	res Result
 	// text is the input's text, trimmed; word is it lowercased without trailing punctuation.
 	text, word string
+	// fromText is set when free text (not a menu number) started the service.
+	fromText bool
 }
 
 func (t *turn) say(s string)                     { t.res.Replies = append(t.res.Replies, s) }
@@ -71,7 +75,11 @@ func (t *turn) run() {
 	if !t.st.Greeted {
 		t.st.Greeted = true
 		t.say(t.e.greeting())
-		if t.in.Kind == ketanmu.KindText && (t.globalWord() || t.startFromText()) {
+		if t.in.Kind == ketanmu.KindText && t.salam() {
+			t.say(t.e.menu(t.env.Account))
+			return
+		}
+		if t.in.Kind == ketanmu.KindText && (t.globalWord() || t.menuNumber() || t.startFromText()) {
 			return
 		}
 		t.say(t.e.menu(t.env.Account))
@@ -80,7 +88,7 @@ func (t *turn) run() {
 	if t.recoverStep() || t.expired() {
 		return
 	}
-	if t.in.Kind == ketanmu.KindText && t.globalWord() {
+	if t.in.Kind == ketanmu.KindText && (t.globalWord() || t.smallTalk()) {
 		return
 	}
 	if t.st.Fix != nil && t.st.Step == "" && (t.in.Kind == ketanmu.KindImage || t.in.Kind == ketanmu.KindDocument) {
@@ -195,24 +203,47 @@ func (t *turn) help() {
 // idle handles a message at the main menu: a menu number, a registration number, or free text.
 func (t *turn) idle() {
 	if t.in.Kind != ketanmu.KindText {
+		if t.attachToTicket() {
+			return
+		}
 		t.wrongKind("")
 		return
 	}
-	items := t.e.Menu(t.env.Account)
-	if n, err := strconv.Atoi(t.word); err == nil {
-		if n >= 1 && n <= len(items) {
-			t.startService(items[n-1].Key, false)
-			return
-		}
-		t.sayf("menu_number", "max", strconv.Itoa(len(items)))
-		t.say(t.e.menu(t.env.Account))
+	if t.menuNumber() || t.startFromText() {
 		return
 	}
-	if t.startFromText() {
-		return
+	if english(t.word) {
+		t.sayf("english")
+	} else {
+		t.sayf("not_understood")
 	}
-	t.sayf("not_understood")
 	t.say(t.e.menu(t.env.Account))
+}
+
+// menuNumber starts the service a main-menu number picks; it reports whether the message was a
+// number (out of range: the menu again).
+func (t *turn) menuNumber() bool {
+	n, err := strconv.Atoi(t.word)
+	if err != nil {
+		return false
+	}
+	items := t.e.Menu(t.env.Account)
+	if n >= 1 && n <= len(items) {
+		t.startService(items[n-1].Key, false)
+		return true
+	}
+	t.sayf("menu_number", "max", strconv.Itoa(len(items)))
+	t.say(t.e.menu(t.env.Account))
+	return true
+}
+
+// salam answers a first message that is only a greeting such as "assalamualaikum".
+func (t *turn) salam() bool {
+	if slices.Contains(salamWords, strings.ReplaceAll(t.word, "'", "")) {
+		t.sayf("salam_reply")
+		return true
+	}
+	return false
 }
 
 // startFromText starts what free text asks for; false when it asks for nothing clear.
@@ -234,6 +265,14 @@ func (t *turn) startFromText() bool {
 			return false
 		}
 	}
+	if key == "info" {
+		if topic := infoTopic(t.word); topic != "" {
+			t.st.Step = "info@topic"
+			t.answerInfo(topic)
+			return true
+		}
+	}
+	t.fromText = true
 	t.startService(key, false)
 	return true
 }
@@ -269,6 +308,13 @@ func (t *turn) startService(key string, fresh bool) {
 		t.st.Step = "pengaduan@category"
 	} else {
 		t.st.Step = key + "@" + t.e.firstStep(key)
+	}
+	if t.fromText && t.st.Step == key+"@subtype" {
+		// "ktp saya ilang" names the sub-type too: no need to ask.
+		if sub := t.e.subtypeFromText(key, t.word); sub != "" {
+			t.takeSubtype(sub)
+			return
+		}
 	}
 	t.prompt()
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/sla"
 )
 
@@ -15,7 +16,7 @@ func (e *Engine) text(key string, pairs ...string) string { return e.opt.Texts.G
 
 func (e *Engine) greeting() string {
 	return e.text("greeting", "office", e.opt.Office.ShortName) + "\n\n" +
-		e.text("privacy", "retention", e.opt.RetentionText)
+		e.text("privacy", "retention", e.opt.RetentionText, "office", e.opt.Office.ShortName, "address", e.opt.Office.Address)
 }
 
 // MenuItem is one numbered entry of an account's main menu.
@@ -96,8 +97,12 @@ func (e *Engine) subtypeName(service, subtype string) string {
 func (e *Engine) requirements(service, subtype string) string {
 	d := &Draft{Service: service, Subtype: subtype}
 	var names []string
-	for _, k := range e.requiredDocs(d) {
-		names = append(names, e.docName(k))
+	for _, slot := range e.slots(d) {
+		var alts []string
+		for _, k := range slot {
+			alts = append(alts, e.docName(k))
+		}
+		names = append(names, strings.Join(alts, e.text("doc_or")))
 	}
 	title := e.serviceName(service)
 	if n := e.subtypeName(service, subtype); n != "" {
@@ -112,8 +117,8 @@ func (e *Engine) requirements(service, subtype string) string {
 
 func (e *Engine) visitText(d *Draft) string {
 	for _, st := range e.opt.Services[d.Service].Subtypes {
-		if st.Key == d.Subtype {
-			return st.Visit
+		if st.Key == d.Subtype && st.Visit != "" {
+			return ketanmu.Fill(st.Visit, "address", e.opt.Office.Address, "hours", e.hoursText())
 		}
 	}
 	return ""
@@ -154,13 +159,10 @@ func (e *Engine) deliveryText(d *Draft) string {
 	return ""
 }
 
-// due is the estimated completion of a service started at now, in working time.
-func (e *Engine) due(service string, now time.Time) time.Time {
-	ts := e.opt.Services[service].TimeStandard
-	if ts.IsZero() {
-		return time.Time{}
-	}
-	return e.cal.Add(now, ts)
+// due is the completion date promised for a draft submitted at now: the stage deadlines of its
+// service's usual path, for the delivery the resident chose.
+func (e *Engine) due(d *Draft, now time.Time) time.Time {
+	return e.opt.Services[d.Service].Profile.Promise(e.cal, now, lifecycle.Delivery(d.Delivery))
 }
 
 func (e *Engine) dueText(t time.Time) string {
@@ -182,19 +184,39 @@ func (e *Engine) regencyName() string {
 	return name
 }
 
-// hoursText writes the weekly opening hours, one line per day.
-func (e *Engine) hoursText() string {
+func (e *Engine) hoursText() string { return HoursLine(e.opt.Office.Hours, e.text("closed")) }
+
+// HoursLine writes weekly opening hours (day key -> "08:00-15:00", several windows separated by
+// commas) on one line, days with the same hours together, closed days named closed:
+// "Senin–Kamis 08.00–15.00, Jumat 08.00–11.00, Sabtu–Minggu tutup".
+func HoursLine(week map[string]string, closed string) string {
 	days := []struct{ key, name string }{{"mon", "Senin"}, {"tue", "Selasa"}, {"wed", "Rabu"},
 		{"thu", "Kamis"}, {"fri", "Jumat"}, {"sat", "Sabtu"}, {"sun", "Minggu"}}
-	var lines []string
-	for _, d := range days {
-		h := strings.ReplaceAll(e.opt.Office.Hours[d.key], ":", ".")
+	hours := func(key string) string {
+		h := strings.TrimSpace(week[key])
 		if h == "" {
-			h = e.text("closed")
+			return closed
 		}
-		lines = append(lines, d.name+": "+strings.ReplaceAll(h, ",", ", "))
+		var ws []string
+		for w := range strings.SplitSeq(h, ",") {
+			ws = append(ws, strings.ReplaceAll(strings.ReplaceAll(strings.TrimSpace(w), ":", "."), "-", "–"))
+		}
+		return strings.Join(ws, " dan ")
 	}
-	return strings.Join(lines, "\n")
+	var parts []string
+	for i := 0; i < len(days); {
+		j, h := i, hours(days[i].key)
+		for j+1 < len(days) && hours(days[j+1].key) == h {
+			j++
+		}
+		name := days[i].name
+		if j > i {
+			name += "–" + days[j].name
+		}
+		parts = append(parts, name+" "+h)
+		i = j + 1
+	}
+	return strings.Join(parts, ", ")
 }
 
 // wrongKind answers an input of the wrong kind for the step, then repeats what to send.

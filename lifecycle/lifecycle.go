@@ -226,3 +226,40 @@ func (p Profile) Validate() error {
 	}
 	return nil
 }
+
+// Promise is the completion date promised to a resident who submits at now and chose d: the
+// deadlines of the stages on the usual path, added one after another from now. A case that keeps
+// to every stage deadline is therefore done by the promised date, and the promise never
+// contradicts the stages. The zero time means the profile sets no deadline on that path.
+func (p Profile) Promise(cal *sla.Calendar, now time.Time, d Delivery) time.Time {
+	t, set := now, false
+	s := Submitted
+	for range Stages { // a path visits each stage at most once; this also bounds a cycle
+		if Closed(s) {
+			break
+		}
+		if dl, ok := p.Deadlines[s]; ok && !PausesClock(s) {
+			t, set = cal.Add(t, dl), true
+		}
+		next, ok := p.NextStage(s, d)
+		if !ok {
+			break
+		}
+		s = next
+	}
+	if !set {
+		return time.Time{}
+	}
+	return t
+}
+
+// ResidentLate reports whether a resident should be told their case is late: the date promised
+// to them has passed while the case waits on the office. A stage overrun alone is the operators'
+// business; a case waiting on the resident (a fix, their files in the post, a document ready at
+// the counter) is not late.
+func ResidentLate(s Stage, due, now time.Time) bool {
+	if Closed(s) || PausesClock(s) || s == AwaitingFiles || s == ReadyForPickup || due.IsZero() {
+		return false
+	}
+	return !now.Before(due)
+}

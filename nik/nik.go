@@ -16,6 +16,7 @@ const (
 	CodeChars  = "chars"  // something other than digits and separators
 	CodeDate   = "date"   // day/month impossible, date does not exist, or in the future
 	CodeSerial = "serial" // serial number 0000
+	CodeRegion = "region" // the first two digits are no province code
 )
 
 // Result describes one checked NIK or KK number.
@@ -30,6 +31,8 @@ type Result struct {
 	Sex       string   `json:"sex"`        // "L"/"P", NIK only
 	Error     string   `json:"error"`      // Indonesian, one sentence, "" when valid
 	Code      string   `json:"-"`          // machine code of the error, one of the Code constants
+
+	unknownProvince bool
 }
 
 // kind holds what differs between a NIK and a KK number.
@@ -74,7 +77,10 @@ func check(s string, regions *Regions, now time.Time, k kind) Result {
 		regions = DefaultRegions()
 	}
 	res.fillRegions(regions, digits)
-
+	if res.unknownProvince {
+		res.unknownProvince = false
+		return res.fail(CodeRegion, fmt.Sprintf("Dua angka pertama %s (%s) bukan kode provinsi.", k.noun, digits[:2]))
+	}
 	date, female, msg := decodeDate(digits[6:12], now, k.personal)
 	if msg != "" {
 		return res.fail(CodeDate, fmt.Sprintf("%s pada %s tidak valid (%s).", k.dateName, k.noun, msg))
@@ -104,7 +110,8 @@ func (res Result) fail(code, msg string) Result {
 func (res *Result) fillRegions(rg *Regions, digits string) {
 	var ok bool
 	if res.Province, ok = rg.Province(digits[:2]); !ok {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("Kode provinsi %s tidak dikenal.", digits[:2]))
+		// The province list is closed: codes are never renumbered, only new provinces added.
+		res.unknownProvince = true
 		return
 	}
 	if res.Regency, ok = rg.Regency(digits[:4]); !ok {
@@ -117,7 +124,8 @@ func (res *Result) fillRegions(rg *Regions, digits string) {
 }
 
 // decodeDate reads DDMMYY. The century is the latest one that does not put the date after
-// now's year; a date after now (in now's location) is rejected. On failure msg says what is
+// now (a "12" in December of '26 read on 25 November 2026 is 1926); a date that is still in the
+// future is rejected. On failure msg says what is
 // wrong, to go inside the error's parentheses.
 func decodeDate(ddmmyy string, now time.Time, personal bool) (date time.Time, female bool, msg string) {
 	day := atoi2(ddmmyy[0:2])
@@ -140,13 +148,19 @@ func decodeDate(ddmmyy string, now time.Time, personal bool) (date time.Time, fe
 		year -= 100
 	}
 	date = time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
+	today := time.Date(ny, nm, nd, 0, 0, 0, 0, time.UTC)
+	if personal && date.After(today) {
+		// A person born "on the 15th of June '26" read in November 2026 was born in 1926.
+		year -= 100
+		date = time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
+	}
 	if date.Day() != day { // time.Date normalised an impossible day into the next month
 		if month == 2 && day == 29 {
 			return time.Time{}, false, fmt.Sprintf("%s/%d", shown, year)
 		}
 		return time.Time{}, false, shown
 	}
-	if date.After(time.Date(ny, nm, nd, 0, 0, 0, 0, time.UTC)) {
+	if date.After(today) {
 		return time.Time{}, false, fmt.Sprintf("%s/%d masih di masa depan", shown, year)
 	}
 	return date, female, ""

@@ -78,10 +78,12 @@ func TestCheckNIK(t *testing.T) {
 			invalid("3516011513900001", CodeDate, "Tanggal lahir pada NIK tidak valid (15/13).")},
 		{"month 00", "3516011500900001",
 			invalid("3516011500900001", CodeDate, "Tanggal lahir pada NIK tidak valid (15/00).")},
-		{"future birth date", "3516011506260001",
-			invalid("3516011506260001", CodeDate, "Tanggal lahir pada NIK tidak valid (15/06/2026 masih di masa depan).")},
-		{"tomorrow", "3516011105260001",
-			invalid("3516011105260001", CodeDate, "Tanggal lahir pada NIK tidak valid (11/05/2026 masih di masa depan).")},
+		// A two-digit year that would put the birth in the future is of the 1900s.
+		{"20xx in the future falls back to 19xx", "3516011506260001", Result{
+			NIK: "3516011506260001", Valid: true, Warnings: []string{},
+			Province: "Jawa Timur", Regency: "Kabupaten Mojokerto", District: "Jatirejo",
+			BirthDate: "1926-06-15", Sex: "L",
+		}},
 		{"serial 0000", "3516011505900000", Result{
 			NIK: "3516011505900000", Warnings: []string{},
 			Province: "Jawa Timur", Regency: "Kabupaten Mojokerto", District: "Jatirejo",
@@ -97,9 +99,10 @@ func TestCheckNIK(t *testing.T) {
 			NIK: "3599011505900001", Valid: true, Warnings: []string{"Kode kabupaten/kota 3599 tidak dikenal."},
 			Province: "Jawa Timur", BirthDate: "1990-05-15", Sex: "L",
 		}},
-		{"unknown province warns", "9916011505900001", Result{
-			NIK: "9916011505900001", Valid: true, Warnings: []string{"Kode provinsi 99 tidak dikenal."},
-			BirthDate: "1990-05-15", Sex: "L",
+		// The province list is closed: an unknown province code is a typo, not an old region.
+		{"unknown province is invalid", "9916011505900001", Result{
+			NIK: "9916011505900001", Warnings: []string{},
+			Code: CodeRegion, Error: "Dua angka pertama NIK (99) bukan kode provinsi.",
 		}},
 	}
 	for _, tt := range tests {

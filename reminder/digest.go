@@ -94,7 +94,7 @@ func (s *Scheduler) digestText(cases []store.Case, at time.Time) string {
 			lines = append(lines, s.text("sla_more", "count", strconv.Itoa(len(late)-i)))
 			break
 		}
-		lines = append(lines, s.caseLine(c, false, 0, at))
+		lines = append(lines, s.caseLine(item{c: store.SLACase{Case: c}, kind: kindBreach}, at))
 	}
 	oldestText := "-"
 	if oldest != nil {

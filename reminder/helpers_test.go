@@ -19,6 +19,7 @@ import (
 	"github.com/ketanmu/ketanmu/flows"
 	"github.com/ketanmu/ketanmu/internal/app"
 	"github.com/ketanmu/ketanmu/reminder"
+	"github.com/ketanmu/ketanmu/sla"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -80,6 +81,11 @@ func MustConfig(tb testing.TB) *config.Config {
 func newEnv(tb testing.TB, start string) *env {
 	tb.Helper()
 	e := &env{tb: tb, cfg: MustConfig(tb), clock: &Clock{}, path: filepath.Join(tb.TempDir(), "ketanmu.db")}
+	// The tests read most simply with 30 minutes in each of Validasi NIK's stages, the first of
+	// which ends on the date promised to the resident (nikCase).
+	nik := e.cfg.Profiles["validasi_nik"]
+	nik.Deadlines = map[lifecycle.Stage]sla.Duration{lifecycle.Submitted: {Work: 30 * time.Minute}, lifecycle.Verifying: {Work: 30 * time.Minute}}
+	e.cfg.Profiles["validasi_nik"] = nik
 	e.clock.Set(e.at(start))
 	e.open()
 	return e
@@ -132,7 +138,7 @@ func (e *env) newCase(service, account, phone string) string {
 		}
 		now := tx.Now()
 		nc := store.NewCase{Account: account, Chat: phone, ResidentID: rid, Prefix: svc.Prefix, Service: service,
-			NIK: "3516131204850003", Name: "Siti Aminah", Due: cal.Add(now, svc.TimeStandard),
+			NIK: "3516131204850003", Name: "Siti Aminah", Due: e.promise(service, now),
 			Day: now.In(e.cfg.Office.Location).Format("060102")}
 		if d, ok := e.cfg.Profiles[svc.Profile].Deadlines[lifecycle.Submitted]; ok {
 			nc.StageDue = cal.Add(now, d)
@@ -226,4 +232,13 @@ func assertText(tb testing.TB, text string, want []string, not ...string) {
 			tb.Errorf("text has %q:\n%s", n, text)
 		}
 	}
+}
+
+// promise is the date promised for a case of service filed at now: for Validasi NIK the end
+// of its first stage (see newEnv), else the profile's own.
+func (e *env) promise(service string, now time.Time) time.Time {
+	if service == "validasi_nik" {
+		return e.cfg.Office.Calendar.Add(now, sla.Duration{Work: 30 * time.Minute})
+	}
+	return e.cfg.Promise(service, lifecycle.DeliveryNone, now)
 }

@@ -68,7 +68,7 @@ func TestReport(t *testing.T) {
 	for _, s := range rep.Services {
 		keys = append(keys, s.Service)
 	}
-	if want := []string{"kk_ktp", "pindah_datang", "akta", "validasi_nik", "pengaduan", "privasi"}; !slices.Equal(keys, want) {
+	if want := []string{"kk_ktp", "pindah_datang", "akta", "validasi_nik", "kia", "pengaduan", "privasi"}; !slices.Equal(keys, want) {
 		t.Errorf("services %v, want %v", keys, want)
 	}
 	get := func(key string) reminder.ServiceReport {

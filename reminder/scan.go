@@ -9,6 +9,7 @@ import (
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/config"
+	"github.com/ketanmu/ketanmu/sla"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -91,15 +92,20 @@ func (s *Scheduler) Scan(ctx context.Context, now time.Time) ([]ketanmu.Outbound
 }
 
 // plan lists the reminders due for c at now that its Sent does not show: before the deadline a
-// warning, from the deadline on the breach notices and what goes with them.
+// warning, from the deadline on the breach notices and what goes with them; and, once the date
+// promised to the resident has passed, their update.
 func (s *Scheduler) plan(c store.SLACase, now time.Time) []item {
 	if lifecycle.PausesClock(c.Stage) || c.StageDue.IsZero() {
 		return nil
 	}
-	if now.Before(c.StageDue) {
-		return s.planWarning(c, now)
+	var out []item
+	if s.rules.NotifyResident && sentLevel(c, kindResident) < 0 && lifecycle.ResidentLate(c.Stage, c.Due, now) {
+		out = append(out, item{c, kindResident, 0})
 	}
-	return s.planBreach(c, now)
+	if now.Before(c.StageDue) {
+		return append(out, s.planWarning(c, now)...)
+	}
+	return append(out, s.planBreach(c, now)...)
 }
 
 // sentLevel is the highest level of kind sent about c, or -1.
@@ -128,8 +134,9 @@ func (s *Scheduler) planWarning(c store.SLACase, now time.Time) []item {
 }
 
 // planBreach sends the breach notice or, one working interval after another, its latest
-// repeat (never the ones a longer silence skipped); the escalation with repeat
-// escalate_at_repeat; and the resident's update.
+// repeat (never the ones a longer silence skipped); and the escalation with repeat
+// escalate_at_repeat, only once that many notices went out before it (it says "after being
+// reminded").
 func (s *Scheduler) planBreach(c store.SLACase, now time.Time) []item {
 	r := s.rules
 	maxLevel := 0
@@ -137,8 +144,7 @@ func (s *Scheduler) planBreach(c store.SLACase, now time.Time) []item {
 		maxLevel = r.MaxRepeats
 	}
 	escalate := r.EscalateAtRepeat > 0 && len(s.supervisors()) > 0
-	if sentLevel(c, kindBreach) >= maxLevel && (!escalate || sentLevel(c, kindEscalation) >= 0) &&
-		(!r.NotifyResident || sentLevel(c, kindResident) >= 0) {
+	if sentLevel(c, kindBreach) >= maxLevel && (!escalate || sentLevel(c, kindEscalation) >= 0) {
 		return nil // all said: spare the long breaches a count of working time on every scan
 	}
 	level := 0
@@ -149,11 +155,8 @@ func (s *Scheduler) planBreach(c store.SLACase, now time.Time) []item {
 	if level > sentLevel(c, kindBreach) {
 		out = append(out, item{c, kindBreach, level})
 	}
-	if escalate && level >= r.EscalateAtRepeat && sentLevel(c, kindEscalation) < 0 {
+	if escalate && level >= r.EscalateAtRepeat && c.Count[kindBreach] >= r.EscalateAtRepeat && sentLevel(c, kindEscalation) < 0 {
 		out = append(out, item{c, kindEscalation, 0})
-	}
-	if r.NotifyResident && sentLevel(c, kindResident) < 0 {
-		out = append(out, item{c, kindResident, 0})
 	}
 	return out
 }
@@ -206,7 +209,8 @@ func (s *Scheduler) messages(tx *store.Tx, due []item, now time.Time) ([]ketanmu
 				continue // an operator is talking with the resident: the bot does not talk over them
 			}
 			residents = append(residents, ketanmu.Outbound{Account: c.Account, Chat: c.Chat, Address: conv.Address,
-				Text: s.text("sla_resident_breach", "number", c.Number, "service", s.serviceName(c.Service))})
+				Text: s.text("sla_resident_breach", "number", c.Number, "service", s.serviceName(c.Service),
+					"due", sla.FormatDateID(s.local(c.Due)), "stage", s.cfg.Text("stage_"+string(c.Stage)))})
 		}
 	}
 	var out []ketanmu.Outbound

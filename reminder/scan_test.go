@@ -17,7 +17,7 @@ const (
 	warningText    = "Mendekati batas waktu"
 	breachText     = "Lewat batas waktu"
 	escalationText = "Eskalasi"
-	residentText   = "belum selesai sesuai perkiraan waktu"
+	residentText   = "belum selesai pada tanggal yang kami perkirakan"
 )
 
 const resident = "6281234567890"
@@ -91,7 +91,8 @@ func TestRepeatAndEscalation(t *testing.T) {
 	if got, want := chats(msgs), []string{nikAccount + "/" + nikGroup, nikAccount + "/" + kadisPhone}; !slices.Equal(got, want) {
 		t.Fatalf("first repeat sent to %v, want %v: the group and the supervisor", got, want)
 	}
-	assertText(t, msgs[0].Text, []string{breachText, number, "pengingat ke-1", "lewat 1j00m"}, escalationText)
+	// The breach notice was the first reminder: the first repeat is the second.
+	assertText(t, msgs[0].Text, []string{breachText, number, "pengingat ke-2", "lewat 1j00m"}, escalationText, "pengingat ke-1")
 	assertText(t, msgs[1].Text, []string{escalationText, number}, warningText, "#ambil")
 
 	for i, at := range []string{"2026-11-25 11:30", "2026-11-25 12:30"} {
@@ -99,7 +100,7 @@ func TestRepeatAndEscalation(t *testing.T) {
 		if got, want := chats(msgs), []string{nikAccount + "/" + nikGroup}; !slices.Equal(got, want) {
 			t.Fatalf("repeat %d sent to %v, want %v: supervisors are told once", i+2, got, want)
 		}
-		assertText(t, msgs[0].Text, []string{"pengingat ke-" + string(rune('2'+i))})
+		assertText(t, msgs[0].Text, []string{"pengingat ke-" + string(rune('3'+i))})
 	}
 	for _, at := range []string{"2026-11-25 13:30", "2026-11-26 14:00"} {
 		if msgs := e.scan(at); len(msgs) != 0 {
@@ -118,11 +119,11 @@ func TestRepeatAndEscalation(t *testing.T) {
 			t.Errorf("Thursday 08:29 sent %v, want nothing: only 59 working minutes late", chats(msgs))
 		}
 		msgs := e.scan("2026-11-26 08:30")
-		if len(msgs) == 0 || !strings.Contains(msgs[0].Text, "pengingat ke-1") {
+		if len(msgs) == 0 || !strings.Contains(msgs[0].Text, "pengingat ke-2") {
 			t.Errorf("Thursday 08:30 sent %v, want the first repeat", msgs)
 		}
 	})
-	t.Run("a long silence sends the latest repeat only", func(t *testing.T) {
+	t.Run("a long silence sends one notice, numbered as sent, and escalates only after it", func(t *testing.T) {
 		e := newEnv(t, "2026-11-25 09:00")
 		e.nikCase(resident)
 		msgs := e.scan("2026-11-26 09:00")
@@ -130,10 +131,16 @@ func TestRepeatAndEscalation(t *testing.T) {
 		if len(group) != 1 {
 			t.Fatalf("sent %v, want one message to the group", chats(msgs))
 		}
-		assertText(t, group[0].Text, []string{"pengingat ke-3"}, "pengingat ke-1", "pengingat ke-2")
-		if len(to(msgs, kadisPhone)) != 1 {
-			t.Errorf("sent %v, want the escalation too", chats(msgs))
+		// Nobody was reminded before: no "pengingat ke-N", no escalation that says they were.
+		assertText(t, group[0].Text, []string{breachText}, "pengingat ke-")
+		if len(to(msgs, kadisPhone)) != 0 {
+			t.Errorf("sent %v, want no escalation before any notice went out", chats(msgs))
 		}
+		msgs = e.scan("2026-11-26 09:01")
+		if got, want := chats(msgs), []string{nikAccount + "/" + kadisPhone}; !slices.Equal(got, want) {
+			t.Fatalf("next scan sent %v, want %v: the escalation, once the group was reminded", got, want)
+		}
+		assertText(t, msgs[0].Text, []string{escalationText, "sudah diingatkan"})
 	})
 }
 
@@ -169,8 +176,8 @@ func TestPausedInNeedsFix(t *testing.T) {
 	// The resident answers on Friday at 10:00: verifying again, 30 working minutes from now.
 	e.clock.Set(e.at("2026-11-27 10:00"))
 	e.move(number, "verifying", "")
-	if msgs := e.scan("2026-11-27 10:23"); len(msgs) != 0 {
-		t.Errorf("10:23 sent %v, want nothing: the clock restarted at 10:00", chats(msgs))
+	if msgs := to(e.scan("2026-11-27 10:23"), nikGroup); len(msgs) != 0 {
+		t.Errorf("10:23 sent %v to the group, want nothing: the clock restarted at 10:00", chats(msgs))
 	}
 	if msgs := e.scan("2026-11-27 10:24"); len(msgs) != 1 || !strings.Contains(msgs[0].Text, warningText) {
 		t.Errorf("10:24 sent %v, want the warning of the new stay in verifying", msgs)
@@ -316,5 +323,29 @@ func TestRunOnWallClock(t *testing.T) {
 	<-done
 	if got := e.count(`SELECT COUNT(*) FROM outbox WHERE chat = ?`, nikGroup); got != 1 {
 		t.Errorf("%d breach notices after the cron scans, want 1", got)
+	}
+}
+
+// A stage overrun is the operators' business: the resident hears of a delay only once the date
+// promised to them has passed, and then once.
+func TestResidentToldOnlyAfterPromisedDate(t *testing.T) {
+	e := newEnv(t, "2026-11-25 09:00")
+	number := e.newCase("kk_ktp", ktpAccount, resident) // submitted: 2h; promised Monday 30 November 09:00
+	msgs := e.scan("2026-11-25 11:01")
+	if got, want := chats(msgs), []string{ktpAccount + "/" + ktpGroup}; !slices.Equal(got, want) {
+		t.Fatalf("stage overrun sent to %v, want %v only: the promised date is days away", got, want)
+	}
+	for _, at := range []string{"2026-11-26 09:00", "2026-11-30 08:59"} {
+		if got := to(e.scan(at), resident); len(got) != 0 {
+			t.Errorf("at %s told the resident %q, want nothing before the promised date", at, got[0].Text)
+		}
+	}
+	msgs = to(e.scan("2026-11-30 09:00"), resident)
+	if len(msgs) != 1 {
+		t.Fatalf("at the promised date told the resident %d times, want once", len(msgs))
+	}
+	assertText(t, msgs[0].Text, []string{residentText, number, "Senin, 30 November 2026", "Diterima, menunggu diperiksa petugas"})
+	if got := to(e.scan("2026-11-30 10:00"), resident); len(got) != 0 {
+		t.Errorf("told the resident again: %q", got[0].Text)
 	}
 }

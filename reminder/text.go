@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu/sla"
-	"github.com/ketanmu/ketanmu/store"
 )
 
 // maxLines bounds the cases listed in one message; the rest are counted (sla_more). A long
@@ -30,7 +29,7 @@ func (s *Scheduler) operatorText(items []item, commands bool, now time.Time) str
 				continue
 			}
 			if n++; len(lines) < budget {
-				lines = append(lines, s.caseLine(it.c.Case, it.kind == kindWarning, it.level, now))
+				lines = append(lines, s.caseLine(it, now))
 			}
 		}
 		if n == 0 {
@@ -48,18 +47,20 @@ func (s *Scheduler) operatorText(items []item, commands bool, now time.Time) str
 	return strings.Join(parts, "\n\n")
 }
 
-// caseLine describes one case: its deadline and the working time left (ahead) or past it; a
-// repeat says which one it is.
-func (s *Scheduler) caseLine(c store.Case, ahead bool, repeat int, now time.Time) string {
+// caseLine describes one case: its deadline and the working time left (ahead) or past it. A
+// breach notice after the first says which one it is, counting those really sent: the first
+// repeat is "pengingat ke-2" (the breach notice was the first), whatever level it stands for.
+func (s *Scheduler) caseLine(it item, now time.Time) string {
+	c := it.c.Case
 	cal := s.cfg.Office.Calendar
 	var left string
-	if ahead {
+	if it.kind == kindWarning {
 		left = s.text("sla_left", "time", sla.FormatDurationID(cal.Between(now, c.StageDue)))
 	} else {
 		left = s.text("sla_late", "time", sla.FormatDurationID(cal.Between(c.StageDue, now)))
 	}
-	if repeat > 0 {
-		left += " · " + s.text("sla_repeat", "n", strconv.Itoa(repeat))
+	if sent := it.c.Count[kindBreach]; it.kind == kindBreach && sent > 0 {
+		left += " · " + s.text("sla_repeat", "n", strconv.Itoa(sent+1))
 	}
 	return s.text("sla_line", "number", c.Number, "service", s.serviceName(c.Service), "stage", casework.StageName(s.cfg.Texts, c.Stage),
 		"due", sla.FormatDateTimeID(s.local(c.StageDue)), "time", left)

@@ -17,6 +17,9 @@ type SLACase struct {
 	// Sent maps a reminder kind to the highest level sent about the current stage entry (for
 	// once-per-case kinds: about the case). A kind never sent is absent.
 	Sent map[string]int
+	// Count maps a kind to how many reminders of it were sent about the same entry: a repeat
+	// that a long silence skipped has a higher level than its number.
+	Count map[string]int
 }
 
 // Reminder names one reminder about a case.
@@ -89,7 +92,7 @@ func slaCases(ctx context.Context, q querier, capacity int, where string, args .
 	if err := rows.Err(); err != nil || len(out) == 0 {
 		return out, err
 	}
-	rows, err = q.QueryContext(ctx, `SELECT r.case_id, r.kind, MAX(r.level) FROM reminders r
+	rows, err = q.QueryContext(ctx, `SELECT r.case_id, r.kind, MAX(r.level), COUNT(*) FROM reminders r
 		JOIN cases c ON c.id = r.case_id
 		WHERE `+where+` AND ((r.stage = c.stage AND r.stage_at = c.stage_at) OR r.stage = '')
 		GROUP BY r.case_id, r.kind`, args...)
@@ -100,8 +103,8 @@ func slaCases(ctx context.Context, q querier, capacity int, where string, args .
 	for rows.Next() {
 		var id int64
 		var kind string
-		var level int
-		if err := rows.Scan(&id, &kind, &level); err != nil {
+		var level, count int
+		if err := rows.Scan(&id, &kind, &level, &count); err != nil {
 			return nil, err
 		}
 		i, ok := index[id]
@@ -109,9 +112,9 @@ func slaCases(ctx context.Context, q querier, capacity int, where string, args .
 			continue
 		}
 		if out[i].Sent == nil {
-			out[i].Sent = map[string]int{}
+			out[i].Sent, out[i].Count = map[string]int{}, map[string]int{}
 		}
-		out[i].Sent[kind] = level
+		out[i].Sent[kind], out[i].Count[kind] = level, count
 	}
 	return out, rows.Err()
 }

@@ -117,7 +117,7 @@ func TestSLAReport(t *testing.T) {
 	if err := json.Unmarshal(body, &rep); err != nil {
 		t.Fatalf("%s: %v", body, err)
 	}
-	if rep.From != "2026-11-23" || rep.To != "2026-11-27" || rep.Timezone != "Asia/Jakarta" || len(rep.Services) != 6 {
+	if rep.From != "2026-11-23" || rep.To != "2026-11-27" || rep.Timezone != "Asia/Jakarta" || len(rep.Services) != 7 {
 		t.Fatalf("report %s", body)
 	}
 	for _, s := range rep.Services {

@@ -206,21 +206,26 @@ func photo(tb testing.TB, c color.RGBA) []byte {
 	return buf.Bytes()
 }
 
-// A Validasi NIK request filed on Wednesday at 09:00 and not handled is reported late to the
-// operators' group once its 30 working minutes have passed.
-func TestSimNIKBreachAfterThirtyWorkingMinutes(t *testing.T) {
+// A Validasi NIK request filed on Wednesday at 09:00 and not taken is reported late to the
+// operators' group once the 10 working minutes of its first stage have passed (10 + 20 = the
+// 30 minutes promised).
+func TestSimNIKBreachAfterTenWorkingMinutes(t *testing.T) {
 	p := startSim(t, "2026-11-25T09:00:00+07:00")
 	number := p.fileNIKCase("081234567890")
 	if got := p.breaches(number); len(got) != 0 {
 		t.Fatalf("breach before any time passed: %q", got)
 	}
-	p.advance(31 * time.Minute)
+	p.advance(9 * time.Minute)
+	if got := p.breaches(number); len(got) != 0 {
+		t.Fatalf("breach after 9 minutes: %q", got)
+	}
+	p.advance(2 * time.Minute)
 	got := p.breaches(number)
 	if len(got) != 1 {
-		t.Fatalf("%d breach notices for %s in the group after 31 minutes, want 1", len(got), number)
+		t.Fatalf("%d breach notices for %s in the group after 11 minutes, want 1", len(got), number)
 	}
-	if !strings.Contains(got[0], "Rabu, 25 November 2026 pukul 09.30") {
-		t.Errorf("breach notice %q, want the deadline 09.30", got[0])
+	if !strings.Contains(got[0], "Rabu, 25 November 2026 pukul 09.10") {
+		t.Errorf("breach notice %q, want the deadline 09.10", got[0])
 	}
 	p.advance(time.Minute) // the next scan: nothing new
 	if got := p.breaches(number); len(got) != 1 {
@@ -228,10 +233,10 @@ func TestSimNIKBreachAfterThirtyWorkingMinutes(t *testing.T) {
 	}
 }
 
-// One filed on Friday at 10:50 has ten working minutes on Friday and twenty on Monday: not late
-// over the weekend, late from Monday 08:20.
+// One filed on Friday at 10:55 has five working minutes on Friday and five on Monday: not late
+// over the weekend, late from Monday 08:05.
 func TestSimNIKNotLateOverTheWeekend(t *testing.T) {
-	p := startSim(t, "2026-11-27T10:50:00+07:00")
+	p := startSim(t, "2026-11-27T10:55:00+07:00")
 	number := p.fileNIKCase("081234567891")
 	now := p.advance(48 * time.Hour)
 	if now.Weekday() != time.Sunday {
@@ -240,10 +245,10 @@ func TestSimNIKNotLateOverTheWeekend(t *testing.T) {
 	if got := p.breaches(number); len(got) != 0 {
 		t.Fatalf("breach on Sunday: %q", got)
 	}
-	monday := time.Date(2026, 11, 30, 8, 21, 0, 0, now.Location())
+	monday := time.Date(2026, 11, 30, 8, 6, 0, 0, now.Location())
 	p.advance(monday.Sub(now).Round(time.Second))
 	if got := p.breaches(number); len(got) != 1 {
-		t.Fatalf("%d breach notices on Monday 08:21, want 1", len(got))
+		t.Fatalf("%d breach notices on Monday 08:06, want 1", len(got))
 	}
 	// Monday's 07:30 digest ran too, against the simulated clock, and before the breach.
 	digests := p.groupMessages("Ringkasan pagi", "Senin, 30 November 2026", "Terlama menunggu: *"+number)

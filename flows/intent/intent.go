@@ -18,10 +18,10 @@
 //  1. pengaduan: a complaint stays a complaint whatever document it mentions;
 //  2. status and info: a question about a document ("syarat KTP", "KTP sudah jadi belum") is
 //     answered by the question's service, the document only names its subject;
-//  3. kk_ktp, pindah_datang, akta and validasi_nik.
+//  3. kk_ktp, pindah_datang, akta, validasi_nik and kia.
 //
 // A problem word (hilang, rusak, salah, …) next to a document means the resident needs the
-// document service, not information: each of kk_ktp, pindah_datang and akta that scored gets 1
+// document service, not information: each of kk_ktp, pindah_datang, akta and kia that scored gets 1
 // more point and info is set to zero ("KTP hilang, syaratnya apa" goes to kk_ktp).
 package intent
 
@@ -48,6 +48,7 @@ const (
 	pindahDatang
 	akta
 	validasiNIK
+	kia
 	pengaduan
 	status
 	info
@@ -55,14 +56,14 @@ const (
 )
 
 var serviceKeys = [numServices]string{
-	"kk_ktp", "pindah_datang", "akta", "validasi_nik", "pengaduan", "status", "info",
+	"kk_ktp", "pindah_datang", "akta", "validasi_nik", "kia", "pengaduan", "status", "info",
 }
 
 // levels lists the services in the order they decide; see the package comment.
-var levels = [][]int{{pengaduan}, {status, info}, {kkKTP, pindahDatang, akta, validasiNIK}}
+var levels = [][]int{{pengaduan}, {status, info}, {kkKTP, pindahDatang, akta, validasiNIK, kia}}
 
 // subjects are the document services a problem word strengthens.
-var subjects = []int{kkKTP, pindahDatang, akta}
+var subjects = []int{kkKTP, pindahDatang, akta, kia}
 
 // Points are counted in tenths so that sums compare exactly.
 const (

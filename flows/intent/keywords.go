@@ -7,14 +7,14 @@ package intent
 func DefaultKeywords() Keywords {
 	return Keywords{
 		"kk_ktp": {
-			"kk", "kartu keluarga", "ktp", "kartu tanda penduduk", "kia", "kartu identitas anak",
-			"kartu anak", "kk baru", "ktp baru", "kk lama", "ktp lama", "ganti kk", "ganti ktp",
+			"kk", "kartu keluarga", "ktp", "kartu tanda penduduk", "kk baru", "ktp baru", "kk lama", "ktp lama", "ganti kk", "ganti ktp",
 			"cetak ulang", "cetak ktp", "cetak kk", "blangko", "rekam", "perekaman",
 			"perubahan data", "ubah data", "ganti data", "status perkawinan", "status kawin",
 			"status nikah", "nikah", "menikah", "kawin", "rabi", "cerai", "pecah kk", "pisah kk",
 			"tambah anggota", "anggota keluarga", "numpang kk", "masuk kk", "ikut kk",
 			"tanggal lahir", "tempat lahir", "damel ktp", "damel kk",
 		},
+		"kia": {"kia", "kartu identitas anak", "kartu anak", "ktp anak", "identitas anak"},
 		"pindah_datang": {
 			"pindah", "pindahan", "perpindahan", "kepindahan", "pindah datang", "pindah keluar",
 			"pindah masuk", "pindah domisili", "pindah alamat", "pindah rumah", "pindah omah",

@@ -1,0 +1,102 @@
+package lifecycle_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/ketanmu/ketanmu/config"
+	"github.com/ketanmu/ketanmu/lifecycle"
+	"github.com/ketanmu/ketanmu/sla"
+)
+
+// TestPromiseAgreesWithStages walks every profile's usual path, entering each stage at the
+// deadline of the one before: the case must close exactly on the date promised to the resident.
+func TestPromiseAgreesWithStages(t *testing.T) {
+	cfg, err := config.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal := cfg.Office.Calendar
+	starts := []string{"2026-11-25T09:00:00+07:00", "2026-11-27T10:00:00+07:00", "2026-11-28T10:00:00+07:00", "2026-11-26T14:50:00+07:00"}
+	for name, p := range cfg.Profiles {
+		if len(p.Deadlines) == 0 {
+			// No stage deadlines (privasi): the profile promises nothing; the case carries the
+			// deadline set when it is opened.
+			if got := p.Promise(cal, time.Now(), lifecycle.DeliveryNone); !got.IsZero() {
+				t.Errorf("%s has no deadlines but promises %s", name, got)
+			}
+			continue
+		}
+		for _, d := range []lifecycle.Delivery{lifecycle.DeliveryPost, lifecycle.DeliveryPickup, lifecycle.DeliveryNone} {
+			for _, start := range starts {
+				now, _ := time.Parse(time.RFC3339, start)
+				promise := p.Promise(cal, now, d)
+				tm := p.Enter(cal, now, lifecycle.Timing{}, lifecycle.Submitted)
+				at := now
+				for !lifecycle.Closed(tm.Stage) {
+					if !tm.StageDue.IsZero() {
+						at = tm.StageDue
+					}
+					next, ok := p.NextStage(tm.Stage, d)
+					if !ok {
+						t.Fatalf("%s: no next stage from %s", name, tm.Stage)
+					}
+					tm = p.Enter(cal, at, tm, next)
+				}
+				if !at.Equal(promise) {
+					t.Errorf("%s/%q from %s: last stage deadline %s, promised %s", name, d, start, at, promise)
+				}
+			}
+		}
+	}
+}
+
+// TestPromiseTimeStandards checks the promises against the offices' time standards.
+func TestPromiseTimeStandards(t *testing.T) {
+	cfg, err := config.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal := cfg.Office.Calendar
+	wed, _ := time.Parse(time.RFC3339, "2026-11-25T09:00:00+07:00")
+	for _, tc := range []struct {
+		profile string
+		d       lifecycle.Delivery
+		want    sla.Duration
+	}{
+		{"pos_ketanmu", lifecycle.DeliveryPost, sla.Duration{Days: 3}}, // POS KETANMU: 3 working days
+		{"pos_ketanmu", lifecycle.DeliveryPickup, sla.Duration{Days: 1}},
+		{"validasi_nik", lifecycle.DeliveryNone, sla.Duration{Work: 30 * time.Minute}},
+		{"pengaduan", lifecycle.DeliveryNone, sla.Duration{Days: 5}},
+	} {
+		got := cfg.Profiles[tc.profile].Promise(cal, wed, tc.d)
+		if want := cal.Add(wed, tc.want); !got.Equal(want) {
+			t.Errorf("%s/%s promise from %s = %s, want %s (%s)", tc.profile, tc.d, wed, got, want, tc.want)
+		}
+	}
+}
+
+func TestResidentLate(t *testing.T) {
+	due, _ := time.Parse(time.RFC3339, "2026-11-30T09:00:00+07:00")
+	before, after := due.Add(-time.Minute), due.Add(time.Minute)
+	for _, tc := range []struct {
+		stage lifecycle.Stage
+		now   time.Time
+		want  bool
+	}{
+		{lifecycle.Verifying, before, false}, // a stage overrun before the promised date: operators only
+		{lifecycle.Verifying, after, true},
+		{lifecycle.InProduction, due, true},
+		{lifecycle.NeedsFix, after, false},       // waits on the resident
+		{lifecycle.AwaitingFiles, after, false},  // the resident's files are in the post
+		{lifecycle.ReadyForPickup, after, false}, // the document is ready
+		{lifecycle.Done, after, false},
+	} {
+		if got := lifecycle.ResidentLate(tc.stage, due, tc.now); got != tc.want {
+			t.Errorf("ResidentLate(%s, due %s, now %s) = %v, want %v", tc.stage, due, tc.now, got, tc.want)
+		}
+	}
+	if lifecycle.ResidentLate(lifecycle.Verifying, time.Time{}, after) {
+		t.Error("a case without a promised date is never late for the resident")
+	}
+}
