@@ -18,13 +18,13 @@ import (
 type labelled struct{ Label, Value string }
 
 type docView struct {
-	ID                int64
-	Key, Name, URL    string
-	Filename, Mime    string
-	Image, PDF        bool
-	At, Size          string
-	MediaID           int64
-	FirstOfItsKind    bool
+	ID             int64
+	Key, Name, URL string
+	Filename, Mime string
+	Image, PDF     bool
+	At, Size       string
+	MediaID        int64
+	FirstOfItsKind bool
 }
 
 type checkItem struct {
@@ -34,9 +34,9 @@ type checkItem struct {
 
 type transcriptLine struct {
 	Who, Text, At, Class string
-	Media             string
-	DocURL            string
-	Revoked           bool
+	Media                string
+	DocURL               string
+	Revoked              bool
 }
 
 type eventView struct{ At, From, To, Actor, Reason, Tracking string }
@@ -125,7 +125,7 @@ func (s *Server) caseView(r *http.Request, u *opsUser) (caseView, error) {
 	for i := len(f.Documents) - 1; i >= 0; i-- { // the newest of each kind first
 		d := f.Documents[i]
 		dv := docView{ID: d.ID, Key: d.Key, Name: s.docName(d.Key), Filename: d.Filename, Mime: d.Mime,
-			URL: "/ops/cases/" + f.Number + "/documents/" + strconv.FormatInt(d.ID, 10),
+			URL:   "/ops/cases/" + f.Number + "/documents/" + strconv.FormatInt(d.ID, 10),
 			Image: strings.HasPrefix(d.Mime, "image/"), PDF: d.Mime == "application/pdf",
 			At: officeDate(d.At, s.cfg), Size: sizeText(d.Size), MediaID: d.MediaID, FirstOfItsKind: !seen[d.Key]}
 		seen[d.Key] = true

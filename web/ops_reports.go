@@ -230,9 +230,9 @@ type auditRow struct {
 }
 
 type auditView struct {
-	Entries                          []auditRow
+	Entries                         []auditRow
 	Actor, Action, Number, From, To string
-	CSVURL                           string
+	CSVURL                          string
 }
 
 func (s *Server) auditFilter(r *http.Request) (store.AuditFilter, auditView, error) {
