@@ -52,7 +52,7 @@ type moveView struct {
 type caseView struct {
 	Number, Service, Stage, StageKey, Assignee, Person string
 	Clock                                              clockView
-	Closed, MineNow                                    bool
+	Closed, CanTake                                    bool
 	Name, Phone, NIK, Account, Created, Due            string
 	NIKCheck                                           nik.Result
 	NIKRegion                                          string
@@ -94,7 +94,7 @@ func (s *Server) caseView(r *http.Request, u *opsUser) (caseView, error) {
 	now := s.db.Now()
 	v := caseView{Number: f.Number, Service: s.serviceTitle(f.Case), Stage: cw.StageName(f.Stage), StageKey: string(f.Stage),
 		Assignee: f.Assignee, Person: f.Person, Clock: s.clockOf(f.Case, now), Closed: lifecycle.Closed(f.Stage),
-		MineNow: f.Assignee == u.Actor.Name, Name: casework.OrDash(f.Name), Phone: f.Chat, NIK: f.NIK,
+		CanTake: !lifecycle.Closed(f.Stage) && (f.Assignee != u.Actor.Name || lifecycle.Waiting(f.Stage)), Name: casework.OrDash(f.Name), Phone: f.Chat, NIK: f.NIK,
 		Account: f.Account, Created: officeDate(f.CreatedAt, s.cfg), Due: officeDate(f.Due, s.cfg),
 		RejectReasons: s.cfg.Ops.RejectReasons}
 	if f.NIK != "" {
@@ -177,6 +177,9 @@ func (s *Server) caseView(r *http.Request, u *opsUser) (caseView, error) {
 		v.Audit = f.Audit
 	}
 	for _, st := range f.Allowed {
+		if st == lifecycle.Verifying && v.CanTake && lifecycle.Waiting(f.Stage) {
+			continue // that is taking it
+		}
 		mv := moveView{Stage: st, Label: cw.StageName(st), Kind: "button"}
 		switch casework.ActionFor(st, "", "").Kind {
 		case casework.AskFix:

@@ -181,7 +181,7 @@ type bar struct {
 
 // barChart draws horizontal bars, each with its label above and its figure at its end.
 func barChart(title string, bars []bar) template.HTML {
-	const width, rowH = 640, 38
+	const width, rowH = 480, 38
 	var b strings.Builder
 	h := len(bars)*rowH + 8
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-label="%s"><title>%s</title>`,
@@ -205,13 +205,16 @@ func barChart(title string, bars []bar) template.HTML {
 // columnChart draws one column per week with its count.
 func columnChart(title string, weeks []weekCount) template.HTML {
 	const height, colW = 160, 56
-	most := 1
+	most, total := 1, 0
 	for _, wk := range weeks {
-		most = max(most, wk.Count)
+		most, total = max(most, wk.Count), total+wk.Count
+	}
+	if total == 0 {
+		return template.HTML(`<p class="muted">Tidak ada permohonan yang selesai terlambat dalam rentang ini.</p>`)
 	}
 	width := max(len(weeks)*colW, colW)
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-label="%s"><title>%s</title>`,
+	fmt.Fprintf(&b, `<svg class="chart cols" viewBox="0 0 %d %d" role="img" aria-label="%s"><title>%s</title>`,
 		width, height+34, template.HTMLEscapeString(title), template.HTMLEscapeString(title))
 	for i, wk := range weeks {
 		hh := float64(wk.Count) / float64(most) * height

@@ -57,6 +57,13 @@
     });
     bindViewer();
     bindTemplates();
+    scrollChat();
+  }
+
+  // The chat shows its latest messages.
+  function scrollChat() {
+    const t = $(".transcript");
+    if (t) t.scrollTop = t.scrollHeight;
   }
 
   function live() {
@@ -170,6 +177,6 @@
   }
 
   document.addEventListener("DOMContentLoaded", () => {
-    keyboard(); bindViewer(); bindTemplates(); live(); linking();
+    keyboard(); bindViewer(); bindTemplates(); scrollChat(); live(); linking();
   });
 })();
