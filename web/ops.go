@@ -9,7 +9,6 @@ import (
 	"errors"
 	"html/template"
 	"io/fs"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -416,5 +415,3 @@ func opsStatus(err error) (int, string) {
 	}
 	return status, msg
 }
-
-var _ = slog.LevelInfo

@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -259,5 +258,3 @@ func (s *Server) opsEvents(w http.ResponseWriter, r *http.Request, u *opsUser) {
 		flusher.Flush()
 	}
 }
-
-var _ template.HTML

@@ -594,9 +594,97 @@ func TestOpsReportCSV(t *testing.T) {
 		t.Errorf("no stage figures to compare:\n%s", body)
 	}
 	status, page, _ := c.get(t, "/ops/reports?"+q)
-	if status != http.StatusOK || strings.Count(page, "<svg") < 3 {
-		t.Errorf("reports page = %d with %d charts, want 3 or more", status, strings.Count(page, "<svg"))
+	for _, want := range []string{`<svg class="chart" viewBox="0 0 480`, "Bagian permohonan yang selesai tepat waktu",
+		"Waktu kerja per tahap, KK / KTP-el", "100% tepat waktu (1 dari 1)"} {
+		if status != http.StatusOK || !strings.Contains(page, want) {
+			t.Errorf("reports page (%d) lacks %q", status, want)
+		}
 	}
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestOpsReplyAndHandBack: a reply from the case page goes to the resident through the outbox,
+// the page then shows who has the chat, and handing it back silences that.
+func TestOpsReplyAndHandBack(t *testing.T) {
+	env := MustCasesAPI(t, "")
+	number, _ := env.MustApply(t, apiResident, "3516131204850003")
+	c := newOpsClient(t, env.URL)
+	c.mustLogin(t, rina)
+	const text = "Selamat siang Pak Budi, foto KK sudah kami terima."
+	if status, body := c.act(t, number, url.Values{"action": {"reply"}, "text": {text}}); status != http.StatusSeeOther {
+		t.Fatalf("reply = %d:\n%s", status, between(body, `role="alert">`, "<"))
+	}
+	if !env.outboxHas(t, casePhone(t, apiResident), text) {
+		t.Error("the reply is not in the outbox for the resident")
+	}
+	_, page, _ := c.get(t, "/ops/cases/"+number)
+	if !strings.Contains(page, "Chat dipegang: "+html.EscapeString(rina)) || !strings.Contains(page, `id="act-handback"`) {
+		t.Errorf("the page does not show that %s has the chat", rina)
+	}
+	if status, _ := c.act(t, number, url.Values{"action": {"handback"}}); status != http.StatusSeeOther {
+		t.Fatalf("hand back = %d", status)
+	}
+	_, page, _ = c.get(t, "/ops/cases/"+number)
+	if strings.Contains(page, "Chat dipegang") {
+		t.Error("after handing back, a person still has the chat")
+	}
+}
+
+// fakeLinker plays WhatsApp's side of linking: a QR code, then the phone scanning it.
+type fakeLinker struct{ scanned chan struct{} }
+
+func (f fakeLinker) Link(ctx context.Context, account, phone string, show func(web.LinkStep)) error {
+	show(web.LinkStep{QR: "2@fake-qr-" + account, QRValid: 20 * time.Second})
+	select {
+	case <-f.scanned:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func TestOpsLinkNumber(t *testing.T) {
+	env := MustCasesAPI(t, "")
+	fake := fakeLinker{scanned: make(chan struct{})}
+	env.Server.SetLinker(fake)
+	c := newOpsClient(t, env.URL)
+	c.mustLogin(t, kadis)
+	if _, page, _ := c.get(t, "/ops/numbers"); !strings.Contains(page, "Tautkan dengan kode QR") {
+		t.Fatal("the numbers page offers no linking to a supervisor")
+	}
+	if status, _, _ := c.post(t, "/ops/numbers/kkktp/link", url.Values{"mode": {"qr"}}); status != http.StatusSeeOther {
+		t.Fatalf("start linking = %d", status)
+	}
+	var st struct {
+		QR   string `json:"qr_svg"`
+		Done bool   `json:"done"`
+		Err  string `json:"error"`
+	}
+	poll := func(want func() bool) {
+		t.Helper()
+		for range 200 {
+			status, body, _ := c.get(t, "/ops/numbers/kkktp/link")
+			if status != http.StatusOK {
+				t.Fatalf("link state = %d %s", status, body)
+			}
+			if err := json.Unmarshal([]byte(body), &st); err != nil {
+				t.Fatal(err)
+			}
+			if want() {
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		t.Fatalf("link state never as wanted: %+v", st)
+	}
+	poll(func() bool { return st.QR != "" })
+	if !strings.HasPrefix(st.QR, "<svg") || !strings.Contains(st.QR, `aria-label="Kode QR`) {
+		t.Errorf("QR code is not an SVG: %.100s", st.QR)
+	}
+	close(fake.scanned)
+	poll(func() bool { return st.Done })
+	if st.Err != "" {
+		t.Errorf("linking ended with %q", st.Err)
+	}
+}
