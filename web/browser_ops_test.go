@@ -218,6 +218,11 @@ func TestBrowserOps(t *testing.T) {
 		}
 	}
 
+	b.load(chromedp.Navigate(env.URL + "/ops/reports?from=2026-11-01&to=2026-11-30"))
+	b.screenshot("ops-reports-1366", 1366)
+	b.load(chromedp.Navigate(env.URL + "/ops/numbers"))
+	b.screenshot("ops-numbers-1366", 1366)
+
 	// A POST without the CSRF token, from the page itself.
 	status := b.eval(`fetch("/ops/cases/` + number + `/actions", {method: "POST", body: new URLSearchParams({action: "note", text: "tanpa token"})}).then(r => String(r.status))`)
 	if status != "403" {

@@ -33,7 +33,12 @@ type reportsView struct {
 type stageChart struct {
 	Name  string
 	Chart template.HTML
-	Rows  []reminder.StageReport
+	Rows  []stageRow
+}
+
+type stageRow struct {
+	Name, Median, P90 string
+	Count             int
 }
 
 // reportRange reads from and to (YYYY-MM-DD), by default the last 30 days up to today.
@@ -81,7 +86,12 @@ func (s *Server) opsReports(w http.ResponseWriter, r *http.Request, u *opsUser) 
 				sb = append(sb, bar{Label: name + " · median", Value: ratio(float64(st.MedianSeconds), most), Text: workTime(time.Duration(st.MedianSeconds) * time.Second)},
 					bar{Label: name + " · P90", Value: ratio(float64(st.P90Seconds), most), Text: workTime(time.Duration(st.P90Seconds) * time.Second), Alt: true})
 			}
-			v.StageCharts = append(v.StageCharts, stageChart{Name: sr.Name, Rows: sr.Stages,
+			var rows []stageRow
+			for _, st := range sr.Stages {
+				rows = append(rows, stageRow{Name: s.cases().StageName(st.Stage), Count: st.Count,
+					Median: workTime(time.Duration(st.MedianSeconds) * time.Second), P90: workTime(time.Duration(st.P90Seconds) * time.Second)})
+			}
+			v.StageCharts = append(v.StageCharts, stageChart{Name: sr.Name, Rows: rows,
 				Chart: barChart("Waktu kerja per tahap, "+sr.Name, sb)})
 		}
 	}
@@ -194,9 +204,9 @@ func barChart(title string, bars []bar) template.HTML {
 			class = "bar alt"
 		}
 		fmt.Fprintf(&b, `<text x="0" y="%d" class="lbl">%s</text>`, y+11, template.HTMLEscapeString(br.Label))
-		fmt.Fprintf(&b, `<rect x="0" y="%d" width="%d" height="14" class="track"/>`, y+16, width-150)
-		fmt.Fprintf(&b, `<rect x="0" y="%d" width="%.1f" height="14" class="%s"/>`, y+16, v*float64(width-150), class)
-		fmt.Fprintf(&b, `<text x="%d" y="%d" class="val">%s</text>`, width-144, y+28, template.HTMLEscapeString(br.Text))
+		fmt.Fprintf(&b, `<text x="%d" y="%d" class="val" text-anchor="end">%s</text>`, width, y+11, template.HTMLEscapeString(br.Text))
+		fmt.Fprintf(&b, `<rect x="0" y="%d" width="%d" height="14" class="track"/>`, y+16, width)
+		fmt.Fprintf(&b, `<rect x="0" y="%d" width="%.1f" height="14" class="%s"/>`, y+16, v*float64(width), class)
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())

@@ -688,3 +688,26 @@ func TestOpsLinkNumber(t *testing.T) {
 		t.Errorf("linking ended with %q", st.Err)
 	}
 }
+
+// TestOpsPDFInline: a PDF the resident sends is shown inline on the case page, not downloaded.
+func TestOpsPDFInline(t *testing.T) {
+	env := MustCasesAPI(t, "")
+	number, _ := env.MustApply(t, apiResident, "3516131204850003")
+	c := newOpsClient(t, env.URL)
+	c.mustLogin(t, rina)
+	if status, _ := c.act(t, number, url.Values{"action": {"fix"}, "docs": {"kk"}, "text": {"kirim KK sebagai PDF"}}); status != http.StatusSeeOther {
+		t.Fatalf("fix = %d", status)
+	}
+	pdf := "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+	env.post(t, map[string]any{"account": "kkktp", "from": apiResident, "text": "kk", "media": map[string]string{
+		"mime": "application/pdf", "filename": "kk.pdf", "data": b64([]byte(pdf))}})
+	_, page, _ := c.get(t, "/ops/cases/"+number)
+	m := regexp.MustCompile(`data-view="(/ops/cases/[^"]+)" data-kind="pdf"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("the case page offers no PDF viewer for the resent KK")
+	}
+	status, body, h := c.get(t, m[1])
+	if status != http.StatusOK || h.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(h.Get("Content-Disposition"), "inline") || body != pdf {
+		t.Errorf("PDF = %d %s %q, want the file inline", status, h.Get("Content-Type"), h.Get("Content-Disposition"))
+	}
+}
