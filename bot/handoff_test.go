@@ -510,13 +510,8 @@ func TestHandoffOperatorHasTheChat(t *testing.T) {
 | Nomor pendaftaran: *NIK-261125-0001*
 | Petugas akan memprosesnya paling lambat *Rabu, 25 November 2026 pukul 09.30* (dihitung dalam jam kerja) dan mengabari Bapak/Ibu di chat ini setelah NIK diperbarui.
 < [group] 🆕 *NIK-261125-0001* — Validasi NIK
-| NIK 351613********03 · WA 6281******890
-| Nama: -
-| • Kendala NIK: Registrasi kartu SIM (operator seluler)
 | Batas tahap ini: Rabu, 25 November 2026 pukul 09.10
-| _Balas (quote) pesan ini dengan #ambil, #proses, #kurang <apa>, #tolak <alasan>, #kirim <resi>, #siap, #selesai._
-< [group] [image/jpeg kk.jpg] NIK-261125-0001 · Kartu Keluarga (KK)
-< [group] [image/jpeg ktp.jpg] NIK-261125-0001 · KTP-el
+| http://127.0.0.1:8080/ops/cases/NIK-261125-0001
 
 office> Selamat pagi Bu, saya cek datanya dulu ya
 < 🔎 Permohonan *NIK-261125-0001* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
@@ -564,13 +559,8 @@ func TestHandoffNeedsFix(t *testing.T) {
 | 
 | Simpan nomor ini. Ketik *status KTP-261125-0001* untuk melihat perkembangannya. Kami akan mengabari Bapak/Ibu di chat ini setiap ada perubahan.
 < [group] 🆕 *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
-| NIK 351613********03 · WA 6281******890
-| Nama: Budi Santoso
-| • Penerimaan: Ambil di kantor
 | Batas tahap ini: Rabu, 25 November 2026 pukul 11.00
-| _Balas (quote) pesan ini dengan #ambil, #proses, #kurang <apa>, #tolak <alasan>, #kirim <resi>, #siap, #selesai._
-< [group] [image/jpeg kk.jpg] KTP-261125-0001 · Kartu Keluarga (KK)
-< [group] [image/jpeg ktp.jpg] KTP-261125-0001 · KTP-el
+| http://127.0.0.1:8080/ops/cases/KTP-261125-0001
 
 group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram, mohon foto ulang
 < ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
@@ -588,7 +578,6 @@ group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram, mohon foto ulan
 < [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke antrian.
 | • Penerimaan: Ambil di kantor
 | • Catatan: kk
-< [group] [image/jpeg kk-baru.jpg] KTP-261125-0001 · Kartu Keluarga (KK)
 
 [stage KTP-261125-0001 submitted]
 group 081200000002 quote=KTP-261125-0001> #ambil
@@ -610,7 +599,7 @@ func TestHandoffNeedsFixInTakenChat(t *testing.T) {
 	h := runHandoff(t, MustConfig(t), `
 # #kurang typed in a chat an operator has: the bot collects what is asked for.
 [apply]
-= KTP-261125-0001, 3 messages to the group (card and photos)
+= KTP-261125-0001, 1 messages to the group (card and photos)
 
 office> Selamat siang Pak, foto KK-nya terpotong
 < 🔎 Permohonan *KTP-261125-0001* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
@@ -632,7 +621,6 @@ office quote=IN000011> #kurang foto KK
 < [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke antrian.
 | • Penerimaan: Ambil di kantor
 | • Catatan: kk
-< [group] [image/jpeg kk-utuh.jpg] KTP-261125-0001 · Kartu Keluarga (KK)
 
 [stage KTP-261125-0001 submitted]
 `)
@@ -646,7 +634,7 @@ office quote=IN000011> #kurang foto KK
 func TestHandoffReject(t *testing.T) {
 	h := runHandoff(t, MustConfig(t), `
 [apply]
-= KTP-261125-0001, 3 messages to the group (card and photos)
+= KTP-261125-0001, 1 messages to the group (card and photos)
 
 group 081200000001> #tolak
 < [group] Format: #tolak [nomor] <alasan>
@@ -679,7 +667,9 @@ group 081200000001 quote=KTP-261125-0001> #tolak lagi
 // quote of anything else or no case at all is explained, and that another number's case is not
 // found.
 func TestHandoffQuoteCard(t *testing.T) {
-	h := runHandoff(t, MustConfig(t), `
+	cfg := MustConfig(t)
+	cfg.Handoff.GroupPhotos = true // quoting one of the photos acts on the case too
+	h := runHandoff(t, cfg, `
 [apply]
 = KTP-261125-0001, 3 messages to the group (card and photos)
 
@@ -721,7 +711,7 @@ group 081200000001> #status KTP-261125-0001
 func TestHandoffUnknownMember(t *testing.T) {
 	h := runHandoff(t, MustConfig(t), `
 [apply]
-= KTP-261125-0001, 3 messages to the group (card and photos)
+= KTP-261125-0001, 1 messages to the group (card and photos)
 
 group 081299999999 quote=KTP-261125-0001> #ambil
 < [group] ⚠️ Nomor Anda belum terdaftar sebagai petugas. Minta admin menambahkannya di konfigurasi (operators).
@@ -738,7 +728,7 @@ func TestHandoffCommandRevoked(t *testing.T) {
 	h := runHandoff(t, MustConfig(t), `
 # A command typed in the resident's chat is deleted for everyone once handled.
 [apply]
-= KTP-261125-0001, 3 messages to the group (card and photos)
+= KTP-261125-0001, 1 messages to the group (card and photos)
 
 office> #catat pemohon minta dihubungi sore
 < [revoke IN000010]
@@ -774,17 +764,8 @@ func TestHandoffShipped(t *testing.T) {
 | 
 | Simpan nomor ini. Ketik *status KTP-261125-0001* untuk melihat perkembangannya. Kami akan mengabari Bapak/Ibu di chat ini setiap ada perubahan.
 < [group] 🆕 *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
-| NIK 351613********03 · WA 6281******890
-| Nama: Budi Santoso
-| • Penerimaan: Kirim lewat Pos (COD)
-| • Alamat: Jl. Raya Sooko No. 12 RT 02 RW 05
-| • Desa/kelurahan: Sooko
-| • Kecamatan: Sooko
-| • Kode pos: 61361
 | Batas tahap ini: Rabu, 25 November 2026 pukul 11.00
-| _Balas (quote) pesan ini dengan #ambil, #proses, #kurang <apa>, #tolak <alasan>, #kirim <resi>, #siap, #selesai._
-< [group] [image/jpeg kk.jpg] KTP-261125-0001 · Kartu Keluarga (KK)
-< [group] [image/jpeg ktp.jpg] KTP-261125-0001 · KTP-el
+| http://127.0.0.1:8080/ops/cases/KTP-261125-0001
 
 group 081200000001 quote=KTP-261125-0001> #ambil
 < 🔎 Permohonan *KTP-261125-0001* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
@@ -820,11 +801,11 @@ group 081200000001> #antrian
 < [group] Antrian kosong 🎉
 
 [apply]
-= KTP-261125-0001, 3 messages to the group (card and photos)
+= KTP-261125-0001, 1 messages to the group (card and photos)
 
 [chat 081298765432]
 [apply post]
-= KTP-261125-0002, 3 messages to the group (card and photos)
+= KTP-261125-0002, 1 messages to the group (card and photos)
 
 [advance 3h]
 group 081200000001 quote=KTP-261125-0002> #ambil
@@ -850,7 +831,7 @@ func TestHandoffNotAllowed(t *testing.T) {
 	runHandoff(t, MustConfig(t), `
 [account nik]
 [apply]
-= NIK-261125-0001, 3 messages to the group (card and photos)
+= NIK-261125-0001, 1 messages to the group (card and photos)
 
 group 081200000001> #kirim NIK-261125-0001 RESI1
 < [group] ⚠️ NIK-261125-0001 sedang di tahap Menunggu diperiksa, tidak bisa ke Dikirim lewat Pos. Tahap berikutnya yang bisa: Diperiksa, Selesai, Dibatalkan
@@ -867,7 +848,7 @@ func TestHandoffRole(t *testing.T) {
 	h := runHandoff(t, pakPosConfig(t), `
 # KK/KTP-el switched to PAK POS: only a validator may approve.
 [apply]
-= KTP-261125-0001, 3 messages to the group (card and photos)
+= KTP-261125-0001, 1 messages to the group (card and photos)
 
 group 081200000001 quote=KTP-261125-0001> #ambil
 < 🔎 Permohonan *KTP-261125-0001* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
@@ -892,7 +873,7 @@ group 081200000002 quote=KTP-261125-0001> #proses
 func TestHandoffIdleRelease(t *testing.T) {
 	runHandoff(t, MustConfig(t), `
 [apply]
-= KTP-261125-0001, 3 messages to the group (card and photos)
+= KTP-261125-0001, 1 messages to the group (card and photos)
 
 office> Selamat pagi Pak Budi, ada yang bisa dibantu?
 < 🔎 Permohonan *KTP-261125-0001* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
@@ -922,7 +903,7 @@ group office> #bot
 < [group] ⚠️ ketik #bot di chat pemohon yang ingin dikembalikan ke bot
 
 [apply]
-= KTP-261125-0001, 3 messages to the group (card and photos)
+= KTP-261125-0001, 1 messages to the group (card and photos)
 
 office> Selamat pagi Pak Budi
 < 🔎 Permohonan *KTP-261125-0001* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
@@ -955,7 +936,7 @@ func TestHandoffRecommendedTexts(t *testing.T) {
 # Texts proposed for config.example.yaml: NIK validation's own "done", and an answer to #catat.
 [account nik]
 [apply]
-= NIK-261125-0001, 3 messages to the group (card and photos)
+= NIK-261125-0001, 1 messages to the group (card and photos)
 
 group 081200000005 quote=NIK-261125-0001> #catat sudah dicek di SIAK
 < [group] 📝 Catatan untuk NIK-261125-0001 disimpan (Sari (pengaduan)).
@@ -974,7 +955,7 @@ func TestHandoffOperatorPrivateChat(t *testing.T) {
 	const rina = "6281200000001"
 	h := runHandoff(t, MustConfig(t), `
 [apply]
-= KTP-261125-0001, 3 messages to the group (card and photos)
+= KTP-261125-0001, 1 messages to the group (card and photos)
 
 # Rina (6281200000001) writes to the KK/KTP-el number from her own phone: "<" without a chat is
 # her private chat; an answer to the resident would read "< [6281234567890] …", one to the
@@ -1043,7 +1024,7 @@ func TestHandoffOperatorPrivateChat(t *testing.T) {
 func TestHandoffAPIReply(t *testing.T) {
 	h := runHandoff(t, MustConfig(t), `
 [apply]
-= KTP-261125-0001, 3 messages to the group (card and photos)
+= KTP-261125-0001, 1 messages to the group (card and photos)
 
 [reply KTP-261125-0001 Rina (web): Selamat siang Pak Budi, foto KK Anda sudah kami terima dan sedang kami cek.]
 < Selamat siang Pak Budi, foto KK Anda sudah kami terima dan sedang kami cek.
@@ -1089,7 +1070,7 @@ func TestHandoffQueueLong(t *testing.T) {
 	// 35 residents apply, one after the other: KTP-261125-0001 … KTP-261125-0035.
 	var applications strings.Builder
 	for i := 1; i <= 35; i++ {
-		fmt.Fprintf(&applications, "[chat 0812980000%02d]\n[apply]\n= KTP-261125-%04d, 3 messages to the group (card and photos)\n\n", i, i)
+		fmt.Fprintf(&applications, "[chat 0812980000%02d]\n[apply]\n= KTP-261125-%04d, 1 messages to the group (card and photos)\n\n", i, i)
 	}
 	runHandoff(t, MustConfig(t), applications.String()+`
 group 081200000001> #antrian
@@ -1180,7 +1161,7 @@ func assertRevoked(t *testing.T, h *handoff, account, id string) {
 func TestHandoffFixDroppedWhenMovedOn(t *testing.T) {
 	h := runHandoff(t, MustConfig(t), `
 [apply]
-= KTP-261125-0001, 3 messages to the group (card and photos)
+= KTP-261125-0001, 1 messages to the group (card and photos)
 
 group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram
 < ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
@@ -1215,7 +1196,7 @@ group 081200000001 quote=KTP-261125-0001> #tolak data tidak sesuai
 func TestHandoffFixWhileOperatorHasChat(t *testing.T) {
 	h := runHandoff(t, MustConfig(t), `
 [apply]
-= KTP-261125-0001, 3 messages to the group (card and photos)
+= KTP-261125-0001, 1 messages to the group (card and photos)
 
 group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram
 < ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
@@ -1230,7 +1211,6 @@ office> Bu, mohon kirim ulang foto KK yang lebih terang ya
 < [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke antrian.
 | • Penerimaan: Ambil di kantor
 | • Catatan: kk
-< [group] [image/jpeg kk-baru.jpg] KTP-261125-0001 · Kartu Keluarga (KK)
 
 [stage KTP-261125-0001 submitted]
 `)

@@ -27,11 +27,17 @@ func TestComplaintCardMasksTypedNIK(t *testing.T) {
 	if len(toGroup) == 0 {
 		t.Fatal("no card was sent to the operators' group")
 	}
+	// The new-case card is compact; #status shows the details, description included.
+	status := ketanmu.Inbound{Account: "pengaduan", ID: "INstatus", Chat: "120363000000000105@g.us",
+		Sender: "6281200000005", Kind: ketanmu.KindText, Text: "#status ADU-261125-0001"}
+	for _, out := range MustHandle(t, r, status).Replies {
+		toGroup = append(toGroup, out.Text)
+	}
 	all := strings.Join(toGroup, "\n")
 	if strings.Contains(all, "3515 0101 0190 0001") || strings.Contains(all, "3515010101900001") {
 		t.Errorf("the group saw the typed NIK:\n%s", all)
 	}
 	if !strings.Contains(all, "351501********01") {
-		t.Errorf("the group card lacks the masked NIK:\n%s", all)
+		t.Errorf("the group's #status answer lacks the masked NIK:\n%s", all)
 	}
 }

@@ -4,16 +4,15 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/binary"
-	"fmt"
 	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"image/png"
-	"strings"
 	"testing"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/internal/testfix"
 )
 
 // TestInspectMediaRefusesHarmfulFiles: files that pass a header check but are not whole, or
@@ -33,11 +32,11 @@ func TestInspectMediaRefusesHarmfulFiles(t *testing.T) {
 		{"png truncated", pic[:len(pic)/2], false},
 		{"png claiming 1000000x1000000 (69 bytes)", pngHeader(t, 1_000_000, 1_000_000, 8, 0, nil), false},
 		{"png of 20000x20000 (bomb)", pngBomb(t, 20000, 20000), false},
-		{"pdf", minimalPDF(3), true},
+		{"pdf", testfix.PDF(3), true},
 		{"pdf header then html", []byte("%PDF-1.4\n<html><body><script>alert(1)</script></body></html>"), false},
-		{"pdf cut short", minimalPDF(3)[:200], false},
-		{"pdf over the page limit", minimalPDF(21), false},
-		{"pdf startxref pointing nowhere", bytes.Replace(minimalPDF(1), []byte("startxref\n"), []byte("startxref\n9"), 1), false},
+		{"pdf cut short", testfix.PDF(3)[:200], false},
+		{"pdf over the page limit", testfix.PDF(21), false},
+		{"pdf startxref pointing nowhere", bytes.Replace(testfix.PDF(1), []byte("startxref\n"), []byte("startxref\n9"), 1), false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fm := inspectMedia(&ketanmu.Media{Mime: "application/octet-stream", Data: tc.data}, 20)
@@ -111,31 +110,4 @@ func pngBomb(tb testing.TB, w, h uint32) []byte {
 	}
 	zw.Close()
 	return pngHeader(tb, w, h, 1, 0, z.Bytes())
-}
-
-// minimalPDF is a well-formed PDF with pages blank pages and a correct cross-reference table.
-func minimalPDF(pages int) []byte {
-	var b bytes.Buffer
-	var offsets []int
-	obj := func(body string) {
-		offsets = append(offsets, b.Len())
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", len(offsets), body)
-	}
-	b.WriteString("%PDF-1.4\n")
-	kids := make([]string, pages)
-	for i := range kids {
-		kids[i] = fmt.Sprintf("%d 0 R", i+3)
-	}
-	obj("<< /Type /Catalog /Pages 2 0 R >>")
-	obj(fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), pages))
-	for range pages {
-		obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>")
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
-	return b.Bytes()
 }

@@ -146,7 +146,8 @@ func (s *Service) CardText(c store.Case, key string, extra ...string) string {
 	}
 	return nik.MaskInText(s.cfg.Texts.Get(key, "number", c.Number, "service", title, "nik", nik.MaskNIK(c.NIK),
 		"phone", ketanmu.MaskPhone(c.Chat), "name", OrDash(c.Name), "details", strings.Join(details, "\n"),
-		"due", due, "prefix", s.cfg.Handoff.CommandPrefix, "stage", s.StageName(c.Stage)))
+		"due", due, "prefix", s.cfg.Handoff.CommandPrefix, "stage", s.StageName(c.Stage),
+		"link", s.cfg.WorkspaceURL("/ops/cases/"+c.Number)))
 }
 
 func (s *Service) docName(key string) string {

@@ -43,6 +43,7 @@ type Config struct {
 	Operators []Operator                   `mapstructure:"operators"`
 	Handoff   Handoff                      `mapstructure:"handoff"`
 	SLA       SLA                          `mapstructure:"sla"`
+	Ops       Ops                          `mapstructure:"ops"`
 
 	// Source names the file the config came from ("built-in example" when none).
 	Source string `mapstructure:"-"`

@@ -1,5 +1,5 @@
-// Package web serves ketanmu over HTTP: the simulator page and its JSON API, health, and later
-// the operators' API and dashboard.
+// Package web serves ketanmu over HTTP: the simulator page and its JSON API, health, the cases
+// API and the operators' workspace (/ops/).
 package web
 
 import (
@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/ketanmu/ketanmu"
@@ -45,6 +46,10 @@ type Server struct {
 	log    *slog.Logger
 	// apiToken is the cases API's shared bearer token (SetAPIToken); empty: personal tokens only.
 	apiToken string
+	// linker links WhatsApp numbers from the workspace (SetLinker); nil in the simulator.
+	linker  Linker
+	opsOnce sync.Once
+	opsSt   *opsState
 }
 
 func (s *Server) cases() *casework.Service { return s.router.Cases() }
@@ -80,12 +85,23 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
+	s.opsRoutes(mux)
 	var h http.Handler = mux
 	if s.sim != nil {
 		h = simGuard(h)
 	}
-	return secureHeaders(s.recoverer(h))
+	return handler{Handler: secureHeaders(s.recoverer(h)), s: s}
 }
+
+// handler is the server's handler; CloseStreams ends its long-lived responses (live updates) so
+// that an http.Server's Shutdown need not wait for them.
+type handler struct {
+	http.Handler
+	s *Server
+}
+
+// CloseStreams ends the workspace's live-update streams.
+func (h handler) CloseStreams() { h.s.CloseStreams() }
 
 // recoverer turns a panic in a handler into a logged 500 with a JSON body.
 func (s *Server) recoverer(next http.Handler) http.Handler {

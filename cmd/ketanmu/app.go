@@ -77,6 +77,9 @@ func serveHTTP(ctx context.Context, core *app.Core, handler http.Handler, start 
 		return errors.Join(&exitError{code: 1, msg: fmt.Sprintf("cannot listen on %s: %v (use --addr to pick another)", core.Cfg.HTTP.Addr, err)}, core.DB.Close())
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	if c, ok := handler.(interface{ CloseStreams() }); ok {
+		srv.RegisterOnShutdown(c.CloseStreams) // live updates would hold Shutdown up
+	}
 	stop := start(context.WithoutCancel(ctx))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

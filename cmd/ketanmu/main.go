@@ -29,6 +29,7 @@ func commands() []command {
 		{"route", "read messages on stdin, print the service each is routed to (tune keywords)", runRoute},
 		{"nik", "check NIK numbers: one JSON object per argument", runNIK},
 		{"report", "print the SLA report of a range of days (--from, --to, --json)", runReport},
+		{"operator", "set an operator's workspace password, manage their API tokens (passwd, token)", runOperator},
 		{"version", "print the version", runVersion},
 		{"help", "list the commands", nil},
 	}

@@ -57,6 +57,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		log.Warn("Cases API is closed: set handoff.api_token or KETANMU_API_TOKEN")
 	}
 	srv.SetAPIToken(token)
+	srv.SetLinker(waLinker{tr})
 
 	// WhatsApp stops first, so that no message is acknowledged while the database closes;
 	// then the HTTP server, the outbox and the SLA jobs stop and the database closes.
@@ -85,6 +86,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "ketanmu is serving on WhatsApp with %s, data in %s\n", cfg.Source, cfg.Storage.DataDir)
 		fmt.Fprintf(stdout, "%d of %d accounts paired; states at %sapi/accounts (Ctrl+C to stop).\n",
 			paired, len(cfg.Accounts), browserURL(addr))
+		fmt.Fprintf(stdout, "Operators' workspace: %sops/ (passwords: ketanmu operator passwd NAME)\n", browserURL(addr))
 		for _, acc := range cfg.Accounts {
 			if !tr.Paired(acc.Key) {
 				fmt.Fprintf(stdout, "  %s (%s) is not paired: run `ketanmu pair --account %s`\n", acc.Key, acc.Name, acc.Key)

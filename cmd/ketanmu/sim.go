@@ -45,6 +45,7 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	return serveHTTP(ctx, s.Core, s.Server.Handler(), s.Start, func(addr string) {
 		fmt.Fprintf(stdout, "ketanmu simulator is running with %s, data in %s\n", cfg.Source, cfg.Storage.DataDir)
 		fmt.Fprintf(stdout, "Open %s in your browser (Ctrl+C to stop).\n", browserURL(addr))
+		fmt.Fprintf(stdout, "Operators' workspace: %sops/ (every operator signs in with the password \"sim\").\n", browserURL(addr))
 	})
 }
 

@@ -1,0 +1,72 @@
+package casework
+
+import (
+	"context"
+	"slices"
+
+	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/lifecycle"
+	"github.com/ketanmu/ketanmu/store"
+)
+
+// ChangeMark changes whenever any case, its history, notes, audit or chat changes; the
+// workspace's live updates compare it to know when to look again. It says nothing about any
+// case, so it needs no actor.
+func (s *Service) ChangeMark(ctx context.Context) (string, error) { return s.db.ChangeMark(ctx) }
+
+// AuditLog lists who viewed or changed which case and document, newest first: for supervisors,
+// and only about cases they may see.
+func (s *Service) AuditLog(ctx context.Context, actor Actor, f store.AuditFilter) ([]store.AuditEntry, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	if !slices.Contains(actor.Roles, lifecycle.RoleSupervisor) {
+		return nil, ketanmu.Errorf(ketanmu.EFORBIDDEN, "hanya supervisor yang boleh melihat audit")
+	}
+	f.Services = s.visibleServices(actor)
+	return s.db.AuditLog(ctx, f)
+}
+
+// RoleStages are the stages whose next step needs a role the actor holds beyond the front
+// office's (validator, production, head of office, complaints): the steps that are theirs.
+func (s *Service) RoleStages(actor Actor) []lifecycle.Stage {
+	var out []lifecycle.Stage
+	for _, p := range s.cfg.Profiles {
+		for from, tos := range p.Transitions {
+			for _, to := range tos {
+				role := p.RoleFor(to)
+				if role == "" || role == lifecycle.RoleOperator || !slices.Contains(actor.Roles, role) {
+					continue
+				}
+				if !slices.Contains(out, from) && !lifecycle.Closed(from) {
+					out = append(out, from)
+				}
+			}
+		}
+	}
+	// In the order of the stage table.
+	var ordered []lifecycle.Stage
+	for _, st := range lifecycle.Stages {
+		if slices.Contains(out, st) {
+			ordered = append(ordered, st)
+		}
+	}
+	return ordered
+}
+
+// Staff lists the active operators an actor may assign cases to.
+func (s *Service) Staff(ctx context.Context, actor Actor) ([]store.Operator, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	var ops []store.Operator
+	err := s.db.View(ctx, func(tx *store.Tx) (err error) {
+		ops, err = tx.Operators()
+		return err
+	})
+	return ops, err
+}
+
+// CanSeeService reports whether actor may see cases of service at all (complaints only for
+// their officers and supervisors).
+func (s *Service) CanSeeService(actor Actor, service string) bool { return s.canSee(actor, service) }

@@ -1,0 +1,60 @@
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Ops configures the operators' workspace in the browser (/ops/).
+type Ops struct {
+	// PublicURL is where staff reach the server (https://ketanmu.example.go.id); links in the
+	// operators' group point there. Empty: http:// and http.addr.
+	PublicURL string `mapstructure:"public_url"`
+	// IdleTimeoutRaw signs a person out after this long without a request.
+	IdleTimeoutRaw string `mapstructure:"idle_timeout"`
+	// RejectReasons are the reasons offered when rejecting a case (editable before sending).
+	RejectReasons []string `mapstructure:"reject_reasons"`
+	// MaxFailedLogins in a quarter of an hour for one name locks that name for the rest of it.
+	MaxFailedLogins int `mapstructure:"max_failed_logins"`
+
+	IdleTimeout time.Duration `mapstructure:"-"`
+}
+
+func (c *Config) validateOps() error {
+	o := &c.Ops
+	d, err := time.ParseDuration(o.IdleTimeoutRaw)
+	if err != nil || d < time.Minute {
+		return &Error{"ops.idle_timeout", fmt.Sprintf("%q is not a duration of at least a minute such as 30m", o.IdleTimeoutRaw)}
+	}
+	o.IdleTimeout = d
+	if o.MaxFailedLogins <= 0 {
+		return &Error{"ops.max_failed_logins", "must be positive"}
+	}
+	o.PublicURL = strings.TrimRight(strings.TrimSpace(o.PublicURL), "/")
+	if o.PublicURL != "" {
+		u, err := url.Parse(o.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return &Error{"ops.public_url", fmt.Sprintf("%q is not an http(s) address such as https://ketanmu.example.go.id", o.PublicURL)}
+		}
+	}
+	return nil
+}
+
+// WorkspaceURL is the address of the workspace's page at path (which starts with /ops/).
+func (c *Config) WorkspaceURL(path string) string {
+	base := c.Ops.PublicURL
+	if base == "" {
+		host, port, err := net.SplitHostPort(c.HTTP.Addr)
+		if err == nil && (host == "" || host == "0.0.0.0" || host == "::") {
+			host = "127.0.0.1"
+		}
+		base = "http://" + net.JoinHostPort(host, port)
+		if err != nil {
+			base = "http://" + c.HTTP.Addr
+		}
+	}
+	return base + path
+}

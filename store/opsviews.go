@@ -1,0 +1,119 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// OutboxDepth counts the messages waiting to be sent, per account.
+func (db *DB) OutboxDepth(ctx context.Context) (map[string]int, error) {
+	rows, err := db.ro.QueryContext(ctx, `SELECT account, COUNT(*) FROM outbox WHERE status = 'pending' GROUP BY account`)
+	if err != nil {
+		return nil, fmt.Errorf("outbox depth: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var acc string
+		var n int
+		if err := rows.Scan(&acc, &n); err != nil {
+			return nil, err
+		}
+		out[acc] = n
+	}
+	return out, rows.Err()
+}
+
+// ChangeMark is a value that changes whenever a case, its history, notes, audit or any chat
+// message changes: watchers compare it to know when to look again.
+func (db *DB) ChangeMark(ctx context.Context) (string, error) {
+	var events, audit, notes, messages, cases int64
+	err := db.ro.QueryRowContext(ctx, `SELECT
+		(SELECT IFNULL(MAX(id), 0) FROM case_events), (SELECT IFNULL(MAX(id), 0) FROM audit_log),
+		(SELECT IFNULL(MAX(id), 0) FROM case_notes), (SELECT IFNULL(MAX(id), 0) FROM messages),
+		(SELECT IFNULL(MAX(id), 0) FROM cases)`).Scan(&events, &audit, &notes, &messages, &cases)
+	if err != nil {
+		return "", fmt.Errorf("change mark: %w", err)
+	}
+	return fmt.Sprintf("%d.%d.%d.%d.%d", events, audit, notes, messages, cases), nil
+}
+
+// AuditFilter selects lines of the audit log; zero fields match everything.
+type AuditFilter struct {
+	Actor    string
+	Action   string
+	Number   string // a case's registration number
+	From, To time.Time
+	// Services limits the lines about cases to these services; nil: every one.
+	Services []string
+	Limit    int
+}
+
+// AuditEntry is a line of the audit log with the number and service of its case.
+type AuditEntry struct {
+	Audit
+	ID      int64
+	Number  string
+	Service string
+}
+
+// AuditLog lists the audit log, newest first.
+func (db *DB) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
+	var where []string
+	var args []any
+	add := func(cond string, v ...any) { where = append(where, cond); args = append(args, v...) }
+	if f.Actor != "" {
+		add(`a.actor = ?`, f.Actor)
+	}
+	if f.Action != "" {
+		add(`a.action = ?`, f.Action)
+	}
+	if f.Number != "" {
+		add(`c.number = ?`, f.Number)
+	}
+	if !f.From.IsZero() {
+		add(`a.at >= ?`, formatTime(f.From))
+	}
+	if !f.To.IsZero() {
+		add(`a.at < ?`, formatTime(f.To))
+	}
+	if f.Services != nil {
+		ph := strings.TrimSuffix(strings.Repeat("?,", len(f.Services)), ",")
+		cond := `(a.case_id IS NULL OR c.service IN (` + ph + `))`
+		if len(f.Services) == 0 {
+			cond = `a.case_id IS NULL`
+		}
+		vals := make([]any, len(f.Services))
+		for i, s := range f.Services {
+			vals[i] = s
+		}
+		add(cond, vals...)
+	}
+	q := `SELECT a.id, a.actor, a.action, IFNULL(a.case_id, 0), IFNULL(a.document_id, 0), a.detail, a.at,
+		IFNULL(c.number, ''), IFNULL(c.service, '') FROM audit_log a LEFT JOIN cases c ON c.id = a.case_id`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	if f.Limit <= 0 {
+		f.Limit = 500
+	}
+	q += fmt.Sprintf(` ORDER BY a.id DESC LIMIT %d`, f.Limit)
+	rows, err := db.ro.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("audit log: %w", err)
+	}
+	defer rows.Close()
+	out := []AuditEntry{}
+	for rows.Next() {
+		var e AuditEntry
+		var at string
+		if err := rows.Scan(&e.ID, &e.Actor, &e.Action, &e.CaseID, &e.DocumentID, &e.Detail, &at, &e.Number, &e.Service); err != nil {
+			return nil, err
+		}
+		e.At = parseTime(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

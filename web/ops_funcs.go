@@ -1,0 +1,7 @@
+package web
+
+import "html/template"
+
+var opsFuncs = template.FuncMap{
+	"add": func(a, b int) int { return a + b },
+}
