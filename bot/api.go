@@ -102,7 +102,7 @@ func (r *Router) onCase(ctx context.Context, number string, fn func(*store.Tx, c
 func (r *Router) Send(ctx context.Context, fn func(tx *store.Tx) ([]ketanmu.Outbound, error)) ([]ketanmu.Outbound, error) {
 	var res Result
 	err := r.db.Update(ctx, func(tx *store.Tx) error {
-		res = Result{}
+		res = Result{lane: ketanmu.LaneBulk}
 		msgs, err := fn(tx)
 		if err != nil {
 			return err

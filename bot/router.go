@@ -43,6 +43,10 @@ type Result struct {
 	Replies   []ketanmu.Outbound
 	// cardFor maps a reply's index to the case it is a card (or card photo) of.
 	cardFor map[int]int64
+	// lane and replyTo feed the lane rule (laneOf): a lane for the whole batch, and the chat
+	// whose own message is being answered.
+	lane    ketanmu.Lane
+	replyTo string
 }
 
 // Handle routes one inbound message. A message ID already handled for the account is dropped
@@ -61,7 +65,7 @@ func (r *Router) Handle(ctx context.Context, in ketanmu.Inbound) (Result, error)
 
 	var res Result
 	err := r.db.Update(ctx, func(tx *store.Tx) error {
-		res = Result{}
+		res = Result{replyTo: replyChat(in)}
 		fresh, err := tx.RecordInbound(in)
 		if err != nil || !fresh {
 			res.Duplicate = !fresh
@@ -176,6 +180,9 @@ func (r *Router) converse(tx *store.Tx, acc config.Account, in ketanmu.Inbound, 
 
 // queueAll gives every reply not yet queued its ID and puts it in the outbox, in order.
 func (r *Router) queueAll(tx *store.Tx, res *Result) error {
+	if err := r.admit(tx, res); err != nil {
+		return err
+	}
 	for i := range res.Replies {
 		if res.Replies[i].ID != "" {
 			continue

@@ -228,7 +228,7 @@ func TestLoadBadFile(t *testing.T) {
 	}
 
 	t.Run("wrong type", func(t *testing.T) {
-		_, err := config.Load(MustWrite(t, "outbound:\n  burst: many\n"))
+		_, err := config.Load(MustWrite(t, "outbound:\n  lanes:\n    reply:\n      burst: many\n"))
 		if err == nil {
 			t.Fatalf("Load succeeded, want an error")
 		}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -37,7 +38,9 @@ type casesAPI struct {
 func MustCasesAPI(tb testing.TB, token string) *casesAPI {
 	tb.Helper()
 	cfg := mustConfig(tb, "")
-	cfg.Outbound.RatePerMinute, cfg.Outbound.Burst = 60000, 100
+	for lane := range cfg.Outbound.Lanes {
+		cfg.Outbound.Lanes[lane] = config.Budget{PerMinute: 60000, Burst: 100}
+	}
 	return &casesAPI{simEnv: mustSimEnv(tb, cfg, token), token: token}
 }
 
