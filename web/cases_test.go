@@ -41,6 +41,7 @@ func MustCasesAPI(tb testing.TB, token string) *casesAPI {
 	for lane := range cfg.Outbound.Lanes {
 		cfg.Outbound.Lanes[lane] = config.Budget{PerMinute: 60000, Burst: 100}
 	}
+	cfg.Outbound.ReplyDelay = config.ReplyDelay{}
 	return &casesAPI{simEnv: mustSimEnv(tb, cfg, token), token: token}
 }
 
