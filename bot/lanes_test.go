@@ -356,3 +356,60 @@ func TestOutboxBacklogAlert(t *testing.T) {
 		t.Errorf("alerts %v, want %v (again after recovering)", got, want)
 	}
 }
+
+// When the operators' lane is long, the new-case cards waiting for the group go as one message;
+// the other messages keep their place.
+func TestOutboxCombinesCards(t *testing.T) {
+	clock := NewClock()
+	db := MustOpenTemp(t, clock)
+	cfg := MustConfig(t)
+	cfg.Outbound.CombineAt = 10
+	tr := &sim.Transport{}
+	o := newOutbox(db, tr, cfg, clock)
+	mustCase(t, db, resA)
+	for i := range 12 {
+		id := fmt.Sprintf("G%02d", i)
+		MustQueue(t, db, ketanmu.Outbound{ID: id, Chat: group, Text: "pesan " + id, Lane: ketanmu.LaneOperators})
+		if i%3 == 0 {
+			err := db.Update(context.Background(), func(tx *store.Tx) error { return tx.RecordCard(account, id, 1) })
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for MustSendDue(t, o) > 0 {
+	}
+	sent := tr.Sent()
+	if got, want := sentIDs(sent), []string{"G00", "G01", "G02", "G04", "G05", "G07", "G08", "G10", "G11"}; !slices.Equal(got, want) {
+		t.Fatalf("sent %v, want %v (cards G03, G06, G09 folded into G00)", got, want)
+	}
+	if got, want := sent[0].Text, "pesan G00\n\npesan G03\n\npesan G06\n\npesan G09"; got != want {
+		t.Errorf("combined card = %q, want %q", got, want)
+	}
+	if got := MustCount(t, db, `SELECT COUNT(*) FROM messages WHERE chat = ? AND direction = 'out'`, group); got != 9 {
+		t.Errorf("%d messages in the group's transcript, want 9", got)
+	}
+}
+
+// Below combine_cards_at every card goes on its own.
+func TestOutboxKeepsCardsWhenShort(t *testing.T) {
+	clock := NewClock()
+	db := MustOpenTemp(t, clock)
+	cfg := MustConfig(t)
+	cfg.Outbound.CombineAt = 10
+	tr := &sim.Transport{}
+	o := newOutbox(db, tr, cfg, clock)
+	mustCase(t, db, resA)
+	for i := range 4 {
+		id := fmt.Sprintf("G%02d", i)
+		MustQueue(t, db, ketanmu.Outbound{ID: id, Chat: group, Text: "pesan " + id, Lane: ketanmu.LaneOperators})
+		if err := db.Update(context.Background(), func(tx *store.Tx) error { return tx.RecordCard(account, id, 1) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for MustSendDue(t, o) > 0 {
+	}
+	if got, want := len(tr.Sent()), 4; got != want {
+		t.Errorf("sent %d messages, want %d", got, want)
+	}
+}

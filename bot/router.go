@@ -27,6 +27,8 @@ type Router struct {
 	NewID func(account string) string
 	// Notify is called after a commit that queued messages for an account (wakes the outbox).
 	Notify func(account string)
+	// Observer, when set, is told of every handled message (metrics).
+	Observer InboundObserver
 
 	locks chatLocks
 }
@@ -60,6 +62,7 @@ func (r *Router) Handle(ctx context.Context, in ketanmu.Inbound) (Result, error)
 	if in.ID == "" || in.Chat == "" {
 		return Result{}, ketanmu.Errorf(ketanmu.EINVALID, "message needs an id and a chat")
 	}
+	defer r.observe(in, time.Now())
 	unlock := r.locks.lock(in.Account + "\x00" + in.Chat)
 	defer unlock()
 

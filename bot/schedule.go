@@ -152,6 +152,11 @@ func (o *Outbox) checkBacklog(ctx context.Context, account string, st *outboxAcc
 		return
 	}
 	st.checkedAt = now
+	for chat, at := range st.lastSent {
+		if now.Sub(at) > time.Minute+o.cfg.ReplyDelay.Max {
+			delete(st.lastSent, chat) // only a reply's delay looks at it
+		}
+	}
 	st.mu.Unlock()
 	oldest := map[ketanmu.Lane]time.Time{}
 	depth := laneDepths(items)

@@ -13,6 +13,7 @@ import (
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/config"
+	"github.com/ketanmu/ketanmu/internal/metrics"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -41,6 +42,8 @@ type Server struct {
 	log    *slog.Logger
 	// apiToken is the cases API's bearer token (SetAPIToken); empty closes the API.
 	apiToken string
+	// metrics serves /metrics (SetMetrics).
+	metrics http.Handler
 }
 
 // New returns a server; sim is nil under `ketanmu serve`.
@@ -48,11 +51,18 @@ func New(cfg *config.Config, db *store.DB, router Router, tr bot.Transport, sim 
 	return &Server{cfg: cfg, db: db, router: router, tr: tr, sim: sim, log: log}
 }
 
+// SetMetrics serves h at GET /metrics on this server, to loopback clients only, unless
+// http.metrics_addr gives the metrics a listener of their own.
+func (s *Server) SetMetrics(h http.Handler) { s.metrics = h }
+
 // Handler returns the routes.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.HealthHandler())
 	mux.HandleFunc("GET /api/accounts", s.AccountsHandler())
+	if s.metrics != nil && s.cfg.HTTP.MetricsAddr == "" {
+		mux.Handle("GET /metrics", metrics.LoopbackOnly(s.metrics))
+	}
 	if s.sim != nil {
 		mux.HandleFunc("GET /{$}", s.simPage)
 		mux.HandleFunc("POST /api/sim/messages", s.simPost)

@@ -56,6 +56,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		log.Warn("Cases API is closed: set handoff.api_token or KETANMU_API_TOKEN")
 	}
 	srv.SetAPIToken(token)
+	srv.SetMetrics(core.Metrics.Handler())
 
 	// WhatsApp stops first, so that no message is acknowledged while the database closes;
 	// then the HTTP server, the outbox and the SLA jobs stop and the database closes.
