@@ -413,3 +413,37 @@ func TestOutboxKeepsCardsWhenShort(t *testing.T) {
 		t.Errorf("sent %d messages, want %d", got, want)
 	}
 }
+
+// A backed-up lane is told to the supervisors once, in their chats, ahead of the traffic it is
+// about, even though supervisors never wrote to the number.
+func TestBacklogToldToSupervisors(t *testing.T) {
+	clock := NewClock()
+	db := MustOpenTemp(t, clock)
+	cfg := MustConfig(t)
+	cfg.Outbound.AlertAfter = time.Minute
+	cfg.Outbound.Lanes[string(ketanmu.LaneBulk)] = config.Budget{PerMinute: 0.01, Burst: 1}
+	r := newRouter(db, cfg)
+	tr := &sim.Transport{}
+	o := newOutbox(db, tr, cfg, clock)
+	o.OnBacklog = r.TellBacklog
+	MustQueue(t, db, laneMsg("B0", resA, ketanmu.LaneBulk), laneMsg("B1", resB, ketanmu.LaneBulk))
+	for range 5 {
+		MustSendDue(t, o)
+		clock.Advance(time.Minute)
+	}
+	var told []ketanmu.Outbound
+	for _, m := range tr.Sent() {
+		if m.Chat == "6281200000004" { // Bu Kadis, the example's supervisor
+			told = append(told, m)
+		}
+	}
+	if len(told) != 1 {
+		t.Fatalf("supervisor got %d messages, want 1: %+v", len(told), tr.Sent())
+	}
+	if !strings.Contains(told[0].Text, "bulk") || !strings.Contains(told[0].Text, "Layanan KK/KTP-el") {
+		t.Errorf("alert %q, want the lane and the number's name", told[0].Text)
+	}
+	if got := MustCount(t, db, `SELECT COUNT(*) FROM outbox WHERE chat = '6281200000004' AND lane = 'notification'`); got != 1 {
+		t.Errorf("%d alert rows in the notification lane, want 1", got)
+	}
+}

@@ -283,7 +283,10 @@ func (l *loadRun) resident(ctx context.Context, i int, stop time.Time) {
 // bulkJob plays the reminder scan and digest: every 30 s a reminder to each of the last three
 // residents with a case, and a digest to the group.
 func (l *loadRun) bulkJob(ctx context.Context, stop time.Time) {
-	for sleepCtx(ctx, 30*time.Second) && time.Now().Before(stop) {
+	for {
+		if wait := min(30*time.Second, time.Until(stop)); wait <= 0 || !sleepCtx(ctx, wait) || !time.Now().Before(stop) {
+			return
+		}
 		l.mu.Lock()
 		chats := l.chats[max(0, len(l.chats)-3):]
 		l.mu.Unlock()
