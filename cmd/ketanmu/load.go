@@ -86,7 +86,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	left := l.pending(ctx)
 	fmt.Fprintf(stdout, "after %s: %d cases opened, %d messages sent, %d still queued\n",
 		time.Since(start).Round(time.Second), l.cases(), tr.count(), left)
-	l.report(stdout)
+	l.report(ctx, stdout)
 	if *drain > 0 && left > 0 {
 		t0 := time.Now()
 		for left > 0 && time.Since(t0) < *drain && ctx.Err() == nil {
@@ -346,24 +346,39 @@ func (l *loadRun) cases() int {
 }
 
 // report prints, per lane, how long sent messages waited (from the message that caused them, or
-// from the job that queued them) and how many are still queued.
-func (l *loadRun) report(w io.Writer) {
+// from the job that queued them), how many are still queued, and how many were folded into
+// another message (case cards combined while the operators' lane was long).
+func (l *loadRun) report(ctx context.Context, w io.Writer) {
+	pending := map[string]bool{}
+	if rows, err := l.core.DB.SQL().QueryContext(ctx, `SELECT wa_id FROM outbox WHERE status = 'pending'`); err == nil {
+		for rows.Next() {
+			var id string
+			if rows.Scan(&id) == nil {
+				pending[id] = true
+			}
+		}
+		rows.Close()
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	waits := map[string][]time.Duration{}
-	left := map[string]int{}
+	left, folded := map[string]int{}, map[string]int{}
 	for id, q := range l.queued {
-		if at, ok := l.tr.sentAt(id); ok {
+		switch at, ok := l.tr.sentAt(id); {
+		case ok:
 			waits[q.lane] = append(waits[q.lane], at.Sub(q.at))
-		} else {
+		case pending[id]:
 			left[q.lane]++
+		default:
+			folded[q.lane]++
 		}
 	}
-	fmt.Fprintf(w, "%-13s %6s %8s %8s %8s %7s\n", "lane", "sent", "p50", "p95", "max", "queued")
+	fmt.Fprintf(w, "%-13s %6s %8s %8s %8s %7s %7s\n", "lane", "sent", "p50", "p95", "max", "queued", "folded")
 	for _, lane := range laneOrder {
 		d := waits[lane]
 		sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
-		fmt.Fprintf(w, "%-13s %6d %8s %8s %8s %7d\n", lane, len(d), quantile(d, 0.50), quantile(d, 0.95), quantile(d, 1), left[lane])
+		fmt.Fprintf(w, "%-13s %6d %8s %8s %8s %7d %7d\n", lane, len(d), quantile(d, 0.50), quantile(d, 0.95), quantile(d, 1),
+			left[lane], folded[lane])
 	}
 }
 
