@@ -344,6 +344,13 @@ func TestOutboxBacklogAlert(t *testing.T) {
 	if got, want := spy.got(), []ketanmu.Lane{ketanmu.LaneBulk}; !slices.Equal(got, want) {
 		t.Fatalf("alerts %v, want %v (once)", got, want)
 	}
+	restarted := newOutbox(db, tr, cfg, clock)
+	again := &backlogSpy{}
+	restarted.OnBacklog = again.call
+	MustSendDue(t, restarted)
+	if got := again.got(); len(got) != 0 {
+		t.Fatalf("after a restart alerts %v, want none (already told)", got)
+	}
 	clock.Advance(10 * time.Minute) // B1 leaves; the lane is empty
 	MustSendDue(t, o)
 	MustSendDue(t, o)
@@ -445,5 +452,22 @@ func TestBacklogToldToSupervisors(t *testing.T) {
 	}
 	if got := MustCount(t, db, `SELECT COUNT(*) FROM outbox WHERE chat = '6281200000004' AND lane = 'notification'`); got != 1 {
 		t.Errorf("%d alert rows in the notification lane, want 1", got)
+	}
+}
+
+// An outbox that starts with a lane already backed up, and never told, tells it.
+func TestOutboxBacklogAlertAtStart(t *testing.T) {
+	clock := NewClock()
+	db := MustOpenTemp(t, clock)
+	cfg := MustConfig(t)
+	cfg.Outbound.AlertAfter = 2 * time.Minute
+	MustQueue(t, db, laneMsg("B0", resA, ketanmu.LaneBulk))
+	clock.Advance(5 * time.Minute) // e.g. the service was down
+	o := newOutbox(db, &sim.Transport{}, cfg, clock)
+	spy := &backlogSpy{}
+	o.OnBacklog = spy.call
+	MustSendDue(t, o)
+	if got, want := spy.got(), []ketanmu.Lane{ketanmu.LaneBulk}; !slices.Equal(got, want) {
+		t.Errorf("alerts %v, want %v", got, want)
 	}
 }

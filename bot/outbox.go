@@ -50,9 +50,9 @@ type outboxAccount struct {
 	proactive *rate.Limiter
 
 	mu        sync.Mutex
-	lastSent  map[string]time.Time // chat -> last handed over, for the pace of replies
-	next      time.Time            // when the next message may become sendable
-	alerted   map[ketanmu.Lane]bool
+	lastSent  map[string]time.Time  // chat -> last handed over, for the pace of replies
+	next      time.Time             // when the next message may become sendable
+	alerted   map[ketanmu.Lane]bool // absent: not checked since the start
 	checkedAt time.Time
 }
 
@@ -68,7 +68,6 @@ func NewOutbox(db *store.DB, tr Transport, cfg config.Outbound, accounts []confi
 		for _, lane := range ketanmu.Lanes {
 			b := laneBudget(cfg, lane)
 			st.lanes[lane] = rate.NewLimiter(rate.Limit(b.PerMinute/60), b.Burst)
-			st.alerted[lane] = true // unknown after a restart: cleared on the first check if fine
 		}
 		st.proactive = rate.NewLimiter(rate.Limit(cfg.Proactive.PerMinute/60), cfg.Proactive.Burst)
 		o.accounts[a.Key] = st

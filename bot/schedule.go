@@ -169,21 +169,25 @@ func (o *Outbox) checkBacklog(ctx context.Context, account string, st *outboxAcc
 		t, ok := oldest[lane]
 		late := ok && now.Sub(t) > o.cfg.AlertAfter
 		st.mu.Lock()
-		was := st.alerted[lane]
+		was, known := st.alerted[lane]
 		st.mu.Unlock()
 		switch {
 		case late && !was:
+			// The row in outbox_alerts, not this worker's memory, decides: after a restart a
+			// lane still backed up is not told twice.
 			raised, err := o.db.RaiseOutboxAlert(ctx, account, lane)
 			if err != nil {
 				o.log.Error("Outbox alert not recorded", "account", account, "lane", string(lane), "error", err)
 				continue
 			}
-			o.log.Warn("Outbox lane backed up", "account", account, "lane", string(lane),
-				"depth", depth[lane], "oldest_wait", now.Sub(t).Round(time.Second).String())
-			if raised && o.OnBacklog != nil {
-				o.OnBacklog(ctx, account, lane, depth[lane], now.Sub(t))
+			if raised {
+				o.log.Warn("Outbox lane backed up", "account", account, "lane", string(lane),
+					"depth", depth[lane], "oldest_wait", now.Sub(t).Round(time.Second).String())
+				if o.OnBacklog != nil {
+					o.OnBacklog(ctx, account, lane, depth[lane], now.Sub(t))
+				}
 			}
-		case !late && was:
+		case !late && (was || !known):
 			if err := o.db.ClearOutboxAlert(ctx, account, lane); err != nil {
 				continue
 			}
