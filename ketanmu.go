@@ -80,7 +80,34 @@ type Outbound struct {
 	// CardOf, when set, is the case this message is a card (or card photo) of: operators quote
 	// it to act on the case. It is recorded when the message is queued.
 	CardOf int64
+	// Lane is the outbox queue the message waits in; empty lets the router decide.
+	Lane Lane
+	// Proactive marks a message to a resident who has not written lately: nobody just asked
+	// for it, so it also spends the proactive budget.
+	Proactive bool
 }
+
+// Lane is one of the outbox's queues of an account. Each has its own budget, so that a busy
+// hour of one kind of traffic never holds up another: a resident waiting for the bot's answer
+// does not wait behind the operators' case cards or the morning digest.
+type Lane string
+
+// Lanes, most urgent first.
+const (
+	// LaneRevoke deletes an operator's command typed in a resident's chat.
+	LaneRevoke Lane = "revoke"
+	// LaneReply answers a resident's own message in that chat.
+	LaneReply Lane = "reply"
+	// LaneNotification tells a resident about a step of their case.
+	LaneNotification Lane = "notification"
+	// LaneOperators goes to the operators' group, the office phone's own chat or an operator.
+	LaneOperators Lane = "operators"
+	// LaneBulk carries what jobs send: reminders, escalations, the digest.
+	LaneBulk Lane = "bulk"
+)
+
+// Lanes lists every lane, most urgent first.
+var Lanes = []Lane{LaneRevoke, LaneReply, LaneNotification, LaneOperators, LaneBulk}
 
 // To returns where the message goes on the wire.
 func (o Outbound) To() string {

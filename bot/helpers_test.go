@@ -34,12 +34,22 @@ func MustConfig(tb testing.TB) *config.Config {
 	if err != nil {
 		tb.Fatalf("config.Load: %v", err)
 	}
-	cfg.Outbound.RatePerMinute = 60 * 1000
-	cfg.Outbound.Burst = 100
+	Unpaced(cfg)
 	cfg.Outbound.RetryMin = 2 * time.Second
 	cfg.Outbound.RetryMax = time.Minute
 	cfg.Outbound.MaxAttempts = 5
 	return cfg
+}
+
+// Unpaced gives every lane and the proactive rule a budget no test reaches, and replies no
+// delay, so that only the tests about pacing wait on it.
+func Unpaced(cfg *config.Config) {
+	for lane := range cfg.Outbound.Lanes {
+		cfg.Outbound.Lanes[lane] = config.Budget{PerMinute: 60 * 1000, Burst: 100}
+	}
+	cfg.Outbound.Proactive.Budget = config.Budget{PerMinute: 60 * 1000, Burst: 100}
+	cfg.Outbound.ReplyDelay = config.ReplyDelay{}
+	cfg.Outbound.Parallel = 1
 }
 
 // MustOpen opens the database at path with a fixed key; it is closed when the test ends

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -15,59 +14,86 @@ import (
 	"github.com/ketanmu/ketanmu/store"
 )
 
-// Outbox sends queued messages through the transport: oldest first within each chat, a chat's
-// later messages waiting behind a failing one, retries with backoff under the same message ID,
-// and a pace per account so that a busy hour never looks like spam to WhatsApp.
+// Outbox sends queued messages through the transport. Each account's messages wait in lanes
+// (revoke, reply, notification, operators, bulk) served most urgent first, each lane with its
+// own budget so that none waits behind another's busy hour and none starves. Within a chat the
+// order is kept: only a chat's oldest message can leave (revokes aside, which show nothing), and
+// it leaves in the most urgent lane of what waits behind it. Failed sends are retried with
+// backoff under the same message ID.
 type Outbox struct {
 	db  *store.DB
 	tr  Transport
 	cfg config.Outbound
 	log *slog.Logger
-	// Now is the clock for due times (the simulator's clock in `ketanmu sim`).
+	// Now is the clock for due times and budgets (the simulator's clock in `ketanmu sim`).
 	Now func() time.Time
-	// Jitter adds up to this much random delay between sends of an account.
-	Jitter time.Duration
 	// Gate, when set, is asked before each send whether to hold or drop the message.
 	Gate Gate
 	// GaveUp, when set, is told about each message given up for good.
 	GaveUp func(ctx context.Context, it store.OutboxItem, cause error)
+	// OnBacklog is called once when a lane's oldest message has waited longer than
+	// outbound.alert_after, and again only after the lane has recovered.
+	OnBacklog func(ctx context.Context, account string, lane ketanmu.Lane, depth int, waited time.Duration)
+	// Observer, when set, is told of every send.
+	Observer SendObserver
 
-	mu       sync.Mutex
-	kicks    map[string]chan struct{}
-	limiters map[string]*rate.Limiter
-	// passes serialises SendDue per account: two overlapping passes would send a row twice.
-	passes map[string]*sync.Mutex
+	accounts map[string]*outboxAccount
 }
+
+// SendObserver is told of every outcome of a send (metrics).
+type SendObserver interface {
+	Sent(account string, lane ketanmu.Lane, waited time.Duration)
+	Failed(account string, lane ketanmu.Lane)
+}
+
+// outboxAccount is the worker state of one account.
+type outboxAccount struct {
+	pass      sync.Mutex // serialises SendDue: two overlapping passes would send a row twice
+	kick      chan struct{}
+	lanes     map[ketanmu.Lane]*rate.Limiter
+	proactive *rate.Limiter
+
+	mu        sync.Mutex
+	lastSent  map[string]time.Time  // chat -> last handed over, for the pace of replies
+	next      time.Time             // when the next message may become sendable
+	alerted   map[ketanmu.Lane]bool // absent: not checked since the start
+	checkedAt time.Time
+}
+
+// pendingLimit bounds how many pending rows one pass reads.
+const pendingLimit = 2000
 
 // NewOutbox returns an outbox worker for the given accounts.
 func NewOutbox(db *store.DB, tr Transport, cfg config.Outbound, accounts []config.Account, log *slog.Logger) *Outbox {
-	o := &Outbox{db: db, tr: tr, cfg: cfg, log: log, Now: time.Now,
-		kicks: map[string]chan struct{}{}, limiters: map[string]*rate.Limiter{}, passes: map[string]*sync.Mutex{}}
+	o := &Outbox{db: db, tr: tr, cfg: cfg, log: log, Now: time.Now, accounts: map[string]*outboxAccount{}}
 	for _, a := range accounts {
-		o.passes[a.Key] = &sync.Mutex{}
-		o.kicks[a.Key] = make(chan struct{}, 1)
-		o.limiters[a.Key] = rate.NewLimiter(rate.Limit(cfg.RatePerMinute/60), cfg.Burst)
+		st := &outboxAccount{kick: make(chan struct{}, 1), lanes: map[ketanmu.Lane]*rate.Limiter{},
+			lastSent: map[string]time.Time{}, alerted: map[ketanmu.Lane]bool{}}
+		for _, lane := range ketanmu.Lanes {
+			b := laneBudget(cfg, lane)
+			st.lanes[lane] = rate.NewLimiter(rate.Limit(b.PerMinute/60), b.Burst)
+		}
+		st.proactive = rate.NewLimiter(rate.Limit(cfg.Proactive.PerMinute/60), cfg.Proactive.Burst)
+		o.accounts[a.Key] = st
 	}
 	return o
 }
 
 // Kick wakes the account's worker because something was queued.
 func (o *Outbox) Kick(account string) {
-	o.mu.Lock()
-	ch := o.kicks[account]
-	o.mu.Unlock()
-	if ch == nil {
+	st := o.accounts[account]
+	if st == nil {
 		return
 	}
 	select {
-	case ch <- struct{}{}:
+	case st.kick <- struct{}{}:
 	default:
 	}
 }
 
 // KickAll wakes every worker (after the simulator's clock moved).
 func (o *Outbox) KickAll() {
-	for account := range o.kicks {
+	for account := range o.accounts {
 		o.Kick(account)
 	}
 }
@@ -75,7 +101,7 @@ func (o *Outbox) KickAll() {
 // Run sends until ctx ends; pending rows left by an earlier run are sent first.
 func (o *Outbox) Run(ctx context.Context) {
 	var wg sync.WaitGroup
-	for account := range o.kicks {
+	for account := range o.accounts {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -87,6 +113,7 @@ func (o *Outbox) Run(ctx context.Context) {
 
 func (o *Outbox) runAccount(ctx context.Context, account string) {
 	const idlePoll = time.Second
+	st := o.accounts[account]
 	for {
 		n, err := o.SendDue(ctx, account)
 		if ctx.Err() != nil {
@@ -99,62 +126,106 @@ func (o *Outbox) runAccount(ctx context.Context, account string) {
 			continue
 		}
 		wait := idlePoll
-		if next, ok, err := o.db.NextOutboxAttempt(ctx, account); err == nil && ok {
-			wait = min(max(next.Sub(o.Now()), 10*time.Millisecond), idlePoll)
+		st.mu.Lock()
+		if !st.next.IsZero() {
+			wait = min(max(st.next.Sub(o.Now()), 10*time.Millisecond), idlePoll)
 		}
+		st.mu.Unlock()
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
 			return
-		case <-o.kicks[account]:
+		case <-st.kick:
 			t.Stop()
 		case <-t.C:
 		}
 	}
 }
 
-// SendDue makes one pass over the account's due messages and returns how many were tried.
+// SendDue makes one pass over the account's outbox: every chat's head that is due and whose
+// lane has budget left is handed to the transport, most urgent lane first, up to
+// outbound.parallel at a time. It returns how many messages were tried.
 func (o *Outbox) SendDue(ctx context.Context, account string) (int, error) {
-	pass, ok := o.passes[account]
+	st, ok := o.accounts[account]
 	if !ok {
 		return 0, ketanmu.Errorf(ketanmu.EINVALID, "unknown account %q", account)
 	}
-	pass.Lock()
-	defer pass.Unlock()
-	items, err := o.db.DueOutbox(ctx, account, o.Now(), 50)
+	st.pass.Lock()
+	defer st.pass.Unlock()
+	items, err := o.db.PendingOutbox(ctx, account, pendingLimit)
 	if err != nil {
 		return 0, err
 	}
-	for _, it := range items {
-		if err := o.pace(ctx, account); err != nil {
-			return 0, err
+	now := o.Now()
+	o.checkBacklog(ctx, account, st, items, now)
+	st.mu.Lock()
+	cands, next := plan(items, st.lastSent, o.cfg.ReplyDelay, now)
+	st.mu.Unlock()
+	depth := laneDepths(items)
+
+	var (
+		wg      sync.WaitGroup
+		errMu   sync.Mutex
+		passErr error
+		tried   int
+	)
+	slots := make(chan struct{}, max(o.cfg.Parallel, 1))
+	for _, c := range cands {
+		lim := st.lanes[c.lane]
+		if tok := lim.TokensAt(now); tok < 1 {
+			next = earliest(next, now.Add(tokenWait(lim, tok)))
+			continue
 		}
-		if err := o.sendOne(ctx, it); err != nil {
-			return 0, err
+		if c.it.Msg.Proactive {
+			if tok := st.proactive.TokensAt(now); tok < 1 {
+				next = earliest(next, now.Add(tokenWait(st.proactive, tok)))
+				continue
+			}
+			st.proactive.AllowN(now, 1)
+		}
+		lim.AllowN(now, 1)
+		it := c.it
+		if it.Card && o.cfg.CombineAt > 0 && depth[ketanmu.LaneOperators] >= o.cfg.CombineAt {
+			if it, err = o.combine(ctx, it, items); err != nil {
+				return tried, err
+			}
+		}
+		tried++
+		slots <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-slots }()
+			if err := o.sendOne(ctx, it, c.lane, st); err != nil {
+				errMu.Lock()
+				passErr = errors.Join(passErr, err)
+				errMu.Unlock()
+			}
+		}()
+		if o.kicked(st) {
+			break // something new was queued: it may be more urgent than the rest of this pass
 		}
 	}
-	return len(items), nil
+	wg.Wait()
+	st.mu.Lock()
+	st.next = next
+	st.mu.Unlock()
+	return tried, passErr
 }
 
-func (o *Outbox) pace(ctx context.Context, account string) error {
-	if err := o.limiters[account].Wait(ctx); err != nil {
-		return err
+// kicked reports (and consumes) a pending wake-up of the account's worker.
+func (o *Outbox) kicked(st *outboxAccount) bool {
+	select {
+	case <-st.kick:
+		return true
+	default:
+		return false
 	}
-	if o.Jitter > 0 {
-		t := time.NewTimer(rand.N(o.Jitter))
-		defer t.Stop()
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-t.C:
-		}
-	}
-	return nil
 }
 
 // sendOne tries one message and records the outcome; only store errors are returned.
-func (o *Outbox) sendOne(ctx context.Context, it store.OutboxItem) error {
+func (o *Outbox) sendOne(ctx context.Context, it store.OutboxItem, lane ketanmu.Lane, st *outboxAccount) error {
 	msg := it.Msg
 	if held, err := o.gate(ctx, it); held || err != nil {
 		return err
@@ -166,12 +237,20 @@ func (o *Outbox) sendOne(ctx context.Context, it store.OutboxItem) error {
 			// give the message up so the chat, and the account, move on.
 			o.log.Error("Outbox file unreadable, message given up", "account", msg.Account,
 				"chat", ketanmu.MaskPhone(msg.Chat), "message_id", msg.ID, "error", err)
+			o.observeFailed(msg.Account, lane)
 			return o.db.MarkRetry(ctx, it, o.Now(), true, err.Error())
 		}
 		msg.Media = m
 	}
 	err := o.tr.Send(ctx, msg)
 	if err == nil {
+		now := o.Now()
+		st.mu.Lock()
+		st.lastSent[msg.Chat] = now
+		st.mu.Unlock()
+		if o.Observer != nil {
+			o.Observer.Sent(msg.Account, lane, now.Sub(it.CreatedAt))
+		}
 		return o.db.MarkSent(ctx, it)
 	}
 	if ctx.Err() != nil {
@@ -185,8 +264,11 @@ func (o *Outbox) sendOne(ctx context.Context, it store.OutboxItem) error {
 	attempts := it.Attempts + 1
 	failed := attempts >= o.cfg.MaxAttempts || ketanmu.ErrorCode(err) == ketanmu.EINVALID
 	next := o.Now().Add(o.backoff(attempts))
-	o.log.Warn("Send failed", "account", msg.Account, "chat", ketanmu.MaskPhone(msg.Chat),
+	o.log.Warn("Send failed", "account", msg.Account, "chat", ketanmu.MaskPhone(msg.Chat), "lane", string(lane),
 		"message_id", msg.ID, "attempt", attempts, "gave_up", failed, "error", ketanmu.MaskNumbers(err.Error()))
+	if failed {
+		o.observeFailed(msg.Account, lane)
+	}
 	if err := o.db.MarkRetry(ctx, it, next, failed, err.Error()); err != nil {
 		return err
 	}
@@ -213,6 +295,12 @@ func (o *Outbox) gate(ctx context.Context, it store.OutboxItem) (bool, error) {
 		return true, o.db.Postpone(ctx, it, v.HoldUntil, "held: "+v.Why)
 	}
 	return false, nil
+}
+
+func (o *Outbox) observeFailed(account string, lane ketanmu.Lane) {
+	if o.Observer != nil {
+		o.Observer.Failed(account, lane)
+	}
 }
 
 // backoff doubles from RetryMin up to RetryMax.

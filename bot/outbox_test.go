@@ -3,7 +3,6 @@ package bot_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -270,28 +269,6 @@ func TestOutboxRunSendsLeftRows(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second): // a guard against hanging, not a timing assertion
 		t.Fatalf("Run delivered nothing")
-	}
-}
-
-func TestOutboxPacing(t *testing.T) {
-	clock := NewClock()
-	db := MustOpenTemp(t, clock)
-	cfg := MustConfig(t)
-	cfg.Outbound.RatePerMinute = 600 // 10 a second
-	cfg.Outbound.Burst = 1
-	tr := &sim.Transport{}
-	o := newOutbox(db, tr, cfg, clock)
-	const n = 6
-	for i := range n {
-		MustQueue(t, db, ketanmu.Outbound{ID: fmt.Sprintf("P%d", i), Chat: fmt.Sprintf("62812000000%02d", i), Text: "x"})
-	}
-	start := time.Now()
-	for len(tr.Sent()) < n {
-		MustSendDue(t, o)
-	}
-	// The first message uses the burst; the other five wait 100ms each.
-	if got, want := time.Since(start), 450*time.Millisecond; got < want {
-		t.Errorf("%d messages at 10/s with burst 1 took %v, want at least %v", n, got, want)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/casework"
@@ -27,6 +28,8 @@ type Router struct {
 	NewID func(account string) string
 	// Notify is called after a commit that queued messages for an account (wakes the outbox).
 	Notify func(account string)
+	// Observer, when set, is told of every handled message (metrics).
+	Observer InboundObserver
 
 	locks chatLocks
 }
@@ -37,7 +40,9 @@ func NewRouter(db *store.DB, cfg *config.Config, engine *flows.Engine, log *slog
 		NewID: func(string) string { return ketanmu.NewMessageID() }, Notify: func(string) {}}
 	r.cases = casework.New(db, cfg, engine, log)
 	// The case service queues and wakes the outbox exactly as the router does.
-	r.cases.NewID = func(account string) string { return r.NewID(account) }
+	r.cases.Enqueue = func(tx *store.Tx, msgs []ketanmu.Outbound) ([]ketanmu.Outbound, error) {
+		return r.queue(tx, msgs, batch{})
+	}
 	r.cases.Notify = func(account string) { r.Notify(account) }
 	return r
 }
@@ -62,6 +67,7 @@ func (r *Router) Handle(ctx context.Context, in ketanmu.Inbound) (Result, error)
 	if in.ID == "" || in.Chat == "" {
 		return Result{}, ketanmu.Errorf(ketanmu.EINVALID, "message needs an id and a chat")
 	}
+	defer r.observe(in, time.Now())
 	// A file is checked before the chat's lock and the write transaction: decoding a large
 	// photo must not hold up the database for everyone.
 	var media *flows.Media
@@ -82,7 +88,7 @@ func (r *Router) Handle(ctx context.Context, in ketanmu.Inbound) (Result, error)
 		if err := r.converse(tx, acc, in, media, &res); err != nil {
 			return err
 		}
-		if err := tx.QueueAll(res.Replies, r.NewID); err != nil {
+		if res.Replies, err = r.queue(tx, res.Replies, batch{replyTo: replyChat(in)}); err != nil {
 			return err
 		}
 		return recordCauses(tx, in, &res)
@@ -320,7 +326,8 @@ func (r *Router) Send(ctx context.Context, fn func(tx *store.Tx) ([]ketanmu.Outb
 		if msgs, err = fn(tx); err != nil {
 			return err
 		}
-		return tx.QueueAll(msgs, r.NewID)
+		msgs, err = r.queue(tx, msgs, batch{lane: ketanmu.LaneBulk})
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -28,16 +28,19 @@ type Service struct {
 	cfg   *config.Config
 	flows Flows
 	log   *slog.Logger
-	// NewID generates outbound message IDs for an account (the transport's generator).
-	NewID func(account string) string
+	// Enqueue puts messages in the outbox inside tx and returns those queued (the router's one
+	// path: lanes and the proactive rule). The default queues them all with fresh IDs.
+	Enqueue func(tx *store.Tx, msgs []ketanmu.Outbound) ([]ketanmu.Outbound, error)
 	// Notify is called after a commit that queued messages for an account (wakes the outbox).
 	Notify func(account string)
 }
 
 // New returns the case service.
 func New(db *store.DB, cfg *config.Config, fl Flows, log *slog.Logger) *Service {
-	return &Service{db: db, cfg: cfg, flows: fl, log: log,
-		NewID: func(string) string { return ketanmu.NewMessageID() }, Notify: func(string) {}}
+	return &Service{db: db, cfg: cfg, flows: fl, log: log, Notify: func(string) {},
+		Enqueue: func(tx *store.Tx, msgs []ketanmu.Outbound) ([]ketanmu.Outbound, error) {
+			return msgs, tx.QueueAll(msgs, func(string) string { return ketanmu.NewMessageID() })
+		}}
 }
 
 // Kind names an operator action.
@@ -116,7 +119,8 @@ func (s *Service) Do(ctx context.Context, actor Actor, number string, a Action) 
 		if o, err = s.Apply(tx, actor, c, a); err != nil {
 			return err
 		}
-		return tx.QueueAll(o.Messages, s.NewID)
+		o.Messages, err = s.Enqueue(tx, o.Messages)
+		return err
 	})
 	if err != nil {
 		return store.Case{}, err

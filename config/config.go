@@ -52,6 +52,8 @@ type Config struct {
 // HTTP configures the HTTP server.
 type HTTP struct {
 	Addr string `mapstructure:"addr"`
+	// MetricsAddr serves /metrics on its own listener; empty serves it on Addr to loopback only.
+	MetricsAddr string `mapstructure:"metrics_addr"`
 }
 
 // Log configures log/slog.
@@ -87,16 +89,54 @@ type Office struct {
 	Calendar *sla.Calendar  `mapstructure:"-"`
 }
 
-// Outbound paces and retries sends.
+// Outbound paces and retries sends: a budget per lane of each number, the proactive rule, the
+// reply delay, and when a backlog is combined or reported.
 type Outbound struct {
-	RatePerMinute float64 `mapstructure:"rate_per_minute"`
-	Burst         int     `mapstructure:"burst"`
-	RetryMinRaw   string  `mapstructure:"retry_min"`
-	RetryMaxRaw   string  `mapstructure:"retry_max"`
-	MaxAttempts   int     `mapstructure:"max_attempts"`
+	// Lanes holds the budget of each lane (revoke, reply, notification, operators, bulk).
+	Lanes       map[string]Budget `mapstructure:"lanes"`
+	Proactive   Proactive         `mapstructure:"proactive"`
+	ReplyDelay  ReplyDelay        `mapstructure:"reply_delay"`
+	Parallel    int               `mapstructure:"parallel"`
+	CombineAt   int               `mapstructure:"combine_cards_at"`
+	AlertRaw    string            `mapstructure:"alert_after"`
+	RetryMinRaw string            `mapstructure:"retry_min"`
+	RetryMaxRaw string            `mapstructure:"retry_max"`
+	MaxAttempts int               `mapstructure:"max_attempts"`
 
-	RetryMin time.Duration `mapstructure:"-"`
-	RetryMax time.Duration `mapstructure:"-"`
+	AlertAfter time.Duration `mapstructure:"-"`
+	RetryMin   time.Duration `mapstructure:"-"`
+	RetryMax   time.Duration `mapstructure:"-"`
+}
+
+// Budget is a token bucket: PerMinute messages a minute on average, up to Burst at once.
+type Budget struct {
+	PerMinute float64 `mapstructure:"per_minute"`
+	Burst     int     `mapstructure:"burst"`
+}
+
+// Proactive is the rule for messages nobody just asked for: to a resident who has not written
+// within Window. They spend this budget on top of their lane's.
+type Proactive struct {
+	Budget    `mapstructure:",squash"`
+	WindowRaw string        `mapstructure:"window"`
+	Window    time.Duration `mapstructure:"-"`
+}
+
+// ReplyDelay is the short pause before a reply, Min plus PerChar for each character of its
+// text, at most Max: long enough to look typed, short enough to feel like a conversation.
+type ReplyDelay struct {
+	MinRaw     string `mapstructure:"min"`
+	PerCharRaw string `mapstructure:"per_char"`
+	MaxRaw     string `mapstructure:"max"`
+
+	Min     time.Duration `mapstructure:"-"`
+	PerChar time.Duration `mapstructure:"-"`
+	Max     time.Duration `mapstructure:"-"`
+}
+
+// For returns the delay before a reply of n characters.
+func (d ReplyDelay) For(n int) time.Duration {
+	return min(d.Min+time.Duration(n)*d.PerChar, d.Max)
 }
 
 // Account is one WhatsApp number of the office.

@@ -154,6 +154,21 @@ func TestLoadInvalid(t *testing.T) {
 			key:  "outbound.retry_max", msg: "retry_min",
 		},
 		{
+			name: "unknown lane",
+			yaml: "outbound:\n  lanes:\n    urgent: {per_minute: 10, burst: 1}\n",
+			key:  "outbound.lanes.urgent", msg: "unknown lane",
+		},
+		{
+			name: "lane without burst",
+			yaml: "outbound:\n  lanes:\n    bulk: {per_minute: 10, burst: 0}\n",
+			key:  "outbound.lanes.bulk.burst", msg: "at least 1",
+		},
+		{
+			name: "reply delay max below min",
+			yaml: "outbound:\n  reply_delay: {min: 3s, max: 1s}\n",
+			key:  "outbound.reply_delay.max", msg: "min",
+		},
+		{
 			name: "bad time zone",
 			yaml: "office:\n  timezone: Asia/Mojokerto\n",
 			key:  "office.timezone", msg: `"Asia/Mojokerto" is not a known time zone`,
@@ -239,7 +254,7 @@ func TestLoadBadFile(t *testing.T) {
 	}
 
 	t.Run("wrong type", func(t *testing.T) {
-		_, err := config.Load(MustWrite(t, "outbound:\n  burst: many\n"))
+		_, err := config.Load(MustWrite(t, "outbound:\n  lanes:\n    reply:\n      burst: many\n"))
 		if err == nil {
 			t.Fatalf("Load succeeded, want an error")
 		}

@@ -95,28 +95,60 @@ func (c *Config) validateOffice() error {
 
 func (c *Config) validateOutbound() error {
 	o := &c.Outbound
-	if o.RatePerMinute <= 0 {
-		return &Error{"outbound.rate_per_minute", "must be positive"}
+	for name := range o.Lanes {
+		if !slices.Contains(ketanmu.Lanes, ketanmu.Lane(name)) {
+			return &Error{"outbound.lanes." + name, "unknown lane (revoke, reply, notification, operators or bulk)"}
+		}
 	}
-	if o.Burst < 1 {
-		return &Error{"outbound.burst", "must be at least 1"}
+	for _, lane := range ketanmu.Lanes {
+		if err := o.Lanes[string(lane)].check("outbound.lanes." + string(lane)); err != nil {
+			return err
+		}
+	}
+	if err := o.Proactive.Budget.check("outbound.proactive"); err != nil {
+		return err
+	}
+	if o.Parallel < 1 || o.Parallel > 16 {
+		return &Error{"outbound.parallel", "must be between 1 and 16"}
+	}
+	if o.CombineAt < 0 {
+		return &Error{"outbound.combine_cards_at", "must not be negative (0: never combine)"}
 	}
 	for _, p := range []struct {
-		key string
-		raw string
-		out *time.Duration
-	}{{"outbound.retry_min", o.RetryMinRaw, &o.RetryMin}, {"outbound.retry_max", o.RetryMaxRaw, &o.RetryMax}} {
+		key  string
+		raw  string
+		out  *time.Duration
+		zero bool
+	}{{"outbound.retry_min", o.RetryMinRaw, &o.RetryMin, false}, {"outbound.retry_max", o.RetryMaxRaw, &o.RetryMax, false},
+		{"outbound.alert_after", o.AlertRaw, &o.AlertAfter, false},
+		{"outbound.proactive.window", o.Proactive.WindowRaw, &o.Proactive.Window, false},
+		{"outbound.reply_delay.min", o.ReplyDelay.MinRaw, &o.ReplyDelay.Min, true},
+		{"outbound.reply_delay.per_char", o.ReplyDelay.PerCharRaw, &o.ReplyDelay.PerChar, true},
+		{"outbound.reply_delay.max", o.ReplyDelay.MaxRaw, &o.ReplyDelay.Max, true}} {
 		d, err := time.ParseDuration(p.raw)
-		if err != nil || d <= 0 {
+		if err != nil || d < 0 || (d == 0 && !p.zero) {
 			return &Error{p.key, fmt.Sprintf("%q is not a positive duration such as 2s or 5m", p.raw)}
 		}
 		*p.out = d
+	}
+	if o.ReplyDelay.Max < o.ReplyDelay.Min {
+		return &Error{"outbound.reply_delay.max", "must not be shorter than min"}
 	}
 	if o.RetryMax < o.RetryMin {
 		return &Error{"outbound.retry_max", "must not be shorter than retry_min"}
 	}
 	if o.MaxAttempts < 1 {
 		return &Error{"outbound.max_attempts", "must be at least 1"}
+	}
+	return nil
+}
+
+func (b Budget) check(key string) error {
+	if b.PerMinute <= 0 {
+		return &Error{key + ".per_minute", "must be positive"}
+	}
+	if b.Burst < 1 {
+		return &Error{key + ".burst", "must be at least 1"}
 	}
 	return nil
 }

@@ -17,7 +17,6 @@ type WhatsApp struct {
 	MarkRead         bool   `mapstructure:"mark_read"`
 	Typing           bool   `mapstructure:"typing"`
 	PairTimeoutRaw   string `mapstructure:"pair_timeout"`
-	SendJitterRaw    string `mapstructure:"send_jitter"`
 	MediaRetries     int    `mapstructure:"media_download_retries"`
 	MediaRetryMinRaw string `mapstructure:"media_retry_min"`
 	DownloadWorkers  int    `mapstructure:"download_workers"`
@@ -25,7 +24,6 @@ type WhatsApp struct {
 
 	OfflineMaxAge time.Duration `mapstructure:"-"`
 	PairTimeout   time.Duration `mapstructure:"-"`
-	SendJitter    time.Duration `mapstructure:"-"`
 	MediaRetryMin time.Duration `mapstructure:"-"`
 }
 
@@ -47,7 +45,6 @@ func (c *Config) validateWhatsApp() error {
 	}{
 		{"whatsapp.offline_max_age", w.OfflineMaxAgeRaw, &w.OfflineMaxAge, false},
 		{"whatsapp.pair_timeout", w.PairTimeoutRaw, &w.PairTimeout, false},
-		{"whatsapp.send_jitter", w.SendJitterRaw, &w.SendJitter, true},
 		{"whatsapp.media_retry_min", w.MediaRetryMinRaw, &w.MediaRetryMin, false},
 	}
 	for _, d := range durations {

@@ -3,6 +3,7 @@ package reminder_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/lifecycle"
 	"io"
@@ -125,7 +126,8 @@ func (e *env) at(s string) time.Time {
 }
 
 // newCase files a case at the clock's time the way the router does (stage deadline from the
-// workflow profile, due date from the service's time standard) and returns its number.
+// workflow profile, due date from the service's time standard, after the resident's last
+// message) and returns its number.
 func (e *env) newCase(service, account, phone string) string {
 	e.tb.Helper()
 	svc := e.cfg.Services[service]
@@ -137,6 +139,10 @@ func (e *env) newCase(service, account, phone string) string {
 			return err
 		}
 		now := tx.Now()
+		if _, err := tx.RecordInbound(ketanmu.Inbound{Account: account, ID: fmt.Sprintf("APPLY-%s-%d", phone, now.UnixNano()),
+			Chat: phone, Kind: ketanmu.KindText, Text: "ya"}); err != nil {
+			return err
+		}
 		nc := store.NewCase{Account: account, Chat: phone, ResidentID: rid, Prefix: svc.Prefix, Service: service,
 			NIK: "3516131204850003", Name: "Siti Aminah", Due: e.promise(service, now),
 			Day: now.In(e.cfg.Office.Location).Format("060102")}

@@ -217,14 +217,18 @@ type TranscriptMessage struct {
 	Quote       string
 	Revoked     bool
 	At          time.Time
+	// Status is the delivery of an outgoing message (queued, sent or failed), SentAt when sent.
+	Status string
+	SentAt time.Time
 }
 
 // Transcript returns a chat's messages, oldest first.
 func (db *DB) Transcript(ctx context.Context, account, chat string) ([]TranscriptMessage, error) {
 	rows, err := db.db.QueryContext(ctx, `SELECT m.wa_id, m.direction, m.from_me, m.sender, m.kind, m.text,
 			m.unsupported, IFNULL(m.media_id, 0), IFNULL(d.mime, ''), IFNULL(d.filename, ''), IFNULL(d.size, 0),
-			m.quote, m.revoked, m.at
+			m.quote, m.revoked, m.at, IFNULL(o.status, ''), IFNULL(o.sent_at, '')
 		FROM messages m LEFT JOIN media d ON d.id = m.media_id
+		LEFT JOIN outbox o ON m.direction = 'out' AND o.account = m.account AND o.wa_id = m.wa_id
 		WHERE m.account = ? AND m.chat = ? ORDER BY m.id`, account, chat)
 	if err != nil {
 		return nil, err
@@ -233,12 +237,16 @@ func (db *DB) Transcript(ctx context.Context, account, chat string) ([]Transcrip
 	out := []TranscriptMessage{}
 	for rows.Next() {
 		var m TranscriptMessage
-		var at string
+		var at, status, sentAt string
 		if err := rows.Scan(&m.ID, &m.Direction, &m.FromMe, &m.Sender, &m.Kind, &m.Text, &m.Unsupported,
-			&m.MediaID, &m.Mime, &m.Filename, &m.Size, &m.Quote, &m.Revoked, &at); err != nil {
+			&m.MediaID, &m.Mime, &m.Filename, &m.Size, &m.Quote, &m.Revoked, &at, &status, &sentAt); err != nil {
 			return nil, err
 		}
 		m.At = parseTime(at)
+		m.Status = map[string]string{"pending": "queued", "sent": "sent", "failed": "failed"}[status]
+		if sentAt != "" {
+			m.SentAt = parseTime(sentAt)
+		}
 		out = append(out, m)
 	}
 	return out, rows.Err()

@@ -23,11 +23,15 @@ func (tx *Tx) Queue(out ketanmu.Outbound) error {
 			return err
 		}
 	}
+	lane := out.Lane
+	if lane == "" {
+		lane = ketanmu.LaneNotification
+	}
 	_, err = tx.tx.ExecContext(tx.ctx, `INSERT INTO outbox
-		(account, chat, address, wa_id, text, media_id, quote, revoke, next_attempt_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		(account, chat, address, wa_id, text, media_id, quote, revoke, lane, proactive, next_attempt_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		out.Account, out.Chat, out.Address, out.ID, out.Text, mediaID, out.Quote, out.Revoke,
-		formatTime(tx.now), formatTime(tx.now))
+		string(lane), out.Proactive, formatTime(tx.now), formatTime(tx.now))
 	if err != nil {
 		return fmt.Errorf("queue: %w", err)
 	}
@@ -73,31 +77,44 @@ func (tx *Tx) QueueAll(msgs []ketanmu.Outbound, newID func(account string) strin
 
 // OutboxItem is a queued message with its delivery bookkeeping.
 type OutboxItem struct {
-	RowID    int64
-	Msg      ketanmu.Outbound
-	MediaID  int64
-	Attempts int
+	RowID       int64
+	Msg         ketanmu.Outbound
+	MediaID     int64
+	Attempts    int
+	CreatedAt   time.Time
+	NextAttempt time.Time
+	// Card is set on the text of a case's card to the operators (not on its photos).
+	Card bool
 }
 
-// DueOutbox returns, for one account, the oldest pending message of each chat whose next try
-// is due at now: later messages of a chat wait behind its head.
-func (db *DB) DueOutbox(ctx context.Context, account string, now time.Time, limit int) ([]OutboxItem, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT o.id, o.account, o.chat, o.address, o.wa_id, o.text,
-			IFNULL(o.media_id, 0), o.quote, o.revoke, o.attempts
-		FROM outbox o
-		WHERE o.account = ? AND o.status = 'pending' AND o.next_attempt_at <= ?
-		  AND o.id = (SELECT MIN(h.id) FROM outbox h WHERE h.account = o.account AND h.chat = o.chat AND h.status = 'pending')
-		ORDER BY o.id LIMIT ?`, account, formatTime(now), limit)
+// outboxColumns are the columns scanOutbox reads, from outbox o.
+const outboxColumns = `o.id, o.account, o.chat, o.address, o.wa_id, o.text, IFNULL(o.media_id, 0), o.quote, o.revoke,
+	o.lane, o.proactive, o.attempts, o.created_at, o.next_attempt_at,
+	o.media_id IS NULL AND EXISTS (SELECT 1 FROM case_cards k WHERE k.account = o.account AND k.wa_id = o.wa_id)`
+
+func scanOutbox(row interface{ Scan(...any) error }) (OutboxItem, error) {
+	var it OutboxItem
+	var lane, created, next string
+	m := &it.Msg
+	err := row.Scan(&it.RowID, &m.Account, &m.Chat, &m.Address, &m.ID, &m.Text, &it.MediaID, &m.Quote, &m.Revoke,
+		&lane, &m.Proactive, &it.Attempts, &created, &next, &it.Card)
+	m.Lane, it.CreatedAt, it.NextAttempt = ketanmu.Lane(lane), parseTime(created), parseTime(next)
+	return it, err
+}
+
+// PendingOutbox returns up to limit of the account's pending messages, oldest first, due or
+// not: the outbox picks among them by lane, budget and chat order.
+func (db *DB) PendingOutbox(ctx context.Context, account string, limit int) ([]OutboxItem, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT `+outboxColumns+`
+		FROM outbox o WHERE o.account = ? AND o.status = 'pending' ORDER BY o.id LIMIT ?`, account, limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var items []OutboxItem
 	for rows.Next() {
-		var it OutboxItem
-		m := &it.Msg
-		if err := rows.Scan(&it.RowID, &m.Account, &m.Chat, &m.Address, &m.ID, &m.Text, &it.MediaID,
-			&m.Quote, &m.Revoke, &it.Attempts); err != nil {
+		it, err := scanOutbox(rows)
+		if err != nil {
 			return nil, err
 		}
 		items = append(items, it)
@@ -153,11 +170,8 @@ func (db *DB) Postpone(ctx context.Context, it OutboxItem, next time.Time, cause
 
 // OutboxByID finds a queued or sent message by its WhatsApp ID (for retry receipts).
 func (db *DB) OutboxByID(ctx context.Context, account, waID string) (OutboxItem, error) {
-	var it OutboxItem
-	m := &it.Msg
-	err := db.db.QueryRowContext(ctx, `SELECT id, account, chat, address, wa_id, text, IFNULL(media_id, 0),
-			quote, revoke, attempts FROM outbox WHERE account = ? AND wa_id = ?`, account, waID).
-		Scan(&it.RowID, &m.Account, &m.Chat, &m.Address, &m.ID, &m.Text, &it.MediaID, &m.Quote, &m.Revoke, &it.Attempts)
+	it, err := scanOutbox(db.db.QueryRowContext(ctx, `SELECT `+outboxColumns+`
+		FROM outbox o WHERE o.account = ? AND o.wa_id = ?`, account, waID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return it, notFound("outbox message")
 	}

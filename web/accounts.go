@@ -34,6 +34,53 @@ type AccountStatus struct {
 	NeedsPerson bool          `json:"needs_person"`
 	Version     string        `json:"version,omitempty"`
 	Notes       []string      `json:"notes,omitempty"`
+	// Outbox is what waits to be sent from this number (GET /api/accounts only).
+	Outbox *OutboxStatus `json:"outbox,omitempty"`
+}
+
+// OutboxStatus is an account's outbox: how many messages wait and for how long the oldest has,
+// in all and per lane (only lanes with something waiting are listed).
+type OutboxStatus struct {
+	Queued    int                    `json:"queued"`
+	OldestAge float64                `json:"oldest_age_seconds"`
+	Lanes     map[string]LaneBacklog `json:"lanes"`
+}
+
+// LaneBacklog is one lane of an account's outbox.
+type LaneBacklog struct {
+	Queued    int     `json:"queued"`
+	OldestAge float64 `json:"oldest_age_seconds"`
+}
+
+// outboxStatuses returns each account's outbox backlog, ages at now.
+func (s *Server) outboxStatuses(ctx context.Context, now time.Time) (map[string]*OutboxStatus, error) {
+	backlog, err := s.db.OutboxBacklog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*OutboxStatus{}
+	for _, a := range s.cfg.Accounts {
+		out[a.Key] = &OutboxStatus{Lanes: map[string]LaneBacklog{}}
+	}
+	for _, b := range backlog {
+		st := out[b.Account]
+		if st == nil {
+			continue // an account no longer in the config
+		}
+		age := max(now.Sub(b.Oldest).Seconds(), 0)
+		st.Lanes[string(b.Lane)] = LaneBacklog{Queued: b.Depth, OldestAge: age}
+		st.Queued += b.Depth
+		st.OldestAge = max(st.OldestAge, age)
+	}
+	return out, nil
+}
+
+// now is the service's clock: the simulator's when it runs.
+func (s *Server) now() time.Time {
+	if s.sim != nil {
+		return s.sim.Clock.Now()
+	}
+	return time.Now()
 }
 
 // AccountStatuses describes every configured account, in config order.
@@ -64,10 +111,19 @@ func timePtr(t time.Time) *time.Time {
 	return &t
 }
 
-// AccountsHandler serves GET /api/accounts: each account's connection state.
+// AccountsHandler serves GET /api/accounts: each account's connection state and outbox.
 func (s *Server) AccountsHandler() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, s.AccountStatuses())
+		outbox, err := s.outboxStatuses(r.Context(), s.now())
+		if err != nil {
+			s.writeErr(w, r, err)
+			return
+		}
+		accounts := s.AccountStatuses()
+		for i := range accounts {
+			accounts[i].Outbox = outbox[accounts[i].Key]
+		}
+		writeJSON(w, http.StatusOK, accounts)
 	}
 }
 

@@ -39,7 +39,7 @@ type adapterRow struct {
 // the resident was sent, and, when refused, the refusal itself.
 func TestAdaptersAgree(t *testing.T) {
 	cfg := mustConfig(t, "")
-	cfg.Outbound.RatePerMinute, cfg.Outbound.Burst = 60000, 100
+	brisk(cfg)
 	pindah := cfg.Services["pindah_datang"]
 	pindah.Profile = "pak_pos" // a profile whose steps need roles
 	cfg.Services["pindah_datang"] = pindah

@@ -64,6 +64,31 @@ func TestBrowserSimulator(t *testing.T) {
 		}
 	})
 
+	t.Run("delivery ticks", func(t *testing.T) {
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			var n int
+			if err := srv.DB.SQL().QueryRow(`SELECT COUNT(*) FROM outbox WHERE status = 'pending'`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n == 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d messages still queued", n)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		q := url.Values{"account": {"kkktp"}, "chat": {resident}}
+		msgs := between(chromium(t, "--dump-dom", srv.URL+"/?"+q.Encode()), `id="messages"`, `id="composer"`)
+		if sent := strings.Count(msgs, `class="tick sent"`); sent < 2 {
+			t.Errorf("%d replies with a sent tick, want every reply (at least 2):\n%s", sent, msgs)
+		}
+		if strings.Contains(msgs, `class="tick queued"`) {
+			t.Errorf("a reply still shows the queued clock after the outbox emptied:\n%s", msgs)
+		}
+	})
+
 	t.Run("screenshot with a photo", func(t *testing.T) {
 		postImage(t, srv.URL, "kkktp", resident)
 		q := url.Values{"account": {"kkktp"}, "chat": {resident}}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -37,8 +38,16 @@ type casesAPI struct {
 func MustCasesAPI(tb testing.TB, token string) *casesAPI {
 	tb.Helper()
 	cfg := mustConfig(tb, "")
-	cfg.Outbound.RatePerMinute, cfg.Outbound.Burst = 60000, 100
+	brisk(cfg)
 	return &casesAPI{simEnv: mustSimEnv(tb, cfg, token), token: token}
+}
+
+// brisk lifts the outbox's pacing so that tests wait for nothing.
+func brisk(cfg *config.Config) {
+	for lane := range cfg.Outbound.Lanes {
+		cfg.Outbound.Lanes[lane] = config.Budget{PerMinute: 60000, Burst: 100}
+	}
+	cfg.Outbound.ReplyDelay = config.ReplyDelay{}
 }
 
 // as returns the API seen with operator name's personal token, created in the database as

@@ -318,7 +318,7 @@ func TestOpsIdleTimeout(t *testing.T) {
 
 func TestOpsRoles(t *testing.T) {
 	cfg := mustConfig(t, "")
-	cfg.Outbound.RatePerMinute, cfg.Outbound.Burst = 60000, 100
+	brisk(cfg)
 	svc := cfg.Services["kk_ktp"]
 	svc.Profile = "pak_pos" // the validator's step exists only there
 	cfg.Services["kk_ktp"] = svc

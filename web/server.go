@@ -15,6 +15,7 @@ import (
 	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/config"
+	"github.com/ketanmu/ketanmu/internal/metrics"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -50,6 +51,8 @@ type Server struct {
 	linker  Linker
 	opsOnce sync.Once
 	opsSt   *opsState
+	// metrics serves /metrics (SetMetrics).
+	metrics http.Handler
 }
 
 func (s *Server) cases() *casework.Service { return s.router.Cases() }
@@ -59,11 +62,18 @@ func New(cfg *config.Config, db *store.DB, router Router, tr bot.Transport, sim 
 	return &Server{cfg: cfg, db: db, router: router, tr: tr, sim: sim, log: log}
 }
 
+// SetMetrics serves h at GET /metrics on this server, to loopback clients only, unless
+// http.metrics_addr gives the metrics a listener of their own.
+func (s *Server) SetMetrics(h http.Handler) { s.metrics = h }
+
 // Handler returns the routes.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.HealthHandler())
 	mux.HandleFunc("GET /api/accounts", s.AccountsHandler())
+	if s.metrics != nil && s.cfg.HTTP.MetricsAddr == "" {
+		mux.Handle("GET /metrics", metrics.LoopbackOnly(s.metrics))
+	}
 	if s.sim != nil {
 		mux.HandleFunc("GET /{$}", s.simPage)
 		mux.Handle("POST /api/sim/messages", bounded(1, http.HandlerFunc(s.simPost)))

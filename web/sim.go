@@ -219,6 +219,9 @@ type transcriptEntry struct {
 	Quote       string           `json:"quote,omitempty"`
 	Revoked     bool             `json:"revoked"`
 	At          string           `json:"at"`
+	// Status is the delivery of an outgoing message: queued, sent or failed; SentAt once sent.
+	Status string `json:"status,omitempty"`
+	SentAt string `json:"sent_at,omitempty"`
 }
 
 func (s *Server) simTranscript(w http.ResponseWriter, r *http.Request) {
@@ -242,7 +245,10 @@ func (s *Server) simTranscript(w http.ResponseWriter, r *http.Request) {
 	for _, m := range msgs {
 		e := transcriptEntry{ID: m.ID, Direction: m.Direction, FromMe: m.FromMe, Sender: m.Sender, Kind: m.Kind,
 			Text: m.Text, Unsupported: m.Unsupported, Quote: m.Quote, Revoked: m.Revoked,
-			At: m.At.In(s.cfg.Office.Location).Format(time.RFC3339)}
+			At: m.At.In(s.cfg.Office.Location).Format(time.RFC3339), Status: m.Status}
+		if !m.SentAt.IsZero() {
+			e.SentAt = m.SentAt.In(s.cfg.Office.Location).Format(time.RFC3339)
+		}
 		if m.MediaID != 0 {
 			e.Media = &transcriptMedia{Mime: m.Mime, Filename: m.Filename, Size: m.Size,
 				URL: "/api/sim/media/" + strconv.FormatInt(m.MediaID, 10)}

@@ -72,8 +72,10 @@ func mustConfig(tb testing.TB) *config.Config {
 		tb.Fatalf("config.Load: %v", err)
 	}
 	cfg.Storage.DataDir = tb.TempDir()
-	cfg.Outbound.RatePerMinute = 60 * 1000
-	cfg.Outbound.Burst = 100
+	for lane := range cfg.Outbound.Lanes {
+		cfg.Outbound.Lanes[lane] = config.Budget{PerMinute: 60 * 1000, Burst: 100}
+	}
+	cfg.Outbound.ReplyDelay = config.ReplyDelay{}
 	cfg.Outbound.RetryMin = time.Second
 	cfg.Outbound.RetryMax = time.Minute
 	cfg.Outbound.MaxAttempts = 5

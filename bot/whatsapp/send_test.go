@@ -11,6 +11,7 @@ import (
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot"
+	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -132,37 +133,34 @@ func TestBanPausesTheOutbox(t *testing.T) {
 	}
 }
 
-// N messages to one number leave no faster than outbound.rate_per_minute allows.
+// N messages of one lane of one number leave no faster than the lane's budget allows, on the
+// outbox's clock.
 func TestPacing(t *testing.T) {
 	cfg := mustConfig(t)
-	cfg.Outbound.RatePerMinute = 600 // 10 a second
-	cfg.Outbound.Burst = 1
+	budget := config.Budget{PerMinute: 600, Burst: 1} // one every 100ms
+	cfg.Outbound.Lanes[string(ketanmu.LaneOperators)] = budget
 	e := newEnvWith(t, cfg)
 	const n = 6
 	for i := range n {
 		chat := "62812000000" + string(rune('0'+i)) + "0"
-		mustQueue(t, e, ketanmu.Outbound{ID: e.tr.NewID(accKey), Account: accKey, Chat: chat, Text: "Pengingat"})
+		mustQueue(t, e, ketanmu.Outbound{ID: e.tr.NewID(accKey), Account: accKey, Chat: chat, Text: "Pengingat", Lane: ketanmu.LaneOperators})
 	}
 	o := newOutbox(e)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		o.Run(ctx)
-		close(done)
-	}()
-	deadline := time.Now().Add(10 * time.Second)
-	for len(e.wa.Sends()) < n && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	cancel()
-	<-done
-	sends := e.wa.Sends()
-	if len(sends) != n {
-		t.Fatalf("sent %d of %d", len(sends), n)
-	}
-	perSend := time.Minute / time.Duration(cfg.Outbound.RatePerMinute)
-	minTotal := time.Duration(n-cfg.Outbound.Burst) * perSend
-	if took := sends[n-1].At.Sub(sends[0].At); took < minTotal-10*time.Millisecond {
-		t.Errorf("%d messages left within %s, want at least %s at %v a minute", n, took, minTotal, cfg.Outbound.RatePerMinute)
+	ctx := context.Background()
+	for pass := range n {
+		if _, err := o.SendDue(ctx, accKey); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := len(e.wa.Sends()), pass+1; got != want {
+			t.Fatalf("after pass %d, %v after the start: %d sent, want %d", pass, time.Duration(pass)*99*time.Millisecond, got, want)
+		}
+		e.clock.Advance(99 * time.Millisecond)
+		if _, err := o.SendDue(ctx, accKey); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := len(e.wa.Sends()), pass+1; got != want {
+			t.Fatalf("99ms later: %d sent, want still %d", got, want)
+		}
+		e.clock.Advance(time.Millisecond)
 	}
 }

@@ -80,6 +80,20 @@ func serveHTTP(ctx context.Context, core *app.Core, handler http.Handler, start 
 	if c, ok := handler.(interface{ CloseStreams() }); ok {
 		srv.RegisterOnShutdown(c.CloseStreams) // live updates would hold Shutdown up
 	}
+	if addr := core.Cfg.HTTP.MetricsAddr; addr != "" {
+		// Metrics on their own listener (a private interface for Prometheus), never on the main one.
+		mln, err := net.Listen("tcp", addr)
+		if err != nil {
+			ln.Close()
+			return errors.Join(&exitError{code: 1, msg: fmt.Sprintf("cannot listen on %s (http.metrics_addr): %v", addr, err)}, core.DB.Close())
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", core.Metrics.Handler())
+		msrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = msrv.Serve(mln) }()
+		defer msrv.Close()
+		core.Log.Info("Serving metrics", "addr", mln.Addr().String())
+	}
 	stop := start(context.WithoutCancel(ctx))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -38,7 +38,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return errors.Join(err, tr.Close())
 	}
 	core.Router.NewID = tr.NewID
-	core.Outbox.Jitter = cfg.WhatsApp.SendJitter
 	sched, err := reminder.New(core.DB, cfg, core.Router, time.Now, log)
 	if err != nil {
 		return errors.Join(err, core.DB.Close(), tr.Close())
@@ -58,6 +57,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	srv.SetAPIToken(token)
 	srv.SetLinker(waLinker{tr})
+	srv.SetMetrics(core.Metrics.Handler())
 
 	// WhatsApp stops first, so that no message is acknowledged while the database closes;
 	// then the HTTP server, the outbox and the SLA jobs stop and the database closes.

@@ -47,7 +47,13 @@ var openLine = regexp.MustCompile(`Open (http://\S+/) in your browser`)
 // startSim runs `ketanmu sim --now now` on a free port and a fresh data folder until the test ends.
 func startSim(tb testing.TB, now string) *simProcess {
 	tb.Helper()
-	cfgPath := MustWrite(tb, "config.yaml", "log: {level: error}\n")
+	return startSimWith(tb, now, "")
+}
+
+// startSimWith is startSim with extra config lines.
+func startSimWith(tb testing.TB, now, config string) *simProcess {
+	tb.Helper()
+	cfgPath := MustWrite(tb, "config.yaml", "log: {level: error}\n"+config)
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr lockedBuffer
 	done := make(chan int, 1)

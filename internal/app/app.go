@@ -15,6 +15,7 @@ import (
 	"github.com/ketanmu/ketanmu/bot/sim"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/flows"
+	"github.com/ketanmu/ketanmu/internal/metrics"
 	"github.com/ketanmu/ketanmu/reminder"
 	"github.com/ketanmu/ketanmu/store"
 	"github.com/ketanmu/ketanmu/web"
@@ -28,6 +29,8 @@ type Core struct {
 	DB     *store.DB
 	Router *bot.Router
 	Outbox *bot.Outbox
+	// Metrics is what /metrics serves.
+	Metrics *metrics.Metrics
 }
 
 // Open creates the data folder, loads the data key (KETANMU_DATA_KEY, else the key file, created
@@ -70,6 +73,14 @@ func Open(cfg *config.Config, log *slog.Logger, tr bot.Transport, now func() tim
 		gate.Holding = h.Holding // WhatsApp: replies wait for the offline backlog
 	}
 	c.Outbox.Gate = gate
+	c.Outbox.OnBacklog = c.Router.TellBacklog
+	keys := make([]string, 0, len(cfg.Accounts))
+	for _, a := range cfg.Accounts {
+		keys = append(keys, a.Key)
+	}
+	c.Metrics = metrics.New(db, tr, keys, now)
+	c.Router.Observer = c.Metrics
+	c.Outbox.Observer = c.Metrics
 	return c, nil
 }
 
@@ -137,6 +148,7 @@ func OpenSimulator(cfg *config.Config, log *slog.Logger, start time.Time, token 
 	}}
 	s.Server = web.New(cfg, core.DB, core.Router, s.Transport, deps, log)
 	s.Server.SetAPIToken(token)
+	s.Server.SetMetrics(core.Metrics.Handler())
 	return s, nil
 }
 

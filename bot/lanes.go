@@ -1,0 +1,116 @@
+package bot
+
+import (
+	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/config"
+	"github.com/ketanmu/ketanmu/store"
+)
+
+// batch is what the producer of a set of messages knows about all of them, for the lane rule:
+// a lane for the whole batch (the jobs of Router.Send: bulk), and the chat whose own message is
+// being answered.
+type batch struct {
+	lane    ketanmu.Lane
+	replyTo string
+}
+
+// queue is the one way messages enter the outbox, for the router, its jobs and the case
+// service: each gets its lane, the proactive rule drops what may not go, and the rest is queued
+// in order inside tx. It returns the messages queued.
+func (r *Router) queue(tx *store.Tx, msgs []ketanmu.Outbound, b batch) ([]ketanmu.Outbound, error) {
+	kept := msgs[:0]
+	for _, msg := range msgs {
+		if msg.ID == "" {
+			staff, err := r.staffChat(tx, msg.Account, msg.Chat)
+			if err != nil {
+				return nil, err
+			}
+			msg.Lane = laneOf(msg, b, staff)
+			ok, err := r.mayWrite(tx, &msg, staff)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				continue
+			}
+		}
+		kept = append(kept, msg)
+	}
+	return kept, tx.QueueAll(kept, r.NewID)
+}
+
+// laneOf is the one rule that puts a message in its outbox lane. A revoke always goes first;
+// then whatever the producer decided for the message or for the whole batch; then traffic to
+// staff (the operators' groups, the office phone's own chat, an operator's phone) is the
+// operators'; what answers the resident's own message in that chat is a reply; anything else to
+// a resident tells them of a step of their case.
+func laneOf(msg ketanmu.Outbound, b batch, staff bool) ketanmu.Lane {
+	switch {
+	case msg.Revoke != "":
+		return ketanmu.LaneRevoke
+	case msg.Lane != "":
+		return msg.Lane
+	case b.lane != "":
+		return b.lane
+	case staff:
+		return ketanmu.LaneOperators
+	case b.replyTo != "" && msg.Chat == b.replyTo:
+		return ketanmu.LaneReply
+	}
+	return ketanmu.LaneNotification
+}
+
+// staffChat reports whether chat belongs to the office rather than to a resident.
+func (r *Router) staffChat(tx *store.Tx, account, chat string) (bool, error) {
+	if ketanmu.IsGroup(chat) {
+		return true, nil
+	}
+	if acc, ok := r.cfg.Account(account); ok && acc.Phone == chat {
+		return true, nil
+	}
+	_, ok, err := tx.OperatorByPhone(chat)
+	return ok, err
+}
+
+// replyChat is the chat whose own message the replies of in answer: a resident's chat, not
+// the office phone typing in it.
+func replyChat(in ketanmu.Inbound) string {
+	if in.FromMe {
+		return ""
+	}
+	return in.Chat
+}
+
+// mayWrite applies the proactive rule to one message and marks it proactive when it is: a
+// resident who has not written within outbound.proactive.window gets a message only about a case
+// of their own (and it spends the proactive budget); a chat that never wrote to the number gets
+// nothing at all. A message that may not go is logged.
+func (r *Router) mayWrite(tx *store.Tx, msg *ketanmu.Outbound, staff bool) (bool, error) {
+	if msg.Revoke != "" || staff {
+		return true, nil
+	}
+	lastIn, wrote, hasCase, err := tx.ChatContact(msg.Account, msg.Chat)
+	if err != nil {
+		return false, err
+	}
+	why := ""
+	switch {
+	case !wrote:
+		why = "the chat never wrote to this number"
+	case tx.Now().Sub(lastIn) < r.cfg.Outbound.Proactive.Window:
+		return true, nil
+	case !hasCase:
+		why = "proactive message to a resident without a case"
+	default:
+		msg.Proactive = true
+		return true, nil
+	}
+	r.log.Warn("Message not queued", "account", msg.Account, "chat", ketanmu.MaskPhone(msg.Chat),
+		"lane", string(msg.Lane), "reason", why)
+	return false, nil
+}
+
+// laneBudget returns the configured budget of a lane.
+func laneBudget(cfg config.Outbound, lane ketanmu.Lane) config.Budget {
+	return cfg.Lanes[string(lane)]
+}

@@ -1,0 +1,19 @@
+package bot
+
+import (
+	"time"
+
+	"github.com/ketanmu/ketanmu"
+)
+
+// InboundObserver is told of every inbound message the router handled (metrics).
+type InboundObserver interface {
+	Handled(in ketanmu.Inbound, took time.Duration)
+}
+
+// observe reports a handled message to the router's Observer, if any.
+func (r *Router) observe(in ketanmu.Inbound, start time.Time) {
+	if r.Observer != nil {
+		r.Observer.Handled(in, time.Since(start))
+	}
+}
