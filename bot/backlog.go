@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -19,18 +19,26 @@ func (r *Router) TellBacklog(ctx context.Context, account string, lane ketanmu.L
 	if !ok {
 		return
 	}
-	text := strings.NewReplacer("{account}", acc.Name, "{lane}", string(lane), "{depth}", fmt.Sprint(depth),
-		"{minutes}", fmt.Sprint(int(waited.Round(time.Minute).Minutes()))).Replace(r.cfg.Text("outbox_backlog"))
-	var msgs []ketanmu.Outbound
-	for _, op := range r.cfg.Operators {
-		if slices.Contains(op.Roles, "supervisor") {
-			msgs = append(msgs, ketanmu.Outbound{Account: account, Chat: op.Phone, Text: text, Lane: ketanmu.LaneNotification})
+	name, ok := r.cfg.Texts.Lookup("lane_" + string(lane))
+	if !ok {
+		name = string(lane)
+	}
+	text := r.text("outbox_backlog", "account", acc.Name, "lane", name, "depth", fmt.Sprint(depth),
+		"minutes", fmt.Sprint(int(waited.Round(time.Minute).Minutes())))
+	_, err := r.Send(ctx, func(tx *store.Tx) ([]ketanmu.Outbound, error) {
+		ops, err := tx.Operators()
+		if err != nil {
+			return nil, err
 		}
-	}
-	if len(msgs) == 0 {
-		return
-	}
-	if _, err := r.Send(ctx, func(*store.Tx) ([]ketanmu.Outbound, error) { return msgs, nil }); err != nil {
+		var msgs []ketanmu.Outbound
+		for _, op := range ops {
+			if op.Phone != "" && slices.Contains(op.Roles, lifecycle.RoleSupervisor) {
+				msgs = append(msgs, ketanmu.Outbound{Account: account, Chat: op.Phone, Text: text, Lane: ketanmu.LaneNotification})
+			}
+		}
+		return msgs, nil
+	})
+	if err != nil {
 		r.log.Error("Backlog alert not queued", "account", account, "lane", string(lane), "error", err)
 	}
 }

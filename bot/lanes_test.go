@@ -450,8 +450,8 @@ func TestBacklogToldToSupervisors(t *testing.T) {
 	if len(told) != 1 {
 		t.Fatalf("supervisor got %d messages, want 1: %+v", len(told), tr.Sent())
 	}
-	if !strings.Contains(told[0].Text, "bulk") || !strings.Contains(told[0].Text, "Layanan KK/KTP-el") {
-		t.Errorf("alert %q, want the lane and the number's name", told[0].Text)
+	if !strings.Contains(told[0].Text, "pengingat dan ringkasan") || !strings.Contains(told[0].Text, "Layanan KK/KTP-el") {
+		t.Errorf("alert %q, want the lane's configured name and the number's name", told[0].Text)
 	}
 	if got := MustCount(t, db, `SELECT COUNT(*) FROM outbox WHERE chat = '6281200000004' AND lane = 'notification'`); got != 1 {
 		t.Errorf("%d alert rows in the notification lane, want 1", got)

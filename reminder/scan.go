@@ -177,23 +177,36 @@ func (s *Scheduler) messages(tx *store.Tx, due []item, now time.Time) ([]ketanmu
 	}
 	var residents []ketanmu.Outbound
 	var ops []store.Operator
+	// caseChats is where operators read about c (casework.OperatorChats: never a group that
+	// may not see a complaint).
+	caseChats := func(c store.Case) ([]string, error) {
+		acc, ok := s.cfg.Account(c.Account)
+		if !ok {
+			return nil, nil // an account no longer in the config
+		}
+		if ops == nil {
+			var err error
+			if ops, err = tx.Operators(); err != nil {
+				return nil, err
+			}
+		}
+		return casework.OperatorChats(s.cfg, ops, acc, c.Service), nil
+	}
 	for _, it := range due {
 		c := it.c
 		switch it.kind {
-		case kindWarning:
-			add(s.warnTo(c.Case), it)
-		case kindBreach:
-			acc, ok := s.cfg.Account(c.Account)
-			if !ok {
-				continue // an account no longer in the config
-			}
-			if ops == nil {
-				var err error
-				if ops, err = tx.Operators(); err != nil {
-					return nil, err
+		case kindWarning, kindBreach:
+			if it.kind == kindWarning {
+				if phone := s.assigneePhone(c.Case); phone != "" {
+					add(recipient{c.Account, phone}, it)
+					continue
 				}
 			}
-			for _, chat := range casework.OperatorChats(s.cfg, ops, acc, c.Service) {
+			chats, err := caseChats(c.Case)
+			if err != nil {
+				return nil, err
+			}
+			for _, chat := range chats {
 				add(recipient{c.Account, chat}, it)
 			}
 		case kindEscalation:
@@ -225,15 +238,15 @@ func (s *Scheduler) messages(tx *store.Tx, due []item, now time.Time) ([]ketanmu
 	return append(out, residents...), nil
 }
 
-// warnTo is where a warning goes: the assignee's own phone when they are a configured
-// operator, else the operators' group.
-func (s *Scheduler) warnTo(c store.Case) recipient {
+// assigneePhone is where a warning goes first: the assignee's own phone, when they have one;
+// else the case's operators' chats.
+func (s *Scheduler) assigneePhone(c store.Case) string {
 	for _, op := range s.cfg.Operators {
 		if c.Assignee != "" && op.Name == c.Assignee && op.Phone != "" {
-			return recipient{c.Account, op.Phone}
+			return op.Phone
 		}
 	}
-	return recipient{c.Account, s.operatorsChat(c.Account)}
+	return ""
 }
 
 // operatorsChat is the account's operators' group, or its "message yourself" chat without one.
