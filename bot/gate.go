@@ -54,9 +54,11 @@ func (g *ReplyGate) Check(ctx context.Context, it store.OutboxItem) (Verdict, er
 }
 
 // recordCauses links the replies in a resident's chat to the message that caused them, for
-// ReplyGate.
-func recordCauses(tx *store.Tx, in ketanmu.Inbound, res *Result) error {
-	if in.FromMe || ketanmu.IsGroup(in.Chat) {
+// ReplyGate, while the account is still receiving the backlog it missed while offline: only
+// there may an operator's later answer be further down the same backlog. A live reply (a
+// registration number) is never dropped because someone typed in the chat a second later.
+func (r *Router) recordCauses(tx *store.Tx, in ketanmu.Inbound, res *Result) error {
+	if in.FromMe || ketanmu.IsGroup(in.Chat) || r.Holding == nil || !r.Holding(in.Account) {
 		return nil
 	}
 	for _, out := range res.Replies {

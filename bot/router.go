@@ -28,6 +28,9 @@ type Router struct {
 	NewID func(account string) string
 	// Notify is called after a commit that queued messages for an account (wakes the outbox).
 	Notify func(account string)
+	// Holding, when set, reports whether an account is still receiving the messages it missed
+	// while offline (WhatsApp's backlog); replies caused then may be dropped by the ReplyGate.
+	Holding func(account string) bool
 	// Observer, when set, is told of every handled message (metrics).
 	Observer InboundObserver
 
@@ -91,7 +94,7 @@ func (r *Router) Handle(ctx context.Context, in ketanmu.Inbound) (Result, error)
 		if res.Replies, err = r.queue(tx, res.Replies, batch{replyTo: replyChat(in)}); err != nil {
 			return err
 		}
-		return recordCauses(tx, in, &res)
+		return r.recordCauses(tx, in, &res)
 	})
 	if err != nil {
 		return Result{}, err

@@ -20,9 +20,12 @@ func (tx *Tx) RecordCause(account, reply, cause string) error {
 // timestamps: the reply would talk over them. Replies without a recorded cause never are.
 func (db *DB) Superseded(ctx context.Context, account, reply string) (bool, error) {
 	var n int
-	err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM reply_causes rc
-		JOIN messages c ON c.account = rc.account AND c.wa_id = rc.cause
-		JOIN messages p ON p.account = c.account AND p.chat = c.chat
+	// The reply's own chat names the cause: message IDs are unique per chat, and every join
+	// then follows an index (reply_causes' key, the outbox's and messages' unique keys).
+	err := db.ro.QueryRowContext(ctx, `SELECT COUNT(*) FROM reply_causes rc
+		CROSS JOIN outbox o ON o.account = rc.account AND o.wa_id = rc.reply
+		CROSS JOIN messages c ON c.account = rc.account AND c.chat = o.chat AND c.wa_id = rc.cause
+		CROSS JOIN messages p ON p.account = c.account AND p.chat = c.chat AND p.id > c.id
 		WHERE rc.account = ? AND rc.reply = ? AND p.direction = 'in' AND p.from_me = 1 AND p.at > c.at`,
 		account, reply).Scan(&n)
 	return n > 0, err

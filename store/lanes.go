@@ -84,8 +84,8 @@ func (db *DB) CombineCards(ctx context.Context, head OutboxItem, others []Outbox
 		if _, err := tx.tx.ExecContext(ctx, `UPDATE outbox SET text = ? WHERE id = ? AND status = 'pending'`, text, head.RowID); err != nil {
 			return err
 		}
-		if _, err := tx.tx.ExecContext(ctx, `UPDATE messages SET text = ? WHERE account = ? AND wa_id = ?`,
-			text, head.Msg.Account, head.Msg.ID); err != nil {
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE messages SET text = ? WHERE account = ? AND chat = ? AND wa_id = ?`,
+			text, head.Msg.Account, head.Msg.Chat, head.Msg.ID); err != nil {
 			return err
 		}
 		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM case_cards WHERE account = ? AND wa_id = ?`, head.Msg.Account, head.Msg.ID); err != nil {
@@ -93,13 +93,15 @@ func (db *DB) CombineCards(ctx context.Context, head OutboxItem, others []Outbox
 		}
 		for _, o := range others {
 			for _, q := range []string{
-				`DELETE FROM outbox WHERE account = ? AND wa_id = ? AND status = 'pending'`,
-				`DELETE FROM messages WHERE account = ? AND wa_id = ?`,
-				`DELETE FROM case_cards WHERE account = ? AND wa_id = ?`,
+				`DELETE FROM outbox WHERE account = ? AND chat = ? AND wa_id = ? AND status = 'pending'`,
+				`DELETE FROM messages WHERE account = ? AND chat = ? AND wa_id = ?`,
 			} {
-				if _, err := tx.tx.ExecContext(ctx, q, o.Msg.Account, o.Msg.ID); err != nil {
+				if _, err := tx.tx.ExecContext(ctx, q, o.Msg.Account, o.Msg.Chat, o.Msg.ID); err != nil {
 					return err
 				}
+			}
+			if _, err := tx.tx.ExecContext(ctx, `DELETE FROM case_cards WHERE account = ? AND wa_id = ?`, o.Msg.Account, o.Msg.ID); err != nil {
+				return err
 			}
 		}
 		return nil

@@ -126,6 +126,7 @@ func newEnvWith(tb testing.TB, cfg *config.Config) *env {
 	}
 	e.router = bot.NewRouter(db, cfg, flows.New(cfg.FlowOptions()), discard)
 	e.router.NewID = tr.NewID
+	e.router.Holding = tr.Holding // as internal/app wires it
 	tr.attach(ctx, e.router, db)
 	acc := tr.accounts[accKey]
 	dev := tr.container.NewDevice()

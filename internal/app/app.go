@@ -71,6 +71,7 @@ func Open(cfg *config.Config, log *slog.Logger, tr bot.Transport, now func() tim
 	gate := &bot.ReplyGate{DB: db, Now: now}
 	if h, ok := tr.(interface{ Holding(account string) bool }); ok {
 		gate.Holding = h.Holding // WhatsApp: replies wait for the offline backlog
+		c.Router.Holding = h.Holding
 	}
 	c.Outbox.Gate = gate
 	c.Outbox.OnBacklog = c.Router.TellBacklog
