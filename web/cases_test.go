@@ -722,3 +722,28 @@ func (a *casesAPI) outboxHas(tb testing.TB, chat, text string) bool {
 	}
 	return n > 0
 }
+
+// TestSLAReportFollowsWhatTheCallerMaySee: complaints are only in the report of those who may
+// see them, as in the case list.
+func TestSLAReportFollowsWhatTheCallerMaySee(t *testing.T) {
+	api := MustCasesAPI(t, apiToken)
+	services := func(a *casesAPI) []string {
+		var rep struct {
+			Services []struct{ Service string } `json:"services"`
+		}
+		a.MustCall(t, http.StatusOK, http.MethodGet, "/api/reports/sla?from=2026-11-23&to=2026-11-27", "", &rep)
+		var out []string
+		for _, s := range rep.Services {
+			out = append(out, s.Service)
+		}
+		return out
+	}
+	if got := services(api.as(t, "Rina (front office)")); slices.Contains(got, "pengaduan") || !slices.Contains(got, "kk_ktp") {
+		t.Errorf("front office report lists %v, want no complaints", got)
+	}
+	for _, a := range []*casesAPI{api.as(t, "Sari (pengaduan)"), api} {
+		if got := services(a); !slices.Contains(got, "pengaduan") {
+			t.Errorf("report for a complaints officer or the system actor lists %v, want complaints", got)
+		}
+	}
+}

@@ -4,6 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/ketanmu/ketanmu/bot"
+	"github.com/ketanmu/ketanmu/casework"
+	"github.com/ketanmu/ketanmu/flows"
+	"github.com/ketanmu/ketanmu/lifecycle"
 	"io"
 	"log/slog"
 	"net/http"
@@ -64,9 +68,13 @@ func reportServer(tb testing.TB) *httptest.Server {
 	}
 	now = time.Date(2026, 11, 25, 12, 0, 0, 0, loc)
 
-	s := New(cfg, db, nil, nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	s := New(cfg, db, bot.NewRouter(db, cfg, flows.New(cfg.FlowOptions()), log), nil, nil, log)
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /api/reports/sla", s.slaReport)
+	supervisor := casework.SystemActor("t", []lifecycle.Role{lifecycle.RoleSupervisor})
+	mux.HandleFunc("GET /api/reports/sla", func(w http.ResponseWriter, r *http.Request) {
+		s.slaReport(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, supervisor)))
+	})
 	srv := httptest.NewServer(s.recoverer(mux))
 	tb.Cleanup(func() {
 		srv.Close()
