@@ -150,7 +150,7 @@ func (s *Service) Apply(tx *store.Tx, actor Actor, c store.Case, a Action) (Outc
 			return nil // the note is its own record
 		}
 		return tx.Audit(store.Audit{Actor: actor.Name, Action: string(a.Kind), CaseID: c.ID,
-			Detail: auditDetail(c, o.Case, a)})
+			Detail: auditDetail(c, o.Case)})
 	})
 	return o, err
 }
@@ -231,7 +231,7 @@ func (s *Service) apply(tx *store.Tx, actor Actor, c store.Case, a Action) (Outc
 	return o, ketanmu.Errorf(ketanmu.EINVALID, "tindakan %q tidak dikenal", a.Kind)
 }
 
-func auditDetail(before, after store.Case, a Action) string {
+func auditDetail(before, after store.Case) string {
 	var parts []string
 	if before.Stage != after.Stage {
 		parts = append(parts, string(before.Stage)+"→"+string(after.Stage))
@@ -239,9 +239,8 @@ func auditDetail(before, after store.Case, a Action) string {
 	if before.Assignee != after.Assignee {
 		parts = append(parts, "petugas: "+after.Assignee)
 	}
-	if a.Tracking != "" {
-		parts = append(parts, "resi "+a.Tracking)
-	}
+	// No personal data here (a tracking number, a reason): the case's history holds those, and
+	// the retention purge erases them there.
 	return strings.Join(parts, "; ")
 }
 

@@ -36,7 +36,6 @@ type Scheduler struct {
 	send  Sender
 	now   func() time.Time
 	log   *slog.Logger
-	sups  []config.Operator
 
 	mu         sync.Mutex // one RunDue at a time, so that a due digest goes out once
 	nextScan   time.Time
@@ -50,7 +49,7 @@ func New(db *store.DB, cfg *config.Config, send Sender, now func() time.Time, lo
 	if err != nil {
 		return nil, err
 	}
-	s := &Scheduler{db: db, cfg: cfg, rules: rules, send: send, now: now, log: log, sups: supervisorsOf(cfg)}
+	s := &Scheduler{db: db, cfg: cfg, rules: rules, send: send, now: now, log: log}
 	start := s.local(now())
 	if rules.Scan != nil {
 		s.nextScan = rules.Scan.Next(start)

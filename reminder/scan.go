@@ -2,13 +2,12 @@ package reminder
 
 import (
 	"context"
-	"github.com/ketanmu/ketanmu/casework"
-	"github.com/ketanmu/ketanmu/lifecycle"
 	"slices"
 	"time"
 
 	"github.com/ketanmu/ketanmu"
-	"github.com/ketanmu/ketanmu/config"
+	"github.com/ketanmu/ketanmu/casework"
+	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/sla"
 	"github.com/ketanmu/ketanmu/store"
 )
@@ -52,9 +51,13 @@ func (s *Scheduler) Scan(ctx context.Context, now time.Time) ([]ketanmu.Outbound
 	if err != nil {
 		return nil, err
 	}
+	var staff roster
+	if err := s.db.View(ctx, func(tx *store.Tx) (err error) { staff.ops, err = tx.Operators(); return err }); err != nil {
+		return nil, err
+	}
 	var ids []int64
 	for _, c := range cases {
-		if len(s.plan(c, now)) > 0 {
+		if len(s.plan(c, now, staff)) > 0 {
 			ids = append(ids, c.ID)
 		}
 	}
@@ -69,7 +72,7 @@ func (s *Scheduler) Scan(ctx context.Context, now time.Time) ([]ketanmu.Outbound
 		}
 		var due []item
 		for _, c := range cases {
-			for _, it := range s.plan(c, now) {
+			for _, it := range s.plan(c, now, staff) {
 				fresh, err := tx.RecordReminder(it.reminder())
 				if err != nil {
 					return nil, err
@@ -80,7 +83,7 @@ func (s *Scheduler) Scan(ctx context.Context, now time.Time) ([]ketanmu.Outbound
 			}
 		}
 		sent = len(due)
-		return s.messages(tx, due, now)
+		return s.messages(tx, due, now, staff)
 	})
 	if err != nil {
 		return nil, err
@@ -94,7 +97,7 @@ func (s *Scheduler) Scan(ctx context.Context, now time.Time) ([]ketanmu.Outbound
 // plan lists the reminders due for c at now that its Sent does not show: before the deadline a
 // warning, from the deadline on the breach notices and what goes with them; and, once the date
 // promised to the resident has passed, their update.
-func (s *Scheduler) plan(c store.SLACase, now time.Time) []item {
+func (s *Scheduler) plan(c store.SLACase, now time.Time, staff roster) []item {
 	if lifecycle.PausesClock(c.Stage) || c.StageDue.IsZero() {
 		return nil
 	}
@@ -105,7 +108,7 @@ func (s *Scheduler) plan(c store.SLACase, now time.Time) []item {
 	if now.Before(c.StageDue) {
 		return append(out, s.planWarning(c, now)...)
 	}
-	return append(out, s.planBreach(c, now)...)
+	return append(out, s.planBreach(c, now, staff)...)
 }
 
 // sentLevel is the highest level of kind sent about c, or -1.
@@ -137,13 +140,13 @@ func (s *Scheduler) planWarning(c store.SLACase, now time.Time) []item {
 // repeat (never the ones a longer silence skipped); and the escalation with repeat
 // escalate_at_repeat, only once that many notices went out before it (it says "after being
 // reminded").
-func (s *Scheduler) planBreach(c store.SLACase, now time.Time) []item {
+func (s *Scheduler) planBreach(c store.SLACase, now time.Time, staff roster) []item {
 	r := s.rules
 	maxLevel := 0
 	if r.RepeatEvery > 0 {
 		maxLevel = r.MaxRepeats
 	}
-	escalate := r.EscalateAtRepeat > 0 && len(s.supervisors()) > 0
+	escalate := r.EscalateAtRepeat > 0 && len(staff.supervisors()) > 0
 	if sentLevel(c, kindBreach) >= maxLevel && (!escalate || sentLevel(c, kindEscalation) >= 0) {
 		return nil // all said: spare the long breaches a count of working time on every scan
 	}
@@ -166,7 +169,7 @@ type recipient struct{ account, chat string }
 
 // messages groups the reminders by recipient, one message each, in the order the recipients
 // first appear; each resident gets their own update.
-func (s *Scheduler) messages(tx *store.Tx, due []item, now time.Time) ([]ketanmu.Outbound, error) {
+func (s *Scheduler) messages(tx *store.Tx, due []item, now time.Time, staff roster) ([]ketanmu.Outbound, error) {
 	var order []recipient
 	byChat := map[recipient][]item{}
 	add := func(to recipient, it item) {
@@ -176,7 +179,6 @@ func (s *Scheduler) messages(tx *store.Tx, due []item, now time.Time) ([]ketanmu
 		byChat[to] = append(byChat[to], it)
 	}
 	var residents []ketanmu.Outbound
-	var ops []store.Operator
 	// caseChats is where operators read about c (casework.OperatorChats: never a group that
 	// may not see a complaint).
 	caseChats := func(c store.Case) ([]string, error) {
@@ -184,20 +186,14 @@ func (s *Scheduler) messages(tx *store.Tx, due []item, now time.Time) ([]ketanmu
 		if !ok {
 			return nil, nil // an account no longer in the config
 		}
-		if ops == nil {
-			var err error
-			if ops, err = tx.Operators(); err != nil {
-				return nil, err
-			}
-		}
-		return casework.OperatorChats(s.cfg, ops, acc, c.Service), nil
+		return casework.OperatorChats(s.cfg, staff.ops, acc, c.Service), nil
 	}
 	for _, it := range due {
 		c := it.c
 		switch it.kind {
 		case kindWarning, kindBreach:
 			if it.kind == kindWarning {
-				if phone := s.assigneePhone(c.Case); phone != "" {
+				if phone := staff.phoneOf(c.Assignee); phone != "" {
 					add(recipient{c.Account, phone}, it)
 					continue
 				}
@@ -210,7 +206,7 @@ func (s *Scheduler) messages(tx *store.Tx, due []item, now time.Time) ([]ketanmu
 				add(recipient{c.Account, chat}, it)
 			}
 		case kindEscalation:
-			for _, op := range s.supervisors() {
+			for _, op := range staff.supervisors() {
 				add(recipient{c.Account, op.Phone}, it)
 			}
 		case kindResident:
@@ -238,17 +234,6 @@ func (s *Scheduler) messages(tx *store.Tx, due []item, now time.Time) ([]ketanmu
 	return append(out, residents...), nil
 }
 
-// assigneePhone is where a warning goes first: the assignee's own phone, when they have one;
-// else the case's operators' chats.
-func (s *Scheduler) assigneePhone(c store.Case) string {
-	for _, op := range s.cfg.Operators {
-		if c.Assignee != "" && op.Name == c.Assignee && op.Phone != "" {
-			return op.Phone
-		}
-	}
-	return ""
-}
-
 // operatorsChat is the account's operators' group, or its "message yourself" chat without one.
 func (s *Scheduler) operatorsChat(account string) string {
 	acc, ok := s.cfg.Account(account)
@@ -261,15 +246,26 @@ func (s *Scheduler) operatorsChat(account string) string {
 	return acc.Phone
 }
 
-// supervisors are the operators with the supervisor role, who get the escalations.
-func (s *Scheduler) supervisors() []config.Operator { return s.sups }
+// roster is the staff as the operators table holds them, read once per scan.
+type roster struct{ ops []store.Operator }
 
-func supervisorsOf(cfg *config.Config) []config.Operator {
-	var out []config.Operator
-	for _, op := range cfg.Operators {
-		if slices.Contains(op.Roles, string(lifecycle.RoleSupervisor)) && op.Phone != "" {
+// supervisors are the operators with the supervisor role and a phone, who get the escalations.
+func (r roster) supervisors() []store.Operator {
+	var out []store.Operator
+	for _, op := range r.ops {
+		if op.Phone != "" && slices.Contains(op.Roles, lifecycle.RoleSupervisor) {
 			out = append(out, op)
 		}
 	}
 	return out
+}
+
+// phoneOf is an operator's own phone (where a warning about their case goes first), or "".
+func (r roster) phoneOf(name string) string {
+	for _, op := range r.ops {
+		if name != "" && op.Name == name {
+			return op.Phone
+		}
+	}
+	return ""
 }

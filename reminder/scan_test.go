@@ -349,3 +349,21 @@ func TestResidentToldOnlyAfterPromisedDate(t *testing.T) {
 		t.Errorf("told the resident again: %q", got[0].Text)
 	}
 }
+
+// TestComplaintRemindersStayWithComplaintsOfficers: a complaint on a number that serves every
+// service is warned about and breached in its complaints group, never in the general group
+// whose members it may be about.
+func TestComplaintRemindersStayWithComplaintsOfficers(t *testing.T) {
+	e := newEnv(t, "2026-11-25 09:00")
+	number := e.newCase("pengaduan", nikAccount, resident)
+	acc, _ := e.cfg.Account(nikAccount)
+	want := []string{nikAccount + "/" + acc.ComplaintsGroup}
+	warning := e.scan("2026-11-25 14:50")
+	if got := chats(warning); !slices.Equal(got, want) {
+		t.Fatalf("warning sent to %v, want %v", got, want)
+	}
+	assertText(t, warning[0].Text, []string{warningText, number})
+	if got := chats(e.scan("2026-11-26 09:05")); !slices.Contains(got, want[0]) || slices.Contains(got, nikAccount+"/"+nikGroup) {
+		t.Errorf("breach sent to %v, want the complaints group and not %s", got, nikGroup)
+	}
+}
