@@ -16,19 +16,22 @@ func (r *Router) TellGaveUp(ctx context.Context, it store.OutboxItem, cause erro
 	if !ok || m.Revoke != "" || ketanmu.IsGroup(m.Chat) || m.Chat == acc.Phone {
 		return
 	}
-	to := acc.OperatorsGroup
-	if to == "" {
-		to = acc.Phone
-	}
-	out := ketanmu.Outbound{Account: acc.Key, Chat: to, ID: r.NewID(acc.Key),
-		Text: r.text("op_send_failed", "phone", ketanmu.MaskPhone(m.Chat))}
 	told := false
-	err := r.db.Update(ctx, func(tx *store.Tx) error {
+	_, err := r.Send(ctx, func(tx *store.Tx) ([]ketanmu.Outbound, error) {
 		if _, isOp, err := tx.OperatorByPhone(m.Chat); err != nil || isOp {
-			return err // an operator's own chat: they will see it themselves
+			return nil, err // an operator's own chat: they will see it themselves
 		}
-		told = true
-		return tx.Queue(out)
+		chats, err := r.operatorChatsAbout(tx, acc, m.Chat, "")
+		if err != nil {
+			return nil, err
+		}
+		var out []ketanmu.Outbound
+		for _, to := range chats {
+			out = append(out, ketanmu.Outbound{Account: acc.Key, Chat: to, Lane: ketanmu.LaneOperators,
+				Text: r.text("op_send_failed", "phone", ketanmu.MaskPhone(m.Chat))})
+		}
+		told = len(out) > 0
+		return out, nil
 	})
 	if err != nil {
 		r.log.Error("Telling the operators about an undelivered message failed", "account", acc.Key,
@@ -40,5 +43,4 @@ func (r *Router) TellGaveUp(ctx context.Context, it store.OutboxItem, cause erro
 	}
 	r.log.Warn("Operators told about an undelivered message", "account", acc.Key, "chat", ketanmu.MaskPhone(m.Chat),
 		"message_id", m.ID, "error", ketanmu.MaskNumbers(cause.Error()))
-	r.Notify(acc.Key)
 }

@@ -34,7 +34,7 @@ func (r *Router) operatorMessage(tx *store.Tx, acc config.Account, conv store.Co
 		if !isCmd {
 			return nil
 		}
-		return r.runCommand(tx, acc, casework.OfficePhone(), cmd, in, in.Chat, "", res)
+		return r.runCommand(tx, acc, casework.OfficePhoneOf(r.cfg, acc), cmd, in, in.Chat, "", res)
 	}
 	// Typed on the office phone in a resident's chat.
 	if !isCmd {
@@ -44,11 +44,17 @@ func (r *Router) operatorMessage(tx *store.Tx, acc config.Account, conv store.Co
 	}
 	// The resident must only see the bot's notification, not the command.
 	res.Replies = append(res.Replies, ketanmu.Outbound{Account: acc.Key, Chat: in.Chat, Address: conv.Address, Revoke: in.ID})
-	answerTo := acc.OperatorsGroup
-	if answerTo == "" {
-		answerTo = acc.Phone
+	chats, err := r.operatorChatsAbout(tx, acc, in.Chat, "")
+	if err != nil {
+		return err
 	}
-	return r.runCommand(tx, acc, casework.OfficePhone(), cmd, in, answerTo, in.Chat, res)
+	// The answer goes where the operators of this chat's case read, when that is one group;
+	// otherwise to the office phone's own chat, which its holder sees.
+	answerTo := acc.Phone
+	if len(chats) == 1 && (ketanmu.IsGroup(chats[0]) || chats[0] == acc.Phone) {
+		answerTo = chats[0]
+	}
+	return r.runCommand(tx, acc, casework.OfficePhoneOf(r.cfg, acc), cmd, in, answerTo, in.Chat, res)
 }
 
 func isOperatorsGroup(acc config.Account, chat string) bool {
@@ -63,7 +69,8 @@ func isOperatorsGroup(acc config.Account, chat string) bool {
 // groupActor is who wrote in a group: the office phone, or a member who is an operator.
 func (r *Router) groupActor(tx *store.Tx, in ketanmu.Inbound) (casework.Actor, bool, error) {
 	if in.FromMe {
-		return casework.OfficePhone(), true, nil
+		acc, _ := r.cfg.Account(in.Account)
+		return casework.OfficePhoneOf(r.cfg, acc), true, nil
 	}
 	op, ok, err := tx.OperatorByPhone(in.Sender)
 	return casework.OperatorActor(op), ok, err
@@ -226,6 +233,25 @@ func (r *Router) commandCase(tx *store.Tx, acc config.Account, cmd command, in k
 		err = ketanmu.Errorf(ketanmu.ENOTFOUND, "chat ini tidak punya permohonan yang masih berjalan")
 	}
 	return c, err
+}
+
+// operatorChatsAbout is where operators read about a resident's chat: casework.OperatorChats for
+// the service it is about (given, else the chat's newest open case's; none: the general one).
+func (r *Router) operatorChatsAbout(tx *store.Tx, acc config.Account, chat, service string) ([]string, error) {
+	if service == "" {
+		c, ok, err := tx.LatestOpenCase(acc.Key, chat)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			service = c.Service
+		}
+	}
+	ops, err := tx.Operators()
+	if err != nil {
+		return nil, err
+	}
+	return casework.OperatorChats(r.cfg, ops, acc, service), nil
 }
 
 // answer sends an answer to the operator: to the group or chat it came from, never a resident.

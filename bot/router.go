@@ -236,8 +236,16 @@ func (r *Router) applyEffects(tx *store.Tx, acc config.Account, conv store.Conve
 			if err := tx.MarkNeedsHuman(conv.Account, conv.Chat); err != nil {
 				return nil, err
 			}
-			if err := r.answer(acc, acc.OperatorsGroup, r.text("group_needs_human", "phone", ketanmu.MaskPhone(conv.Chat)), res); err != nil {
+			// A resident in the middle of a complaint is the complaints officers' to answer.
+			service, _, _ := strings.Cut(eff.Reason, "@")
+			chats, err := r.operatorChatsAbout(tx, acc, conv.Chat, service)
+			if err != nil {
 				return nil, err
+			}
+			for _, to := range chats {
+				if err := r.answer(acc, to, r.text("group_needs_human", "phone", ketanmu.MaskPhone(conv.Chat)), res); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}

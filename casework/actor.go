@@ -10,7 +10,10 @@
 package casework
 
 import (
+	"slices"
+
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/store"
 )
@@ -37,6 +40,21 @@ func OperatorActor(op store.Operator) Actor {
 // OfficePhone is whoever holds the office phone: the front office.
 func OfficePhone() Actor {
 	return Actor{Name: "HP kantor", Roles: []lifecycle.Role{lifecycle.RoleOperator}}
+}
+
+// OfficePhoneOf is whoever holds acc's phone. On a number that serves only services some roles
+// alone may see (the complaints number), the phone is held by those officers: it has their roles.
+func OfficePhoneOf(cfg *config.Config, acc config.Account) Actor {
+	a := OfficePhone()
+	if !onlyRestricted(cfg, acc) {
+		return a
+	}
+	for _, svc := range acc.Services {
+		if p, ok := cfg.Profile(svc); ok && !slices.Contains(a.Roles, p.ViewRole) {
+			a.Roles = append(a.Roles, p.ViewRole)
+		}
+	}
+	return a
 }
 
 // SystemActor is an integration acting with the shared API token, under a configured name.

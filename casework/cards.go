@@ -76,12 +76,18 @@ func OperatorChats(cfg *config.Config, ops []store.Operator, acc config.Account,
 // onlyRestricted reports whether every service of the account is one only some roles may see:
 // its operators' group is then theirs (the complaints number's group).
 func onlyRestricted(cfg *config.Config, acc config.Account) bool {
+	restricted := false
 	for _, svc := range acc.Services {
-		if p, _ := cfg.Profile(svc); p.ViewRole == "" {
+		p, ok := cfg.Profile(svc)
+		if !ok {
+			continue // info, status: no cases of their own
+		}
+		if p.ViewRole == "" {
 			return false
 		}
+		restricted = true
 	}
-	return true
+	return restricted
 }
 
 // orPhone is the group, or the office phone's own chat when the account has no group.

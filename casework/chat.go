@@ -27,7 +27,8 @@ func ReleaseChat(conv *store.Conversation) { conv.HumanBy = "" }
 // TakeChatTyped is the office phone typing in a resident's chat: a person has it now, and a
 // waiting case of that chat is being looked at.
 func (s *Service) TakeChatTyped(tx *store.Tx, conv store.Conversation) ([]ketanmu.Outbound, error) {
-	actor := OfficePhone()
+	acc, _ := s.cfg.Account(conv.Account)
+	actor := OfficePhoneOf(s.cfg, acc)
 	TakeChat(&conv, actor.Name, tx.Now())
 	if err := tx.SaveConversation(conv); err != nil {
 		return nil, err
