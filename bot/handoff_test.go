@@ -576,8 +576,8 @@ group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram, mohon foto ulan
 > [photo kk-baru.jpg caption="kk"]
 < ✅ Terima kasih, perbaikan untuk *KTP-261125-0001* sudah kami terima. Permohonan Bapak/Ibu kembali ke antrian petugas.
 < [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke antrian.
-| • Penerimaan: Ambil di kantor
 | • Catatan: kk
+| http://127.0.0.1:8080/ops/cases/KTP-261125-0001
 
 [stage KTP-261125-0001 submitted]
 group 081200000002 quote=KTP-261125-0001> #ambil
@@ -619,8 +619,8 @@ office quote=IN000011> #kurang foto KK
 > [photo kk-utuh.jpg caption="kk"]
 < ✅ Terima kasih, perbaikan untuk *KTP-261125-0001* sudah kami terima. Permohonan Bapak/Ibu kembali ke antrian petugas.
 < [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke antrian.
-| • Penerimaan: Ambil di kantor
 | • Catatan: kk
+| http://127.0.0.1:8080/ops/cases/KTP-261125-0001
 
 [stage KTP-261125-0001 submitted]
 `)
@@ -1209,8 +1209,8 @@ office> Bu, mohon kirim ulang foto KK yang lebih terang ya
 [taken HP kantor]
 > [photo kk-baru.jpg caption="kk"]
 < [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke antrian.
-| • Penerimaan: Ambil di kantor
 | • Catatan: kk
+| http://127.0.0.1:8080/ops/cases/KTP-261125-0001
 
 [stage KTP-261125-0001 submitted]
 `)

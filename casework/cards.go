@@ -146,6 +146,10 @@ func (s *Service) CardText(c store.Case, key string, extra ...string) string {
 		details = append(details, "• "+s.optText("field_"+k, k)+": "+v)
 	}
 	details = append(details, extra...)
+	note := "" // {extra}: the extra lines alone, each on its own line
+	for _, line := range extra {
+		note += "\n" + line
+	}
 	due := "-"
 	if !c.StageDue.IsZero() {
 		due = sla.FormatDateTimeID(c.StageDue.In(s.cfg.Office.Location))
@@ -153,7 +157,7 @@ func (s *Service) CardText(c store.Case, key string, extra ...string) string {
 	return nik.MaskInText(s.cfg.Texts.Get(key, "number", c.Number, "service", title, "nik", nik.MaskNIK(c.NIK),
 		"phone", ketanmu.MaskPhone(c.Chat), "name", OrDash(c.Name), "details", strings.Join(details, "\n"),
 		"due", due, "prefix", s.cfg.Handoff.CommandPrefix, "stage", s.StageName(c.Stage),
-		"link", s.cfg.WorkspaceURL("/ops/cases/"+c.Number)))
+		"link", s.cfg.WorkspaceURL("/ops/cases/"+c.Number), "extra", note))
 }
 
 func (s *Service) docName(key string) string {
