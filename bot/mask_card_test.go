@@ -16,7 +16,7 @@ func TestComplaintCardMasksTypedNIK(t *testing.T) {
 	const chat = "6281234567890"
 	var toGroup []string
 	for i, s := range []string{"halo", "pengaduan", "2",
-		"Petugas menolak data saya, NIK 3515 0101 0190 0001 katanya tidak terdaftar.", "tidak"} {
+		"Petugas menolak data saya, NIK 3515 0101 0190 0001 katanya tidak terdaftar. Hubungi saya di 081398765432.", "tidak"} {
 		in := ketanmu.Inbound{Account: "pengaduan", ID: "IN" + string(rune('a'+i)), Chat: chat, Kind: ketanmu.KindText, Text: s}
 		for _, out := range MustHandle(t, r, in).Replies {
 			if ketanmu.IsGroup(out.Chat) {
@@ -36,6 +36,9 @@ func TestComplaintCardMasksTypedNIK(t *testing.T) {
 	all := strings.Join(toGroup, "\n")
 	if strings.Contains(all, "3515 0101 0190 0001") || strings.Contains(all, "3515010101900001") {
 		t.Errorf("the group saw the typed NIK:\n%s", all)
+	}
+	if strings.Contains(all, "081398765432") {
+		t.Errorf("the group saw the phone number the resident typed:\n%s", all)
 	}
 	if !strings.Contains(all, "351501********01") {
 		t.Errorf("the group's #status answer lacks the masked NIK:\n%s", all)
