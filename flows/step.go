@@ -82,6 +82,10 @@ func (t *turn) run() {
 		if t.in.Kind == ketanmu.KindText && (t.globalWord() || t.menuNumber() || t.startFromText()) {
 			return
 		}
+		if t.in.Kind != ketanmu.KindText {
+			t.wrongKind("") // a file or a sticker first: say what became of it, then the menu
+			return
+		}
 		t.say(t.e.menu(t.env.Account))
 		return
 	}
