@@ -2,12 +2,13 @@ package reminder
 
 import (
 	"context"
-	"github.com/ketanmu/ketanmu/casework"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/sla"
 	"github.com/ketanmu/ketanmu/store"
@@ -25,6 +26,10 @@ func (s *Scheduler) Digest(ctx context.Context, at time.Time) ([]ketanmu.Outboun
 		return nil, nil
 	}
 	msgs, err := s.send.Send(ctx, func(tx *store.Tx) ([]ketanmu.Outbound, error) {
+		ops, err := tx.Operators()
+		if err != nil {
+			return nil, err
+		}
 		var out []ketanmu.Outbound
 		for _, acc := range s.cfg.Accounts {
 			fresh, err := tx.RecordDigest(acc.Key, at)
@@ -38,14 +43,22 @@ func (s *Scheduler) Digest(ctx context.Context, at time.Time) ([]ketanmu.Outboun
 			if err != nil {
 				return nil, err
 			}
-			// The group reads only what its members may see: complaints have their own officers.
-			cases := all[:0:0]
+			// Each chat reads the cases its members may see (casework.OperatorChats): the
+			// operators' group every morning, complaints officers their complaints.
+			general := casework.OperatorChats(s.cfg, ops, acc, "")
+			byChat := map[string][]store.Case{}
+			order := slices.Clone(general)
 			for _, c := range all {
-				if p, _ := s.cfg.Profile(c.Service); p.ViewRole == "" {
-					cases = append(cases, c)
+				for _, chat := range casework.OperatorChats(s.cfg, ops, acc, c.Service) {
+					if _, ok := byChat[chat]; !ok && !slices.Contains(order, chat) {
+						order = append(order, chat)
+					}
+					byChat[chat] = append(byChat[chat], c)
 				}
 			}
-			out = append(out, ketanmu.Outbound{Account: acc.Key, Chat: s.operatorsChat(acc.Key), Text: s.digestText(cases, at)})
+			for _, chat := range order {
+				out = append(out, ketanmu.Outbound{Account: acc.Key, Chat: chat, Text: s.digestText(byChat[chat], at)})
+			}
 		}
 		return out, nil
 	})

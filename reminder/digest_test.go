@@ -141,3 +141,19 @@ func TestRunDue(t *testing.T) {
 		t.Errorf("%d breach reminders, want 2: the notice and the latest repeat after the jump", got)
 	}
 }
+
+// TestDigestForComplaintsOfficers: a number that serves everything sends its complaints to the
+// complaints group's digest, and its operators' group's digest does not list them.
+func TestDigestForComplaintsOfficers(t *testing.T) {
+	e := newEnv(t, "2026-11-25 09:00")
+	complaint := e.newCase("pengaduan", nikAccount, "6281234567801")
+	application := e.nikCase("6281234567802")
+	msgs := e.digest("2026-11-26 07:30")
+	acc, _ := e.cfg.Account(nikAccount)
+	general, officers := to(msgs, nikGroup), to(msgs, acc.ComplaintsGroup)
+	if len(general) != 1 || len(officers) != 1 {
+		t.Fatalf("digests went to %v, want one for %s and one for %s", chats(msgs), nikGroup, acc.ComplaintsGroup)
+	}
+	assertText(t, general[0].Text, []string{"Permohonan berjalan: *1*"}, complaint)
+	assertText(t, officers[0].Text, []string{"Permohonan berjalan: *1*"}, application)
+}

@@ -228,22 +228,11 @@ func (s *Scheduler) messages(tx *store.Tx, due []item, now time.Time, staff rost
 			continue // an account no longer in the config
 		}
 		// Commands work in the group and the office's own chat, not in an operator's private chat.
-		commands := ketanmu.IsGroup(to.chat) || to.chat == s.operatorsChat(to.account)
+		acc, _ := s.cfg.Account(to.account)
+		commands := ketanmu.IsGroup(to.chat) || to.chat == acc.Phone
 		out = append(out, ketanmu.Outbound{Account: to.account, Chat: to.chat, Text: s.operatorText(byChat[to], commands, now)})
 	}
 	return append(out, residents...), nil
-}
-
-// operatorsChat is the account's operators' group, or its "message yourself" chat without one.
-func (s *Scheduler) operatorsChat(account string) string {
-	acc, ok := s.cfg.Account(account)
-	if !ok {
-		return ""
-	}
-	if acc.OperatorsGroup != "" {
-		return acc.OperatorsGroup
-	}
-	return acc.Phone
 }
 
 // roster is the staff as the operators table holds them, read once per scan.
