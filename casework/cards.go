@@ -173,5 +173,8 @@ func OrDash(s string) string {
 	return s
 }
 
-// HoursLine is the office's weekly hours on one line, as residents read them in the flows.
-func HoursLine(hours map[string]string) string { return flows.HoursLine(hours, "tutup") }
+// HoursLine is the office's weekly hours on one line, as residents read them in the flows;
+// closed is the word for a day without hours (texts.closed).
+func HoursLine(hours map[string]string, closed string) string { return flows.HoursLine(hours, closed) }
+
+func (s *Service) hoursLine() string { return HoursLine(s.cfg.Office.Hours, s.cfg.Texts.Get("closed")) }

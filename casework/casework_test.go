@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -262,5 +263,27 @@ func TestQueueFilters(t *testing.T) {
 	}
 	if counts[lifecycle.Submitted] != 2 || counts[lifecycle.Verifying] != 1 {
 		t.Errorf("counts = %v, want 2 waiting and 1 being checked", counts)
+	}
+}
+
+// TestPickupNoticeHours checks that the hours in a notification name a closed day with the
+// office's word (texts.closed), not a word fixed in code.
+func TestPickupNoticeHours(t *testing.T) {
+	e := newEnv(t)
+	e.cfg.Texts["closed"] = "libur"
+	ctx := context.Background()
+	number := e.newCase(t, "kk_ktp", "6281300000001", "Budi Santoso", "3516131204850003")
+	rina := e.actor(t, "Rina (front office)")
+	for _, a := range []casework.Action{{Kind: casework.Take}, {Kind: casework.Advance}, {Kind: casework.Pickup}} {
+		if _, err := e.svc.Do(ctx, rina, number, a); err != nil {
+			t.Fatalf("%s: %v", a.Kind, err)
+		}
+	}
+	var text string
+	if err := e.db.SQL().QueryRow(`SELECT text FROM outbox WHERE chat = '6281300000001' ORDER BY id DESC LIMIT 1`).Scan(&text); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "libur") || strings.Contains(text, "tutup") {
+		t.Errorf("pickup notice = %q, want the hours with the office's word for closed days", text)
 	}
 }

@@ -84,6 +84,8 @@ type Office struct {
 	HolidaysFile  string            `mapstructure:"holidays_file"`
 	ExtraHolidays []string          `mapstructure:"extra_holidays"`
 	PickupCounter string            `mapstructure:"pickup_counter"`
+	// Fees are what the resident pays, as texts say it, by key (send_files, cod): {fee_<key>}.
+	Fees map[string]string `mapstructure:"fees"`
 
 	Location *time.Location `mapstructure:"-"`
 	Calendar *sla.Calendar  `mapstructure:"-"`

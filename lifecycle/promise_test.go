@@ -68,6 +68,10 @@ func TestPromiseTimeStandards(t *testing.T) {
 		{"pos_ketanmu", lifecycle.DeliveryPickup, sla.Duration{Days: 1}},
 		{"validasi_nik", lifecycle.DeliveryNone, sla.Duration{Work: 30 * time.Minute}},
 		{"pengaduan", lifecycle.DeliveryNone, sla.Duration{Days: 5}},
+		// PAK POS: a day at the front office, 3 days for the files by post, a day each for
+		// production, the signature and the printing, and by post 2 more.
+		{"pak_pos", lifecycle.DeliveryPost, sla.Duration{Days: 9}},
+		{"pak_pos", lifecycle.DeliveryPickup, sla.Duration{Days: 7}},
 	} {
 		got := cfg.Profiles[tc.profile].Promise(cal, wed, tc.d)
 		if want := cal.Add(wed, tc.want); !got.Equal(want) {
@@ -87,8 +91,10 @@ func TestResidentLate(t *testing.T) {
 		{lifecycle.Verifying, before, false}, // a stage overrun before the promised date: operators only
 		{lifecycle.Verifying, after, true},
 		{lifecycle.InProduction, due, true},
-		{lifecycle.NeedsFix, after, false},       // waits on the resident
-		{lifecycle.AwaitingFiles, after, false},  // the resident's files are in the post
+		{lifecycle.NeedsFix, after, false},      // waits on the resident
+		{lifecycle.AwaitingFiles, after, false}, // the resident's files are in the post
+		{lifecycle.Validated, after, false},     // the resident is to post the files
+		{lifecycle.Signed, after, true},
 		{lifecycle.ReadyForPickup, after, false}, // the document is ready
 		{lifecycle.Done, after, false},
 	} {
