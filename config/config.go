@@ -83,7 +83,10 @@ type Office struct {
 	Hours         map[string]string `mapstructure:"hours"`
 	HolidaysFile  string            `mapstructure:"holidays_file"`
 	ExtraHolidays []string          `mapstructure:"extra_holidays"`
-	PickupCounter string            `mapstructure:"pickup_counter"`
+	// CutiBersamaClosed closes the office on collective leave days (cuti bersama); some
+	// Disdukcapil serve on them.
+	CutiBersamaClosed bool   `mapstructure:"cuti_bersama_closed"`
+	PickupCounter     string `mapstructure:"pickup_counter"`
 	// Fees are what the resident pays, as texts say it, by key (send_files, cod): {fee_<key>}.
 	Fees map[string]string `mapstructure:"fees"`
 

@@ -106,3 +106,17 @@ func TestResidentLate(t *testing.T) {
 		t.Error("a case without a promised date is never late for the resident")
 	}
 }
+
+// TestPromiseAcrossTheYear checks that a case filed at the end of the published holidays is
+// promised a working day of the next year, not its New Year's Day.
+func TestPromiseAcrossTheYear(t *testing.T) {
+	cfg, err := config.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	filed := time.Date(2026, 12, 29, 9, 0, 0, 0, cfg.Office.Location)
+	got := cfg.Promise("kk_ktp", lifecycle.DeliveryPost, filed)
+	if want := time.Date(2027, 1, 4, 9, 0, 0, 0, cfg.Office.Location); !got.Equal(want) {
+		t.Errorf("promise for 29 December 2026 = %s, want %s (1 January 2027 is a holiday)", got, want)
+	}
+}
