@@ -287,3 +287,45 @@ func TestPickupNoticeHours(t *testing.T) {
 		t.Errorf("pickup notice = %q, want the hours with the office's word for closed days", text)
 	}
 }
+
+// TestCardShowsServiceData checks that the operators read the data a variant collects, in the
+// order the resident answered it, with the NIKs in it masked on the group's card.
+func TestCardShowsServiceData(t *testing.T) {
+	e := newEnv(t)
+	var number string
+	err := e.db.Update(context.Background(), func(tx *store.Tx) error {
+		rid, err := tx.Resident("6281300000009", "")
+		if err != nil {
+			return err
+		}
+		conv := store.Conversation{Account: "nik", Chat: "6281300000009", ResidentID: rid}
+		if err := tx.SaveConversation(conv); err != nil {
+			return err
+		}
+		number, _, err = e.svc.Open(tx, conv, flows.NewCase{Service: "akta", Subtype: "akta_kematian", NIK: "3516131204850003",
+			Name: "Sri Wahyuni", Details: map[string]string{"delivery": "pickup", "death_date": "3 November 2026",
+				"deceased_name": "Slamet Riyadi", "deceased_nik": "3516131503450001"}})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c store.Case
+	if err := e.db.View(context.Background(), func(tx *store.Tx) error {
+		c, err = tx.CaseByNumber(number)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := e.svc.DetailKeys(c), []string{"deceased_nik", "deceased_name", "death_date", "delivery"}; !slices.Equal(got, want) {
+		t.Errorf("DetailKeys = %q, want the variant's fields in order, then the rest", got)
+	}
+	card := e.svc.CardText(c, "op_status")
+	i, j, k := strings.Index(card, "NIK almarhum: "), strings.Index(card, "Nama almarhum: Slamet Riyadi"), strings.Index(card, "Tanggal meninggal: 3 November 2026")
+	if i < 0 || j < i || k < j {
+		t.Errorf("card = %q, want the deceased's NIK, name and date of death in that order", card)
+	}
+	if strings.Contains(card, "3516131503450001") {
+		t.Errorf("card = %q shows the deceased's NIK unmasked", card)
+	}
+}

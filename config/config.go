@@ -38,6 +38,8 @@ type Config struct {
 	// Lists are the numbered choices residents pick from (validasi_reasons, complaint_categories).
 	Lists     map[string][]string `mapstructure:"lists"`
 	Workflows map[string]Workflow `mapstructure:"workflows"`
+	// Fields are the data sub-types ask for besides NIK and name.
+	Fields map[string]Field `mapstructure:"fields"`
 	// Profiles are the workflows as lifecycle rules, built by Load.
 	Profiles  map[string]lifecycle.Profile `mapstructure:"-"`
 	Operators []Operator                   `mapstructure:"operators"`
@@ -196,6 +198,8 @@ type Subtype struct {
 	// Match are free-text patterns naming this variant: words separated by spaces, each with
 	// alternatives separated by "|", all present ("ktp|ektp hilang|ilang").
 	Match []string `mapstructure:"match"`
+	// Fields are the keys of fields this variant asks for, in order.
+	Fields []string `mapstructure:"fields"`
 }
 
 // Retention says how long personal data is kept after a case closes.
