@@ -575,7 +575,7 @@ group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram, mohon foto ulan
 
 > [photo kk-baru.jpg caption="kk"]
 < ✅ Terima kasih, perbaikan untuk *KTP-261125-0001* sudah kami terima. Permohonan Bapak/Ibu kembali ke antrian petugas.
-< [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke antrian.
+< [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke tahap: Menunggu diperiksa.
 | • Penerimaan: Ambil di kantor
 | • Catatan: kk
 
@@ -618,7 +618,7 @@ office quote=IN000011> #kurang foto KK
 
 > [photo kk-utuh.jpg caption="kk"]
 < ✅ Terima kasih, perbaikan untuk *KTP-261125-0001* sudah kami terima. Permohonan Bapak/Ibu kembali ke antrian petugas.
-< [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke antrian.
+< [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke tahap: Menunggu diperiksa.
 | • Penerimaan: Ambil di kantor
 | • Catatan: kk
 
@@ -1214,7 +1214,7 @@ office> Bu, mohon kirim ulang foto KK yang lebih terang ya
 
 [taken HP kantor]
 > [photo kk-baru.jpg caption="kk"]
-< [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke antrian.
+< [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke tahap: Menunggu diperiksa.
 | • Penerimaan: Ambil di kantor
 | • Catatan: kk
 
@@ -1367,7 +1367,7 @@ group 081200000003 quote=KTP-261125-0001> #kurang Ejaan nama ibu kandung pada dr
 [stage KTP-261125-0001 needs_fix]
 > Siti Aminah
 < ✅ Terima kasih, perbaikan untuk *KTP-261125-0001* sudah kami terima. Permohonan Bapak/Ibu kembali ke antrian petugas.
-< [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke antrian.
+< [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke tahap: Diproses / dicetak.
 | • Penerimaan: Kirim lewat Pos (COD)
 | • Alamat: Jl. Pemuda No. 5 RT 01 RW 02
 | • Desa/kelurahan: Giripurwo
@@ -1379,6 +1379,21 @@ group 081200000003 quote=KTP-261125-0001> #kurang Ejaan nama ibu kandung pada dr
 group 081200000002 quote=KTP-261125-0001> #proses
 < ✍️ Pengajuan tanda tangan elektronik (TTE) untuk permohonan *KTP-261125-0001* sudah diverifikasi. Dokumen menunggu TTE Kepala Dinas.
 < [group] 👍 KTP-261125-0001 → *Menunggu TTE Kepala Dinas* (Agus (validator))
+
+> status KTP-261125-0001
+< *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
+| Status: Menunggu tanda tangan elektronik
+| Perkiraan selesai: Selasa, 8 Desember 2026
+| _Riwayat:_
+| • Rabu, 25 November 2026 pukul 09.00 — Diterima, menunggu diperiksa petugas
+| • Rabu, 25 November 2026 pukul 09.00 — Sedang diperiksa petugas
+| • Rabu, 25 November 2026 pukul 09.00 — Disetujui validator
+| • Jumat, 27 November 2026 pukul 09.00 — Berkas fisik sudah diterima
+| • Jumat, 27 November 2026 pukul 09.00 — Sedang diproses / dicetak
+| • Jumat, 27 November 2026 pukul 09.00 — Perlu perbaikan dari Bapak/Ibu (Ejaan nama ibu kandung pada draf perlu dipastikan. Mohon tulis nama lengkap ibu kandung.)
+| • Jumat, 27 November 2026 pukul 09.00 — Sedang diproses / dicetak (Siti Aminah)
+| • Jumat, 27 November 2026 pukul 09.00 — Menunggu tanda tangan elektronik
+| Berikutnya: tanda tangan elektronik Kepala Dinas, lalu dokumen dicetak.
 
 group 081200000003 quote=KTP-261125-0001> #proses
 < [group] ⚠️ Dewi (produksi) tidak punya peran kepala yang diperlukan untuk tahap Sudah TTE, menunggu cetak

@@ -30,9 +30,12 @@ type env struct {
 	now time.Time
 }
 
-func newEnv(tb testing.TB) *env {
+func newEnv(tb testing.TB) *env { return newEnvFrom(tb, "") }
+
+// newEnvFrom is newEnv with the office's config file at path over the example.
+func newEnvFrom(tb testing.TB, path string) *env {
 	tb.Helper()
-	cfg, err := config.Load("")
+	cfg, err := config.Load(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -327,5 +330,60 @@ func TestCardShowsServiceData(t *testing.T) {
 	}
 	if strings.Contains(card, "3516131503450001") {
 		t.Errorf("card = %q shows the deceased's NIK unmasked", card)
+	}
+}
+
+// TestPakPosPickup walks a PAK POS case to be collected through the cases service with each
+// step's role: nobody may skip the signature, the head of office signs, production prints,
+// and the counter is told; the post is refused for a pickup case.
+func TestPakPosPickup(t *testing.T) {
+	e := newEnvFrom(t, filepath.Join("..", "docs", "examples", "wonogiri.yaml"))
+	ctx := context.Background()
+	number := e.newCase(t, "akta", "6281300000007", "Ahmad Fauzi", "3312011204850003")
+	rina, agus, dewi, kadis := e.actor(t, "Rina (front office)"), e.actor(t, "Agus (validator)"),
+		e.actor(t, "Dewi (produksi)"), e.actor(t, "Bu Kadis")
+	steps := []struct {
+		actor casework.Actor
+		a     casework.Action
+		want  lifecycle.Stage
+		code  string
+	}{
+		{rina, casework.Action{Kind: casework.Take}, lifecycle.Verifying, ""},
+		{agus, casework.Action{Kind: casework.Advance}, lifecycle.Validated, ""},
+		{rina, casework.Action{Kind: casework.Advance}, lifecycle.FilesReceived, ""},
+		{dewi, casework.Action{Kind: casework.Advance}, lifecycle.InProduction, ""},
+		{dewi, casework.Action{Kind: casework.Move, To: lifecycle.Printed}, "", ketanmu.ECONFLICT}, // no print before TTE
+		{agus, casework.Action{Kind: casework.Advance}, lifecycle.Signing, ""},
+		{dewi, casework.Action{Kind: casework.Advance}, "", ketanmu.EFORBIDDEN}, // only the head signs
+		{kadis, casework.Action{Kind: casework.Advance}, lifecycle.Signed, ""},
+		{dewi, casework.Action{Kind: casework.Advance}, lifecycle.Printed, ""},
+		{rina, casework.Action{Kind: casework.Ship, Tracking: "R1"}, "", ketanmu.ECONFLICT}, // the resident collects it
+		{rina, casework.Action{Kind: casework.Advance}, lifecycle.ReadyForPickup, ""},
+	}
+	for i, st := range steps {
+		c, err := e.svc.Do(ctx, st.actor, number, st.a)
+		if st.code != "" {
+			if ketanmu.ErrorCode(err) != st.code {
+				t.Fatalf("step %d (%s by %s): error %v, want %s", i, st.a.Kind, st.actor.Name, err, st.code)
+			}
+			continue
+		}
+		if err != nil || c.Stage != st.want {
+			t.Fatalf("step %d (%s by %s): %s, %v; want %s", i, st.a.Kind, st.actor.Name, c.Stage, err, st.want)
+		}
+	}
+	var last string
+	if err := e.db.SQL().QueryRow(`SELECT text FROM outbox WHERE chat = '6281300000007' ORDER BY id DESC LIMIT 1`).Scan(&last); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(last, "siap diambil") || !strings.Contains(last, "Loket Pengambilan Disdukcapil Kab. Wonogiri") {
+		t.Errorf("last notice = %q, want ready at Wonogiri's counter", last)
+	}
+	var notices int
+	if err := e.db.SQL().QueryRow(`SELECT COUNT(*) FROM outbox WHERE chat = '6281300000007'`).Scan(&notices); err != nil {
+		t.Fatal(err)
+	}
+	if notices != 8 { // one per step the resident is told of
+		t.Errorf("%d notices to the resident, want 8 (one per step)", notices)
 	}
 }
