@@ -575,7 +575,7 @@ group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram, mohon foto ulan
 
 > [photo kk-baru.jpg caption="kk"]
 < ✅ Terima kasih, perbaikan untuk *KTP-261125-0001* sudah kami terima. Permohonan Bapak/Ibu kembali ke antrian petugas.
-< [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke antrian.
+< [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke tahap: Menunggu diperiksa.
 | • Catatan: kk
 | http://127.0.0.1:8080/ops/cases/KTP-261125-0001
 
@@ -618,7 +618,7 @@ office quote=IN000011> #kurang foto KK
 
 > [photo kk-utuh.jpg caption="kk"]
 < ✅ Terima kasih, perbaikan untuk *KTP-261125-0001* sudah kami terima. Permohonan Bapak/Ibu kembali ke antrian petugas.
-< [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke antrian.
+< [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke tahap: Menunggu diperiksa.
 | • Catatan: kk
 | http://127.0.0.1:8080/ops/cases/KTP-261125-0001
 
@@ -781,7 +781,7 @@ group 081200000001 quote=KTP-261125-0001> #kirim
 group 081200000001 quote=KTP-261125-0001> #kirim RESI123
 < 🚚 Dokumen permohonan *KTP-261125-0001* sudah *dikirim lewat Pos*.
 | Nomor resi: *RESI123*
-| Ongkos kirim dibayar kepada kurir saat dokumen diterima (COD).
+| Ongkos kirim: sesuai tarif Pos, dibayar kepada kurir saat dokumen diterima (COD).
 < [group] 👍 KTP-261125-0001 → *Dikirim lewat Pos* (Rina (front office))
 
 [stage KTP-261125-0001 shipped]
@@ -859,7 +859,13 @@ group 081200000001 quote=KTP-261125-0001> #proses
 
 [stage KTP-261125-0001 verifying]
 group 081200000002 quote=KTP-261125-0001> #proses
-< ✅ Permohonan *KTP-261125-0001* sudah disetujui validator. Langkah berikutnya akan kami kabarkan.
+< ✅ Permohonan *KTP-261125-0001* (KK / KTP-el) sudah *disetujui validator*.
+| Langkah berikutnya: kirim *berkas fisik* persyaratan lewat Kantor Pos ke:
+| Dinas Kependudukan dan Pencatatan Sipil Kabupaten Mojokerto
+| Jl. R.A. Basuni No. 23, Sooko, Mojokerto 61361
+| Berkas: Kartu Keluarga (KK) dan KTP-el (asli, sesuai foto yang sudah dikirim).
+| Tuliskan nomor *KTP-261125-0001* di sampul amplop.
+| Biaya pengiriman berkas: tanpa biaya.
 < [group] 👍 KTP-261125-0001 → *Disetujui validator* (Agus (validator))
 
 [stage KTP-261125-0001 validated]
@@ -1208,7 +1214,7 @@ office> Bu, mohon kirim ulang foto KK yang lebih terang ya
 
 [taken HP kantor]
 > [photo kk-baru.jpg caption="kk"]
-< [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke antrian.
+< [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke tahap: Menunggu diperiksa.
 | • Catatan: kk
 | http://127.0.0.1:8080/ops/cases/KTP-261125-0001
 
@@ -1217,4 +1223,200 @@ office> Bu, mohon kirim ulang foto KK yang lebih terang ya
 	if got := MustCount(t, h.db, `SELECT COUNT(*) FROM case_documents`); got != 3 {
 		t.Errorf("%d documents, want the new KK attached", got)
 	}
+}
+
+// wonogiriConfig is docs/examples/wonogiri.yaml over the example: KK/KTP-el on PAK POS, with
+// Wonogiri's fees.
+func wonogiriConfig(t *testing.T) *config.Config {
+	t.Helper()
+	cfg, err := config.Load(filepath.Join("..", "docs", "examples", "wonogiri.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	Unpaced(cfg)
+	return cfg
+}
+
+// TestHandoffPakPos plays PAK POS from the seed's step d to m with the roles it names: the
+// front office checks, the validator approves (the resident is told where and how to post the
+// files), the counter receives them, production checks the draft and sends it back for a fix,
+// the resident answers and the case returns to production, the validator verifies the TTE
+// request, the head of office signs, production prints, and the counter ships it COD.
+func TestHandoffPakPos(t *testing.T) {
+	h := runHandoff(t, wonogiriConfig(t), `
+# A Wonogiri resident applies for a changed KTP-el, to be posted.
+> halo
+< Selamat datang di *Disdukcapil Kab. Wonogiri* 🙏
+| Layanan kependudukan lewat WhatsApp, tanpa antre di kantor.
+| 
+| _Privasi:_ nomor WhatsApp, NIK, nama, alamat dan foto dokumen Bapak/Ibu dikelola Disdukcapil Kab. Wonogiri (Dinas Kependudukan dan Pencatatan Sipil Kab. Wonogiri, Wonogiri, Jawa Tengah) untuk pelayanan adminduk sesuai UU Administrasi Kependudukan. Data dibaca petugas kami, alamat diberikan ke PT Pos bila dokumen dikirim, dan pesan melewati WhatsApp. Foto disimpan terenkripsi; data dihapus 1 tahun setelah permohonan selesai. Hak Bapak/Ibu (UU 27/2022): ketik *privasi* untuk melihat, memperbaiki atau minta hapus data.
+< Layanan *KK / KTP-el* apa yang Bapak/Ibu perlukan? Ketik angkanya:
+| 1. KK baru karena menikah
+| 2. Perubahan data KK
+| 3. KK hilang
+| 4. KK rusak
+| 5. KTP-el perubahan data
+| 6. KTP-el hilang
+| 7. KTP-el rusak
+| 8. Perekaman KTP-el (pertama kali)
+| 9. Pisah KK (belum menikah, 17 tahun ke atas)
+| 10. KK baru karena bercerai
+
+> 5
+< *Persyaratan KTP-el perubahan data* (foto dokumen *asli*):
+| 1. Kartu Keluarga (KK)
+| 2. KTP-el
+< Silakan kirim *NIK* pemohon (16 angka, ada di KTP-el atau KK).
+
+> 3312011204850003
+< Siapa *nama lengkap* pemohon, sesuai KK?
+
+> Budi Santoso
+< *Dokumen yang perlu difoto* (dokumen asli, terlihat jelas, tidak terpotong; boleh beberapa foto sekaligus, tulis nama dokumen di keterangan foto):
+| ⬜ 1. Kartu Keluarga (KK)
+| ⬜ 2. KTP-el
+| 
+| Silakan kirim foto *Kartu Keluarga (KK)*.
+| _Tidak punya salah satu dokumen? Ketik *tidak punya*._
+
+> [photo kk.jpg caption="kk"]
+< ✅ *Kartu Keluarga (KK)* sudah kami terima (1 dari 2).
+< Silakan kirim foto *KTP-el*.
+
+> [photo ktp.jpg caption="ktp"]
+< ✅ Semua dokumen sudah lengkap. Terima kasih!
+< Ada *catatan* untuk petugas? Tulis catatannya, atau ketik *tidak*.
+
+> tidak
+< Dokumen yang sudah jadi mau diterima dengan cara apa?
+| 1. Ambil sendiri di kantor
+| 2. Dikirim lewat Pos ke alamat Bapak/Ibu
+| 
+| _Pelayanan dokumen GRATIS. Jika dikirim lewat Pos, ongkos kirim Rp10.000 dibayar kepada kurir saat dokumen diterima (COD)._
+
+> 2
+< Tulis *alamat pengiriman* lengkap: jalan, nomor rumah, RT/RW.
+
+> Jl. Pemuda No. 5 RT 01 RW 02
+< Nama *desa/kelurahan*?
+
+> Giripurwo
+< Nama *kecamatan*? (di Kabupaten Wonogiri)
+
+> Wonogiri
+< *Kode pos* alamat tersebut? (5 angka)
+
+> 57612
+< *Mohon periksa data permohonan Bapak/Ibu:*
+| • Layanan: KK / KTP-el
+| • Jenis: KTP-el perubahan data
+| • NIK: 3312011204850003
+| • Nama: Budi Santoso
+| • Dokumen: Kartu Keluarga (KK), KTP-el
+| • Penerimaan: Dikirim lewat Pos ke Jl. Pemuda No. 5 RT 01 RW 02, Desa Giripurwo, Kec. Wonogiri, 57612 — ongkir dibayar saat diterima (COD)
+| 
+| Ketik *ya* jika sudah benar, *ubah* untuk mengubah, atau *batal* untuk membatalkan.
+
+> ya
+< ✅ Permohonan *KK / KTP-el* sudah kami terima.
+| Nomor pendaftaran: *KTP-261125-0001*
+| Perkiraan selesai: *Selasa, 8 Desember 2026 pukul 09.00*
+| Penerimaan: Dikirim lewat Pos ke Jl. Pemuda No. 5 RT 01 RW 02, Desa Giripurwo, Kec. Wonogiri, 57612 — ongkir dibayar saat diterima (COD)
+| 
+| Simpan nomor ini. Ketik *status KTP-261125-0001* untuk melihat perkembangannya. Kami akan mengabari Bapak/Ibu di chat ini setiap ada perubahan.
+< [group] 🆕 *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
+| Batas tahap ini: Rabu, 25 November 2026 pukul 11.00
+| http://127.0.0.1:8080/ops/cases/KTP-261125-0001
+
+group 081200000001 quote=KTP-261125-0001> #ambil
+< 🔎 Permohonan *KTP-261125-0001* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
+< [group] 👍 KTP-261125-0001 → *Diperiksa* (Rina (front office))
+
+group 081200000001 quote=KTP-261125-0001> #proses
+< [group] ⚠️ Rina (front office) tidak punya peran validator yang diperlukan untuk tahap Disetujui validator
+
+group 081200000002 quote=KTP-261125-0001> #proses
+< ✅ Permohonan *KTP-261125-0001* (KK / KTP-el) sudah *disetujui validator*.
+| Langkah berikutnya: kirim *berkas fisik* persyaratan lewat Kantor Pos ke:
+| Dinas Kependudukan dan Pencatatan Sipil Kabupaten Wonogiri
+| Dinas Kependudukan dan Pencatatan Sipil Kab. Wonogiri, Wonogiri, Jawa Tengah
+| Berkas: Kartu Keluarga (KK) dan KTP-el (asli, sesuai foto yang sudah dikirim).
+| Tuliskan nomor *KTP-261125-0001* di sampul amplop.
+| Biaya pengiriman berkas: Rp10.000, dibayar di Kantor Pos saat mengirim berkas.
+< [group] 👍 KTP-261125-0001 → *Disetujui validator* (Agus (validator))
+
+[stage KTP-261125-0001 validated]
+[advance 48h]
+group 081200000001 quote=KTP-261125-0001> #proses
+< 📥 Berkas fisik permohonan *KTP-261125-0001* sudah kami *terima dan periksa*. Berikutnya: bagian produksi memeriksa draf dokumen.
+< [group] 👍 KTP-261125-0001 → *Berkas fisik diterima* (Rina (front office))
+
+group 081200000001 quote=KTP-261125-0001> #proses
+< [group] ⚠️ Rina (front office) tidak punya peran produksi yang diperlukan untuk tahap Diproses / dicetak
+
+group 081200000003 quote=KTP-261125-0001> #proses
+< 🖨️ Bagian produksi sedang memeriksa *draf dokumen* permohonan *KTP-261125-0001* sebelum diajukan untuk tanda tangan elektronik.
+< [group] 👍 KTP-261125-0001 → *Diproses / dicetak* (Dewi (produksi))
+
+group 081200000003 quote=KTP-261125-0001> #kurang Ejaan nama ibu kandung pada draf perlu dipastikan. Mohon tulis nama lengkap ibu kandung.
+< ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
+| _Ejaan nama ibu kandung pada draf perlu dipastikan. Mohon tulis nama lengkap ibu kandung._
+| Silakan kirim di chat ini. Setelah kami terima, permohonan Bapak/Ibu kembali ke antrian.
+< [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon* (Dewi (produksi))
+
+[stage KTP-261125-0001 needs_fix]
+> Siti Aminah
+< ✅ Terima kasih, perbaikan untuk *KTP-261125-0001* sudah kami terima. Permohonan Bapak/Ibu kembali ke antrian petugas.
+< [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke tahap: Diproses / dicetak.
+| • Catatan: Siti Aminah
+| http://127.0.0.1:8080/ops/cases/KTP-261125-0001
+
+[stage KTP-261125-0001 in_production]
+group 081200000002 quote=KTP-261125-0001> #proses
+< ✍️ Pengajuan tanda tangan elektronik (TTE) untuk permohonan *KTP-261125-0001* sudah diverifikasi. Dokumen menunggu TTE Kepala Dinas.
+< [group] 👍 KTP-261125-0001 → *Menunggu TTE Kepala Dinas* (Agus (validator))
+
+> status KTP-261125-0001
+< *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
+| Status: Menunggu tanda tangan elektronik
+| Perkiraan selesai: Selasa, 8 Desember 2026
+| _Riwayat:_
+| • Rabu, 25 November 2026 pukul 09.00 — Diterima, menunggu diperiksa petugas
+| • Rabu, 25 November 2026 pukul 09.00 — Sedang diperiksa petugas
+| • Rabu, 25 November 2026 pukul 09.00 — Disetujui validator
+| • Jumat, 27 November 2026 pukul 09.00 — Berkas fisik sudah diterima
+| • Jumat, 27 November 2026 pukul 09.00 — Sedang diproses / dicetak
+| • Jumat, 27 November 2026 pukul 09.00 — Perlu perbaikan dari Bapak/Ibu (Ejaan nama ibu kandung pada draf perlu dipastikan. Mohon tulis nama lengkap ibu kandung.)
+| • Jumat, 27 November 2026 pukul 09.00 — Sedang diproses / dicetak (Siti Aminah)
+| • Jumat, 27 November 2026 pukul 09.00 — Menunggu tanda tangan elektronik
+| Berikutnya: tanda tangan elektronik Kepala Dinas, lalu dokumen dicetak.
+
+group 081200000003 quote=KTP-261125-0001> #proses
+< [group] ⚠️ Dewi (produksi) tidak punya peran kepala yang diperlukan untuk tahap Sudah TTE, menunggu cetak
+
+group 081200000004 quote=KTP-261125-0001> #proses
+< ✍️ Dokumen permohonan *KTP-261125-0001* sudah *ditandatangani secara elektronik* oleh Kepala Dinas. Berikutnya: dokumen dicetak.
+< [group] 👍 KTP-261125-0001 → *Sudah TTE, menunggu cetak* (Bu Kadis)
+
+group 081200000001 quote=KTP-261125-0001> #proses
+< [group] ⚠️ Rina (front office) tidak punya peran produksi yang diperlukan untuk tahap Sudah dicetak
+
+group 081200000003 quote=KTP-261125-0001> #proses
+< 🖨️ Dokumen permohonan *KTP-261125-0001* *sudah dicetak*. Kabar pengambilan atau pengiriman menyusul di chat ini.
+< [group] 👍 KTP-261125-0001 → *Sudah dicetak* (Dewi (produksi))
+
+group 081200000001 quote=KTP-261125-0001> #kirim RESI777
+< 🚚 Dokumen permohonan *KTP-261125-0001* sudah *dikirim lewat Pos*.
+| Nomor resi: *RESI777*
+| Ongkos kirim: Rp10.000, dibayar kepada kurir Pos saat dokumen diterima (COD).
+< [group] 👍 KTP-261125-0001 → *Dikirim lewat Pos* (Rina (front office))
+
+[stage KTP-261125-0001 shipped]
+`)
+	assertEvents(t, h, "KTP-261125-0001", "→submitted by pemohon", "submitted→verifying by Rina (front office)",
+		"verifying→validated by Agus (validator)", "validated→files_received by Rina (front office)",
+		"files_received→in_production by Dewi (produksi)",
+		"in_production→needs_fix by Dewi (produksi): Ejaan nama ibu kandung pada draf perlu dipastikan. Mohon tulis nama lengkap ibu kandung.",
+		"needs_fix→in_production by pemohon: Siti Aminah", "in_production→signing by Agus (validator)",
+		"signing→signed by Bu Kadis", "signed→printed by Dewi (produksi)", "printed→shipped by Rina (front office) resi RESI777")
 }

@@ -1,6 +1,7 @@
 package casework
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/ketanmu/ketanmu"
@@ -134,8 +135,9 @@ func (s *Service) CardText(c store.Case, key string, extra ...string) string {
 		}
 	}
 	var details []string
-	for _, k := range []string{"reason", "category", "description", "delivery", "address", "desa", "kecamatan",
-		"postal_code", "notes", "warnings"} {
+	keys := append(s.variantFields(c), "reason", "category", "description", "delivery", "address", "desa", "kecamatan",
+		"postal_code", "notes", "warnings")
+	for _, k := range keys {
 		v := c.Details[k]
 		if v == "" {
 			continue
@@ -184,5 +186,37 @@ func OrDash(s string) string {
 	return s
 }
 
-// HoursLine is the office's weekly hours on one line, as residents read them in the flows.
-func HoursLine(hours map[string]string) string { return flows.HoursLine(hours, "tutup") }
+// variantFields are the keys of the fields the case's variant asks for, in their order.
+func (s *Service) variantFields(c store.Case) []string {
+	for _, st := range s.cfg.Services[c.Service].Subtypes {
+		if st.Key == c.Subtype {
+			return slices.Clone(st.Fields)
+		}
+	}
+	return nil
+}
+
+// DetailKeys orders a case's details for people: the variant's fields as the resident answered
+// them, then the rest by key.
+func (s *Service) DetailKeys(c store.Case) []string {
+	var keys []string
+	for _, k := range s.variantFields(c) {
+		if _, ok := c.Details[k]; ok {
+			keys = append(keys, k)
+		}
+	}
+	var rest []string
+	for k := range c.Details {
+		if !slices.Contains(keys, k) {
+			rest = append(rest, k)
+		}
+	}
+	slices.Sort(rest)
+	return append(keys, rest...)
+}
+
+// HoursLine is the office's weekly hours on one line, as residents read them in the flows;
+// closed is the word for a day without hours (texts.closed).
+func HoursLine(hours map[string]string, closed string) string { return flows.HoursLine(hours, closed) }
+
+func (s *Service) hoursLine() string { return HoursLine(s.cfg.Office.Hours, s.cfg.Texts.Get("closed")) }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,9 +30,12 @@ type env struct {
 	now time.Time
 }
 
-func newEnv(tb testing.TB) *env {
+func newEnv(tb testing.TB) *env { return newEnvFrom(tb, "") }
+
+// newEnvFrom is newEnv with the office's config file at path over the example.
+func newEnvFrom(tb testing.TB, path string) *env {
 	tb.Helper()
-	cfg, err := config.Load("")
+	cfg, err := config.Load(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -262,5 +266,124 @@ func TestQueueFilters(t *testing.T) {
 	}
 	if counts[lifecycle.Submitted] != 2 || counts[lifecycle.Verifying] != 1 {
 		t.Errorf("counts = %v, want 2 waiting and 1 being checked", counts)
+	}
+}
+
+// TestPickupNoticeHours checks that the hours in a notification name a closed day with the
+// office's word (texts.closed), not a word fixed in code.
+func TestPickupNoticeHours(t *testing.T) {
+	e := newEnv(t)
+	e.cfg.Texts["closed"] = "libur"
+	ctx := context.Background()
+	number := e.newCase(t, "kk_ktp", "6281300000001", "Budi Santoso", "3516131204850003")
+	rina := e.actor(t, "Rina (front office)")
+	for _, a := range []casework.Action{{Kind: casework.Take}, {Kind: casework.Advance}, {Kind: casework.Pickup}} {
+		if _, err := e.svc.Do(ctx, rina, number, a); err != nil {
+			t.Fatalf("%s: %v", a.Kind, err)
+		}
+	}
+	var text string
+	if err := e.db.SQL().QueryRow(`SELECT text FROM outbox WHERE chat = '6281300000001' ORDER BY id DESC LIMIT 1`).Scan(&text); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "libur") || strings.Contains(text, "tutup") {
+		t.Errorf("pickup notice = %q, want the hours with the office's word for closed days", text)
+	}
+}
+
+// TestCardShowsServiceData checks that the operators read the data a variant collects, in the
+// order the resident answered it, with the NIKs in it masked on the group's card.
+func TestCardShowsServiceData(t *testing.T) {
+	e := newEnv(t)
+	var number string
+	err := e.db.Update(context.Background(), func(tx *store.Tx) error {
+		rid, err := tx.Resident("6281300000009", "")
+		if err != nil {
+			return err
+		}
+		conv := store.Conversation{Account: "nik", Chat: "6281300000009", ResidentID: rid}
+		if err := tx.SaveConversation(conv); err != nil {
+			return err
+		}
+		number, _, err = e.svc.Open(tx, conv, flows.NewCase{Service: "akta", Subtype: "akta_kematian", NIK: "3516131204850003",
+			Name: "Sri Wahyuni", Details: map[string]string{"delivery": "pickup", "death_date": "3 November 2026",
+				"deceased_name": "Slamet Riyadi", "deceased_nik": "3516131503450001"}})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c store.Case
+	if err := e.db.View(context.Background(), func(tx *store.Tx) error {
+		c, err = tx.CaseByNumber(number)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := e.svc.DetailKeys(c), []string{"deceased_nik", "deceased_name", "death_date", "delivery"}; !slices.Equal(got, want) {
+		t.Errorf("DetailKeys = %q, want the variant's fields in order, then the rest", got)
+	}
+	card := e.svc.CardText(c, "op_status")
+	i, j, k := strings.Index(card, "NIK almarhum: "), strings.Index(card, "Nama almarhum: Slamet Riyadi"), strings.Index(card, "Tanggal meninggal: 3 November 2026")
+	if i < 0 || j < i || k < j {
+		t.Errorf("card = %q, want the deceased's NIK, name and date of death in that order", card)
+	}
+	if strings.Contains(card, "3516131503450001") {
+		t.Errorf("card = %q shows the deceased's NIK unmasked", card)
+	}
+}
+
+// TestPakPosPickup walks a PAK POS case to be collected through the cases service with each
+// step's role: nobody may skip the signature, the head of office signs, production prints,
+// and the counter is told; the post is refused for a pickup case.
+func TestPakPosPickup(t *testing.T) {
+	e := newEnvFrom(t, filepath.Join("..", "docs", "examples", "wonogiri.yaml"))
+	ctx := context.Background()
+	number := e.newCase(t, "akta", "6281300000007", "Ahmad Fauzi", "3312011204850003")
+	rina, agus, dewi, kadis := e.actor(t, "Rina (front office)"), e.actor(t, "Agus (validator)"),
+		e.actor(t, "Dewi (produksi)"), e.actor(t, "Bu Kadis")
+	steps := []struct {
+		actor casework.Actor
+		a     casework.Action
+		want  lifecycle.Stage
+		code  string
+	}{
+		{rina, casework.Action{Kind: casework.Take}, lifecycle.Verifying, ""},
+		{agus, casework.Action{Kind: casework.Advance}, lifecycle.Validated, ""},
+		{rina, casework.Action{Kind: casework.Advance}, lifecycle.FilesReceived, ""},
+		{dewi, casework.Action{Kind: casework.Advance}, lifecycle.InProduction, ""},
+		{dewi, casework.Action{Kind: casework.Move, To: lifecycle.Printed}, "", ketanmu.ECONFLICT}, // no print before TTE
+		{agus, casework.Action{Kind: casework.Advance}, lifecycle.Signing, ""},
+		{dewi, casework.Action{Kind: casework.Advance}, "", ketanmu.EFORBIDDEN}, // only the head signs
+		{kadis, casework.Action{Kind: casework.Advance}, lifecycle.Signed, ""},
+		{dewi, casework.Action{Kind: casework.Advance}, lifecycle.Printed, ""},
+		{rina, casework.Action{Kind: casework.Ship, Tracking: "R1"}, "", ketanmu.ECONFLICT}, // the resident collects it
+		{rina, casework.Action{Kind: casework.Advance}, lifecycle.ReadyForPickup, ""},
+	}
+	for i, st := range steps {
+		c, err := e.svc.Do(ctx, st.actor, number, st.a)
+		if st.code != "" {
+			if ketanmu.ErrorCode(err) != st.code {
+				t.Fatalf("step %d (%s by %s): error %v, want %s", i, st.a.Kind, st.actor.Name, err, st.code)
+			}
+			continue
+		}
+		if err != nil || c.Stage != st.want {
+			t.Fatalf("step %d (%s by %s): %s, %v; want %s", i, st.a.Kind, st.actor.Name, c.Stage, err, st.want)
+		}
+	}
+	var last string
+	if err := e.db.SQL().QueryRow(`SELECT text FROM outbox WHERE chat = '6281300000007' ORDER BY id DESC LIMIT 1`).Scan(&last); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(last, "siap diambil") || !strings.Contains(last, "Loket Pengambilan Disdukcapil Kab. Wonogiri") {
+		t.Errorf("last notice = %q, want ready at Wonogiri's counter", last)
+	}
+	var notices int
+	if err := e.db.SQL().QueryRow(`SELECT COUNT(*) FROM outbox WHERE chat = '6281300000007'`).Scan(&notices); err != nil {
+		t.Fatal(err)
+	}
+	if notices != 8 { // one per step the resident is told of
+		t.Errorf("%d notices to the resident, want 8 (one per step)", notices)
 	}
 }

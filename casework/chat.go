@@ -166,10 +166,15 @@ func (s *Service) Resubmitted(tx *store.Tx, conv store.Conversation, fix flows.F
 		}
 	}
 	p, _ := s.cfg.Profile(c.Service)
-	if err := p.Check(c.Stage, lifecycle.Submitted); err != nil {
+	asked, err := s.fixAskedIn(tx, c)
+	if err != nil {
 		return nil, err
 	}
-	if err := s.record(tx, c, lifecycle.Submitted, residentActor, fix.Note, "", ""); err != nil {
+	to := p.Resume(asked)
+	if err := p.Check(c.Stage, to); err != nil {
+		return nil, err
+	}
+	if err := s.record(tx, c, to, residentActor, fix.Note, "", ""); err != nil {
 		return nil, err
 	}
 	if c, err = tx.CaseByNumber(c.Number); err != nil {
@@ -185,4 +190,18 @@ func (s *Service) Resubmitted(tx *store.Tx, conv store.Conversation, fix flows.F
 	}
 	// Documents are only ever added: the ones after those the case had are this fix's.
 	return s.cards(tx, c, s.CardText(c, "card_fixed", extra...), docs[len(before):])
+}
+
+// fixAskedIn is the stage the case was in when the fix it waits for was asked.
+func (s *Service) fixAskedIn(tx *store.Tx, c store.Case) (lifecycle.Stage, error) {
+	evs, err := tx.CaseEvents(c.ID)
+	if err != nil {
+		return "", err
+	}
+	for i := len(evs) - 1; i >= 0; i-- {
+		if evs[i].To == c.Stage {
+			return evs[i].From, nil
+		}
+	}
+	return "", nil
 }

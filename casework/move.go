@@ -191,11 +191,27 @@ func (s *Service) checkOpen(c store.Case) error {
 // notification is the message telling the resident that their case reached its stage, if the
 // office has a text for it.
 func (s *Service) notification(tx *store.Tx, c store.Case, reason, tracking string) (ketanmu.Outbound, bool, error) {
+	docs, err := s.documentNames(tx, c)
+	if err != nil {
+		return ketanmu.Outbound{}, false, err
+	}
 	pairs := []string{"number", c.Number, "reason", reason, "tracking", tracking, "counter", s.cfg.Office.PickupCounter,
-		"hours", HoursLine(s.cfg.Office.Hours), "service", s.cfg.Services[c.Service].Name}
-	text, ok := s.cfg.Texts.Lookup("notify_"+string(c.Stage)+"_"+c.Service, pairs...)
-	if !ok {
-		text, ok = s.cfg.Texts.Lookup("notify_"+string(c.Stage), pairs...)
+		"hours", s.hoursLine(), "service", s.cfg.Services[c.Service].Name,
+		"office", s.cfg.Office.Name, "address", s.cfg.Office.Address, "documents", docs}
+	for k, v := range s.cfg.Office.Fees {
+		pairs = append(pairs, "fee_"+k, v)
+	}
+	// The service's own text, else its workflow's, else the stage's.
+	var text string
+	ok := false
+	for _, key := range []string{c.Service, s.cfg.Services[c.Service].Profile, ""} {
+		k := "notify_" + string(c.Stage)
+		if key != "" {
+			k += "_" + key
+		}
+		if text, ok = s.cfg.Texts.Lookup(k, pairs...); ok {
+			break
+		}
 	}
 	if !ok {
 		return ketanmu.Outbound{}, false, nil
@@ -205,6 +221,21 @@ func (s *Service) notification(tx *store.Tx, c store.Case, reason, tracking stri
 		return ketanmu.Outbound{}, false, err
 	}
 	return ketanmu.Outbound{Account: c.Account, Chat: c.Chat, Address: conv.Address, Text: text}, true, nil
+}
+
+// documentNames names the documents a case holds, each once, in the order they came.
+func (s *Service) documentNames(tx *store.Tx, c store.Case) (string, error) {
+	docs, err := tx.CaseDocuments(c.ID)
+	if err != nil {
+		return "", err
+	}
+	var names []string
+	for _, d := range docs {
+		if n := s.docName(d.Key); !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	return joinNames(names), nil
 }
 
 // Delivery is the resident's choice for a case: pickup, post, or none.

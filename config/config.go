@@ -38,6 +38,8 @@ type Config struct {
 	// Lists are the numbered choices residents pick from (validasi_reasons, complaint_categories).
 	Lists     map[string][]string `mapstructure:"lists"`
 	Workflows map[string]Workflow `mapstructure:"workflows"`
+	// Fields are the data sub-types ask for besides NIK and name.
+	Fields map[string]Field `mapstructure:"fields"`
 	// Profiles are the workflows as lifecycle rules, built by Load.
 	Profiles  map[string]lifecycle.Profile `mapstructure:"-"`
 	Operators []Operator                   `mapstructure:"operators"`
@@ -83,7 +85,12 @@ type Office struct {
 	Hours         map[string]string `mapstructure:"hours"`
 	HolidaysFile  string            `mapstructure:"holidays_file"`
 	ExtraHolidays []string          `mapstructure:"extra_holidays"`
-	PickupCounter string            `mapstructure:"pickup_counter"`
+	// CutiBersamaClosed closes the office on collective leave days (cuti bersama); some
+	// Disdukcapil serve on them.
+	CutiBersamaClosed bool   `mapstructure:"cuti_bersama_closed"`
+	PickupCounter     string `mapstructure:"pickup_counter"`
+	// Fees are what the resident pays, as texts say it, by key (send_files, cod): {fee_<key>}.
+	Fees map[string]string `mapstructure:"fees"`
 
 	Location *time.Location `mapstructure:"-"`
 	Calendar *sla.Calendar  `mapstructure:"-"`
@@ -191,6 +198,8 @@ type Subtype struct {
 	// Match are free-text patterns naming this variant: words separated by spaces, each with
 	// alternatives separated by "|", all present ("ktp|ektp hilang|ilang").
 	Match []string `mapstructure:"match"`
+	// Fields are the keys of fields this variant asks for, in order.
+	Fields []string `mapstructure:"fields"`
 }
 
 // Retention says how long personal data is kept after a case closes.

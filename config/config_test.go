@@ -120,6 +120,26 @@ func TestLoadInvalid(t *testing.T) {
 			key: "services.kk_ktp.time_standard", msg: "workflows.pos_ketanmu.deadlines",
 		},
 		{
+			name: "field of an unknown kind",
+			yaml: "fields:\n  child_name: {kind: essay}\n",
+			key:  "fields.child_name.kind", msg: "not one of",
+		},
+		{
+			name: "field without its question",
+			yaml: "fields:\n  shoe_size: {kind: text}\n",
+			key:  "texts.ask_shoe_size", msg: "must not be empty",
+		},
+		{
+			name: "field asked on a later answer",
+			yaml: "fields:\n  dest_province: {kind: text, when: host_kk=ya}\n",
+			key:  "fields.dest_province.when", msg: "yes/no field asked before it",
+		},
+		{
+			name: "variant naming an unknown field",
+			yaml: "services:\n  akta:\n    subtypes:\n      - key: akta_kelahiran\n        name: Akta kelahiran\n        documents: [kk]\n        fields: [shoe_size]\n",
+			key:  "services.akta.subtypes[0].fields", msg: "unknown field",
+		},
+		{
 			name: "unknown service in an account",
 			yaml: `accounts:
   - key: kkktp

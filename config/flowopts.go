@@ -24,9 +24,14 @@ func (c *Config) FlowOptions() flows.Options {
 			fs.ReasonDocuments[rd.Reason] = rd.Documents
 		}
 		for _, st := range s.Subtypes {
-			fs.Subtypes = append(fs.Subtypes, flows.Subtype{Key: st.Key, Name: st.Name, Documents: st.Documents, Visit: st.Visit, Match: st.Match})
+			fs.Subtypes = append(fs.Subtypes, flows.Subtype{Key: st.Key, Name: st.Name, Documents: st.Documents, Visit: st.Visit,
+				Match: st.Match, Fields: st.Fields})
 		}
 		o.Services[key] = fs
+	}
+	o.Fields = map[string]flows.Field{}
+	for key, f := range c.Fields {
+		o.Fields[key] = f.flowField()
 	}
 	for key, d := range c.Documents {
 		o.Documents[key] = flows.Document{Name: d.Name, Aliases: d.Aliases, Note: d.Note}

@@ -47,7 +47,7 @@ func (c *Config) validateCalendar() error {
 	if err != nil {
 		return &Error{"office.hours", err.Error()}
 	}
-	holidays := sla.DefaultHolidays()
+	var own []sla.Holiday
 	if f := c.Office.HolidaysFile; f != "" {
 		r, err := os.Open(f)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -56,10 +56,11 @@ func (c *Config) validateCalendar() error {
 			return &Error{"office.holidays_file", err.Error()}
 		}
 		defer r.Close()
-		if holidays, err = sla.ParseHolidaysCSV(r); err != nil {
+		if own, err = sla.ParseHolidaysCSV(r); err != nil {
 			return &Error{"office.holidays_file", err.Error()}
 		}
 	}
+	holidays := sla.PlanHolidays(sla.DefaultHolidays(), own, c.Office.CutiBersamaClosed)
 	for _, d := range c.Office.ExtraHolidays {
 		holidays = append(holidays, sla.Holiday{Date: d, Kind: "kantor", Name: "Libur kantor"})
 	}

@@ -23,7 +23,9 @@ func (e *Engine) steps(d *Draft) []string {
 	if len(e.opt.Services[d.Service].Subtypes) > 0 {
 		s = append(s, "subtype")
 	}
-	s = append(s, "nik", "name", "docs", "notes", "delivery")
+	s = append(s, "nik", "name")
+	s = append(s, e.fieldSteps(d)...)
+	s = append(s, "docs", "notes", "delivery")
 	if d.Delivery == "post" {
 		s = append(s, "address", "desa", "kecamatan", "postal")
 	}
@@ -43,7 +45,15 @@ func (t *turn) advance() {
 		next = steps[i+1]
 	}
 	if d.Editing && !slices.Contains([]string{"address", "desa", "kecamatan", "postal"}, next) {
+		// Back to the summary, unless the change opened a question or a document still missing.
 		next = "confirm"
+		for _, s := range steps[i+1:] {
+			key, isField := strings.CutPrefix(s, "f_")
+			if (isField && d.Fields[key] == "") || (s == "docs" && len(t.e.missingDocs(d)) > 0) {
+				next = s
+				break
+			}
+		}
 	}
 	if flow == "pengaduan" && i+1 >= len(steps) {
 		next = "photo"
@@ -83,7 +93,7 @@ func (t *turn) back() {
 // blank reports whether nothing has been answered yet, so there is nothing worth resuming.
 func (d *Draft) blank() bool {
 	return d.Subtype == "" && d.Reason == "" && d.Category == "" && d.NIK == "" && d.Name == "" &&
-		len(d.Docs) == 0 && len(d.Extras) == 0
+		len(d.Docs) == 0 && len(d.Extras) == 0 && len(d.Fields) == 0
 }
 
 // prompt asks the question of the current step.
@@ -130,6 +140,11 @@ func (t *turn) stepHint() string {
 		return e.text("ask_complaint_photo")
 	case "topic":
 		return e.text("info_menu")
+	}
+	if key, ok := strings.CutPrefix(step, "f_"); ok {
+		if _, known := e.opt.Fields[key]; known {
+			return e.fieldHint(key)
+		}
 	}
 	return e.menu(t.env.Account)
 }
@@ -184,6 +199,10 @@ func (t *turn) application(step string) {
 	case "edit":
 		t.edit()
 	default:
+		if key, ok := strings.CutPrefix(step, "f_"); ok && slices.Contains(t.e.variantFields(t.st.Draft), key) {
+			t.askField(key)
+			return
+		}
 		t.st.Step = ""
 		t.idle()
 	}
@@ -204,6 +223,9 @@ func (t *turn) chooseSubtype() {
 // takeSubtype sets the draft's sub-type, shows its requirements and moves on.
 func (t *turn) takeSubtype(key string) {
 	d := t.st.Draft
+	if d.Subtype != key {
+		d.Fields = nil
+	}
 	d.Subtype = key
 	d.Docs, d.Lacks = nil, nil
 	t.say(t.e.requirements(d.Service, key))
@@ -463,9 +485,9 @@ func (t *turn) confirm() {
 func (t *turn) editField(label string) bool {
 	d := t.st.Draft
 	fields := t.e.editFields(d)
-	i := slices.IndexFunc(fields, func(f string) bool { return strings.ToLower(t.e.text("field_"+f)) == label })
+	i := slices.IndexFunc(fields, func(f string) bool { return strings.ToLower(t.e.fieldLabel(f)) == label })
 	if i < 0 {
-		i = pick(label, len(fields), func(i int) string { return t.e.text("field_" + fields[i]) })
+		i = pick(label, len(fields), func(i int) string { return t.e.fieldLabel(fields[i]) })
 	}
 	if i < 0 {
 		return false
@@ -479,7 +501,8 @@ func (e *Engine) editFields(d *Draft) []string {
 	if d.Service == "validasi_nik" {
 		return []string{"reason", "nik", "docs"}
 	}
-	f := []string{"nik", "name", "docs", "notes", "delivery"}
+	f := append([]string{"nik", "name"}, e.fieldSteps(d)...)
+	f = append(f, "docs", "notes", "delivery")
 	if len(e.opt.Services[d.Service].Subtypes) > 0 {
 		f = append([]string{"subtype"}, f...)
 	}
@@ -489,7 +512,7 @@ func (e *Engine) editFields(d *Draft) []string {
 func (e *Engine) editLabels(d *Draft) []string {
 	var out []string
 	for _, f := range e.editFields(d) {
-		out = append(out, e.text("field_"+f))
+		out = append(out, e.fieldLabel(f))
 	}
 	return out
 }
@@ -497,7 +520,7 @@ func (e *Engine) editLabels(d *Draft) []string {
 func (t *turn) edit() {
 	d := t.st.Draft
 	fields := t.e.editFields(d)
-	i := pick(t.word, len(fields), func(i int) string { return t.e.text("field_" + fields[i]) })
+	i := pick(t.word, len(fields), func(i int) string { return t.e.fieldLabel(fields[i]) })
 	if i < 0 {
 		t.sayf("choose_number", "max", strconv.Itoa(len(fields)))
 		t.prompt()
@@ -529,6 +552,10 @@ func (t *turn) submit() {
 		if v != "" {
 			details[k] = v
 		}
+	}
+	for _, st := range t.e.fieldSteps(d) {
+		key := strings.TrimPrefix(st, "f_")
+		details[key] = d.Fields[key]
 	}
 	docs := append(append([]DocRef(nil), d.Docs...), d.Extras...)
 	t.do(NewCase{Service: d.Service, Subtype: d.Subtype, NIK: d.NIK, Name: d.Name, Documents: docs,

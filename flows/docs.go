@@ -21,6 +21,7 @@ func (e *Engine) slots(d *Draft) [][]string {
 			docs = st.Documents
 		}
 	}
+	docs = append(slices.Clip(docs), e.fieldDocs(d)...)
 	out := make([][]string, len(docs))
 	for i, s := range docs {
 		out[i] = strings.Split(s, "|")

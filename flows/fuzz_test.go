@@ -166,7 +166,9 @@ var (
 	fuzzServices = []string{"kk_ktp", "pindah_datang", "akta", "validasi_nik", "pengaduan", "info", "status", "", "zzz"}
 	fuzzSteps    = []string{"", "resume", "existing@kk_ktp", "existing@", "info@topic", "fix@items",
 		"subtype", "reason", "nik", "name", "docs", "notes", "delivery", "address", "desa", "kecamatan",
-		"postal", "confirm", "edit", "category", "description", "photo", "topic", "nonsense", "@", ""}
+		"postal", "confirm", "edit", "category", "description", "photo", "topic", "nonsense", "@", "",
+		"f_child_name", "f_child_birth_date", "f_father_name", "f_movers", "f_move_within", "f_move_reason",
+		"f_join_household", "f_host_kk", "f_deceased_nik", "f_zzz", "f_"}
 	fuzzWords = []string{"", " ", "1", "2", "3", "4", "5", "6", "7", "9", "0", "-1", "99999999999999999999",
 		"menu", "batal", "kembali", "petugas", "bantuan", "ya", "ubah", "tidak", "baru", "lanjut", "cek",
 		"status", "info", "nama", "dokumen", "pengambilan", "ambil", "pos", "kirim", "selesai", "skip",
@@ -174,7 +176,8 @@ var (
 		"KTP-261125-0001", "status ktp-261125-0100", "NIK-261125-0001", "Budi Santoso", "Sooko", "sokko",
 		"kec. mojosari", "61361", "01234", "Jl. Raya Sooko No. 12 RT 02 RW 05", "ktp hilang", "akte lahir",
 		"layang pindah", "nik tidak terdaftar", "pungli", "terima kasih", "🙏", "p", "halo", "kk", "ktp",
-		"surat kehilangan", "buku nikah", "skpwni", "lampiran", "{number}", "[ask_nik]", "*_~", "\x00",
+		"surat kehilangan", "buku nikah", "skpwni", "lampiran", "12-04-2026", "31/02/2026", "3 November 2026",
+		"3516131204850003, 3516135508900004", "tidak ada", "ubah nama ayah", "ubah pindah dalam kabupaten", "{number}", "[ask_nik]", "*_~", "\x00",
 		strings.Repeat("a", 300), "Ｍｅｎｕ", "BATAL!!", "kembali.", "1.", " 2 "}
 	fuzzKinds = []ketanmu.Kind{ketanmu.KindText, ketanmu.KindText, ketanmu.KindText, ketanmu.KindImage,
 		ketanmu.KindDocument, ketanmu.KindUnsupported, "", "weird"}
@@ -201,7 +204,7 @@ func fuzzState(t *testing.T, s *fuzzSource) (flows.State, []string) {
 	m["step"] = step
 	if s.n(4) != 0 {
 		draft := map[string]any{"service": service, "subtype": s.pick([]string{"", "kk_baru", "ktp_hilang",
-			"ktp_rekam", "akta_kelahiran", "pindah_datang", "zzz"}), "paused": s.pick(fuzzSteps),
+			"ktp_rekam", "akta_kelahiran", "akta_kematian", "pindah_keluar", "pindah_datang", "zzz"}), "paused": s.pick(fuzzSteps),
 			"editing": s.bool(), "delivery": s.pick([]string{"", "pickup", "post", "zzz"})}
 		if s.bool() {
 			draft["nik"], draft["name"] = "3516131204850003", "Budi Santoso"
@@ -211,6 +214,9 @@ func fuzzState(t *testing.T, s *fuzzSource) (flows.State, []string) {
 			docs = append(docs, map[string]any{"Key": s.pick(fuzzDocKeys), "MessageID": "M" + s.raw(3), "SHA256": s.pick([]string{"a", "b", "c"})})
 		}
 		draft["docs"] = docs
+		if s.bool() {
+			draft["fields"] = map[string]string{s.pick([]string{"move_within", "join_household", "child_name", "zzz"}): s.pick([]string{"ya", "tidak", "", "x"})}
+		}
 		m["draft"] = draft
 	}
 	if s.n(4) == 0 {

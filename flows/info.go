@@ -193,7 +193,12 @@ func (e *Engine) caseStatus(c CaseInfo) string {
 			lines = append(lines, line)
 		}
 	}
-	if next, ok := e.opt.Texts.Lookup("next_" + string(c.Stage)); ok {
+	// The workflow's own next step first: PAK POS goes on to the signature where POS KETANMU ships.
+	next, ok := e.opt.Texts.Lookup("next_" + string(c.Stage) + "_" + e.opt.Services[c.Service].Profile.Name)
+	if !ok {
+		next, ok = e.opt.Texts.Lookup("next_" + string(c.Stage))
+	}
+	if ok {
 		lines = append(lines, next)
 	}
 	return strings.Join(lines, "\n")

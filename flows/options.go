@@ -21,6 +21,8 @@ type Options struct {
 	// Lists are the numbered choices residents pick from (validasi_reasons, complaint_categories).
 	Lists    map[string][]string
 	Keywords map[string][]string
+	// Fields are the data sub-types ask for besides NIK and name, by key.
+	Fields   map[string]Field
 	Calendar *sla.Calendar
 
 	MaxMediaBytes  int64
@@ -70,6 +72,8 @@ type Subtype struct {
 	Visit string
 	// Match are patterns of free text that name this variant ("ktp|ektp hilang|ilang").
 	Match []string
+	// Fields are the keys of Options.Fields this variant asks for, in order.
+	Fields []string
 }
 
 // Document is a kind of document residents photograph.

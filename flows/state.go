@@ -57,7 +57,10 @@ func (e *Engine) knownStep(st State) bool {
 	case "":
 		return true
 	case "resume":
-		return st.Draft != nil && (st.Draft.Paused == "" || e.knownStep(State{Step: st.Draft.Paused, Draft: st.Draft}))
+		// A draft paused at "resume" itself would send this check round for ever (a stack
+		// overflow cannot be recovered): it is not a step to resume at.
+		p := st.Draft
+		return p != nil && (p.Paused == "" || (!strings.HasPrefix(p.Paused, "resume") && e.knownStep(State{Step: p.Paused, Draft: p})))
 	case "info":
 		if svc, ok := strings.CutPrefix(step, "req_"); ok {
 			_, known := e.opt.Services[svc]
@@ -80,7 +83,8 @@ func (e *Engine) knownStep(st State) bool {
 		return false
 	}
 	all := e.steps(&Draft{Service: d.Service, Delivery: "post"})
-	return step == "edit" || step == "nik_check" || slices.Contains(all, step)
+	return step == "edit" || step == "nik_check" || slices.Contains(all, step) ||
+		slices.Contains(e.allFieldSteps(d.Service), step)
 }
 
 // recoverStep handles a state saved by another release whose step this one does not have: the
@@ -136,6 +140,9 @@ func (e *Engine) firstUnanswered(d *Draft) string {
 			missing = d.Category == ""
 		case "description":
 			missing = d.Description == ""
+		default:
+			key, ok := strings.CutPrefix(step, "f_")
+			missing = ok && d.Fields[key] == ""
 		}
 		if missing {
 			return step

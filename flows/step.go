@@ -39,8 +39,10 @@ type Draft struct {
 	Category    string   `json:"category,omitempty"` // pengaduan
 	Description string   `json:"description,omitempty"`
 	Warnings    []string `json:"warnings,omitempty"`
-	Editing     bool     `json:"editing,omitempty"` // came back from the summary with "ubah"
-	Paused      string   `json:"paused,omitempty"`  // the step to resume after expiry or menu
+	// Fields are the answers to the variant's fields (Options.Fields), by key.
+	Fields  map[string]string `json:"fields,omitempty"`
+	Editing bool              `json:"editing,omitempty"` // came back from the summary with "ubah"
+	Paused  string            `json:"paused,omitempty"`  // the step to resume after expiry or menu
 }
 
 // turn carries one step's work: the input, the environment and what is being produced.

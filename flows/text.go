@@ -136,6 +136,9 @@ func (e *Engine) summary(d *Draft) string {
 	add("reason", d.Reason)
 	add("nik", d.NIK)
 	add("name", d.Name)
+	for _, st := range e.fieldSteps(d) {
+		add(strings.TrimPrefix(st, "f_"), d.Fields[strings.TrimPrefix(st, "f_")])
+	}
 	var docs []string
 	for _, r := range d.Docs {
 		docs = append(docs, e.docName(r.Key))

@@ -27,6 +27,7 @@ const (
 	FilesReceived  Stage = "files_received"
 	InProduction   Stage = "in_production"
 	Signing        Stage = "signing"
+	Signed         Stage = "signed"
 	Printed        Stage = "printed"
 	ReadyForPickup Stage = "ready_for_pickup"
 	Shipped        Stage = "shipped"
@@ -37,7 +38,7 @@ const (
 
 // Stages is every stage, in the order of a case's life.
 var Stages = []Stage{Submitted, Verifying, NeedsFix, Validated, AwaitingFiles, FilesReceived, InProduction,
-	Signing, Printed, ReadyForPickup, Shipped, Delivered, Done, Rejected}
+	Signing, Signed, Printed, ReadyForPickup, Shipped, Delivered, Done, Rejected}
 
 // Known reports whether s is a stage.
 func Known(s Stage) bool { return slices.Contains(Stages, s) }
@@ -255,11 +256,21 @@ func (p Profile) Promise(cal *sla.Calendar, now time.Time, d Delivery) time.Time
 
 // ResidentLate reports whether a resident should be told their case is late: the date promised
 // to them has passed while the case waits on the office. A stage overrun alone is the operators'
-// business; a case waiting on the resident (a fix, their files in the post, a document ready at
-// the counter) is not late.
+// business; a case waiting on the resident (a fix, their files to be posted or in the post, a
+// document ready at the counter) is not late.
 func ResidentLate(s Stage, due, now time.Time) bool {
-	if Closed(s) || PausesClock(s) || s == AwaitingFiles || s == ReadyForPickup || due.IsZero() {
+	if Closed(s) || PausesClock(s) || s == Validated || s == AwaitingFiles || s == ReadyForPickup || due.IsZero() {
 		return false
 	}
 	return !now.Before(due)
+}
+
+// Resume is the stage a case goes to when the resident has sent the fix asked for in asked: a
+// later step (production checking the draft) gets the case back where it was when the profile
+// allows it; the front office's own requests return it to the queue.
+func (p Profile) Resume(asked Stage) Stage {
+	if asked != "" && !Waiting(asked) && asked != Verifying && p.Check(NeedsFix, asked) == nil {
+		return asked
+	}
+	return Submitted
 }

@@ -39,11 +39,14 @@ func TestProfiles(t *testing.T) {
 		},
 		"pak_pos": {
 			{"submitted", "verifying", true}, {"verifying", "validated", true}, {"validated", "awaiting_files", true},
-			{"awaiting_files", "files_received", true}, {"files_received", "in_production", true},
-			{"in_production", "signing", true}, {"signing", "ready_for_pickup", true}, {"signing", "shipped", true},
+			{"validated", "files_received", true}, {"awaiting_files", "files_received", true},
+			{"files_received", "in_production", true}, {"in_production", "needs_fix", true}, {"needs_fix", "in_production", true},
+			{"in_production", "signing", true}, {"signing", "signed", true}, {"signed", "printed", true},
+			{"printed", "ready_for_pickup", true}, {"printed", "shipped", true},
 			{"shipped", "delivered", true}, {"delivered", "done", true}, {"ready_for_pickup", "done", true},
 			{"awaiting_files", "rejected", true}, {"files_received", "rejected", true},
 			{"verifying", "in_production", false}, {"validated", "signing", false}, {"submitted", "validated", false},
+			{"signing", "shipped", false}, {"signing", "printed", false}, {"signed", "shipped", false}, {"in_production", "printed", false},
 		},
 	}
 	for name, rows := range tables {
@@ -90,8 +93,47 @@ func TestNextStage(t *testing.T) {
 		t.Error("NextStage(done) has a next stage; want none")
 	}
 	pak := cfg.Profiles["pak_pos"]
-	if got := pak.RoleFor("validated"); got != "validator" {
-		t.Errorf("pak_pos role for validated = %q, want validator", got)
+	// The seed's roles: the validator approves (f) and verifies the TTE request (i), production
+	// checks the draft (h) and prints (k), the head of office signs (j).
+	for stage, want := range map[lifecycle.Stage]lifecycle.Role{"validated": "validator", "in_production": "produksi",
+		"signing": "validator", "signed": "kepala", "printed": "produksi", "files_received": "", "shipped": ""} {
+		if got := pak.RoleFor(stage); got != want {
+			t.Errorf("pak_pos role for %s = %q, want %q", stage, got, want)
+		}
+	}
+	for _, tc := range []struct {
+		from     lifecycle.Stage
+		delivery lifecycle.Delivery
+		want     lifecycle.Stage
+	}{
+		{"verifying", post, "validated"}, {"validated", post, "files_received"}, {"in_production", post, "signing"},
+		{"signing", post, "signed"}, {"signed", post, "printed"}, {"printed", post, "shipped"}, {"printed", pickup, "ready_for_pickup"},
+	} {
+		if got, ok := pak.NextStage(tc.from, tc.delivery); !ok || got != tc.want {
+			t.Errorf("pak_pos NextStage(%s, %q) = %q, %v; want %q", tc.from, tc.delivery, got, ok, tc.want)
+		}
+	}
+}
+
+// TestResume checks where a fixed case goes: back to production when production asked, to the
+// queue when the front office did.
+func TestResume(t *testing.T) {
+	cfg, err := config.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pak, pos := cfg.Profiles["pak_pos"], cfg.Profiles["pos_ketanmu"]
+	for _, tc := range []struct {
+		p     lifecycle.Profile
+		asked lifecycle.Stage
+		want  lifecycle.Stage
+	}{
+		{pak, "in_production", "in_production"}, {pak, "verifying", "submitted"}, {pak, "submitted", "submitted"},
+		{pak, "", "submitted"}, {pos, "verifying", "submitted"}, {pos, "in_production", "submitted"},
+	} {
+		if got := tc.p.Resume(tc.asked); got != tc.want {
+			t.Errorf("%s: Resume(%q) = %q, want %q", tc.p.Name, tc.asked, got, tc.want)
+		}
 	}
 }
 

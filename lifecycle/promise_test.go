@@ -68,6 +68,10 @@ func TestPromiseTimeStandards(t *testing.T) {
 		{"pos_ketanmu", lifecycle.DeliveryPickup, sla.Duration{Days: 1}},
 		{"validasi_nik", lifecycle.DeliveryNone, sla.Duration{Work: 30 * time.Minute}},
 		{"pengaduan", lifecycle.DeliveryNone, sla.Duration{Days: 5}},
+		// PAK POS: a day at the front office, 3 days for the files by post, a day each for
+		// production, the signature and the printing, and by post 2 more.
+		{"pak_pos", lifecycle.DeliveryPost, sla.Duration{Days: 9}},
+		{"pak_pos", lifecycle.DeliveryPickup, sla.Duration{Days: 7}},
 	} {
 		got := cfg.Profiles[tc.profile].Promise(cal, wed, tc.d)
 		if want := cal.Add(wed, tc.want); !got.Equal(want) {
@@ -87,8 +91,10 @@ func TestResidentLate(t *testing.T) {
 		{lifecycle.Verifying, before, false}, // a stage overrun before the promised date: operators only
 		{lifecycle.Verifying, after, true},
 		{lifecycle.InProduction, due, true},
-		{lifecycle.NeedsFix, after, false},       // waits on the resident
-		{lifecycle.AwaitingFiles, after, false},  // the resident's files are in the post
+		{lifecycle.NeedsFix, after, false},      // waits on the resident
+		{lifecycle.AwaitingFiles, after, false}, // the resident's files are in the post
+		{lifecycle.Validated, after, false},     // the resident is to post the files
+		{lifecycle.Signed, after, true},
 		{lifecycle.ReadyForPickup, after, false}, // the document is ready
 		{lifecycle.Done, after, false},
 	} {
@@ -98,5 +104,19 @@ func TestResidentLate(t *testing.T) {
 	}
 	if lifecycle.ResidentLate(lifecycle.Verifying, time.Time{}, after) {
 		t.Error("a case without a promised date is never late for the resident")
+	}
+}
+
+// TestPromiseAcrossTheYear checks that a case filed at the end of the published holidays is
+// promised a working day of the next year, not its New Year's Day.
+func TestPromiseAcrossTheYear(t *testing.T) {
+	cfg, err := config.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	filed := time.Date(2026, 12, 29, 9, 0, 0, 0, cfg.Office.Location)
+	got := cfg.Promise("kk_ktp", lifecycle.DeliveryPost, filed)
+	if want := time.Date(2027, 1, 4, 9, 0, 0, 0, cfg.Office.Location); !got.Equal(want) {
+		t.Errorf("promise for 29 December 2026 = %s, want %s (1 January 2027 is a holiday)", got, want)
 	}
 }

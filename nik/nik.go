@@ -68,9 +68,9 @@ func check(s string, regions *Regions, now time.Time, k kind) Result {
 	res.NIK = digits
 	switch {
 	case digits == "":
-		return res.fail(CodeLength, fmt.Sprintf("%s belum diisi, mohon kirim 16 angka %s Anda.", k.noun, k.noun))
+		return res.fail(CodeLength, fmt.Sprintf("%s belum diisi, mohon kirim 16 angka %s Bapak/Ibu.", k.noun, k.noun))
 	case len(digits) != 16:
-		return res.fail(CodeLength, fmt.Sprintf("%s harus 16 angka, Anda mengirim %d.", k.noun, len(digits)))
+		return res.fail(CodeLength, fmt.Sprintf("%s harus 16 angka, yang Bapak/Ibu kirim %d angka.", k.noun, len(digits)))
 	}
 
 	if regions == nil {

@@ -48,11 +48,11 @@ func TestCheckNIK(t *testing.T) {
 		{"yy after this year is 1900s", "3516011506270001", mojokerto("3516011506270001", "1927-06-15", "L")},
 
 		{"15 digits", "351601150590000", Result{NIK: "351601150590000", Warnings: []string{},
-			Code: CodeLength, Error: "NIK harus 16 angka, Anda mengirim 15."}},
+			Code: CodeLength, Error: "NIK harus 16 angka, yang Bapak/Ibu kirim 15 angka."}},
 		{"17 digits", "35160115059000011", Result{NIK: "35160115059000011", Warnings: []string{},
-			Code: CodeLength, Error: "NIK harus 16 angka, Anda mengirim 17."}},
+			Code: CodeLength, Error: "NIK harus 16 angka, yang Bapak/Ibu kirim 17 angka."}},
 		{"empty", "  ", Result{Warnings: []string{},
-			Code: CodeLength, Error: "NIK belum diisi, mohon kirim 16 angka NIK Anda."}},
+			Code: CodeLength, Error: "NIK belum diisi, mohon kirim 16 angka NIK Bapak/Ibu."}},
 		{"letter O for zero", "35160115O5900001", Result{Warnings: []string{},
 			Code: CodeChars, Error: "NIK hanya boleh berisi angka."}},
 		{"prefix text", "NIK 3516011505900001", Result{Warnings: []string{},
@@ -134,7 +134,7 @@ func TestCheckKK(t *testing.T) {
 		{"valid with separators", "3516 0101 0120 0003", kk("3516010101200003")},
 		{"issued today", "3516011005260003", kk("3516011005260003")},
 		{"15 digits", "351601010120000", Result{NIK: "351601010120000", Warnings: []string{},
-			Code: CodeLength, Error: "Nomor KK harus 16 angka, Anda mengirim 15."}},
+			Code: CodeLength, Error: "Nomor KK harus 16 angka, yang Bapak/Ibu kirim 15 angka."}},
 		{"letters", "3516O10101200003", Result{Warnings: []string{},
 			Code: CodeChars, Error: "Nomor KK hanya boleh berisi angka."}},
 		{"no +40 rule", "3516014101200003",
@@ -170,7 +170,7 @@ func TestResultJSON(t *testing.T) {
 		{"valid", CheckNIK("3516011505900001", DefaultRegions(), testNow),
 			`{"nik":"3516011505900001","valid":true,"warnings":[],"province":"Jawa Timur","regency":"Kabupaten Mojokerto","district":"Jatirejo","birth_date":"1990-05-15","sex":"L","error":""}`},
 		{"invalid", CheckNIK("12", DefaultRegions(), testNow),
-			`{"nik":"12","valid":false,"warnings":[],"province":"","regency":"","district":"","birth_date":"","sex":"","error":"NIK harus 16 angka, Anda mengirim 2."}`},
+			`{"nik":"12","valid":false,"warnings":[],"province":"","regency":"","district":"","birth_date":"","sex":"","error":"NIK harus 16 angka, yang Bapak/Ibu kirim 2 angka."}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

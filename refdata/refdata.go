@@ -1,5 +1,5 @@
 // Package refdata embeds the public reference data ketanmu ships with: Kemendagri region codes
-// down to kecamatan and the 2026 national holidays. Sources and licences are in README.md.
+// down to kecamatan and the 2026 national holidays (later years are estimated in sla). Sources and licences are in README.md.
 package refdata
 
 import _ "embed"

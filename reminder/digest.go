@@ -25,6 +25,7 @@ func (s *Scheduler) Digest(ctx context.Context, at time.Time) ([]ketanmu.Outboun
 	if !s.cfg.Office.Calendar.IsWorkingDay(at) {
 		return nil, nil
 	}
+	s.logHolidays(at)
 	msgs, err := s.send.Send(ctx, func(tx *store.Tx) ([]ketanmu.Outbound, error) {
 		ops, err := tx.Operators()
 		if err != nil {
@@ -92,8 +93,9 @@ func (s *Scheduler) digestText(cases []store.Case, at time.Time) string {
 			oldest = &cases[i]
 		}
 	}
+	holidays := s.holidayNotice(at)
 	if open == 0 {
-		return s.text("digest_empty", "date", date)
+		return fillLines(s.cfg.Text("digest_empty"), "date", date, "holidays", holidays)
 	}
 	var stages []string
 	for _, st := range lifecycle.Stages {
@@ -115,5 +117,42 @@ func (s *Scheduler) digestText(cases []store.Case, at time.Time) string {
 			"since", sla.FormatDateTimeID(s.local(oldest.CreatedAt)))
 	}
 	return fillLines(s.cfg.Text("digest"), "date", date, "open", strconv.Itoa(open), "stages", strings.Join(stages, "\n"),
-		"breaches", strconv.Itoa(len(late)), "breach_lines", strings.Join(lines, "\n"), "oldest", oldestText)
+		"breaches", strconv.Itoa(len(late)), "breach_lines", strings.Join(lines, "\n"), "oldest", oldestText,
+		"holidays", holidays)
+}
+
+// holidayNotice is the digest's line about the holiday list when it runs out (sla.Outlook),
+// else "".
+func (s *Scheduler) holidayNotice(at time.Time) string {
+	o := s.cfg.Office.Calendar.Outlook(at)
+	if !o.Warn {
+		return ""
+	}
+	return s.text("digest_holidays", "known_until", sla.FormatDateID(o.KnownUntil),
+		"year", strconv.Itoa(o.KnownUntil.Year()+1), "dates", ProvisionalDates(o, 3))
+}
+
+// ProvisionalDates names the first n estimated holidays of an outlook ("Idulfitri 1448 H
+// (perkiraan Rabu, 10 Maret 2027)"), for the digest and the log.
+func ProvisionalDates(o sla.Outlook, n int) string {
+	var names []string
+	for i, h := range o.Provisional {
+		if i == n {
+			break
+		}
+		d, _ := time.Parse(time.DateOnly, h.Date)
+		names = append(names, h.Name+" "+sla.FormatDateID(d))
+	}
+	return strings.Join(names, "; ")
+}
+
+// logHolidays says in the log, once a digest (a working day), that the holiday list runs out.
+func (s *Scheduler) logHolidays(at time.Time) {
+	o := s.cfg.Office.Calendar.Outlook(at)
+	if !o.Warn {
+		return
+	}
+	s.log.Warn("Published holidays run out: later dates are estimates; add the new decree to office.holidays_file",
+		"known_until", o.KnownUntil.Format(time.DateOnly), "provisional_next_year", len(o.Provisional),
+		"next_provisional", ProvisionalDates(o, 1))
 }

@@ -7,7 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"log/slog"
+
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/reminder"
 )
 
 func (e *env) digest(at string) []ketanmu.Outbound {
@@ -156,4 +159,39 @@ func TestDigestForComplaintsOfficers(t *testing.T) {
 	}
 	assertText(t, general[0].Text, []string{"Permohonan berjalan: *1*"}, complaint)
 	assertText(t, officers[0].Text, []string{"Permohonan berjalan: *1*"}, application)
+}
+
+// TestDigestHolidays checks that from 60 days before the published holidays end the digest and
+// the log say so, with the estimated dates, and not before.
+func TestDigestHolidays(t *testing.T) {
+	e := newEnv(t, "2026-10-01 06:00")
+	var logs strings.Builder
+	sched, err := reminder.New(e.db, e.cfg, e.router, e.clock.Now, slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	digest := func(at string) string {
+		msgs, err := sched.Digest(context.Background(), e.at(at))
+		if err != nil {
+			t.Fatal(err)
+		}
+		nik := to(msgs, nikGroup)
+		if len(nik) != 1 {
+			t.Fatalf("digest %s went to %v, want the NIK group among them", at, chats(msgs))
+		}
+		return nik[0].Text
+	}
+	if text := digest("2026-10-01 07:30"); strings.Contains(text, "libur") || strings.Contains(logs.String(), "holidays") {
+		t.Errorf("1 October: digest %q, log %q; want nothing about holidays yet", text, logs.String())
+	}
+	text := digest("2026-11-02 07:30")
+	assertText(t, text, []string{"Daftar libur resmi hanya sampai Kamis, 31 Desember 2026", "*perkiraan*",
+		"Isra Mikraj Nabi Muhammad SAW Selasa, 5 Januari 2027", "SKB libur 2027"})
+	if n := strings.Count(logs.String(), "Published holidays run out"); n != 1 {
+		t.Errorf("log has the warning %d times, want once:\n%s", n, logs.String())
+	}
+	digest("2026-11-03 07:30")
+	if n := strings.Count(logs.String(), "Published holidays run out"); n != 2 {
+		t.Errorf("after the next morning the log has the warning %d times, want once a day", n)
+	}
 }

@@ -18,6 +18,8 @@ type Calendar struct {
 	loc      *time.Location
 	week     Week
 	holidays map[civil]string // date → name(s)
+	// provisional are the estimated holidays (Holiday.Provisional), for Outlook.
+	provisional map[civil]Holiday
 }
 
 // NewCalendar returns a calendar for loc (UTC if nil), the weekly windows and the closed
@@ -38,6 +40,12 @@ func NewCalendar(loc *time.Location, week Week, holidays []Holiday) *Calendar {
 			continue
 		}
 		key := civilOf(d)
+		if h.Provisional {
+			if c.provisional == nil {
+				c.provisional = map[civil]Holiday{}
+			}
+			c.provisional[key] = h
+		}
 		if prev, ok := c.holidays[key]; ok && prev != h.Name {
 			c.holidays[key] = prev + " / " + h.Name
 			continue

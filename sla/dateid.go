@@ -2,6 +2,8 @@ package sla
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -34,4 +36,53 @@ func FormatDurationID(d time.Duration) string {
 		return fmt.Sprintf("%dj%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
 	}
 	return fmt.Sprintf("%dm", int(d/time.Minute))
+}
+
+// FormatDayID formats t's date without the weekday, "27 November 2026", as a date of birth or
+// death is written.
+func FormatDayID(t time.Time) string {
+	y, m, d := t.Date()
+	return fmt.Sprintf("%d %s %d", d, monthNamesID[m-1], y)
+}
+
+// ParseDateID reads a date as residents type it: "12-04-2025", "12/4/2025", "12.04.2025" or
+// "12 April 2025" (Indonesian or English month names, or their first three letters; "Agt"
+// too). The result is midnight UTC of that date.
+func ParseDateID(s string) (time.Time, bool) {
+	f := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return r == ' ' || r == '-' || r == '/' || r == '.' || r == ','
+	})
+	if len(f) != 3 {
+		return time.Time{}, false
+	}
+	d, err1 := strconv.Atoi(f[0])
+	y, err2 := strconv.Atoi(f[2])
+	m, err3 := strconv.Atoi(f[1])
+	if err3 != nil {
+		m = monthByName(f[1])
+	}
+	if err1 != nil || err2 != nil || m < 1 || m > 12 || y < 1000 || y > 9999 || d < 1 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d { // 31 April
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+var monthNamesEN = [12]string{"january", "february", "march", "april", "may", "june", "july", "august",
+	"september", "october", "november", "december"}
+
+func monthByName(w string) int {
+	if w == "agt" {
+		return 8
+	}
+	for i := range monthNamesID {
+		id, en := strings.ToLower(monthNamesID[i]), monthNamesEN[i]
+		if w == id || w == en || (len(w) == 3 && (strings.HasPrefix(id, w) || strings.HasPrefix(en, w))) {
+			return i + 1
+		}
+	}
+	return 0
 }

@@ -12,11 +12,13 @@ import (
 	"github.com/ketanmu/ketanmu/refdata"
 )
 
-// Holiday is one closed date.
+// Holiday is one closed date. Dates are YYYY-MM-DD (checked by ParseHolidaysCSV).
 type Holiday struct {
 	Date string // YYYY-MM-DD
 	Kind string // "libur" (public holiday) or "cuti_bersama" (collective leave) in refdata
 	Name string
+	// Provisional marks an estimate (EstimateHolidays) of a year whose decree is not published.
+	Provisional bool
 }
 
 // ParseHolidaysCSV reads a holidays CSV with the header "date,type,name" and ISO dates, as in
@@ -67,11 +69,58 @@ func checkHoliday(h Holiday) error {
 	return nil
 }
 
-// DefaultHolidays returns the 2026 national holidays and collective leave shipped in refdata.
+// DefaultHolidays returns the published national holidays and collective leave shipped in refdata.
 func DefaultHolidays() []Holiday {
 	hs, err := ParseHolidaysCSV(bytes.NewReader(refdata.Holidays2026CSV))
 	if err != nil {
 		panic("sla: embedded holidays: " + err.Error()) // covered by tests; cannot happen at run time
 	}
 	return hs
+}
+
+// estimateYears is how many years past the last published list a plan estimates: the calendar
+// never runs out, while the warnings ask for the real list long before the estimates matter.
+const estimateYears = 30
+
+// PlanHolidays returns the closed dates a calendar uses. For each year the office's own list
+// wins where it has one, then the published one; every other year from the first known up to
+// estimateYears past the last known is estimated (EstimateHolidays, lunar dates provisional).
+// Without cutiBersama, collective leave (Kind "cuti_bersama") does not close the office.
+func PlanHolidays(published, office []Holiday, cutiBersama bool) []Holiday {
+	byYear := func(hs []Holiday) map[string][]Holiday {
+		m := map[string][]Holiday{}
+		for _, h := range hs {
+			m[h.Date[:4]] = append(m[h.Date[:4]], h)
+		}
+		return m
+	}
+	pub, own := byYear(published), byYear(office)
+	first, last := 0, 0
+	for _, m := range []map[string][]Holiday{pub, own} {
+		for y := range m {
+			var n int
+			fmt.Sscan(y, &n)
+			if first == 0 || n < first {
+				first = n
+			}
+			last = max(last, n)
+		}
+	}
+	var out []Holiday
+	for y := first; first > 0 && y <= last+estimateYears; y++ {
+		key := fmt.Sprintf("%04d", y)
+		hs, ok := own[key]
+		if !ok {
+			hs, ok = pub[key]
+		}
+		if !ok {
+			hs = EstimateHolidays(y)
+		}
+		for _, h := range hs {
+			if cutiBersama || h.Kind != "cuti_bersama" {
+				out = append(out, h)
+			}
+		}
+	}
+	return out
 }

@@ -147,6 +147,42 @@ func (s *Server) HealthHandler() http.HandlerFunc {
 				attention = append(attention, st)
 			}
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "accounts": accounts, "needs_person": attention})
+		body := map[string]any{"status": "ok", "accounts": accounts, "needs_person": attention}
+		if h, ok := s.holidayHealth(); ok {
+			body["holidays"] = h
+		}
+		writeJSON(w, http.StatusOK, body)
 	}
+}
+
+// HolidayHealth is /healthz's word on the holiday list once it runs out within 60 days or has
+// run out: the last published date and the estimated dates of the coming year.
+type HolidayHealth struct {
+	KnownUntil  string            `json:"known_until"`
+	Provisional []ProvisionalDate `json:"provisional"`
+	Warning     string            `json:"warning"`
+}
+
+// ProvisionalDate is an estimated holiday.
+type ProvisionalDate struct {
+	Date string `json:"date"`
+	Name string `json:"name"`
+}
+
+func (s *Server) holidayHealth() (HolidayHealth, bool) {
+	now := time.Now()
+	if s.sim != nil {
+		now = s.sim.Clock.Now()
+	}
+	o := s.cfg.Office.Calendar.Outlook(now)
+	if !o.Warn {
+		return HolidayHealth{}, false
+	}
+	h := HolidayHealth{KnownUntil: o.KnownUntil.Format(time.DateOnly), Provisional: []ProvisionalDate{},
+		Warning: "published holidays end " + o.KnownUntil.Format(time.DateOnly) +
+			"; later lunar holidays are estimates: add the new decree to office.holidays_file"}
+	for _, p := range o.Provisional {
+		h.Provisional = append(h.Provisional, ProvisionalDate{Date: p.Date, Name: p.Name})
+	}
+	return h, true
 }

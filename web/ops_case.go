@@ -101,12 +101,7 @@ func (s *Server) caseView(r *http.Request, u *opsUser) (caseView, error) {
 		v.NIKCheck = nik.CheckNIK(f.NIK, nik.DefaultRegions(), now)
 		v.NIKRegion = strings.Join(nonEmpty(v.NIKCheck.District, v.NIKCheck.Regency, v.NIKCheck.Province), ", ")
 	}
-	keys := make([]string, 0, len(f.Details))
-	for k := range f.Details {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
+	for _, k := range s.cases().DetailKeys(f.Case) {
 		label, ok := s.cfg.Texts.Lookup("field_" + k)
 		if !ok {
 			label = k
