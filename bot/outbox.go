@@ -177,6 +177,17 @@ func (o *Outbox) SendDue(ctx context.Context, account string) (int, error) {
 			next = earliest(next, now.Add(tokenWait(lim, tok)))
 			continue
 		}
+		// The gate decides before any budget is spent: a held or dropped reply costs nothing.
+		held, err := o.gate(ctx, c.it)
+		if err != nil {
+			errMu.Lock()
+			passErr = errors.Join(passErr, err) // the sends under way are still waited for
+			errMu.Unlock()
+			break
+		}
+		if held {
+			continue
+		}
 		if c.it.Msg.Proactive {
 			if tok := st.proactive.TokensAt(now); tok < 1 {
 				next = earliest(next, now.Add(tokenWait(st.proactive, tok)))
@@ -188,7 +199,10 @@ func (o *Outbox) SendDue(ctx context.Context, account string) (int, error) {
 		it := c.it
 		if it.Card && o.cfg.CombineAt > 0 && depth[ketanmu.LaneOperators] >= o.cfg.CombineAt {
 			if it, err = o.combine(ctx, it, items); err != nil {
-				return tried, err
+				errMu.Lock()
+				passErr = errors.Join(passErr, err)
+				errMu.Unlock()
+				break
 			}
 		}
 		tried++
@@ -227,9 +241,6 @@ func (o *Outbox) kicked(st *outboxAccount) bool {
 // sendOne tries one message and records the outcome; only store errors are returned.
 func (o *Outbox) sendOne(ctx context.Context, it store.OutboxItem, lane ketanmu.Lane, st *outboxAccount) error {
 	msg := it.Msg
-	if held, err := o.gate(ctx, it); held || err != nil {
-		return err
-	}
 	if it.MediaID != 0 {
 		m, err := o.db.Media(ctx, it.MediaID)
 		if err != nil {
