@@ -251,8 +251,15 @@ func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int,
 	lv := loginView{Name: name, Next: safeNext(r.FormValue("next")), Token: tok}
 	if s.sim != nil {
 		v.Sim = true
-		for _, op := range s.cfg.Operators {
-			lv.Names = append(lv.Names, op.Name)
+		err := s.db.View(r.Context(), func(tx *store.Tx) error {
+			ops, err := tx.Operators()
+			for _, op := range ops {
+				lv.Names = append(lv.Names, op.Name)
+			}
+			return err
+		})
+		if err != nil {
+			s.log.Error("Listing operators for the login page failed", "error", err)
 		}
 	}
 	v.Page = lv
