@@ -387,3 +387,33 @@ func TestPakPosPickup(t *testing.T) {
 		t.Errorf("%d notices to the resident, want 8 (one per step)", notices)
 	}
 }
+
+// TestTranscriptOfAChatWithAComplaint: a resident who filed a complaint and an application in
+// one chat; the front office reads the application but not the chat (the complaint is in it).
+func TestTranscriptOfAChatWithAComplaint(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	const chat = "6281300000009"
+	e.newCase(t, "pengaduan", chat, "", "")
+	application := e.newCase(t, "validasi_nik", chat, "Budi Santoso", "3516131204850003")
+	err := e.db.Update(ctx, func(tx *store.Tx) error {
+		_, err := tx.RecordInbound(ketanmu.Inbound{Account: "nik", ID: "IN1", Chat: chat, Kind: ketanmu.KindText,
+			Text: "Petugas Rina membentak saya", At: e.now})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		hidden bool
+	}{{"Rina (front office)", true}, {"Sari (pengaduan)", false}, {"Bu Kadis", false}} {
+		f, err := e.svc.Case(ctx, e.actor(t, tc.name), application)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.TranscriptHidden != tc.hidden || (tc.hidden && len(f.Transcript) > 0) || (!tc.hidden && len(f.Transcript) == 0) {
+			t.Errorf("%s: hidden %v with %d messages, want hidden %v", tc.name, f.TranscriptHidden, len(f.Transcript), tc.hidden)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package casework
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -150,6 +151,9 @@ type File struct {
 	Allowed []lifecycle.Stage
 	// Person is who has the chat, if a person has it.
 	Person string
+	// TranscriptHidden: the chat also holds a case this actor may not see (a complaint, perhaps
+	// about them), so its transcript is not shown to them.
+	TranscriptHidden bool
 }
 
 // Case loads one case actor may see.
@@ -177,10 +181,15 @@ func (s *Service) Case(ctx context.Context, actor Actor, number string) (File, e
 			f.Person = conv.HumanBy
 		}
 		f.Allowed = s.AllowedFor(actor, c)
+		services, err := tx.ChatServices(c.Account, c.Chat)
+		if err != nil {
+			return err
+		}
+		f.TranscriptHidden = slices.ContainsFunc(services, func(svc string) bool { return !s.canSee(actor, svc) })
 		return nil
 	})
-	if err != nil {
-		return File{}, err
+	if err != nil || f.TranscriptHidden {
+		return f, err
 	}
 	f.Transcript, err = s.db.Transcript(ctx, f.Account, f.Chat)
 	return f, err

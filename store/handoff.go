@@ -82,6 +82,24 @@ func (tx *Tx) OpenCases(account string) ([]Case, error) {
 	return out, rows.Err()
 }
 
+// ChatServices lists the services of the cases a chat has had.
+func (tx *Tx) ChatServices(account, chat string) ([]string, error) {
+	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT DISTINCT service FROM cases WHERE account = ? AND chat = ?`, account, chat)
+	if err != nil {
+		return nil, fmt.Errorf("chat services: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
 // StageChange moves a case from one stage to another.
 type StageChange struct {
 	From, To                lifecycle.Stage

@@ -61,6 +61,7 @@ type caseView struct {
 	DocsSignature                                      string
 	Checklist                                          []checkItem
 	Transcript                                         []transcriptLine
+	TranscriptHidden                                   bool
 	Events                                             []eventView
 	Notes                                              []noteView
 	Audit                                              []store.Audit
@@ -138,6 +139,7 @@ func (s *Server) caseView(r *http.Request, u *opsUser) (caseView, error) {
 		}
 	}
 	v.FixDocs = v.Checklist
+	v.TranscriptHidden = f.TranscriptHidden
 	for _, m := range f.Transcript {
 		line := transcriptLine{Text: m.Text, At: officeDate(m.At, s.cfg), Revoked: m.Revoked}
 		switch {
