@@ -18,6 +18,7 @@ import (
 type Flows interface {
 	Reopen(st flows.State, fix flows.FixRequest) flows.State
 	DocsNamedIn(text string) []string
+	Requirements(service, subtype string, details map[string]string) [][]string
 }
 
 var _ Flows = (*flows.Engine)(nil)
@@ -273,6 +274,11 @@ func (s *Service) visibleCase(tx *store.Tx, actor Actor, number string) (store.C
 		return store.Case{}, ketanmu.Errorf(ketanmu.ENOTFOUND, "nomor %s tidak ditemukan", number)
 	}
 	return c, err
+}
+
+// Requirements lists what case c requires: slots of document keys that serve equally in law.
+func (s *Service) Requirements(c store.Case) [][]string {
+	return s.flows.Requirements(c.Service, c.Subtype, c.Details)
 }
 
 // StageName is what people read for a stage: its configured name.

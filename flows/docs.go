@@ -29,6 +29,13 @@ func (e *Engine) slots(d *Draft) [][]string {
 	return out
 }
 
+// Requirements lists a submitted case's requirements as slots of document keys that serve
+// equally in law: the rule the resident's checklist follows, from the case's service, sub-type
+// and details (its reason and its fields' answers).
+func (e *Engine) Requirements(service, subtype string, details map[string]string) [][]string {
+	return e.slots(&Draft{Service: service, Subtype: subtype, Reason: details["reason"], Fields: details})
+}
+
 // received returns the document received for a slot, if any.
 func (d *Draft) received(slot []string) (DocRef, bool) {
 	for _, r := range d.Docs {

@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -130,11 +129,26 @@ func (s *Server) caseView(r *http.Request, u *opsUser) (caseView, error) {
 		sig = append(sig, strconv.FormatInt(d.ID, 10))
 	}
 	v.DocsSignature = strings.Join(sig, ",")
-	for _, key := range s.requiredDocs(f.Case) {
-		v.Checklist = append(v.Checklist, checkItem{Key: key, Name: s.docName(key), Present: seen[key]})
+	// One line per requirement: the alternative received, or "A atau B" while none was.
+	used := map[string]bool{}
+	for _, slot := range s.cases().Requirements(f.Case) {
+		item := checkItem{Key: slot[0]}
+		names := make([]string, len(slot))
+		for i, key := range slot {
+			names[i] = s.docName(key)
+			if seen[key] && !item.Present {
+				item.Key, item.Present = key, true
+			}
+			used[key] = true
+		}
+		item.Name = strings.Join(names, " atau ")
+		if item.Present {
+			item.Name = s.docName(item.Key)
+		}
+		v.Checklist = append(v.Checklist, item)
 	}
 	for key := range seen {
-		if !slices.ContainsFunc(v.Checklist, func(c checkItem) bool { return c.Key == key }) {
+		if !used[key] {
 			v.Checklist = append(v.Checklist, checkItem{Key: key, Name: s.docName(key) + " (tambahan)", Present: true})
 		}
 	}
@@ -221,17 +235,6 @@ func (s *Server) serviceTitle(c store.Case) string {
 		}
 	}
 	return title
-}
-
-// requiredDocs are the documents the case's service (sub-type) asks for.
-func (s *Server) requiredDocs(c store.Case) []string {
-	svc := s.cfg.Services[c.Service]
-	for _, st := range svc.Subtypes {
-		if st.Key == c.Subtype {
-			return st.Documents
-		}
-	}
-	return svc.Documents
 }
 
 func (s *Server) docName(key string) string {

@@ -712,3 +712,41 @@ func TestOpsPDFInline(t *testing.T) {
 		t.Errorf("PDF = %d %s %q, want the file inline", status, h.Get("Content-Type"), h.Get("Content-Disposition"))
 	}
 }
+
+// TestOpsChecklistWithAlternatives: a requirement a resident may meet with either of two
+// documents (the marriage book or its SPTJM) is one line, ticked by the one received, and the
+// fix form offers only real document keys.
+func TestOpsChecklistWithAlternatives(t *testing.T) {
+	env := MustCasesAPI(t, "")
+	say := func(msg map[string]any) {
+		msg["account"], msg["from"] = "kkktp", apiResident
+		env.post(t, msg)
+	}
+	for _, text := range []string{"halo", "1", "3516131204850003", "Budi Santoso"} {
+		say(map[string]any{"text": text})
+	}
+	for _, caption := range []string{"kk", "buku nikah"} {
+		say(map[string]any{"text": caption, "media": map[string]string{"mime": "image/jpeg", "filename": "f.jpg",
+			"data": b64(documentJPEG(t, caption))}})
+	}
+	for _, text := range []string{"tidak", "1", "ya"} {
+		say(map[string]any{"text": text})
+	}
+	var number string
+	if err := env.DB.SQL().QueryRow(`SELECT number FROM cases ORDER BY id DESC LIMIT 1`).Scan(&number); err != nil {
+		t.Fatal(err)
+	}
+	c := newOpsClient(t, env.URL)
+	c.mustLogin(t, rina)
+	_, page, _ := c.get(t, "/ops/cases/"+number)
+	if strings.Contains(page, "buku_nikah|") || strings.Contains(page, "(tambahan)") {
+		t.Errorf("the checklist shows a raw requirement or the marriage book as an extra:\n%s", page)
+	}
+	if !strings.Contains(page, "Buku Nikah") {
+		t.Errorf("the checklist does not name the marriage book received")
+	}
+	status, _ := c.act(t, number, url.Values{"action": {"fix"}, "docs": {"buku_nikah"}, "text": {"foto terpotong"}})
+	if status != http.StatusSeeOther {
+		t.Errorf("asking for the marriage book again = %d, want it accepted", status)
+	}
+}
