@@ -212,12 +212,17 @@ func (t *turn) chooseSubtype() {
 	d := t.st.Draft
 	subs := t.e.opt.Services[d.Service].Subtypes
 	i := pick(t.word, len(subs), func(i int) string { return subs[i].Name })
-	if i < 0 {
-		t.sayf("choose_number", "max", strconv.Itoa(len(subs)))
-		t.prompt()
+	if i >= 0 {
+		t.takeSubtype(subs[i].Key)
 		return
 	}
-	t.takeSubtype(subs[i].Key)
+	// Words instead of a number ("ktp saya ilang") pick the sub-type when they are clear.
+	if key := t.e.subtypeFromText(d.Service, t.word); key != "" {
+		t.takeSubtype(key)
+		return
+	}
+	t.sayf("choose_number", "max", strconv.Itoa(len(subs)))
+	t.prompt()
 }
 
 // takeSubtype sets the draft's sub-type, shows its requirements and moves on.
