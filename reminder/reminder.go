@@ -40,6 +40,7 @@ type Scheduler struct {
 	mu         sync.Mutex // one RunDue at a time, so that a due digest goes out once
 	nextScan   time.Time
 	nextDigest time.Time
+	scanned    time.Time // the moment the last RunDue scan was for
 }
 
 // New returns a scheduler for the sla: section of cfg; now is its clock. RunDue counts due
@@ -82,9 +83,16 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 		}
 	}
 	if s.rules.Scan != nil && !s.nextScan.IsZero() && !s.nextScan.After(now) {
-		if _, err := s.Scan(ctx, now); err != nil {
+		// A jump of the clock past closing time: what came due while the office was open is
+		// found at its last open instant, as the minute-by-minute scan would have found it.
+		at := now
+		if last, ok := s.cfg.Office.Calendar.LastOpen(now); ok && last.Before(now) && last.After(s.scanned) {
+			at = last
+		}
+		if _, err := s.Scan(ctx, at); err != nil {
 			return err
 		}
+		s.scanned = at
 		s.nextScan = s.rules.Scan.Next(now)
 	}
 	_, err := s.Purge(ctx, now) // cheap when nothing is due, so every jump of the clock checks

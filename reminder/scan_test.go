@@ -367,3 +367,19 @@ func TestComplaintRemindersStayWithComplaintsOfficers(t *testing.T) {
 		t.Errorf("breach sent to %v, want the complaints group and not %s", got, nikGroup)
 	}
 }
+
+// TestJumpPastClosingStillReminds: the simulator's clock jumps from morning to after closing in
+// one step; what came due while the office was open is sent, as the minute-by-minute scan
+// would have sent it.
+func TestJumpPastClosingStillReminds(t *testing.T) {
+	e := newEnv(t, "2026-11-26 09:00") // Thursday
+	number := e.nikCase(resident)
+	now := e.at("2026-11-26 15:01") // closed since 15:00
+	e.clock.Set(now)
+	if err := e.sched.RunDue(context.Background(), now); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.count(`SELECT COUNT(*) FROM reminders r JOIN cases c ON c.id = r.case_id WHERE c.number = ? AND r.kind = 'breach'`, number); n != 1 {
+		t.Errorf("%d breach notices after the jump, want 1", n)
+	}
+}

@@ -98,6 +98,28 @@ func (c *Calendar) NextOpening(t time.Time) time.Time {
 	return time.Time{}
 }
 
+// LastOpen returns the last instant before t at which the office was open (the end of the
+// latest window that started before t, less a millisecond; t itself when open at t), and false
+// if nothing was open within about two years.
+func (c *Calendar) LastOpen(t time.Time) (time.Time, bool) {
+	if c.IsOpen(t) {
+		return t, true
+	}
+	t = t.In(c.loc)
+	day := civilOf(t)
+	for range searchDays {
+		ws := c.windowsOn(day)
+		for i := len(ws) - 1; i >= 0; i-- {
+			s, e := c.bounds(day, ws[i])
+			if s.Before(t) {
+				return e.Add(-time.Millisecond), true
+			}
+		}
+		day = day.prev()
+	}
+	return time.Time{}, false
+}
+
 // HolidayName returns the name of the holiday on t's date, if it is one.
 func (c *Calendar) HolidayName(t time.Time) (string, bool) {
 	name, ok := c.holidays[civilOf(t.In(c.loc))]
@@ -193,6 +215,13 @@ func (d civil) next() civil {
 		return civil{d.y, d.m, d.d + 1}
 	}
 	return civilOf(d.noon().AddDate(0, 0, 1))
+}
+
+func (d civil) prev() civil {
+	if d.d > 1 {
+		return civil{d.y, d.m, d.d - 1}
+	}
+	return civilOf(d.noon().AddDate(0, 0, -1))
 }
 
 func (d civil) weekday() time.Weekday { return d.noon().Weekday() }

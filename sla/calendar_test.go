@@ -271,3 +271,27 @@ func TestCalendarDST(t *testing.T) {
 		})
 	}
 }
+
+func TestLastOpen(t *testing.T) {
+	loc := time.FixedZone("WIB", 7*3600)
+	cal := NewCalendar(loc, DefaultWeek(), []Holiday{{Date: "2026-11-30", Kind: "test", Name: "test"}})
+	at := func(s string) time.Time {
+		v, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for _, tc := range []struct{ now, want string }{
+		{"2026-11-26 10:00", "2026-11-26 10:00"}, // open: now itself
+		{"2026-11-26 15:01", "2026-11-26 14:59"}, // Thursday after closing
+		{"2026-11-28 09:00", "2026-11-27 10:59"}, // Saturday: Friday's close (11:00)
+		{"2026-12-01 07:00", "2026-11-27 10:59"}, // Tuesday before opening, Monday a holiday
+		{"2026-11-26 07:59", "2026-11-25 14:59"}, // before Thursday's opening
+	} {
+		got, ok := cal.LastOpen(at(tc.now))
+		if !ok || got.Truncate(time.Minute) != at(tc.want) {
+			t.Errorf("LastOpen(%s) = %v, %v; want %s", tc.now, got, ok, tc.want)
+		}
+	}
+}
