@@ -175,13 +175,6 @@ func (r *Router) runCommand(tx *store.Tx, acc config.Account, actor casework.Act
 	}
 	o, err := r.cases.Apply(tx, actor, c, a)
 	res.Replies = append(res.Replies, o.Messages...)
-	if err == nil && cmd.name == "selesai" && chat != "" {
-		msgs, herr := r.cases.HandBack(tx, actor, acc.Key, chat, false)
-		if herr != nil {
-			return herr
-		}
-		res.Replies = append(res.Replies, msgs...)
-	}
 	if err != nil {
 		return refuse(err)
 	}

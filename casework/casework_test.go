@@ -417,3 +417,29 @@ func TestTranscriptOfAChatWithAComplaint(t *testing.T) {
 		}
 	}
 }
+
+// TestClosingTheLastCaseHandsTheChatBack: an operator replied (a person has the chat) and closes
+// the case from the workspace or the API: the bot answers the resident again.
+func TestClosingTheLastCaseHandsTheChatBack(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	sari := e.actor(t, "Sari (pengaduan)")
+	number := e.newCase(t, "pengaduan", "6281300000010", "", "")
+	for _, a := range []casework.Action{{Kind: casework.Reply, Text: "Terima kasih, kami tindak lanjuti."}, {Kind: casework.Close}} {
+		if _, err := e.svc.Do(ctx, sari, number, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var human string
+	if err := e.db.SQL().QueryRow(`SELECT human_by FROM conversations WHERE chat = '6281300000010'`).Scan(&human); err != nil {
+		t.Fatal(err)
+	}
+	if human != "" {
+		t.Errorf("after closing the chat's last case, %q still has the chat", human)
+	}
+	var told int
+	if err := e.db.SQL().QueryRow(`SELECT COUNT(*) FROM outbox WHERE chat = '6281300000010' AND text = ?`,
+		e.cfg.Texts.Get("handback")).Scan(&told); err != nil || told != 1 {
+		t.Errorf("hand-back message queued %d times (%v), want once", told, err)
+	}
+}

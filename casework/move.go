@@ -157,11 +157,26 @@ func (m mover) move(c store.Case, to lifecycle.Stage, reason, tracking, assignee
 	}
 	c.Stage = to
 	msg, ok, err := m.s.notification(m.tx, c, reason, tracking)
-	if err != nil || !ok {
+	if err != nil {
 		return err
 	}
-	m.send(msg)
+	if ok {
+		m.send(msg)
+	}
+	if lifecycle.Closed(to) {
+		return m.doneWithChat(c)
+	}
 	return nil
+}
+
+// doneWithChat hands the chat back to the bot when the case just closed was the last open one
+// in it: the operator who had the chat is done with it, whichever channel closed the case.
+func (m mover) doneWithChat(c store.Case) error {
+	_, open, err := m.tx.LatestOpenCase(c.Account, c.Chat)
+	if err != nil || open {
+		return err
+	}
+	return m.handBack(c.Account, c.Chat, false)
 }
 
 // record writes a stage change with the new stage's deadline and the case's clock.
