@@ -96,15 +96,20 @@ func (m mover) askFix(c store.Case, text string, docs []string) error {
 			return err
 		}
 	}
-	if len(docs) == 0 {
+	ticked := len(docs) > 0
+	if !ticked {
 		docs = m.s.flows.DocsNamedIn(text)
 	}
-	if text == "" {
-		names := make([]string, len(docs))
-		for i, d := range docs {
-			names[i] = m.s.cfg.Documents[d].Name
-		}
+	names := make([]string, len(docs))
+	for i, d := range docs {
+		names[i] = m.s.cfg.Documents[d].Name
+	}
+	switch {
+	case text == "":
 		text = joinNames(names)
+	case ticked:
+		// Documents ticked in the workspace are named to the resident with the operator's words.
+		text = joinNames(names) + ": " + text
 	}
 	if err := m.check(c, lifecycle.NeedsFix); err != nil {
 		return err
