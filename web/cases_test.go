@@ -10,6 +10,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -308,7 +309,7 @@ func TestCasesAuth(t *testing.T) {
 			})
 		}
 	}
-	if got := api.counts(t); !mapsEqual(got, before) {
+	if got := api.counts(t); !maps.Equal(got, before) {
 		t.Errorf("rows = %v after refused requests, want %v", got, before)
 	}
 	t.Run("scheme is case-insensitive", func(t *testing.T) {
@@ -541,7 +542,7 @@ func TestCaseDocument(t *testing.T) {
 		}
 		assertJSONError(t, data)
 	}
-	if got := api.counts(t); !mapsEqual(got, before) {
+	if got := api.counts(t); !maps.Equal(got, before) {
 		t.Errorf("rows = %v after refused downloads, want %v", got, before)
 	}
 }
@@ -640,7 +641,7 @@ func TestCaseTransition(t *testing.T) {
 		if status != http.StatusNotFound {
 			t.Errorf("unknown case: status = %d %s, want 404", status, data)
 		}
-		if got := api.counts(t); !mapsEqual(got, before) {
+		if got := api.counts(t); !maps.Equal(got, before) {
 			t.Errorf("rows = %v after refused transitions, want %v", got, before)
 		}
 	})
@@ -707,7 +708,7 @@ func TestCaseReply(t *testing.T) {
 			assertJSONError(t, data)
 		})
 	}
-	if got := api.counts(t); !mapsEqual(got, before) {
+	if got := api.counts(t); !maps.Equal(got, before) {
 		t.Errorf("rows = %v after refused replies, want %v", got, before)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
@@ -39,7 +40,7 @@ func TestSimGuardContentType(t *testing.T) {
 	if after := s.MustNow(t); !after.Equal(before) {
 		t.Errorf("clock moved from %s to %s", before, after)
 	}
-	if got := s.tableCounts(t, "messages", "outbox"); !mapsEqual(got, counts) {
+	if got := s.tableCounts(t, "messages", "outbox"); !maps.Equal(got, counts) {
 		t.Errorf("rows changed: %v, want %v", got, counts)
 	}
 	// The page's own way still works, with a charset too.

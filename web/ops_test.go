@@ -8,6 +8,7 @@ import (
 	"html"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -248,7 +249,7 @@ func TestOpsCSRFAndLogout(t *testing.T) {
 			t.Errorf("POST with csrf %q = %d, want 403 with the message:\n%.500s", token, status, body)
 		}
 	}
-	if after := env.counts(t); !sameCounts(before, after) {
+	if after := env.counts(t); !maps.Equal(before, after) {
 		t.Errorf("refused POSTs changed something: %v -> %v", before, after)
 	}
 
@@ -276,18 +277,6 @@ func TestOpsCSRFAndLogout(t *testing.T) {
 	if status, _, _ := c.get(t, "/ops/events"); status != http.StatusUnauthorized {
 		t.Errorf("live updates after logout = %d, want 401", status)
 	}
-}
-
-func sameCounts(a, b map[string]int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 func TestOpsIdleTimeout(t *testing.T) {
@@ -365,7 +354,7 @@ func TestOpsRoles(t *testing.T) {
 		if status < 400 || !strings.Contains(body, `role="alert"`) {
 			t.Errorf("front office approving = %d, want a refusal shown on the page", status)
 		}
-		if after := env.counts(t); !sameCounts(before, after) {
+		if after := env.counts(t); !maps.Equal(before, after) {
 			t.Errorf("the refused approval changed something")
 		}
 		_, page, _ = agusC.get(t, "/ops/cases/"+number)

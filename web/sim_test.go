@@ -8,6 +8,7 @@ import (
 	"image/color"
 	"image/png"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
@@ -278,7 +279,7 @@ func TestSimDuplicateID(t *testing.T) {
 	if !slices.EqualFunc(before, after, func(a, b simLine) bool { return a.ID == b.ID && a.Text == b.Text }) {
 		t.Errorf("transcript changed by a duplicate:\nbefore %+v\nafter  %+v", before, after)
 	}
-	if got := api.rowCounts(t); !mapsEqual(got, counts) {
+	if got := api.rowCounts(t); !maps.Equal(got, counts) {
 		t.Errorf("rows after duplicates = %v, want %v", got, counts)
 	}
 }
@@ -429,7 +430,7 @@ func TestSimBadRequests(t *testing.T) {
 				t.Errorf("status = %d, want 4xx (body %s)", status, data)
 			}
 			assertJSONError(t, data)
-			if got := api.rowCounts(t); !mapsEqual(got, before) {
+			if got := api.rowCounts(t); !maps.Equal(got, before) {
 				t.Errorf("rows = %v after a bad request, want %v", got, before)
 			}
 			if got := len(api.Transport.Sent()); got != sentBefore {
@@ -469,18 +470,6 @@ func assertJSONError(t *testing.T, data []byte) {
 	if !ok || msg == "" {
 		t.Errorf("body %s, want {\"error\": \"…\"}", data)
 	}
-}
-
-func mapsEqual(a, b map[string]int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 func TestSimClock(t *testing.T) {
