@@ -313,12 +313,15 @@ type simAccount struct {
 	Phone          string   `json:"phone"`
 	Services       []string `json:"services"`
 	OperatorsGroup string   `json:"operators_group"`
+	// ComplaintsGroup is additive to the contract: the account's complaints group, if any.
+	ComplaintsGroup string `json:"complaints_group,omitempty"`
 }
 
 func (s *Server) simAccounts(w http.ResponseWriter, r *http.Request) {
 	out := make([]simAccount, 0, len(s.cfg.Accounts))
 	for _, a := range s.cfg.Accounts {
-		out = append(out, simAccount{Key: a.Key, Name: a.Name, Phone: a.Phone, Services: a.Services, OperatorsGroup: a.OperatorsGroup})
+		out = append(out, simAccount{Key: a.Key, Name: a.Name, Phone: a.Phone, Services: a.Services,
+			OperatorsGroup: a.OperatorsGroup, ComplaintsGroup: a.ComplaintsGroup})
 	}
 	writeJSON(w, http.StatusOK, out)
 }
