@@ -574,7 +574,7 @@ group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram, mohon foto ulan
 | 1. Kartu Keluarga (KK)
 
 > [photo kk-baru.jpg caption="kk"]
-< ✅ Terima kasih, perbaikan untuk *KTP-261125-0001* sudah kami terima. Permohonan Bapak/Ibu kembali ke antrian petugas.
+< ✅ Terima kasih, perbaikan untuk *KTP-261125-0001* sudah kami terima. Permohonan Bapak/Ibu kembali diproses petugas.
 < [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke tahap: Menunggu diperiksa.
 | • Catatan: kk
 | http://127.0.0.1:8080/ops/cases/KTP-261125-0001
@@ -617,7 +617,7 @@ office quote=IN000011> #kurang foto KK
 = revoked IN000012 "#kurang foto KK"
 
 > [photo kk-utuh.jpg caption="kk"]
-< ✅ Terima kasih, perbaikan untuk *KTP-261125-0001* sudah kami terima. Permohonan Bapak/Ibu kembali ke antrian petugas.
+< ✅ Terima kasih, perbaikan untuk *KTP-261125-0001* sudah kami terima. Permohonan Bapak/Ibu kembali diproses petugas.
 < [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke tahap: Menunggu diperiksa.
 | • Catatan: kk
 | http://127.0.0.1:8080/ops/cases/KTP-261125-0001
@@ -1366,7 +1366,7 @@ group 081200000003 quote=KTP-261125-0001> #kurang Ejaan nama ibu kandung pada dr
 
 [stage KTP-261125-0001 needs_fix]
 > Siti Aminah
-< ✅ Terima kasih, perbaikan untuk *KTP-261125-0001* sudah kami terima. Permohonan Bapak/Ibu kembali ke antrian petugas.
+< ✅ Terima kasih, perbaikan untuk *KTP-261125-0001* sudah kami terima. Permohonan Bapak/Ibu kembali diproses petugas.
 < [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke tahap: Diproses / dicetak.
 | • Catatan: Siti Aminah
 | http://127.0.0.1:8080/ops/cases/KTP-261125-0001

@@ -249,9 +249,16 @@ func (s *Service) documentNames(tx *store.Tx, c store.Case) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// The originals a requirement names: an extra photo (a "lampiran") is not one to post.
+	required := map[string]bool{}
+	for _, slot := range s.Requirements(c) {
+		for _, k := range slot {
+			required[k] = true
+		}
+	}
 	var names []string
 	for _, d := range docs {
-		if n := s.docName(d.Key); !slices.Contains(names, n) {
+		if n := s.docName(d.Key); required[d.Key] && !slices.Contains(names, n) {
 			names = append(names, n)
 		}
 	}
