@@ -163,6 +163,16 @@ func (t *turn) resume() {
 	}
 }
 
+// openCase is the resident's newest case still in progress, if any.
+func (t *turn) openCase() (CaseInfo, bool) {
+	for _, c := range t.env.Cases {
+		if c.Open() {
+			return c, true
+		}
+	}
+	return CaseInfo{}, false
+}
+
 // globalWord handles the words that work in every state.
 func (t *turn) globalWord() bool {
 	if t.privacyWord() {
@@ -183,6 +193,9 @@ func (t *turn) globalWord() bool {
 		t.st.Draft, t.st.Step = nil, ""
 		if had {
 			t.sayf("cancelled")
+		} else if c, ok := t.openCase(); ok {
+			// Nothing being filled in: a submitted case goes on, and only a person withdraws it.
+			t.sayf("cancel_submitted", "number", c.Number)
 		}
 		t.say(t.e.menu(t.env.Account))
 	case "kembali", "back", "balik":
