@@ -88,6 +88,9 @@ func (t *turn) run() {
 			t.wrongKind("") // a file or a sticker first: say what became of it, then the menu
 			return
 		}
+		if english(t.word) {
+			t.sayf("english") // a visitor writing in English first gets a word they can read
+		}
 		t.say(t.e.menu(t.env.Account))
 		return
 	}
