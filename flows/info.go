@@ -193,8 +193,12 @@ func (e *Engine) caseStatus(c CaseInfo) string {
 			lines = append(lines, line)
 		}
 	}
-	// The workflow's own next step first: PAK POS goes on to the signature where POS KETANMU ships.
-	next, ok := e.opt.Texts.Lookup("next_" + string(c.Stage) + "_" + e.opt.Services[c.Service].Profile.Name)
+	// The service's own next step first (a complaint is followed up, not processed), then the
+	// workflow's (PAK POS goes on to the signature where POS KETANMU ships), then the stage's.
+	next, ok := e.opt.Texts.Lookup("next_" + string(c.Stage) + "_" + c.Service)
+	if !ok {
+		next, ok = e.opt.Texts.Lookup("next_" + string(c.Stage) + "_" + e.opt.Services[c.Service].Profile.Name)
+	}
 	if !ok {
 		next, ok = e.opt.Texts.Lookup("next_" + string(c.Stage))
 	}

@@ -320,7 +320,11 @@ func (t *turn) startService(key string, fresh bool) {
 			if c.Service == key && c.Open() {
 				t.st.Step = "existing@" + key
 				t.say(t.e.caseStatus(c))
-				t.sayf("existing_case", "service", t.e.serviceName(key))
+				if text, ok := t.e.opt.Texts.Lookup("existing_case_"+key, "service", t.e.serviceName(key)); ok {
+					t.say(text) // a complaint is followed up, not an application
+				} else {
+					t.sayf("existing_case", "service", t.e.serviceName(key))
+				}
 				return
 			}
 		}
