@@ -167,8 +167,8 @@ func buildServices(cfg *config.Config, start, end time.Time, cases []store.CaseT
 func stageReport(stage lifecycle.Stage, ds []time.Duration) StageReport {
 	slices.Sort(ds)
 	med, p90 := median(ds), nearestRank(ds, 90)
-	return StageReport{Stage: stage, Count: len(ds), MedianSeconds: int64(med / time.Second),
-		P90Seconds: int64(p90 / time.Second), Median: durationText(med), P90: durationText(p90)}
+	return StageReport{Stage: stage, Count: len(ds), MedianSeconds: int64(med.Round(time.Second) / time.Second),
+		P90Seconds: int64(p90.Round(time.Second) / time.Second), Median: durationText(med), P90: durationText(p90)}
 }
 
 // median of sorted ds: the middle value, or the mean of the two middle ones.
