@@ -174,24 +174,32 @@ func (tx *Tx) Tokens(operatorID int64) ([]APIToken, error) {
 // OperatorByToken finds the active operator owning an unrevoked token, and records its use.
 func (db *DB) OperatorByToken(ctx context.Context, token string) (Operator, bool, error) {
 	var op Operator
-	var found bool
-	err := db.Update(ctx, func(tx *Tx) error {
-		var tokenID int64
-		err := tx.tx.QueryRowContext(ctx, `SELECT t.id, o.id FROM api_tokens t JOIN operators o ON o.id = t.operator_id
-			WHERE t.token_hash = ? AND t.revoked_at = '' AND o.active = 1`, HashToken(token)).Scan(&tokenID, &op.ID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		} else if err != nil {
-			return fmt.Errorf("find token: %w", err)
-		}
-		if op, err = scanOperator(tx.tx.QueryRowContext(ctx, `SELECT `+operatorColumns+` FROM operators WHERE id = ?`, op.ID)); err != nil {
+	var tokenID int64
+	var lastUsed string
+	err := db.View(ctx, func(tx *Tx) error {
+		err := tx.tx.QueryRowContext(ctx, `SELECT t.id, t.last_used_at, o.id FROM api_tokens t
+			JOIN operators o ON o.id = t.operator_id
+			WHERE t.token_hash = ? AND t.revoked_at = '' AND o.active = 1`, HashToken(token)).Scan(&tokenID, &lastUsed, &op.ID)
+		if err != nil {
 			return err
 		}
-		found = true
-		_, err = tx.tx.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, formatTime(tx.now), tokenID)
+		op, err = scanOperator(tx.tx.QueryRowContext(ctx, `SELECT `+operatorColumns+` FROM operators WHERE id = ?`, op.ID))
 		return err
 	})
-	return op, found, err
+	if errors.Is(err, sql.ErrNoRows) {
+		return op, false, nil
+	} else if err != nil {
+		return op, false, fmt.Errorf("find token: %w", err)
+	}
+	// The last use is recorded to the minute: a read of the API does not take the writer's lock
+	// on every request.
+	if now := db.Now(); now.Sub(parseTime(lastUsed)) >= time.Minute {
+		err = db.Update(ctx, func(tx *Tx) error {
+			_, err := tx.tx.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, formatTime(tx.now), tokenID)
+			return err
+		})
+	}
+	return op, true, err
 }
 
 // Audit actions that are not stage changes.
