@@ -39,13 +39,25 @@ import (
 type capture struct {
 	mu   sync.Mutex
 	msgs []string
+	hook func(msg string)
+}
+
+// onLog has fn see every later message at the moment it is logged.
+func (c *capture) onLog(fn func(msg string)) {
+	c.mu.Lock()
+	c.hook = fn
+	c.mu.Unlock()
 }
 
 func (c *capture) Enabled(context.Context, slog.Level) bool { return true }
 func (c *capture) Handle(_ context.Context, r slog.Record) error {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.msgs = append(c.msgs, r.Message)
+	hook := c.hook
+	c.mu.Unlock()
+	if hook != nil {
+		hook(r.Message)
+	}
 	return nil
 }
 func (c *capture) WithAttrs([]slog.Attr) slog.Handler { return c }
