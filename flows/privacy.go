@@ -7,6 +7,13 @@ import (
 	"github.com/ketanmu/ketanmu"
 )
 
+// The privacy flow's steps (knownStep accepts exactly these).
+const (
+	stepPrivacyChoice = "privasi@choice"
+	stepPrivacyFix    = "privasi@perbaikan"
+	stepPrivacyErase  = "privasi@penghapusan"
+)
+
 // The privacy flow (UU 27/2022): in every state the word "privasi" shows the resident what the
 // office holds about them, masked, and lets them ask for a correction or a deletion. Such a
 // request becomes a case for the operators, answered within 3 × 24 hours.
@@ -40,7 +47,7 @@ func (t *turn) privacyWord() bool {
 			!strings.HasPrefix(t.st.Step, "privasi") {
 			d.Paused = t.st.Step // "menu" offers to continue it afterwards
 		}
-		t.st.Step = "privasi@choice"
+		t.st.Step = stepPrivacyChoice
 		t.do(PrivacySummary{})
 		t.sayf("privacy_summary", "retention", t.e.opt.RetentionText)
 		t.sayf("privacy_choice")
@@ -71,9 +78,9 @@ func (t *turn) privacyStep(step string) {
 	case "choice":
 		switch t.word {
 		case "1", "perbaikan", "perbaiki", "koreksi":
-			t.st.Step = "privasi@perbaikan"
+			t.st.Step = stepPrivacyFix
 		case "2", "penghapusan", "hapus":
-			t.st.Step = "privasi@penghapusan"
+			t.st.Step = stepPrivacyErase
 		default:
 			t.st.Step = ""
 			t.idle()
@@ -97,9 +104,9 @@ func (t *turn) privacyStep(step string) {
 // privacyPrompt repeats the question of the current privacy step.
 func (t *turn) privacyPrompt() {
 	switch t.st.Step {
-	case "privasi@perbaikan":
+	case stepPrivacyFix:
 		t.sayf("privacy_ask_perbaikan")
-	case "privasi@penghapusan":
+	case stepPrivacyErase:
 		t.sayf("privacy_ask_penghapusan")
 	default:
 		t.sayf("privacy_choice")

@@ -73,7 +73,7 @@ func (e *Engine) knownStep(st State) bool {
 	case "fix":
 		return st.Fix != nil && step == "items"
 	case "privasi":
-		return step == "choice" || step == "perbaikan" || step == "penghapusan"
+		return slices.Contains([]string{stepPrivacyChoice, stepPrivacyFix, stepPrivacyErase}, st.Step)
 	}
 	d := st.Draft
 	if d == nil || d.Service != flow {

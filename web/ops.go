@@ -12,7 +12,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -52,7 +51,7 @@ type opsUser struct {
 }
 
 // Supervisor reports whether the user sees everything, the audit and the numbers' linking.
-func (u *opsUser) Supervisor() bool { return slices.Contains(u.Actor.Roles, lifecycle.RoleSupervisor) }
+func (u *opsUser) Supervisor() bool { return u.Actor.Has(lifecycle.RoleSupervisor) }
 
 // RoleNames are the user's roles as read on the page.
 func (u *opsUser) RoleNames() string { return strings.Join(roleNames(u.Actor.Roles), ", ") }
