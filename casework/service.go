@@ -19,6 +19,7 @@ type Flows interface {
 	Reopen(st flows.State, fix flows.FixRequest) flows.State
 	DocsNamedIn(text string) []string
 	Requirements(service, subtype string, details map[string]string) [][]string
+	Invite(st flows.State, number string) (flows.State, bool)
 }
 
 var _ Flows = (*flows.Engine)(nil)
