@@ -21,6 +21,9 @@ func TestSKMDefaults(t *testing.T) {
 			}
 		}
 	}
+	if won := MustLoad(t, "../docs/examples/wonogiri.yaml"); !strings.Contains(won.SKM.Elements[3].Question, "Pos") {
+		t.Errorf("Wonogiri U4 = %q, want the question about the post's fees", won.SKM.Elements[3].Question)
+	}
 	s := config.SKM{Enabled: true, IncludeComplaints: true, IncludePrivacy: true}
 	if !s.Surveys("pengaduan") || !s.Surveys("privasi") {
 		t.Error("include_complaints and include_privacy do not survey them")
