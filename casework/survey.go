@@ -37,7 +37,7 @@ func (m mover) inviteSurvey(c store.Case) error {
 	if err != nil {
 		return err
 	}
-	st, ok = m.s.flows.Invite(st, c.Number)
+	st, ok = m.s.flows.Invite(st, c.Number, now)
 	if !ok {
 		return nil
 	}
@@ -50,6 +50,7 @@ func (m mover) inviteSurvey(c store.Case) error {
 	if err := m.tx.AddSKMInvite(store.SKMInvite{CaseID: c.ID, ResidentID: c.ResidentID, Account: c.Account, Service: c.Service}); err != nil {
 		return err
 	}
+	m.s.log.Info("Survey offered", "case_number", c.Number, "service", c.Service)
 	m.send(ketanmu.Outbound{Account: c.Account, Chat: c.Chat, Address: conv.Address, Text: cfg.Texts.Get("skm_invite")})
 	return nil
 }

@@ -75,7 +75,7 @@ func (e *Engine) knownStep(st State) bool {
 	case "privasi":
 		return slices.Contains([]string{stepPrivacyChoice, stepPrivacyFix, stepPrivacyErase}, st.Step)
 	case "skm":
-		return knownSurveyStep(st)
+		return e.knownSurveyStep(st)
 	}
 	d := st.Draft
 	if d == nil || d.Service != flow {
@@ -107,7 +107,7 @@ func (t *turn) recoverStep() bool {
 			return true
 		}
 	}
-	t.st.Draft, t.st.Step, t.st.Fix = nil, "", nil
+	t.st.Draft, t.st.Step, t.st.Fix, t.st.Survey = nil, "", nil, nil
 	t.sayf("state_restart")
 	t.say(t.e.menu(t.env.Account))
 	return true

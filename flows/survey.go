@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/ketanmu/ketanmu"
@@ -62,11 +63,12 @@ var generalAnswers = [4][]string{
 // Invite puts a conversation on the survey's invitation for case number. It reports false, and
 // leaves the state alone, when the resident is in the middle of something: a survey never
 // interrupts an application, a fix or another survey.
-func (e *Engine) Invite(st State, number string) (State, bool) {
+func (e *Engine) Invite(st State, number string, now time.Time) (State, bool) {
 	if st.Step != "" || len(e.opt.Survey) == 0 {
 		return st, false
 	}
-	st.Greeted = true
+	// The survey's idle time counts from the invitation, not from the resident's last message.
+	st.Greeted, st.LastActive = true, now
 	st.Survey = &Survey{Number: number}
 	st.Step = stepSurveyInvite
 	return st, true
@@ -87,6 +89,8 @@ func (t *turn) surveyWord() bool {
 		t.leaveSurvey()
 		return false
 	}
+	sv := *t.st.Survey // the state passed in stays as it was
+	t.st.Survey = &sv
 	switch t.word {
 	case "menu", "mulai", "start", "batal", "cancel", "stop":
 		if t.st.Step != stepSurveyInvite {
@@ -248,7 +252,18 @@ func (e *Engine) surveyQuestion(i int) string {
 		"question", el.Question, "answers", answers.String())
 }
 
-// knownSurveyStep reports whether st is a survey step this release has.
-func knownSurveyStep(st State) bool {
-	return st.Survey != nil && slices.Contains([]string{stepSurveyInvite, stepSurveyQuestion, stepSurveySuggestion}, st.Step)
+// knownSurveyStep reports whether st is a survey step this release has, at a question the
+// office's survey has.
+func (e *Engine) knownSurveyStep(st State) bool {
+	s := st.Survey
+	if s == nil || len(e.opt.Survey) == 0 {
+		return false
+	}
+	switch st.Step {
+	case stepSurveyInvite, stepSurveySuggestion:
+		return true
+	case stepSurveyQuestion:
+		return s.Next >= 0 && s.Next < len(e.opt.Survey)
+	}
+	return false
 }
