@@ -24,9 +24,10 @@ type SKMReport struct {
 	Services []SKMFigures `json:"services"`
 }
 
-// SKMFigures are the index of one service, or of the whole office (Service empty).
+// SKMFigures are the index of one service, or of the whole office (Service "", Name the
+// office's): the same fields either way.
 type SKMFigures struct {
-	Service string `json:"service,omitempty"`
+	Service string `json:"service"`
 	Name    string `json:"name"`
 	// Respondents answered at least one element; Population is the residents whose cases were
 	// done in the range (each once); MinSample the Krejcie–Morgan minimum for that population.

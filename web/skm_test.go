@@ -3,8 +3,11 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"net/http"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -172,6 +175,33 @@ func TestSKMReportAPI(t *testing.T) {
 		t.Error("complaints are listed although skm.include_complaints is off")
 	}
 
+	t.Run("shape", func(t *testing.T) {
+		var raw map[string]any
+		api.MustCall(t, http.StatusOK, http.MethodGet, "/api/reports/skm?from=2026-11-25&to=2026-11-25", "", &raw)
+		keysOf := func(v any) string {
+			m, _ := v.(map[string]any)
+			keys := slices.Sorted(maps.Keys(m))
+			return strings.Join(keys, ",")
+		}
+		const figures = "category,elements,ikm,min_sample,name,population,respondents,service"
+		office, _ := raw["office"].(map[string]any)
+		services, _ := raw["services"].([]any)
+		if got := keysOf(raw); got != "from,office,services,to" {
+			t.Errorf("top-level keys = %s", got)
+		}
+		if len(services) == 0 {
+			t.Fatal("no services")
+		}
+		for i, f := range append([]any{office}, services...) {
+			if got := keysOf(f); got != figures {
+				t.Errorf("figures %d keys = %s, want %s", i, got, figures)
+			}
+			els, _ := f.(map[string]any)["elements"].([]any)
+			if len(els) != 9 || keysOf(els[0]) != "code,name,nrr" {
+				t.Errorf("figures %d elements = %v", i, els)
+			}
+		}
+	})
 	t.Run("one number", func(t *testing.T) {
 		var one skmAnswer
 		api.MustCall(t, http.StatusOK, http.MethodGet, "/api/reports/skm?from=2026-11-25&to=2026-11-25&account=akta", "", &one)
