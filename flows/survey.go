@@ -64,7 +64,7 @@ var generalAnswers = [4][]string{
 // leaves the state alone, when the resident is in the middle of something: a survey never
 // interrupts an application, a fix or another survey.
 func (e *Engine) Invite(st State, number string, now time.Time) (State, bool) {
-	if st.Step != "" || len(e.opt.Survey) == 0 {
+	if !browsing(st.Step) || len(e.opt.Survey) == 0 {
 		return st, false
 	}
 	// The survey's idle time counts from the invitation, not from the resident's last message.
@@ -72,6 +72,12 @@ func (e *Engine) Invite(st State, number string, now time.Time) (State, bool) {
 	st.Survey = &Survey{Number: number}
 	st.Step = stepSurveyInvite
 	return st, true
+}
+
+// browsing reports whether a step holds nothing being filled in: the menu, or reading
+// information or an open case.
+func browsing(step string) bool {
+	return step == "" || strings.HasPrefix(step, "info@") || strings.HasPrefix(step, "existing@")
 }
 
 // leaveSurvey ends the survey; what was answered stays recorded.

@@ -28,6 +28,9 @@ func TestSurveyRules(t *testing.T) {
 	if _, ok := e.Invite(flows.State{Greeted: true, Step: "validasi_nik@nik", Draft: &flows.Draft{Service: "validasi_nik"}}, "NIK-1", now); ok {
 		t.Error("invited in the middle of an application")
 	}
+	if _, ok := e.Invite(flows.State{Greeted: true, Step: "info@topic"}, "NIK-1", now); !ok {
+		t.Error("not invited while reading information")
+	}
 	invited, ok := e.Invite(flows.State{Greeted: true}, "NIK-1", now)
 	if !ok || invited.Step != "skm@invite" {
 		t.Fatalf("Invite = %+v, %v", invited, ok)

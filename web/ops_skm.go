@@ -9,8 +9,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ketanmu/ketanmu/reminder"
+	"github.com/ketanmu/ketanmu/sla"
 )
 
 // The workspace's SKM tab (Survei Kepuasan Masyarakat): the figures of GET /api/reports/skm as
@@ -146,5 +148,14 @@ func (skmView) Num(v *float64) string {
 	return strings.Replace(optFloat(v, 2), ".", ",", 1)
 }
 
-// Period is the range in the office's words: "25 November 2026 – 30 November 2026".
-func (v skmView) Period() string { return v.From + " s.d. " + v.To }
+// Period is the range in the office's words: "1 November 2026 s.d. 30 November 2026".
+func (v skmView) Period() string {
+	day := func(d string) string {
+		t, err := time.Parse(time.DateOnly, d)
+		if err != nil {
+			return d
+		}
+		return sla.FormatDayID(t)
+	}
+	return day(v.From) + " s.d. " + day(v.To)
+}

@@ -71,6 +71,14 @@ func TestBrowserSKM(t *testing.T) {
 	if ikm, cat, n := b.text("#print-ikm"), b.text("#print-category"), b.text("#print-respondents"); ikm != "90,74" || cat != "A" || n != "3" {
 		t.Errorf("printed summary: IKM %q, category %q, respondents %q", ikm, cat, n)
 	}
+	if got := b.text("h2"); !strings.Contains(got, "periode 25 November 2026 s.d. 25 November 2026") {
+		t.Errorf("printed summary's heading = %q, want the period in Indonesian", got)
+	}
+	if got := b.eval(`getComputedStyle(document.querySelector(".big div")).borderTopWidth`); got != "2px" {
+		t.Errorf("printed summary's style not applied (border %q)", got)
+	}
+	b.wait("the print button", `!document.getElementById("print").disabled`)
+	b.screenshot("ops-skm-print-1366", 1366)
 	// One A4 page at 96 dpi is about 1123 px tall.
 	if h, _ := strconv.Atoi(b.eval(`String(document.documentElement.scrollHeight)`)); h == 0 || h > 1123 {
 		t.Errorf("printed summary is %d px tall, want one page", h)
