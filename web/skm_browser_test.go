@@ -83,4 +83,10 @@ func TestBrowserSKM(t *testing.T) {
 	if h, _ := strconv.Atoi(b.eval(`String(document.documentElement.scrollHeight)`)); h == 0 || h > 1123 {
 		t.Errorf("printed summary is %d px tall, want one page", h)
 	}
+
+	// At phone width nothing sticks out sideways.
+	phone := newBrowser(t, 400, 800)
+	phone.login(env.URL, kadis, "sim")
+	phone.load(chromedp.Navigate(env.URL + "/ops/reports/skm?from=2026-11-25&to=2026-11-25"))
+	phone.screenshot("ops-skm-400", 400)
 }
