@@ -144,3 +144,30 @@ func latestCase(db *store.DB, chat string) (string, error) {
 	err := db.SQL().QueryRow(`SELECT number FROM cases WHERE chat = ? ORDER BY id DESC LIMIT 1`, chat).Scan(&number)
 	return number, err
 }
+
+// TestSurveyOfComplaints: a complaint closed as done is surveyed only with
+// skm.include_complaints.
+func TestSurveyOfComplaints(t *testing.T) {
+	for _, include := range []bool{false, true} {
+		cfg := MustConfig(t)
+		cfg.SKM.IncludeComplaints = include
+		db := MustOpenTemp(t, NewClock())
+		r := newRouter(db, cfg)
+		chat := "6281234567890"
+		number := fileComplaint(t, r, "pengaduan", chat)
+		res := MustHandle(t, r, ketanmu.Inbound{Account: "pengaduan", ID: "CMD1", Chat: chat, FromMe: true,
+			Kind: ketanmu.KindText, Text: "#selesai " + number})
+		var texts []string
+		for _, m := range res.Replies {
+			if m.Chat == chat {
+				texts = append(texts, m.Text)
+			}
+		}
+		if n := MustCount(t, db, `SELECT COUNT(*) FROM cases WHERE number = ? AND stage = 'done'`, number); n != 1 {
+			t.Fatalf("include_complaints %v: %s not done: %q", include, number, texts)
+		}
+		if got := invited(texts); got != include {
+			t.Errorf("include_complaints %v: invited = %v (%q)", include, got, texts)
+		}
+	}
+}
