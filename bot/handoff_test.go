@@ -527,6 +527,7 @@ office> #selesai
 < [revoke IN000011]
 < ✅ Data NIK Bapak/Ibu sudah *diperbarui* (permohonan *NIK-261125-0001*). Silakan ulangi pendaftaran atau registrasi. Jika masih ditolak, ketik *petugas*.
 < Percakapan dengan petugas sudah selesai. Bapak/Ibu kembali dilayani asisten otomatis; ketik *menu* untuk melihat layanan.
+< 🙏 Bersedia mengisi survei kepuasan? 9 pertanyaan, sekitar 1 menit. Ketik *ya* atau *tidak*.
 < [group] 👍 NIK-261125-0001 → *Selesai* (HP kantor)
 
 [stage NIK-261125-0001 done]
@@ -949,6 +950,7 @@ group 081200000005 quote=NIK-261125-0001> #catat sudah dicek di SIAK
 
 group 081200000005 quote=NIK-261125-0001> #selesai
 < ✅ Data NIK Bapak/Ibu sudah *diperbarui* (permohonan *NIK-261125-0001*). Silakan ulangi pendaftaran atau registrasi. Jika masih ditolak, ketik *petugas*.
+< 🙏 Bersedia mengisi survei kepuasan? 9 pertanyaan, sekitar 1 menit. Ketik *ya* atau *tidak*.
 < [group] 👍 NIK-261125-0001 → *Selesai* (Sari (pengaduan))
 `)
 }

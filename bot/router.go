@@ -226,6 +226,10 @@ func (r *Router) applyEffects(tx *store.Tx, acc config.Account, conv store.Conve
 				return nil, err
 			}
 			pairs = append(pairs, more...)
+		case flows.SurveyAnswer, flows.SurveySuggestion:
+			if err := surveyEffect(tx, eff); err != nil {
+				return nil, err
+			}
 		case flows.AddDocuments:
 			msgs, err := r.cases.Attached(tx, conv, eff)
 			if err != nil {

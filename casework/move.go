@@ -168,8 +168,14 @@ func (m mover) move(c store.Case, to lifecycle.Stage, reason, tracking, assignee
 	if ok {
 		m.send(msg)
 	}
-	if lifecycle.Closed(to) {
-		return m.doneWithChat(c)
+	if !lifecycle.Closed(to) {
+		return nil
+	}
+	if err := m.doneWithChat(c); err != nil {
+		return err
+	}
+	if to == lifecycle.Done {
+		return m.inviteSurvey(c)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/ketanmu/ketanmu"
@@ -19,6 +20,7 @@ type Flows interface {
 	Reopen(st flows.State, fix flows.FixRequest) flows.State
 	DocsNamedIn(text string) []string
 	Requirements(service, subtype string, details map[string]string) [][]string
+	Invite(st flows.State, number string, now time.Time) (flows.State, bool)
 }
 
 var _ Flows = (*flows.Engine)(nil)

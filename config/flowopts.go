@@ -11,6 +11,7 @@ func (c *Config) FlowOptions() flows.Options {
 		Texts: c.Texts, Lists: c.Lists, Keywords: c.Keywords, Calendar: c.Office.Calendar,
 		MaxMediaBytes: c.Storage.MaxMediaBytes, MinImageWidth: c.Flows.MinImageWidth,
 		MinImageHeight: c.Flows.MinImageHeight, IdleTimeout: c.Flows.IdleTimeout, RetentionText: c.Retention.Text,
+		Survey: c.surveyOptions(),
 	}
 	for _, a := range c.Accounts {
 		o.Accounts = append(o.Accounts, a.Flow())

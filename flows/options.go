@@ -32,6 +32,8 @@ type Options struct {
 	IdleTimeout time.Duration
 	// RetentionText says how long personal data is kept, in the privacy notice.
 	RetentionText string
+	// Survey are the satisfaction survey's elements U1..U9 (flows/survey.go).
+	Survey []SurveyElement
 }
 
 // Office is the office as residents are told about it.

@@ -74,6 +74,8 @@ func (e *Engine) knownStep(st State) bool {
 		return st.Fix != nil && step == "items"
 	case "privasi":
 		return slices.Contains([]string{stepPrivacyChoice, stepPrivacyFix, stepPrivacyErase}, st.Step)
+	case "skm":
+		return e.knownSurveyStep(st)
 	}
 	d := st.Draft
 	if d == nil || d.Service != flow {
@@ -105,7 +107,7 @@ func (t *turn) recoverStep() bool {
 			return true
 		}
 	}
-	t.st.Draft, t.st.Step, t.st.Fix = nil, "", nil
+	t.st.Draft, t.st.Step, t.st.Fix, t.st.Survey = nil, "", nil, nil
 	t.sayf("state_restart")
 	t.say(t.e.menu(t.env.Account))
 	return true

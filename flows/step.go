@@ -18,6 +18,7 @@ type State struct {
 	Draft      *Draft    `json:"draft,omitempty"`
 	Fix        *Fix      `json:"fix,omitempty"` // an operator asked to resend items of a case
 	LastActive time.Time `json:"last_active,omitzero"`
+	Survey     *Survey   `json:"survey,omitempty"` // the satisfaction survey (flows/survey.go)
 }
 
 // Draft is an application being filled in.
@@ -97,7 +98,7 @@ func (t *turn) run() {
 	if t.recoverStep() || t.expired() {
 		return
 	}
-	if t.in.Kind == ketanmu.KindText && (t.globalWord() || t.smallTalk()) {
+	if t.in.Kind == ketanmu.KindText && (t.surveyWord() || t.globalWord() || t.smallTalk()) {
 		return
 	}
 	if t.st.Fix != nil && t.st.Step == "" && (t.in.Kind == ketanmu.KindImage || t.in.Kind == ketanmu.KindDocument) {
@@ -119,6 +120,8 @@ func (t *turn) run() {
 		t.fix()
 	case "privasi":
 		t.privacyStep(step)
+	case "skm":
+		t.survey()
 	default:
 		t.application(step)
 	}
@@ -128,6 +131,7 @@ func (t *turn) run() {
 func (t *turn) expired() bool {
 	idle := t.e.opt.IdleTimeout
 	if t.st.Draft == nil || t.st.Step == "" || strings.HasPrefix(t.st.Step, "resume") || strings.HasPrefix(t.st.Step, "fix") ||
+		strings.HasPrefix(t.st.Step, "skm") ||
 		idle <= 0 || t.env.Now.Sub(t.st.LastActive) < idle {
 		return false
 	}

@@ -18,7 +18,7 @@ func (s *Scheduler) Purge(ctx context.Context, now time.Time) (store.Purged, err
 		Abandoned: now.Add(-s.cfg.Retention.AbandonedAfter)})
 	if p.Any() {
 		s.log.Info("Erased personal data past retention", "cases", p.Cases, "messages", p.Messages,
-			"replies", p.Outbox, "files", p.Files, "drafts", p.Drafts)
+			"replies", p.Outbox, "files", p.Files, "drafts", p.Drafts, "survey_suggestions", p.Suggestions)
 	}
 	return p, err
 }

@@ -21,10 +21,11 @@ type Retention struct {
 // Purged counts what a purge erased.
 type Purged struct {
 	Cases, Messages, Outbox, Files, Drafts int64
+	Suggestions                            int64 // survey suggestions (store/skm.go)
 }
 
 // Any reports whether anything was erased.
-func (p Purged) Any() bool { return p.Cases+p.Messages+p.Outbox+p.Files+p.Drafts > 0 }
+func (p Purged) Any() bool { return p.Cases+p.Messages+p.Outbox+p.Files+p.Drafts+p.Suggestions > 0 }
 
 // statsDetails are the case details the statistics use; every other detail (address, notes,
 // description, warnings) is the resident's own words and goes.
@@ -57,7 +58,10 @@ func (db *DB) Purge(ctx context.Context, r Retention) (Purged, error) {
 				WHERE k.account = conversations.account AND k.chat = conversations.chat AND k.closed_at = '')`, r); err != nil {
 			return err
 		}
-		p.Cases, err = tx.purgeCases(r)
+		if p.Cases, err = tx.purgeCases(r); err != nil {
+			return err
+		}
+		p.Suggestions, err = tx.purgeSKM(r)
 		return err
 	})
 	if err != nil || !p.Any() {

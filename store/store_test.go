@@ -6,6 +6,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -111,8 +113,10 @@ func TestMigrations(t *testing.T) {
 			if got, want := r.Name, names[i]; got != want {
 				t.Errorf("migration %d name = %q, want %q", i, got, want)
 			}
-			if got, want := r.Version, i+1; got != want {
-				t.Errorf("migration %s version = %d, want %d", r.Name, got, want)
+			// Numbers are assigned per change and may leave gaps until every branch is merged.
+			num, _, _ := strings.Cut(r.Name, "_")
+			if got, want := strconv.Itoa(r.Version), strings.TrimLeft(num, "0"); got != want || (i > 0 && r.Version <= rows[i-1].Version) {
+				t.Errorf("migration %s version = %s, want %s (its number, increasing)", r.Name, got, want)
 			}
 			if r.AppliedAt == "" {
 				t.Errorf("migration %s has no applied_at", r.Name)

@@ -92,7 +92,7 @@ func newOpsState() *opsState {
 	st := &opsState{pages: map[string]*template.Template{}, poll: time.Second, links: map[string]*linkJob{}}
 	st.streams, st.stopStreams = context.WithCancel(context.Background())
 	st.dummyHash, _ = bcrypt.GenerateFromPassword([]byte("ketanmu-dummy"), bcrypt.DefaultCost)
-	for _, page := range []string{"login", "queue", "case", "numbers", "reports", "audit", "error"} {
+	for _, page := range []string{"login", "queue", "case", "numbers", "reports", "skm", "audit", "error"} {
 		st.pages[page] = template.Must(template.New("layout.html").Funcs(opsFuncs).
 			ParseFS(opsFS, "ops/layout.html", "ops/"+page+".html"))
 	}
@@ -126,6 +126,7 @@ func (s *Server) opsRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /ops/numbers/{key}/link", s.ops(s.opsLinkState))
 	mux.HandleFunc("GET /ops/reports", s.ops(s.opsReports))
 	mux.HandleFunc("GET /ops/reports/sla.csv", s.ops(s.opsReportCSV))
+	s.skmRoutes(mux)
 	mux.HandleFunc("GET /ops/audit", s.ops(s.opsAudit))
 	mux.HandleFunc("GET /ops/audit.csv", s.ops(s.opsAuditCSV))
 	mux.HandleFunc("/ops/", s.ops(func(w http.ResponseWriter, r *http.Request, u *opsUser) {

@@ -92,6 +92,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /api/cases/{number}/transition", s.authed(s.caseTransition))
 	mux.HandleFunc("POST /api/cases/{number}/reply", s.authed(s.caseReply))
 	mux.HandleFunc("GET /api/reports/sla", s.authed(s.slaReport))
+	mux.HandleFunc("GET /api/reports/skm", s.authed(s.skmReport))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})

@@ -1,0 +1,34 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/ketanmu/ketanmu/casework"
+	"github.com/ketanmu/ketanmu/reminder"
+)
+
+// skmReport serves GET /api/reports/skm?from=YYYY-MM-DD&to=YYYY-MM-DD[&account=KEY]: the
+// satisfaction index (IKM, PermenPANRB 14/2017) per service and for the whole office, over the
+// surveys of those days, optionally of one WhatsApp number. Bad or missing dates, or an unknown
+// number, are a 400. The caller wraps it in the API token check.
+func (s *Server) skmReport(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	rep, err := s.skm(r, actorOf(r), q.Get("from"), q.Get("to"), q.Get("account"))
+	if err != nil {
+		s.writeErr(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rep)
+}
+
+// skm is the satisfaction index over the services actor may see: the API, the workspace's SKM
+// tab, its CSV and its printable summary all read it here.
+func (s *Server) skm(r *http.Request, actor casework.Actor, from, to, account string) (reminder.SKMReport, error) {
+	return reminder.NewSKMReport(r.Context(), s.db, s.cfg, from, to, s.skmFilter(actor, account))
+}
+
+func (s *Server) skmFilter(actor casework.Actor, account string) reminder.SKMFilter {
+	return reminder.SKMFilter{Account: account, Visible: func(service string) bool {
+		return s.cases().CanSeeService(actor, service)
+	}}
+}
