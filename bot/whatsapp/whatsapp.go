@@ -99,7 +99,10 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Transport
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	f.Close()
-	sqlDB, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=10000&_secure_delete=on")
+	// Immediate transactions, as in our own store: whatsmeow's decrypt reads the session and then
+	// writes it, and a deferred transaction that another writer got ahead of fails at once
+	// ("database is locked") instead of waiting out the busy timeout.
+	sqlDB, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=10000&_txlock=immediate&_secure_delete=on")
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
