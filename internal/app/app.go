@@ -75,6 +75,8 @@ func Open(cfg *config.Config, log *slog.Logger, tr bot.Transport, now func() tim
 	}
 	c.Outbox.Gate = gate
 	c.Outbox.OnBacklog = c.Router.TellBacklog
+	c.Outbox.Expired = c.Router.TellExpired
+	c.Outbox.Recheck = c.Router.Recheck
 	keys := make([]string, 0, len(cfg.Accounts))
 	for _, a := range cfg.Accounts {
 		keys = append(keys, a.Key)
