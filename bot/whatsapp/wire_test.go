@@ -388,32 +388,45 @@ func TestNoReplyOverAnOperatorAfterDowntime(t *testing.T) {
 	}
 }
 
-func TestErr463IsPermanentAndTold(t *testing.T) {
-	w := newWired(t)
-	ctx := context.Background()
-	ob := bot.NewOutbox(w.db, w.tr, w.cfg.Outbound, w.cfg.Accounts, discard)
-	ob.Now = w.clock.Now
-	ob.GaveUp = w.router.TellGaveUp
-	w.wa.Fail = func(n int) error {
-		if n == 1 {
-			return fmt.Errorf("%w 463", whatsmeow.ErrServerReturnedError)
-		}
-		return nil
-	}
-	id := w.tr.NewID(accKey)
-	mustQueue(t, w.env, ketanmu.Outbound{ID: id, Account: accKey, Chat: resident, Text: "Permohonan Anda selesai"})
-	if _, err := ob.SendDue(ctx, accKey); err != nil {
-		t.Fatal(err)
-	}
-	status, attempts, err := w.db.OutboxStatus(ctx, accKey, id)
-	if err != nil || status != "failed" || attempts != 1 {
-		t.Errorf("outbox = %s after %d attempts (%v), want failed after 1", status, attempts, err)
-	}
-	if n := w.count(t, `SELECT COUNT(*) FROM outbox WHERE chat = ? AND text LIKE '%'||?||'%'`, opsGroup, ketanmu.MaskPhone(resident)); n != 1 {
-		t.Errorf("operators told %d times, want once", n)
-	}
-	if notes := w.tr.Notes(accKey); len(notes) != 1 || !strings.Contains(notes[0], "463") {
-		t.Errorf("notes = %q", notes)
+func TestPermanentSendErrorsFailAtOnceAndAreTold(t *testing.T) {
+	for _, tc := range []struct {
+		name, note, reason string
+		err                error
+	}{
+		{"463", "463", "belum menghubungi nomor ini", fmt.Errorf("%w 463", whatsmeow.ErrServerReturnedError)},
+		{"479", "479", "kode 479", fmt.Errorf("%w 479", whatsmeow.ErrServerReturnedError)},
+		{"not on WhatsApp", "not on WhatsApp", "tidak terdaftar di WhatsApp",
+			fmt.Errorf("no LID found for %s from server", residentPN)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWired(t)
+			ctx := context.Background()
+			ob := bot.NewOutbox(w.db, w.tr, w.cfg.Outbound, w.cfg.Accounts, discard)
+			ob.Now = w.clock.Now
+			ob.GaveUp = w.router.TellGaveUp
+			w.wa.Fail = func(n int) error {
+				if n == 1 {
+					return tc.err
+				}
+				return nil
+			}
+			id := w.tr.NewID(accKey)
+			mustQueue(t, w.env, ketanmu.Outbound{ID: id, Account: accKey, Chat: resident, Text: "Permohonan Anda selesai"})
+			if _, err := ob.SendDue(ctx, accKey); err != nil {
+				t.Fatal(err)
+			}
+			status, attempts, err := w.db.OutboxStatus(ctx, accKey, id)
+			if err != nil || status != "failed" || attempts != 1 {
+				t.Errorf("outbox = %s after %d attempts (%v), want failed after 1", status, attempts, err)
+			}
+			if n := w.count(t, `SELECT COUNT(*) FROM outbox WHERE chat = ? AND text LIKE '%'||?||'%' AND text LIKE '%'||?||'%'`,
+				opsGroup, ketanmu.MaskPhone(resident), tc.reason); n != 1 {
+				t.Errorf("operators told the reason %q %d times, want once", tc.reason, n)
+			}
+			if notes := w.tr.Notes(accKey); len(notes) != 1 || !strings.Contains(notes[0], tc.note) {
+				t.Errorf("notes = %q", notes)
+			}
+		})
 	}
 }
 
