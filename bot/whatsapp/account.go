@@ -220,18 +220,28 @@ func (a *account) reconnectAt(at time.Time, why string) {
 	gen, cli := a.timerGen, a.cli
 	a.timer = a.t.after(max(at.Sub(a.t.Now()), time.Second), func(context.Context) {
 		a.mu.Lock()
-		if a.timerGen == gen {
+		current, gone := a.timerGen == gen, a.dev == nil
+		if current {
 			a.timer = nil
 		}
 		a.mu.Unlock()
-		if a.t.isClosed() || cli == nil {
-			return
+		if !current || gone || a.t.isClosed() || cli == nil {
+			return // replaced or cancelled while firing, or the device was logged out
 		}
 		a.t.log.Info("Reconnecting", "account", a.cfg.Key, "reason", why)
 		cli.Disconnect()
 		a.state.set(bot.StateConnecting, time.Time{}, "")
 		a.dial(cli)
 	})
+}
+
+// cancelReconnectLocked stops a planned reconnect; a.mu is held.
+func (a *account) cancelReconnectLocked() {
+	if a.timer != nil {
+		a.timer()
+		a.timer = nil
+	}
+	a.timerGen++
 }
 
 func (a *account) disconnect() {
@@ -347,6 +357,9 @@ func (a *account) holding() bool {
 func (a *account) loggedOut(reason string) {
 	a.mu.Lock()
 	a.dev = nil
+	// A reconnect planned before (after a ban, a failure or a message left unacknowledged)
+	// would turn the state back into "connecting" and hide the logout.
+	a.cancelReconnectLocked()
 	a.mu.Unlock()
 	if err := a.t.db.deleteDevice(a.t.ctx, a.cfg.Key); err != nil {
 		a.t.log.Error("Forgetting the logged-out device failed", "account", a.cfg.Key, "error", err)

@@ -556,3 +556,26 @@ func TestInterruptedPairingIsRecovered(t *testing.T) {
 		t.Errorf("device recorded as %q", jid)
 	}
 }
+
+// A reconnect planned before a logout (here after a message could not be stored) must not fire
+// afterwards: it would dial a client without keys and show "connecting", hiding the logout.
+func TestLogoutCancelsAPlannedReconnect(t *testing.T) {
+	w := newWired(t)
+	ctx := context.Background()
+	w.acc.reconnectAt(w.clock.Now(), "a message could not be stored") // fires in a second
+	w.internals().HandleConnectFailure(ctx, failure(waBinary.Attrs{"reason": "401"}))
+	w.waitState(t, bot.StateLoggedOut, "")
+	w.acc.mu.Lock()
+	planned := w.acc.timer != nil
+	w.acc.mu.Unlock()
+	if planned {
+		t.Error("reconnect still planned after the logout")
+	}
+	time.Sleep(1500 * time.Millisecond) // past the planned time
+	if n := w.dials.Load(); n != 0 {
+		t.Errorf("dialled %d times after the logout", n)
+	}
+	if st := w.acc.state.get(); st.State != bot.StateLoggedOut {
+		t.Errorf("state = %s after the planned time, want %s", st.State, bot.StateLoggedOut)
+	}
+}
