@@ -32,17 +32,19 @@ type account struct {
 	state stateBox
 	auto  autoTexts
 
-	mu        sync.Mutex
-	dev       *wastore.Device
-	cli       *whatsmeow.Client // nil before connect (and in tests)
-	wa        sender            // cli, or a fake in tests
-	dl        fetcher
-	timer     func() // stops a planned reconnect; nil when none is planned
-	timerGen  int
-	failures  int  // connection failures in a row, for the backoff
-	syncing   bool // connected, the offline backlog not yet through
-	syncUntil time.Time
-	announced bool // the "unavailable" presence went out on this connection
+	mu       sync.Mutex
+	dev      *wastore.Device
+	cli      *whatsmeow.Client // nil before connect (and in tests)
+	wa       sender            // cli, or a fake in tests
+	dl       fetcher
+	timer    func() // stops a planned reconnect; nil when none is planned
+	timerGen int
+	// redeliverPlanned: the planned reconnect is only for messages left unacknowledged.
+	redeliverPlanned bool
+	failures         int  // connection failures in a row, for the backoff
+	syncing          bool // connected, the offline backlog not yet through
+	syncUntil        time.Time
+	announced        bool // the "unavailable" presence went out on this connection
 	// groupModes is the addressing mode last seen per group.
 	groupModes map[types.JID]types.AddressingMode
 }
@@ -217,6 +219,7 @@ func (a *account) reconnectAt(at time.Time, why string) {
 		a.timer()
 	}
 	a.timerGen++
+	a.redeliverPlanned = false
 	gen, cli := a.timerGen, a.cli
 	a.timer = a.t.after(max(at.Sub(a.t.Now()), time.Second), func(context.Context) {
 		a.mu.Lock()
