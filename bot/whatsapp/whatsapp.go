@@ -66,6 +66,8 @@ type Transport struct {
 	notes   notes
 	// connectClient opens a client's connection: cli.Connect, or a stand-in in tests.
 	connectClient func(*whatsmeow.Client) error
+	// connectPair opens the connection of a client that is being paired (a stand-in in tests).
+	connectPair func(context.Context, *whatsmeow.Client) error
 
 	ctx    context.Context // lives from Start to Close
 	cancel context.CancelFunc
@@ -109,7 +111,8 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Transport
 	ctx0, cancel0 := context.WithCancel(context.Background())
 	t := &Transport{cfg: cfg, log: log, sqlDB: sqlDB, Now: time.Now, accounts: map[string]*account{},
 		kick: make(chan struct{}, 1), ctx: ctx0, cancel: cancel0,
-		connectClient: func(cli *whatsmeow.Client) error { return cli.Connect() }}
+		connectClient: func(cli *whatsmeow.Client) error { return cli.Connect() },
+		connectPair:   func(ctx context.Context, cli *whatsmeow.Client) error { return cli.ConnectContext(ctx) }}
 	t.version = versionKeeper{file: filepath.Join(cfg.Storage.DataDir, versionFile), override: cfg.WhatsApp.Version}
 	if err := t.version.load(log); err != nil {
 		sqlDB.Close()
