@@ -43,8 +43,11 @@ type account struct {
 	redeliverPlanned bool
 	failures         int  // connection failures in a row, for the backoff
 	syncing          bool // connected, the offline backlog not yet through
-	syncUntil        time.Time
-	announced        bool // the "unavailable" presence went out on this connection
+	// connectedAt is when the current connection came up: messages written before it were
+	// missed while offline.
+	connectedAt time.Time
+	syncUntil   time.Time
+	announced   bool // the "unavailable" presence went out on this connection
 	// groupModes is the addressing mode last seen per group.
 	groupModes map[types.JID]types.AddressingMode
 }
@@ -293,6 +296,7 @@ func (a *account) handleConnEvent(evt any) {
 		a.mu.Lock()
 		a.failures = 0
 		a.syncUntil = a.t.Now().Add(offlineSyncLimit)
+		a.connectedAt = a.t.Now()
 		a.mu.Unlock()
 		a.state.set(bot.StateConnected, time.Time{}, "")
 		a.t.kickInbox() // downloads may have waited for the connection

@@ -311,3 +311,21 @@ func (t *Transport) Holding(account string) bool {
 	a := t.accounts[account]
 	return a != nil && a.holding()
 }
+
+// Waiting reports whether a chat has messages in the inbox not yet handed to the router (a
+// file being fetched, and what came after it): its replies wait (bot.ReplyGate).
+func (t *Transport) Waiting(account, chat string) (bool, error) {
+	return t.db.chatWaiting(t.ctx, account, chat)
+}
+
+// Backlog reports whether a message written on WhatsApp at at was missed while the account
+// was offline: written before its current connection came up (bot.Router.Backlog).
+func (t *Transport) Backlog(account string, at time.Time) bool {
+	a := t.accounts[account]
+	if a == nil {
+		return false
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return !a.connectedAt.IsZero() && at.Before(a.connectedAt)
+}
