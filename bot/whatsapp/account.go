@@ -46,6 +46,7 @@ type account struct {
 	// connectedAt is when the current connection came up: messages written before it were
 	// missed while offline.
 	connectedAt time.Time
+	phoneSeenAt time.Time // last recorded sign of life of the office phone
 	syncUntil   time.Time
 	announced   bool // the "unavailable" presence went out on this connection
 	// groupModes is the addressing mode last seen per group.
@@ -299,6 +300,7 @@ func (a *account) handleConnEvent(evt any) {
 		a.connectedAt = a.t.Now()
 		a.mu.Unlock()
 		a.state.set(bot.StateConnected, time.Time{}, "")
+		a.t.spawn(func(ctx context.Context) { a.connectedAgain(ctx) })
 		a.t.kickInbox() // downloads may have waited for the connection
 		a.t.spawn(func(ctx context.Context) { a.announceName(ctx) })
 	case *events.Disconnected:
@@ -315,6 +317,7 @@ func (a *account) handleConnEvent(evt any) {
 		a.state.set(bot.StateConnected, time.Time{}, "")
 	case *events.LoggedOut:
 		a.loggedOut(e.Reason.String())
+		a.outage("logged_out", time.Time{})
 	case *events.StreamReplaced:
 		a.state.set(bot.StateReplaced, time.Time{}, "")
 	case *events.ClientOutdated:
@@ -327,6 +330,7 @@ func (a *account) handleConnEvent(evt any) {
 		until := a.t.Now().Add(expire)
 		a.state.set(bot.StateBanned, until, fmt.Sprintf("WhatsApp temporarily banned this number (%s); sending resumes when the ban ends", e.Code))
 		a.reconnectAt(until.Add(5*time.Second), "temporary ban over")
+		a.outage("banned", until)
 	case *events.ConnectFailure:
 		a.failed(fmt.Sprintf("WhatsApp refused the connection (%s)", e.Reason))
 	case *events.StreamError:
@@ -344,6 +348,10 @@ func (a *account) handleConnEvent(evt any) {
 	case *events.HistorySync:
 		// Old chats copied from the phone after pairing: never answered, not stored.
 		a.t.log.Debug("History sync ignored", "account", a.cfg.Key)
+	case *events.Receipt:
+		if a.fromOwnPhone(e.Sender) {
+			a.phoneSeen(a.t.Now())
+		}
 	case *events.CallOffer:
 		a.t.log.Info("Incoming call ignored", "account", a.cfg.Key, "from", jidString(e.From))
 	}

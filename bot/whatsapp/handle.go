@@ -41,6 +41,9 @@ func (a *account) handleMessage(ev *events.Message) (ok bool) {
 		}
 	}()
 	ctx := a.t.ctx
+	if ev.Info.IsFromMe && a.fromOwnPhone(ev.Info.Sender) {
+		a.phoneSeen(a.t.Now())
+	}
 	if done, err := a.t.db.gaveUp(ctx, a.cfg.Key, ev.Info); err != nil || done {
 		return err == nil // given up earlier: acknowledge the copy
 	}

@@ -172,6 +172,7 @@ func (t *Transport) Start(ctx context.Context, router Router, outbox Outbox) {
 	}
 	t.goWork(t.watchPairings)
 	t.goWork(t.pruneUploads)
+	t.goWork(t.watchLinks)
 }
 
 // attach wires the transport to the application without connecting anything.
