@@ -33,10 +33,24 @@ func (o *Outbox) expire(ctx context.Context, account string, items []store.Outbo
 		return nil, err
 	}
 	o.log.Warn("Messages expired unsent", "account", account, "count", len(stale))
+	if eo, ok := o.Observer.(ExpiryObserver); ok {
+		byLane := map[ketanmu.Lane]int{}
+		for _, it := range stale {
+			byLane[it.Msg.Lane]++
+		}
+		for lane, n := range byLane {
+			eo.Expired(account, lane, n)
+		}
+	}
 	if o.Expired != nil {
 		o.Expired(ctx, account)
 	}
 	return kept, nil
+}
+
+// ExpiryObserver, when the outbox's Observer implements it, counts messages expired unsent.
+type ExpiryObserver interface {
+	Expired(account string, lane ketanmu.Lane, n int)
 }
 
 // recheck applies the proactive rule again at send time: a reply queued while the resident had

@@ -3,6 +3,7 @@ package web_test
 import (
 	"encoding/base64"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -68,6 +69,20 @@ func TestSimRepliesExpire(t *testing.T) {
 	for _, m := range api.Transport.Sent() {
 		if m.Chat == "6281234567890" {
 			t.Errorf("delivered to the resident: %q", m.Text)
+		}
+	}
+	res, err := http.Get(api.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	for _, want := range []string{
+		fmt.Sprintf(`ketanmu_outbox_expired_total{account="kkktp",lane="reply"} %d`, queued),
+		`ketanmu_account_needs_person{account="kkktp"} 0`,
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("metrics lack %q", want)
 		}
 	}
 	acc, _ := api.Cfg.Account("kkktp")
