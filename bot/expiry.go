@@ -61,6 +61,12 @@ func (o *Outbox) recheck(ctx context.Context, it store.OutboxItem) (proactive bo
 	if o.Recheck == nil {
 		return it.Msg.Proactive, "", nil
 	}
+	// A reply answers the message the resident just sent; it expires (max_age) long before
+	// the proactive window can pass, so the rule cannot have changed: no read on the hot path.
+	if age := laneBudget(o.cfg, ketanmu.LaneReply).MaxAge; it.Msg.Lane == ketanmu.LaneReply && !it.Msg.Proactive &&
+		age > 0 && age < o.cfg.Proactive.Window {
+		return false, "", nil
+	}
 	return o.Recheck(ctx, it)
 }
 
@@ -120,11 +126,8 @@ func (r *Router) TellExpired(ctx context.Context, account string) {
 		lines := map[string][]string{}
 		var order []string
 		for _, c := range list {
-			if _, isOp, err := tx.OperatorByPhone(c.Chat); err != nil || isOp {
-				if err != nil {
-					return nil, err
-				}
-				continue
+			if c.Chat == acc.Phone {
+				continue // the office phone's own chat
 			}
 			line := r.text("call_back_line", "phone", ketanmu.MaskPhone(c.Chat), "case", orDash(c.Case),
 				"count", fmt.Sprint(c.Count))

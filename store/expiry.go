@@ -35,13 +35,15 @@ type CallBack struct {
 	Last    time.Time // the latest expiry
 }
 
-// callBackQuery groups the expired messages to residents (groups and revokes aside) by chat.
+// callBackQuery groups the expired messages to residents (groups, operators' phones and revokes
+// aside) by chat.
 const callBackQuery = `SELECT o.account, o.chat,
 		IFNULL((SELECT k.number FROM cases k WHERE k.account = o.account AND k.chat = o.chat ORDER BY k.id DESC LIMIT 1), ''),
 		IFNULL((SELECT k.service FROM cases k WHERE k.account = o.account AND k.chat = o.chat ORDER BY k.id DESC LIMIT 1), ''),
 		COUNT(*), MIN(o.created_at), MAX(o.expired_at)
 	FROM outbox o
-	WHERE o.status = 'expired' AND o.revoke = '' AND o.chat NOT LIKE '%@g.us' AND %s
+	WHERE o.status = 'expired' AND o.revoke = '' AND o.chat NOT LIKE '%@g.us'
+		AND o.chat NOT IN (SELECT phone FROM operators WHERE phone IS NOT NULL AND phone != '') AND %s
 	GROUP BY o.account, o.chat ORDER BY MAX(o.expired_at) DESC, o.chat`
 
 func (tx *Tx) callBacks(where string, args ...any) ([]CallBack, error) {

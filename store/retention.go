@@ -41,7 +41,8 @@ func (db *DB) Purge(ctx context.Context, r Retention) (Purged, error) {
 	err := db.Update(ctx, func(tx *Tx) error {
 		// A message still queued past retention will never be sent (its lane's age is far
 		// shorter): it expires here, so that neither its text nor its file outlives retention.
-		if _, err := tx.exec("expire outbox", `UPDATE outbox SET status = 'expired', expired_at = :now
+		// Nobody is asked to call back about a message this old: told = 1.
+		if _, err := tx.exec("expire outbox", `UPDATE outbox SET status = 'expired', expired_at = :now, told = 1
 			WHERE status = 'pending' AND created_at < MAX(:closed, :abandoned) AND created_at < `+keepFrom("outbox"), r); err != nil {
 			return err
 		}
