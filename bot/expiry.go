@@ -53,6 +53,25 @@ type ExpiryObserver interface {
 	Expired(account string, lane ketanmu.Lane, n int)
 }
 
+// admit asks the gate and then the proactive rule about it: send false when it is held or
+// dropped (recorded); proactive when it spends the proactive budget.
+func (o *Outbox) admit(ctx context.Context, it store.OutboxItem, now time.Time) (send, proactive bool, err error) {
+	held, err := o.gate(ctx, it)
+	if err != nil || held {
+		return false, false, err
+	}
+	proactive, drop, err := o.recheck(ctx, it)
+	if err != nil {
+		return false, false, err
+	}
+	if drop != "" {
+		o.log.Info("Message dropped at send time", "account", it.Msg.Account, "chat", ketanmu.MaskPhone(it.Msg.Chat),
+			"message_id", it.Msg.ID, "reason", drop)
+		return false, false, o.db.MarkRetry(ctx, it, now, true, "dropped: "+drop)
+	}
+	return true, proactive, nil
+}
+
 // recheck applies the proactive rule again at send time: a reply queued while the resident had
 // just written may, after an outage, be a message nobody asked for now. It returns whether the
 // message is proactive now, or why it may not go at all. Without a Recheck the rule decided when

@@ -185,31 +185,17 @@ func (o *Outbox) SendDue(ctx context.Context, account string) (int, error) {
 			next = earliest(next, now.Add(tokenWait(lim, tok)))
 			continue
 		}
-		// The gate decides before any budget is spent: a held or dropped reply costs nothing.
-		held, err := o.gate(ctx, c.it)
+		// The gate and the proactive rule decide before any budget is spent: a held or dropped
+		// message costs nothing.
+		send, proactive, err := o.admit(ctx, c.it, now)
 		if err != nil {
 			errMu.Lock()
 			passErr = errors.Join(passErr, err) // the sends under way are still waited for
 			errMu.Unlock()
 			break
 		}
-		if held {
+		if !send {
 			continue
-		}
-		proactive, drop, err := o.recheck(ctx, c.it)
-		if err == nil && drop != "" {
-			o.log.Info("Message dropped at send time", "account", account, "chat", ketanmu.MaskPhone(c.it.Msg.Chat),
-				"message_id", c.it.Msg.ID, "reason", drop)
-			err = o.db.MarkRetry(ctx, c.it, now, true, "dropped: "+drop)
-			if err == nil {
-				continue
-			}
-		}
-		if err != nil {
-			errMu.Lock()
-			passErr = errors.Join(passErr, err)
-			errMu.Unlock()
-			break
 		}
 		c.it.Msg.Proactive = proactive
 		if c.it.Msg.Proactive {
