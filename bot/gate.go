@@ -29,6 +29,10 @@ type ReplyGate struct {
 	DB *store.DB
 	// Holding reports whether an account is still receiving its offline backlog; nil: never.
 	Holding func(account string) bool
+	// Waiting reports whether a chat still has messages the transport has not handed over (a
+	// file being downloaded, and what came after it); nil: never. An operator's answer may be
+	// among them.
+	Waiting func(account, chat string) (bool, error)
 	Now     func() time.Time
 }
 
@@ -46,6 +50,15 @@ func (g *ReplyGate) Check(ctx context.Context, it store.OutboxItem) (Verdict, er
 	if g.Holding != nil && g.Holding(m.Account) {
 		return Verdict{HoldUntil: g.Now().Add(holdStep), Why: "receiving messages missed while offline"}, nil
 	}
+	if g.Waiting != nil {
+		waiting, err := g.Waiting(m.Account, m.Chat)
+		if err != nil {
+			return Verdict{}, err
+		}
+		if waiting {
+			return Verdict{HoldUntil: g.Now().Add(holdStep), Why: "earlier messages of the chat are still being fetched"}, nil
+		}
+	}
 	over, err := g.DB.Superseded(ctx, m.Account, m.ID)
 	if err != nil || !over {
 		return Verdict{}, err
@@ -54,11 +67,13 @@ func (g *ReplyGate) Check(ctx context.Context, it store.OutboxItem) (Verdict, er
 }
 
 // recordCauses links the replies in a resident's chat to the message that caused them, for
-// ReplyGate, while the account is still receiving the backlog it missed while offline: only
-// there may an operator's later answer be further down the same backlog. A live reply (a
-// registration number) is never dropped because someone typed in the chat a second later.
+// ReplyGate, when that message comes from the backlog the account missed while offline (seen
+// while the backlog is still arriving, or written on WhatsApp before the account came back,
+// as a file downloaded later is): only there may an operator's later answer be further down
+// the same backlog. A live reply (a registration number) is never dropped because someone
+// typed in the chat a second later.
 func (r *Router) recordCauses(tx *store.Tx, in ketanmu.Inbound, res *Result) error {
-	if in.FromMe || ketanmu.IsGroup(in.Chat) || r.Holding == nil || !r.Holding(in.Account) {
+	if in.FromMe || ketanmu.IsGroup(in.Chat) || !r.fromBacklog(in) {
 		return nil
 	}
 	for _, out := range res.Replies {
@@ -70,4 +85,12 @@ func (r *Router) recordCauses(tx *store.Tx, in ketanmu.Inbound, res *Result) err
 		}
 	}
 	return nil
+}
+
+// fromBacklog reports whether in reached the account from its offline backlog.
+func (r *Router) fromBacklog(in ketanmu.Inbound) bool {
+	if r.Holding != nil && r.Holding(in.Account) {
+		return true
+	}
+	return r.Backlog != nil && r.Backlog(in.Account, in.At)
 }

@@ -25,10 +25,13 @@ func (r *Router) TellGaveUp(ctx context.Context, it store.OutboxItem, cause erro
 		if err != nil {
 			return nil, err
 		}
+		text := r.text("op_send_failed", "phone", ketanmu.MaskPhone(m.Chat))
+		if reason := r.refusedReason(cause); reason != "" {
+			text = r.text("op_send_refused", "phone", ketanmu.MaskPhone(m.Chat), "reason", reason)
+		}
 		var out []ketanmu.Outbound
 		for _, to := range chats {
-			out = append(out, ketanmu.Outbound{Account: acc.Key, Chat: to, Lane: ketanmu.LaneOperators,
-				Text: r.text("op_send_failed", "phone", ketanmu.MaskPhone(m.Chat))})
+			out = append(out, ketanmu.Outbound{Account: acc.Key, Chat: to, Lane: ketanmu.LaneOperators, Text: text})
 		}
 		told = len(out) > 0
 		return out, nil

@@ -93,16 +93,9 @@ func (r *Router) mayWrite(tx *store.Tx, msg *ketanmu.Outbound, staff bool) (bool
 	if err != nil {
 		return false, err
 	}
-	why := ""
-	switch {
-	case !wrote:
-		why = "the chat never wrote to this number"
-	case tx.Now().Sub(lastIn) < r.cfg.Outbound.Proactive.Window:
-		return true, nil
-	case !hasCase:
-		why = "proactive message to a resident without a case"
-	default:
-		msg.Proactive = true
+	proactive, why := proactiveRule(tx.Now(), lastIn, wrote, hasCase, r.cfg.Outbound.Proactive.Window)
+	if why == "" {
+		msg.Proactive = proactive
 		return true, nil
 	}
 	r.log.Warn("Message not queued", "account", msg.Account, "chat", ketanmu.MaskPhone(msg.Chat),

@@ -36,6 +36,11 @@ type Outbox struct {
 	OnBacklog func(ctx context.Context, account string, lane ketanmu.Lane, depth int, waited time.Duration)
 	// Observer, when set, is told of every send.
 	Observer SendObserver
+	// Expired, when set, is told after messages of the account expired unsent (the call-back
+	// summary).
+	Expired func(ctx context.Context, account string)
+	// Recheck, when set, applies the proactive rule again at send time (Router.Recheck).
+	Recheck func(ctx context.Context, it store.OutboxItem) (proactive bool, drop string, err error)
 
 	accounts map[string]*outboxAccount
 }
@@ -158,6 +163,9 @@ func (o *Outbox) SendDue(ctx context.Context, account string) (int, error) {
 		return 0, err
 	}
 	now := o.Now()
+	if items, err = o.expire(ctx, account, items, now); err != nil {
+		return 0, err
+	}
 	o.checkBacklog(ctx, account, st, items, now)
 	st.mu.Lock()
 	cands, next := plan(items, st.lastSent, o.cfg.ReplyDelay, now)
@@ -177,17 +185,19 @@ func (o *Outbox) SendDue(ctx context.Context, account string) (int, error) {
 			next = earliest(next, now.Add(tokenWait(lim, tok)))
 			continue
 		}
-		// The gate decides before any budget is spent: a held or dropped reply costs nothing.
-		held, err := o.gate(ctx, c.it)
+		// The gate and the proactive rule decide before any budget is spent: a held or dropped
+		// message costs nothing.
+		send, proactive, err := o.admit(ctx, c.it, now)
 		if err != nil {
 			errMu.Lock()
 			passErr = errors.Join(passErr, err) // the sends under way are still waited for
 			errMu.Unlock()
 			break
 		}
-		if held {
+		if !send {
 			continue
 		}
+		c.it.Msg.Proactive = proactive
 		if c.it.Msg.Proactive {
 			if tok := st.proactive.TokensAt(now); tok < 1 {
 				next = earliest(next, now.Add(tokenWait(st.proactive, tok)))

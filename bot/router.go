@@ -31,6 +31,9 @@ type Router struct {
 	// Holding, when set, reports whether an account is still receiving the messages it missed
 	// while offline (WhatsApp's backlog); replies caused then may be dropped by the ReplyGate.
 	Holding func(account string) bool
+	// Backlog, when set, reports whether a message written at at reached the account only now,
+	// from the backlog of what it missed while offline, whenever the router sees it.
+	Backlog func(account string, at time.Time) bool
 	// Observer, when set, is told of every handled message (metrics).
 	Observer InboundObserver
 

@@ -116,10 +116,15 @@ type Outbound struct {
 	RetryMax   time.Duration `mapstructure:"-"`
 }
 
-// Budget is a token bucket: PerMinute messages a minute on average, up to Burst at once.
+// Budget is a token bucket: PerMinute messages a minute on average, up to Burst at once. For a
+// lane, MaxAge is how long a message may wait in it: older, it is marked expired, never sent
+// (zero, as in tests that build a Budget by hand: no limit).
 type Budget struct {
 	PerMinute float64 `mapstructure:"per_minute"`
 	Burst     int     `mapstructure:"burst"`
+	MaxAgeRaw string  `mapstructure:"max_age"`
+
+	MaxAge time.Duration `mapstructure:"-"`
 }
 
 // Proactive is the rule for messages nobody just asked for: to a resident who has not written

@@ -101,12 +101,24 @@ func (c *Config) validateOutbound() error {
 		}
 	}
 	for _, lane := range ketanmu.Lanes {
-		if err := o.Lanes[string(lane)].check("outbound.lanes." + string(lane)); err != nil {
+		key := "outbound.lanes." + string(lane)
+		b := o.Lanes[string(lane)]
+		if err := b.check(key); err != nil {
 			return err
 		}
+		// Every queued thing has a maximum age.
+		d, err := time.ParseDuration(b.MaxAgeRaw)
+		if err != nil || d <= 0 {
+			return &Error{key + ".max_age", fmt.Sprintf("%q is not a positive duration such as 1h", b.MaxAgeRaw)}
+		}
+		b.MaxAge = d
+		o.Lanes[string(lane)] = b
 	}
 	if err := o.Proactive.Budget.check("outbound.proactive"); err != nil {
 		return err
+	}
+	if o.Proactive.MaxAgeRaw != "" {
+		return &Error{"outbound.proactive.max_age", "belongs to a lane (outbound.lanes.<lane>.max_age)"}
 	}
 	if o.Parallel < 1 || o.Parallel > 16 {
 		return &Error{"outbound.parallel", "must be between 1 and 16"}

@@ -21,10 +21,15 @@ type WhatsApp struct {
 	MediaRetryMinRaw string `mapstructure:"media_retry_min"`
 	DownloadWorkers  int    `mapstructure:"download_workers"`
 	LogLevel         string `mapstructure:"log_level"`
+	RedeliveryLimit  int    `mapstructure:"redelivery_limit"`
+	PhonePingRaw     string `mapstructure:"phone_ping_after"`
+	PhoneWarnRaw     string `mapstructure:"phone_warn_after"`
 
 	OfflineMaxAge time.Duration `mapstructure:"-"`
 	PairTimeout   time.Duration `mapstructure:"-"`
 	MediaRetryMin time.Duration `mapstructure:"-"`
+	PhonePing     time.Duration `mapstructure:"-"`
+	PhoneWarn     time.Duration `mapstructure:"-"`
 }
 
 var waVersionPattern = regexp.MustCompile(`^\d+\.\d+\.\d+$`)
@@ -46,6 +51,8 @@ func (c *Config) validateWhatsApp() error {
 		{"whatsapp.offline_max_age", w.OfflineMaxAgeRaw, &w.OfflineMaxAge, false},
 		{"whatsapp.pair_timeout", w.PairTimeoutRaw, &w.PairTimeout, false},
 		{"whatsapp.media_retry_min", w.MediaRetryMinRaw, &w.MediaRetryMin, false},
+		{"whatsapp.phone_ping_after", w.PhonePingRaw, &w.PhonePing, false},
+		{"whatsapp.phone_warn_after", w.PhoneWarnRaw, &w.PhoneWarn, false},
 	}
 	for _, d := range durations {
 		v, err := time.ParseDuration(d.raw)
@@ -53,6 +60,12 @@ func (c *Config) validateWhatsApp() error {
 			return &Error{d.key, fmt.Sprintf("%q is not a positive duration such as 30s or 24h", d.raw)}
 		}
 		*d.out = v
+	}
+	if w.RedeliveryLimit < 1 {
+		return &Error{"whatsapp.redelivery_limit", "must be at least 1"}
+	}
+	if w.PhoneWarn <= w.PhonePing {
+		return &Error{"whatsapp.phone_warn_after", "must be later than whatsapp.phone_ping_after"}
 	}
 	if w.MediaRetries < 1 {
 		return &Error{"whatsapp.media_download_retries", "must be at least 1"}

@@ -130,11 +130,18 @@ func TestRunDue(t *testing.T) {
 		t.Errorf("%d outbox rows after 30 s, want %d", got, before)
 	}
 
-	// Over Christmas to Tuesday: one digest per working morning, none on the holidays or the weekend.
+	// Over Christmas to Tuesday: only the newest digest catches up, not one per missed morning.
 	if err := e.sched.RunDue(ctx, e.at("2026-12-29 09:00")); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := digests(), []string{"2026-12-23 07:30", "2026-12-28 07:30", "2026-12-29 07:30"}; !slices.Equal(got, want) {
+	if got, want := digests(), []string{"2026-12-23 07:30", "2026-12-29 07:30"}; !slices.Equal(got, want) {
+		t.Errorf("digests %v, want %v", got, want)
+	}
+	// Over a weekend and holidays: the newest working morning's, none for the closed days.
+	if err := e.sched.RunDue(ctx, e.at("2027-01-02 12:00")); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := digests(), []string{"2026-12-23 07:30", "2026-12-29 07:30", "2026-12-31 07:30"}; !slices.Equal(got, want) {
 		t.Errorf("digests %v, want %v", got, want)
 	}
 	if got, want := e.count(`SELECT COUNT(*) FROM outbox WHERE chat = ? AND text LIKE '%Ringkasan pagi%'`, nikGroup), 3; got != want {

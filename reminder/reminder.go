@@ -24,7 +24,7 @@ type Sender interface {
 	Send(ctx context.Context, fn func(tx *store.Tx) ([]ketanmu.Outbound, error)) ([]ketanmu.Outbound, error)
 }
 
-// maxCatchUp bounds the digests one RunDue sends after a long jump of the clock.
+// maxCatchUp bounds how many missed digest times one RunDue looks through for the newest.
 const maxCatchUp = 400
 
 // Scheduler runs the scan and the digest: on the wall clock with robfig/cron (Run), or on a
@@ -70,17 +70,21 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now = s.local(now)
-	if s.rules.Digest != nil {
-		for n := 0; !s.nextDigest.IsZero() && !s.nextDigest.After(now); n++ {
-			if n == maxCatchUp {
-				s.nextDigest = s.rules.Digest.Next(now)
-				break
+	if s.rules.Digest != nil && !s.nextDigest.IsZero() && !s.nextDigest.After(now) {
+		// After a jump or downtime only the newest digest that came due goes out: each one
+		// replaces the one before, and a morning's worth of stale digests reads as spam.
+		newest := time.Time{}
+		for n, at := 0, s.nextDigest; !at.After(now) && n < maxCatchUp; n, at = n+1, s.rules.Digest.Next(at) {
+			if s.cfg.Office.Calendar.IsWorkingDay(s.local(at)) {
+				newest = at
 			}
-			if _, err := s.Digest(ctx, s.nextDigest); err != nil {
+		}
+		if !newest.IsZero() {
+			if _, err := s.Digest(ctx, newest); err != nil {
 				return err
 			}
-			s.nextDigest = s.rules.Digest.Next(s.nextDigest)
 		}
+		s.nextDigest = s.rules.Digest.Next(now)
 	}
 	if s.rules.Scan != nil && !s.nextScan.IsZero() && !s.nextScan.After(now) {
 		// A jump of the clock past closing time: what came due while the office was open is

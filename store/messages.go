@@ -243,7 +243,7 @@ func (db *DB) Transcript(ctx context.Context, account, chat string) ([]Transcrip
 			return nil, err
 		}
 		m.At = parseTime(at)
-		m.Status = map[string]string{"pending": "queued", "sent": "sent", "failed": "failed"}[status]
+		m.Status = map[string]string{"pending": "queued", "sent": "sent", "failed": "failed", "expired": "expired"}[status]
 		if sentAt != "" {
 			m.SentAt = parseTime(sentAt)
 		}

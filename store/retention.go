@@ -31,7 +31,7 @@ func (p Purged) Any() bool { return p.Cases+p.Messages+p.Outbox+p.Files+p.Drafts
 // description, warnings) is the resident's own words and goes.
 var statsDetails = []string{"delivery", "category", "reason", "kecamatan"}
 
-// Purge erases personal data past retention: the text of messages and of sent replies, files,
+// Purge erases personal data past retention: the text of messages and of replies (sent or not), files,
 // abandoned drafts, and of closed cases the NIK (masked), the name, the details other than
 // statsDetails, operators' notes and the reasons and tracking numbers of their history. Case
 // numbers, services, stages and times stay for the statistics. SQLite runs with secure_delete,
@@ -40,6 +40,13 @@ var statsDetails = []string{"delivery", "category", "reason", "kecamatan"}
 func (db *DB) Purge(ctx context.Context, r Retention) (Purged, error) {
 	var p Purged
 	err := db.Update(ctx, func(tx *Tx) error {
+		// A message still queued past retention will never be sent (its lane's age is far
+		// shorter): it expires here, so that neither its text nor its file outlives retention.
+		// Nobody is asked to call back about a message this old: told = 1.
+		if _, err := tx.exec("expire outbox", `UPDATE outbox SET status = 'expired', expired_at = :now, told = 1
+			WHERE status = 'pending' AND created_at < MAX(:closed, :abandoned) AND created_at < `+keepFrom("outbox"), r); err != nil {
+			return err
+		}
 		var err error
 		if p.Files, err = tx.purgeFiles(r); err != nil {
 			return err
@@ -49,7 +56,7 @@ func (db *DB) Purge(ctx context.Context, r Retention) (Purged, error) {
 			return err
 		}
 		if p.Outbox, err = tx.exec("purge outbox", `UPDATE outbox SET text = '', last_error = ''
-			WHERE status != 'pending' AND (text != '' OR last_error != '') AND created_at < MAX(:closed, :abandoned)
+			WHERE (text != '' OR last_error != '') AND created_at < MAX(:closed, :abandoned)
 				AND created_at < `+keepFrom("outbox"), r); err != nil {
 			return err
 		}
@@ -175,8 +182,8 @@ func statsOnly(details string) string {
 
 // exec runs a purge statement with the retention cutoffs as :closed and :abandoned.
 func (tx *Tx) exec(what, query string, r Retention) (int64, error) {
-	res, err := tx.tx.ExecContext(tx.ctx, query,
-		sql.Named("closed", formatTime(r.Closed)), sql.Named("abandoned", formatTime(r.Abandoned)))
+	res, err := tx.tx.ExecContext(tx.ctx, query, sql.Named("closed", formatTime(r.Closed)),
+		sql.Named("abandoned", formatTime(r.Abandoned)), sql.Named("now", formatTime(tx.now)))
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", what, err)
 	}

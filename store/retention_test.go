@@ -123,3 +123,39 @@ func TestPurgeAbandonedDraft(t *testing.T) {
 		}
 	}
 }
+
+// TestPurgeUnsentReplies: a reply still queued past retention (the number was down for good)
+// expires and loses its text and file like a sent one; one queued recently stays queued.
+func TestPurgeUnsentReplies(t *testing.T) {
+	db := MustOpenTemp(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return now }
+	for i, chat := range []string{"6281111111111", "6282222222222"} {
+		MustUpdate(t, db, func(tx *store.Tx) error {
+			in := ketanmu.Inbound{Account: "kkktp", ID: "M" + chat, Chat: chat, Kind: ketanmu.KindText, Text: "halo"}
+			if _, err := tx.RecordInbound(in); err != nil {
+				return err
+			}
+			return tx.Queue(ketanmu.Outbound{Account: "kkktp", Chat: chat, ID: "R" + chat,
+				Text: "NIK 3516010101900001 atas nama Budi", Media: &ketanmu.Media{Mime: "application/pdf", Filename: "a.pdf", Data: []byte("pdf")}})
+		})
+		if i == 0 {
+			now = now.Add(400 * 24 * time.Hour)
+		}
+	}
+	if _, err := db.Purge(ctx, retention(now.Add(-365*24*time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	for chat, want := range map[string]string{"6281111111111": "expired", "6282222222222": "pending"} {
+		status, _, err := db.OutboxStatus(ctx, "kkktp", "R"+chat)
+		if err != nil || status != want {
+			t.Errorf("chat %s: reply status %q (%v), want %q", chat, status, err, want)
+		}
+		holds := MustCount(t, db, `SELECT COUNT(*) FROM outbox o JOIN media m ON m.id = o.media_id
+			WHERE o.chat = ? AND (instr(o.text, '3516010101900001') > 0 OR length(m.data) > 0)`, chat)
+		if got, keep := holds, want == "pending"; (got > 0) != keep {
+			t.Errorf("chat %s: reply holds its text or file = %v, want %v", chat, got > 0, keep)
+		}
+	}
+}

@@ -92,9 +92,9 @@ func newOpsState() *opsState {
 	st := &opsState{pages: map[string]*template.Template{}, poll: time.Second, links: map[string]*linkJob{}}
 	st.streams, st.stopStreams = context.WithCancel(context.Background())
 	st.dummyHash, _ = bcrypt.GenerateFromPassword([]byte("ketanmu-dummy"), bcrypt.DefaultCost)
-	for _, page := range []string{"login", "queue", "case", "numbers", "reports", "skm", "audit", "error"} {
+	for _, page := range []string{"login", "queue", "case", "numbers", "reports", "skm", "audit", "error", "link"} {
 		st.pages[page] = template.Must(template.New("layout.html").Funcs(opsFuncs).
-			ParseFS(opsFS, "ops/layout.html", "ops/"+page+".html"))
+			ParseFS(opsFS, "ops/layout.html", "ops/link_banner.html", "ops/"+page+".html"))
 	}
 	return st
 }
@@ -129,6 +129,7 @@ func (s *Server) opsRoutes(mux *http.ServeMux) {
 	s.skmRoutes(mux)
 	mux.HandleFunc("GET /ops/audit", s.ops(s.opsAudit))
 	mux.HandleFunc("GET /ops/audit.csv", s.ops(s.opsAuditCSV))
+	mux.HandleFunc("GET /ops/link", s.ops(s.opsLinkPage))
 	mux.HandleFunc("/ops/", s.ops(func(w http.ResponseWriter, r *http.Request, u *opsUser) {
 		s.opsFail(w, r, u, http.StatusNotFound, "Halaman tidak ditemukan.")
 	}))
@@ -376,11 +377,15 @@ type opsView struct {
 	Error string
 	Sim   bool
 	Page  any
+	Link  []linkAlert // numbers logged out or banned (supervisors' banner)
 }
 
 func (s *Server) render(w http.ResponseWriter, status int, page string, v opsView) {
 	if s.sim != nil {
 		v.Sim = true
+	}
+	if v.User != nil && v.User.Supervisor() {
+		v.Link = s.linkAlerts()
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)

@@ -32,17 +32,23 @@ type account struct {
 	state stateBox
 	auto  autoTexts
 
-	mu        sync.Mutex
-	dev       *wastore.Device
-	cli       *whatsmeow.Client // nil before connect (and in tests)
-	wa        sender            // cli, or a fake in tests
-	dl        fetcher
-	timer     func() // stops a planned reconnect; nil when none is planned
-	timerGen  int
-	failures  int  // connection failures in a row, for the backoff
-	syncing   bool // connected, the offline backlog not yet through
-	syncUntil time.Time
-	announced bool // the "unavailable" presence went out on this connection
+	mu       sync.Mutex
+	dev      *wastore.Device
+	cli      *whatsmeow.Client // nil before connect (and in tests)
+	wa       sender            // cli, or a fake in tests
+	dl       fetcher
+	timer    func() // stops a planned reconnect; nil when none is planned
+	timerGen int
+	// redeliverPlanned: the planned reconnect is only for messages left unacknowledged.
+	redeliverPlanned bool
+	failures         int  // connection failures in a row, for the backoff
+	syncing          bool // connected, the offline backlog not yet through
+	// connectedAt is when the current connection came up: messages written before it were
+	// missed while offline.
+	connectedAt time.Time
+	phoneSeenAt time.Time // last recorded sign of life of the office phone
+	syncUntil   time.Time
+	announced   bool // the "unavailable" presence went out on this connection
 	// groupModes is the addressing mode last seen per group.
 	groupModes map[types.JID]types.AddressingMode
 }
@@ -217,21 +223,32 @@ func (a *account) reconnectAt(at time.Time, why string) {
 		a.timer()
 	}
 	a.timerGen++
+	a.redeliverPlanned = false
 	gen, cli := a.timerGen, a.cli
 	a.timer = a.t.after(max(at.Sub(a.t.Now()), time.Second), func(context.Context) {
 		a.mu.Lock()
-		if a.timerGen == gen {
+		current, gone := a.timerGen == gen, a.dev == nil
+		if current {
 			a.timer = nil
 		}
 		a.mu.Unlock()
-		if a.t.isClosed() || cli == nil {
-			return
+		if !current || gone || a.t.isClosed() || cli == nil {
+			return // replaced or cancelled while firing, or the device was logged out
 		}
 		a.t.log.Info("Reconnecting", "account", a.cfg.Key, "reason", why)
 		cli.Disconnect()
 		a.state.set(bot.StateConnecting, time.Time{}, "")
 		a.dial(cli)
 	})
+}
+
+// cancelReconnectLocked stops a planned reconnect; a.mu is held.
+func (a *account) cancelReconnectLocked() {
+	if a.timer != nil {
+		a.timer()
+		a.timer = nil
+	}
+	a.timerGen++
 }
 
 func (a *account) disconnect() {
@@ -280,8 +297,10 @@ func (a *account) handleConnEvent(evt any) {
 		a.mu.Lock()
 		a.failures = 0
 		a.syncUntil = a.t.Now().Add(offlineSyncLimit)
+		a.connectedAt = a.t.Now()
 		a.mu.Unlock()
 		a.state.set(bot.StateConnected, time.Time{}, "")
+		a.t.spawn(func(ctx context.Context) { a.connectedAgain(ctx) })
 		a.t.kickInbox() // downloads may have waited for the connection
 		a.t.spawn(func(ctx context.Context) { a.announceName(ctx) })
 	case *events.Disconnected:
@@ -298,6 +317,7 @@ func (a *account) handleConnEvent(evt any) {
 		a.state.set(bot.StateConnected, time.Time{}, "")
 	case *events.LoggedOut:
 		a.loggedOut(e.Reason.String())
+		a.outage("logged_out", time.Time{})
 	case *events.StreamReplaced:
 		a.state.set(bot.StateReplaced, time.Time{}, "")
 	case *events.ClientOutdated:
@@ -310,6 +330,7 @@ func (a *account) handleConnEvent(evt any) {
 		until := a.t.Now().Add(expire)
 		a.state.set(bot.StateBanned, until, fmt.Sprintf("WhatsApp temporarily banned this number (%s); sending resumes when the ban ends", e.Code))
 		a.reconnectAt(until.Add(5*time.Second), "temporary ban over")
+		a.outage("banned", until)
 	case *events.ConnectFailure:
 		a.failed(fmt.Sprintf("WhatsApp refused the connection (%s)", e.Reason))
 	case *events.StreamError:
@@ -327,6 +348,10 @@ func (a *account) handleConnEvent(evt any) {
 	case *events.HistorySync:
 		// Old chats copied from the phone after pairing: never answered, not stored.
 		a.t.log.Debug("History sync ignored", "account", a.cfg.Key)
+	case *events.Receipt:
+		if a.fromOwnPhone(e.Sender) {
+			a.phoneSeen(a.t.Now())
+		}
 	case *events.CallOffer:
 		a.t.log.Info("Incoming call ignored", "account", a.cfg.Key, "from", jidString(e.From))
 	}
@@ -347,6 +372,9 @@ func (a *account) holding() bool {
 func (a *account) loggedOut(reason string) {
 	a.mu.Lock()
 	a.dev = nil
+	// A reconnect planned before (after a ban, a failure or a message left unacknowledged)
+	// would turn the state back into "connecting" and hide the logout.
+	a.cancelReconnectLocked()
 	a.mu.Unlock()
 	if err := a.t.db.deleteDevice(a.t.ctx, a.cfg.Key); err != nil {
 		a.t.log.Error("Forgetting the logged-out device failed", "account", a.cfg.Key, "error", err)

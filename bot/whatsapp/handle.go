@@ -2,6 +2,7 @@ package whatsapp
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"time"
@@ -24,18 +25,28 @@ const redeliverAfter = 20 * time.Second
 // the inbox, whose workers download and hand it over. It returns false, leaving the message
 // unacknowledged so WhatsApp delivers it again, when nothing durable could be written.
 func (a *account) handleMessage(ev *events.Message) (ok bool) {
+	var cause error
 	defer func() {
 		if p := recover(); p != nil {
 			// whatsmeow would recover too, and then acknowledge a message nobody stored.
 			a.t.log.Error("Message handler panicked; message not acknowledged", "account", a.cfg.Key,
 				"chat", jidString(ev.Info.Chat), "message_id", ev.Info.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			ok = false
+			ok, cause = false, fmt.Errorf("panic: %v", p)
 		}
 		if !ok {
-			a.redeliverSoon()
+			if cause == nil {
+				cause = errors.New("not stored")
+			}
+			ok = a.failedMessage(ev.Info, cause.Error())
 		}
 	}()
 	ctx := a.t.ctx
+	if ev.Info.IsFromMe && a.fromOwnPhone(ev.Info.Sender) {
+		a.phoneSeen(a.t.Now())
+	}
+	if done, err := a.t.db.gaveUp(ctx, a.cfg.Key, ev.Info); err != nil || done {
+		return err == nil // given up earlier: acknowledge the copy
+	}
 	if ev.Info.IsGroup {
 		a.noteGroupMode(ev.Info.Chat, ev.Info.AddressingMode)
 	}
@@ -56,6 +67,7 @@ func (a *account) handleMessage(ev *events.Message) (ok bool) {
 	if err != nil {
 		a.t.log.Error("Message not acknowledged, WhatsApp will deliver it again", "account", a.cfg.Key,
 			"chat", jidString(ev.Info.Chat), "message_id", ev.Info.ID, "error", err)
+		cause = err
 		return false
 	}
 	if why != "" {
@@ -80,6 +92,7 @@ func (a *account) handleMessage(ev *events.Message) (ok bool) {
 		if ev.UnavailableRequestID != "" {
 			a.askPhoneLater(ev.Info)
 		}
+		cause = err
 		return false
 	}
 	a.markRead(ev, c.in)
@@ -96,6 +109,9 @@ func (a *account) redeliverSoon() {
 		return
 	}
 	a.reconnectAt(a.t.Now().Add(redeliverAfter), "a message could not be stored")
+	a.mu.Lock()
+	a.redeliverPlanned = true
+	a.mu.Unlock()
 }
 
 // askPhoneLater asks the office phone once more for a message it sent again but that could

@@ -72,8 +72,9 @@ func mustConfig(tb testing.TB) *config.Config {
 		tb.Fatalf("config.Load: %v", err)
 	}
 	cfg.Storage.DataDir = tb.TempDir()
-	for lane := range cfg.Outbound.Lanes {
-		cfg.Outbound.Lanes[lane] = config.Budget{PerMinute: 60 * 1000, Burst: 100}
+	for lane, b := range cfg.Outbound.Lanes {
+		b.PerMinute, b.Burst = 60*1000, 100 // the lane's max_age stays
+		cfg.Outbound.Lanes[lane] = b
 	}
 	cfg.Outbound.ReplyDelay = config.ReplyDelay{}
 	cfg.Outbound.RetryMin = time.Second

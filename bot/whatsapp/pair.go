@@ -79,6 +79,22 @@ func (t *Transport) Pair(ctx context.Context, opt PairOptions) (types.JID, error
 			return types.JID{}, err
 		}
 	}
+	rejected := wastore.GetWAVersion()
+	jid, err := t.link(ctx, a, opt)
+	if !errors.Is(err, ErrClientOutdated) || t.version.override != "" {
+		return jid, err
+	}
+	// As serve does: look the current WhatsApp Web version up, remember it, and try once more.
+	opt.Progress(fmt.Sprintf("WhatsApp rejected version %s as outdated; looking up the current one…", rejected))
+	v, lerr := t.version.refresh(ctx, rejected)
+	if v == rejected {
+		return jid, fmt.Errorf("%w; looking up the current version failed: %v", err, lerr)
+	}
+	if lerr != nil {
+		t.log.Warn("Using the new WhatsApp Web version without remembering it", "error", lerr)
+	}
+	t.log.Info("WhatsApp Web version in use", "version", v.String(), "rejected", rejected.String(), "account", a.cfg.Key)
+	opt.Progress(fmt.Sprintf("Using WhatsApp Web version %s; starting again…", v))
 	return t.link(ctx, a, opt)
 }
 
@@ -163,7 +179,7 @@ func (t *Transport) link(ctx context.Context, a *account, opt PairOptions) (type
 	if err != nil {
 		return types.JID{}, err
 	}
-	if err := cli.ConnectContext(ctx); err != nil {
+	if err := t.connectPair(ctx, cli); err != nil {
 		return types.JID{}, fmt.Errorf("%w: %v (check the internet connection)", ErrNoNetwork, err)
 	}
 	defer cli.Disconnect()

@@ -95,7 +95,14 @@ func (t *Transport) sendError(err error) error {
 	case errors.Is(err, whatsmeow.ErrServerReturnedError) && strings.HasSuffix(err.Error(), " 463"):
 		// WhatsApp refuses messages to someone who has not written to the number recently
 		// (tulir/whatsmeow#1074): retrying the same message cannot help.
-		return ketanmu.Errorf(ketanmu.EINVALID, "WhatsApp refused the message (463): the recipient has not written to this number recently")
+		return bot.Refused("463", "WhatsApp refused the message (463): the recipient has not written to this number recently")
+	case errors.Is(err, whatsmeow.ErrServerReturnedError) && strings.HasSuffix(err.Error(), " 479"):
+		// WhatsApp refuses this message for this recipient (tulir/whatsmeow#690, #922): the same
+		// message under the same ID is refused again.
+		return bot.Refused("479", "WhatsApp refused the message (479)")
+	case strings.Contains(err.Error(), "no LID found for") && strings.Contains(err.Error(), "from server"):
+		// whatsmeow asked WhatsApp for the number's LID and got none: not on WhatsApp.
+		return bot.Refused("not_on_whatsapp", "the number is not on WhatsApp")
 	}
 	return err
 }

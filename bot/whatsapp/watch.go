@@ -73,6 +73,9 @@ func (t *Transport) pruneUploads(ctx context.Context) {
 		if err := t.db.pruneSent(ctx, keepUploads); err != nil && ctx.Err() == nil {
 			t.log.Warn("Pruning kept uploads failed", "error", err)
 		}
+		if err := t.db.pruneFailures(ctx, keepFailures); err != nil && ctx.Err() == nil {
+			t.log.Warn("Pruning failed messages failed", "error", err)
+		}
 		select {
 		case <-ctx.Done():
 			return

@@ -66,6 +66,8 @@ type Transport struct {
 	notes   notes
 	// connectClient opens a client's connection: cli.Connect, or a stand-in in tests.
 	connectClient func(*whatsmeow.Client) error
+	// connectPair opens the connection of a client that is being paired (a stand-in in tests).
+	connectPair func(context.Context, *whatsmeow.Client) error
 
 	ctx    context.Context // lives from Start to Close
 	cancel context.CancelFunc
@@ -99,14 +101,18 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Transport
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	f.Close()
-	sqlDB, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=10000&_secure_delete=on")
+	// Immediate transactions, as in our own store: whatsmeow's decrypt reads the session and then
+	// writes it, and a deferred transaction that another writer got ahead of fails at once
+	// ("database is locked") instead of waiting out the busy timeout.
+	sqlDB, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=10000&_txlock=immediate&_secure_delete=on")
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	ctx0, cancel0 := context.WithCancel(context.Background())
 	t := &Transport{cfg: cfg, log: log, sqlDB: sqlDB, Now: time.Now, accounts: map[string]*account{},
 		kick: make(chan struct{}, 1), ctx: ctx0, cancel: cancel0,
-		connectClient: func(cli *whatsmeow.Client) error { return cli.Connect() }}
+		connectClient: func(cli *whatsmeow.Client) error { return cli.Connect() },
+		connectPair:   func(ctx context.Context, cli *whatsmeow.Client) error { return cli.ConnectContext(ctx) }}
 	t.version = versionKeeper{file: filepath.Join(cfg.Storage.DataDir, versionFile), override: cfg.WhatsApp.Version}
 	if err := t.version.load(log); err != nil {
 		sqlDB.Close()
@@ -166,6 +172,7 @@ func (t *Transport) Start(ctx context.Context, router Router, outbox Outbox) {
 	}
 	t.goWork(t.watchPairings)
 	t.goWork(t.pruneUploads)
+	t.goWork(t.watchLinks)
 }
 
 // attach wires the transport to the application without connecting anything.
@@ -304,4 +311,22 @@ func jidString(j types.JID) string { return ketanmu.MaskPhone(j.String()) }
 func (t *Transport) Holding(account string) bool {
 	a := t.accounts[account]
 	return a != nil && a.holding()
+}
+
+// Waiting reports whether a chat has messages in the inbox not yet handed to the router (a
+// file being fetched, and what came after it): its replies wait (bot.ReplyGate).
+func (t *Transport) Waiting(account, chat string) (bool, error) {
+	return t.db.chatWaiting(t.ctx, account, chat)
+}
+
+// Backlog reports whether a message written on WhatsApp at at was missed while the account
+// was offline: written before its current connection came up (bot.Router.Backlog).
+func (t *Transport) Backlog(account string, at time.Time) bool {
+	a := t.accounts[account]
+	if a == nil {
+		return false
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return !a.connectedAt.IsZero() && at.Before(a.connectedAt)
 }

@@ -388,32 +388,45 @@ func TestNoReplyOverAnOperatorAfterDowntime(t *testing.T) {
 	}
 }
 
-func TestErr463IsPermanentAndTold(t *testing.T) {
-	w := newWired(t)
-	ctx := context.Background()
-	ob := bot.NewOutbox(w.db, w.tr, w.cfg.Outbound, w.cfg.Accounts, discard)
-	ob.Now = w.clock.Now
-	ob.GaveUp = w.router.TellGaveUp
-	w.wa.Fail = func(n int) error {
-		if n == 1 {
-			return fmt.Errorf("%w 463", whatsmeow.ErrServerReturnedError)
-		}
-		return nil
-	}
-	id := w.tr.NewID(accKey)
-	mustQueue(t, w.env, ketanmu.Outbound{ID: id, Account: accKey, Chat: resident, Text: "Permohonan Anda selesai"})
-	if _, err := ob.SendDue(ctx, accKey); err != nil {
-		t.Fatal(err)
-	}
-	status, attempts, err := w.db.OutboxStatus(ctx, accKey, id)
-	if err != nil || status != "failed" || attempts != 1 {
-		t.Errorf("outbox = %s after %d attempts (%v), want failed after 1", status, attempts, err)
-	}
-	if n := w.count(t, `SELECT COUNT(*) FROM outbox WHERE chat = ? AND text LIKE '%'||?||'%'`, opsGroup, ketanmu.MaskPhone(resident)); n != 1 {
-		t.Errorf("operators told %d times, want once", n)
-	}
-	if notes := w.tr.Notes(accKey); len(notes) != 1 || !strings.Contains(notes[0], "463") {
-		t.Errorf("notes = %q", notes)
+func TestPermanentSendErrorsFailAtOnceAndAreTold(t *testing.T) {
+	for _, tc := range []struct {
+		name, note, reason string
+		err                error
+	}{
+		{"463", "463", "belum menghubungi nomor ini", fmt.Errorf("%w 463", whatsmeow.ErrServerReturnedError)},
+		{"479", "479", "kode 479", fmt.Errorf("%w 479", whatsmeow.ErrServerReturnedError)},
+		{"not on WhatsApp", "not on WhatsApp", "tidak terdaftar di WhatsApp",
+			fmt.Errorf("no LID found for %s from server", residentPN)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWired(t)
+			ctx := context.Background()
+			ob := bot.NewOutbox(w.db, w.tr, w.cfg.Outbound, w.cfg.Accounts, discard)
+			ob.Now = w.clock.Now
+			ob.GaveUp = w.router.TellGaveUp
+			w.wa.Fail = func(n int) error {
+				if n == 1 {
+					return tc.err
+				}
+				return nil
+			}
+			id := w.tr.NewID(accKey)
+			mustQueue(t, w.env, ketanmu.Outbound{ID: id, Account: accKey, Chat: resident, Text: "Permohonan Anda selesai"})
+			if _, err := ob.SendDue(ctx, accKey); err != nil {
+				t.Fatal(err)
+			}
+			status, attempts, err := w.db.OutboxStatus(ctx, accKey, id)
+			if err != nil || status != "failed" || attempts != 1 {
+				t.Errorf("outbox = %s after %d attempts (%v), want failed after 1", status, attempts, err)
+			}
+			if n := w.count(t, `SELECT COUNT(*) FROM outbox WHERE chat = ? AND text LIKE '%'||?||'%' AND text LIKE '%'||?||'%'`,
+				opsGroup, ketanmu.MaskPhone(resident), tc.reason); n != 1 {
+				t.Errorf("operators told the reason %q %d times, want once", tc.reason, n)
+			}
+			if notes := w.tr.Notes(accKey); len(notes) != 1 || !strings.Contains(notes[0], tc.note) {
+				t.Errorf("notes = %q", notes)
+			}
+		})
 	}
 }
 
@@ -541,5 +554,28 @@ func TestInterruptedPairingIsRecovered(t *testing.T) {
 	}
 	if jid, _ := tr.db.device(ctx, accKey); !strings.HasPrefix(jid, accPhone) {
 		t.Errorf("device recorded as %q", jid)
+	}
+}
+
+// A reconnect planned before a logout (here after a message could not be stored) must not fire
+// afterwards: it would dial a client without keys and show "connecting", hiding the logout.
+func TestLogoutCancelsAPlannedReconnect(t *testing.T) {
+	w := newWired(t)
+	ctx := context.Background()
+	w.acc.reconnectAt(w.clock.Now(), "a message could not be stored") // fires in a second
+	w.internals().HandleConnectFailure(ctx, failure(waBinary.Attrs{"reason": "401"}))
+	w.waitState(t, bot.StateLoggedOut, "")
+	w.acc.mu.Lock()
+	planned := w.acc.timer != nil
+	w.acc.mu.Unlock()
+	if planned {
+		t.Error("reconnect still planned after the logout")
+	}
+	time.Sleep(1500 * time.Millisecond) // past the planned time
+	if n := w.dials.Load(); n != 0 {
+		t.Errorf("dialled %d times after the logout", n)
+	}
+	if st := w.acc.state.get(); st.State != bot.StateLoggedOut {
+		t.Errorf("state = %s after the planned time, want %s", st.State, bot.StateLoggedOut)
 	}
 }

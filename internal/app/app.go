@@ -73,8 +73,14 @@ func Open(cfg *config.Config, log *slog.Logger, tr bot.Transport, now func() tim
 		gate.Holding = h.Holding // WhatsApp: replies wait for the offline backlog
 		c.Router.Holding = h.Holding
 	}
+	if b, ok := tr.(backlogTransport); ok {
+		gate.Waiting = b.Waiting // WhatsApp: and for the files of their chat still being fetched
+		c.Router.Backlog = b.Backlog
+	}
 	c.Outbox.Gate = gate
 	c.Outbox.OnBacklog = c.Router.TellBacklog
+	c.Outbox.Expired = c.Router.TellExpired
+	c.Outbox.Recheck = c.Router.Recheck
 	keys := make([]string, 0, len(cfg.Accounts))
 	for _, a := range cfg.Accounts {
 		keys = append(keys, a.Key)
@@ -171,4 +177,10 @@ func (s *Simulator) Start(ctx context.Context) (stop func()) {
 		cancel()
 		wg.Wait()
 	}
+}
+
+// backlogTransport is a transport that receives a backlog after downtime (WhatsApp).
+type backlogTransport interface {
+	Waiting(account, chat string) (bool, error)
+	Backlog(account string, at time.Time) bool
 }

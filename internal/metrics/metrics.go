@@ -38,11 +38,13 @@ type Metrics struct {
 	sent     *prometheus.CounterVec
 	failed   *prometheus.CounterVec
 	wait     *prometheus.HistogramVec
+	expired  *prometheus.CounterVec
 }
 
 var (
 	_ bot.SendObserver    = (*Metrics)(nil)
 	_ bot.InboundObserver = (*Metrics)(nil)
+	_ bot.ExpiryObserver  = (*Metrics)(nil)
 )
 
 // New registers every metric; accounts are the configured account keys, now the service's clock.
@@ -60,7 +62,9 @@ func New(src Source, states States, accounts []string, now func() time.Time) *Me
 	m.wait = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "ketanmu_outbox_wait_seconds",
 		Help:    "Time from queueing to WhatsApp accepting a message, per lane.",
 		Buckets: []float64{.5, 1, 2, 3, 5, 10, 30, 60, 300, 1800}}, []string{"lane"})
-	m.reg.MustRegister(m.inbound, m.handling, m.sent, m.failed, m.wait,
+	m.expired = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ketanmu_outbox_expired_total",
+		Help: "Messages never sent because they waited longer than their lane's max_age, per account and lane."}, []string{"account", "lane"})
+	m.reg.MustRegister(m.inbound, m.handling, m.sent, m.failed, m.wait, m.expired,
 		&scraped{src: src, states: states, accounts: accounts, now: now},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -81,6 +85,11 @@ func (m *Metrics) Sent(account string, lane ketanmu.Lane, waited time.Duration) 
 // Failed counts a message given up.
 func (m *Metrics) Failed(account string, lane ketanmu.Lane) {
 	m.failed.WithLabelValues(account, string(lane)).Inc()
+}
+
+// Expired counts messages that outlived their lane's max_age (bot.ExpiryObserver).
+func (m *Metrics) Expired(account string, lane ketanmu.Lane, n int) {
+	m.expired.WithLabelValues(account, string(lane)).Add(float64(n))
 }
 
 // Handler serves the metrics in the Prometheus text format.
@@ -127,7 +136,7 @@ var allStates = []bot.ConnState{bot.StateNotPaired, bot.StateConnecting, bot.Sta
 	bot.StateLoggedOut, bot.StateReplaced, bot.StateOutdated, bot.StateBanned}
 
 func (s *scraped) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{depthDesc, oldestDesc, stateDesc, breachDesc, scrapeErrDesc} {
+	for _, d := range []*prometheus.Desc{depthDesc, oldestDesc, stateDesc, needsDesc, phoneDesc, breachDesc, scrapeErrDesc} {
 		ch <- d
 	}
 }
@@ -163,6 +172,9 @@ func (s *scraped) Collect(ch chan<- prometheus.Metric) {
 				v = 1
 			}
 			ch <- prometheus.MustNewConstMetric(stateDesc, prometheus.GaugeValue, v, a, string(state))
+		}
+		if !s.collectLink(ch, a, st, now) {
+			failed = 1
 		}
 	}
 	late, err := s.src.LateCases(ctx, now)

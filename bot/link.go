@@ -1,0 +1,54 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/lifecycle"
+	"github.com/ketanmu/ketanmu/sla"
+	"github.com/ketanmu/ketanmu/store"
+)
+
+// LinkNews is what the supervisors must hear about a WhatsApp number: a message that could not
+// be handled, the number logged out or banned, the office phone offline for days.
+type LinkNews struct {
+	// Kind names the text link_<kind>: message_lost, logged_out, banned, phone_offline.
+	Kind  string
+	At    time.Time // when it happened (for message_lost: when the resident wrote)
+	Until time.Time // a ban's end
+	Chat  string    // message_lost: the chat
+	Count int       // message_lost: tries; phone_offline: days
+}
+
+// TellLink tells the supervisors, in their own chats on the number via, what happened to the
+// number account (via is account itself when it can still send, or another number of the
+// office). It goes in the notification lane, ahead of the traffic it is about.
+func (r *Router) TellLink(ctx context.Context, account, via string, n LinkNews) {
+	acc, ok := r.cfg.Account(account)
+	if !ok {
+		return
+	}
+	loc := r.cfg.Office.Location
+	text := r.text("link_"+n.Kind, "account", acc.Name, "phone", ketanmu.MaskPhone(n.Chat),
+		"time", sla.FormatDateTimeID(n.At.In(loc)), "until", sla.FormatDateTimeID(n.Until.In(loc)),
+		"count", fmt.Sprint(n.Count))
+	_, err := r.Send(ctx, func(tx *store.Tx) ([]ketanmu.Outbound, error) {
+		ops, err := tx.Operators()
+		if err != nil {
+			return nil, err
+		}
+		var msgs []ketanmu.Outbound
+		for _, op := range ops {
+			if op.Phone != "" && slices.Contains(op.Roles, lifecycle.RoleSupervisor) {
+				msgs = append(msgs, ketanmu.Outbound{Account: via, Chat: op.Phone, Text: text, Lane: ketanmu.LaneNotification})
+			}
+		}
+		return msgs, nil
+	})
+	if err != nil {
+		r.log.Error("Link news not queued", "account", account, "via", via, "kind", n.Kind, "error", err)
+	}
+}
