@@ -46,6 +46,7 @@ type Config struct {
 	Handoff   Handoff                      `mapstructure:"handoff"`
 	SLA       SLA                          `mapstructure:"sla"`
 	Ops       Ops                          `mapstructure:"ops"`
+	Backup    Backup                       `mapstructure:"backup"`
 
 	// Source names the file the config came from ("built-in example" when none).
 	Source string `mapstructure:"-"`
