@@ -14,10 +14,10 @@ import (
 // Scheduled backups are named ketanmu-<UTC time>.age; those written before a migration are
 // ketanmu-premigrate-<UTC time>.age and are never pruned (they are the way back from an upgrade).
 const (
-	prefix          = "ketanmu-"
+	prefix           = "ketanmu-"
 	premigratePrefix = "ketanmu-premigrate-"
-	suffix          = ".age"
-	nameTime        = "20060102T150405Z"
+	suffix           = ".age"
+	nameTime         = "20060102T150405Z"
 )
 
 // Name is a scheduled backup's file name for its time.
