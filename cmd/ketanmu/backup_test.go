@@ -34,6 +34,7 @@ func buildBinary(t *testing.T) string {
 type binSim struct {
 	cmd  *exec.Cmd
 	base string
+	logs *lockedBuffer // its log
 }
 
 func startBinarySim(t *testing.T, bin, dir, data string) *binSim {
@@ -44,11 +45,12 @@ func startBinarySim(t *testing.T, bin, dir, data string) *binSim {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd.Stderr = io.Discard
+	logs := &lockedBuffer{}
+	cmd.Stderr = logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &binSim{cmd: cmd}
+	p := &binSim{cmd: cmd, logs: logs}
 	t.Cleanup(func() { p.kill() })
 	sc := bufio.NewScanner(stdout)
 	for sc.Scan() {
