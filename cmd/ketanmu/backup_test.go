@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -235,3 +236,24 @@ func nextNumber(t *testing.T, n string) string {
 }
 
 
+
+// TestBackupRefusedWithoutRecipient: a WhatsApp data folder is never backed up unencrypted or
+// to a throw-away key; the message says what to configure.
+func TestBackupRefusedWithoutRecipient(t *testing.T) {
+	data := t.TempDir()
+	for _, f := range []string{"ketanmu.db", "whatsmeow.db"} {
+		if err := os.WriteFile(filepath.Join(data, f), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "b.age")
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"backup", "--config", MustWrite(t, "config.yaml", "log: {level: error}\n"),
+		"--data", data, "--out", out}, &stdout, &stderr)
+	if code != 2 || !strings.Contains(stderr.String(), "backup.recipients") {
+		t.Errorf("backup without a recipient = %d, %q", code, stderr.String())
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a refused backup wrote %s", out)
+	}
+}
