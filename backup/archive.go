@@ -2,6 +2,7 @@ package backup
 
 import (
 	"archive/tar"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -68,7 +69,7 @@ func Write(w io.Writer, recipients []age.Recipient, m Manifest, files []File) er
 	if err != nil {
 		return err
 	}
-	if err := writeEntry(tw, ManifestName, int64(len(body)), m.CreatedAt, bytesReader(body)); err != nil {
+	if err := writeEntry(tw, ManifestName, int64(len(body)), m.CreatedAt, bytes.NewReader(body)); err != nil {
 		return err
 	}
 	for _, f := range files {
@@ -143,6 +144,12 @@ func extractAll(tr *tar.Reader, dir string) (Manifest, error) {
 	m, err := decodeManifest(body)
 	if err != nil {
 		return m, err
+	}
+	// Anyone with the public key can write an age file: names are checked before a file is written.
+	for _, e := range m.Files {
+		if !knownName(e.Name) {
+			return m, fmt.Errorf("%w: the manifest lists an unknown file %q", ErrDamaged, e.Name)
+		}
 	}
 	seen := map[string]bool{}
 	for {

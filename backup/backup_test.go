@@ -1,6 +1,7 @@
 package backup_test
 
 import (
+	"archive/tar"
 	"bytes"
 	"context"
 	"errors"
@@ -180,5 +181,44 @@ func TestManifestCheck(t *testing.T) {
 		if err := m.Check(5); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+}
+
+// TestRestoreRefusesForeignNames: anyone with the public key can write an age file; a manifest
+// naming a file outside the archive's layout is refused before anything is written.
+func TestRestoreRefusesForeignNames(t *testing.T) {
+	id := mustIdentity(t)
+	var buf bytes.Buffer
+	enc, err := age.Encrypt(&buf, id.Recipient())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tw := tar.NewWriter(enc)
+	evil := []byte("pwned")
+	manifest := []byte(`{"format":1,"files":[{"name":"../../evil","size":5,"sha256":"x"}]}`)
+	for _, f := range []struct {
+		name string
+		body []byte
+	}{{backup.ManifestName, manifest}, {"../../evil", evil}} {
+		if err := tw.WriteHeader(&tar.Header{Name: f.name, Mode: 0o600, Size: int64(len(f.body))}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write(f.body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := enc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	dir := filepath.Join(root, "new")
+	if _, err := backup.Restore(context.Background(), &buf, []age.Identity{id}, target(dir)); !errors.Is(err, backup.ErrDamaged) {
+		t.Fatalf("restore of a foreign name = %v, want refused as damaged", err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "evil")); !os.IsNotExist(err) {
+		t.Error("a file was written outside the restore folder")
 	}
 }

@@ -1,16 +1,12 @@
 package backup
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
 	"filippo.io/age"
 )
-
-func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 
 // ParseRecipients reads age public keys (age1…) as config lists them.
 func ParseRecipients(keys []string) ([]age.Recipient, error) {

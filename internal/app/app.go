@@ -56,7 +56,7 @@ func Open(cfg *config.Config, log *slog.Logger, tr bot.Transport, now func() tim
 	if err != nil {
 		return nil, err
 	}
-	if err := backupBeforeMigrating(cfg, log, now); err != nil {
+	if err := backupBeforeMigrating(cfg, log); err != nil {
 		return nil, err
 	}
 	db, err := store.Open(InDir(dir, cfg.Storage.Database), cipher)

@@ -52,7 +52,7 @@ func SimulatorFolder(cfg *config.Config) bool {
 // has migrations pending, so that an upgrade can be undone by restoring it. A WhatsApp data
 // folder without a recipient is refused: the upgrade would have no way back. A simulator folder
 // migrates with a warning.
-func backupBeforeMigrating(cfg *config.Config, log *slog.Logger, now func() time.Time) error {
+func backupBeforeMigrating(cfg *config.Config, log *slog.Logger) error {
 	ctx := context.Background()
 	path := InDir(cfg.Storage.DataDir, cfg.Storage.Database)
 	pending, err := store.PendingMigrations(ctx, path)
@@ -75,7 +75,7 @@ func backupBeforeMigrating(cfg *config.Config, log *slog.Logger, now func() time
 	if err != nil {
 		return err
 	}
-	at := now()
+	at := time.Now() // backups are named and pruned on the wall clock, also in the simulator
 	out := filepath.Join(cfg.Backup.Dir, backup.PremigrateName(at))
 	res, err := backup.Take(ctx, src, recipients, out, at)
 	if err != nil {
