@@ -235,8 +235,6 @@ func nextNumber(t *testing.T, n string) string {
 	return fmt.Sprintf("%s%04d", n[:len(n)-4], seq+1)
 }
 
-
-
 // TestBackupRefusedWithoutRecipient: a WhatsApp data folder is never backed up unencrypted or
 // to a throw-away key; the message says what to configure.
 func TestBackupRefusedWithoutRecipient(t *testing.T) {
