@@ -1,11 +1,9 @@
 package app_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,54 +14,15 @@ import (
 	"github.com/ketanmu/ketanmu/backup"
 	"github.com/ketanmu/ketanmu/bot/sim"
 	"github.com/ketanmu/ketanmu/internal/app"
+	"github.com/ketanmu/ketanmu/internal/testfix"
 	"github.com/ketanmu/ketanmu/store"
 )
-
-// mustSmallDisk mounts a tmpfs of size bytes for the test; it needs root (CI runs as root) and
-// is skipped elsewhere.
-func mustSmallDisk(t *testing.T, size string) string {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), "disk")
-	if err := os.Mkdir(dir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir).CombinedOutput(); err != nil {
-		t.Skipf("cannot mount a small tmpfs (needs root): %v %s", err, out)
-	}
-	t.Cleanup(func() {
-		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
-			t.Errorf("umount %s: %v %s", dir, err, out)
-		}
-	})
-	return dir
-}
-
-// fill writes a file until the disk has no space left.
-func fill(t *testing.T, path string) {
-	t.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	chunk := bytes.Repeat([]byte{0}, 64<<10)
-	for {
-		if _, err := f.Write(chunk); err != nil {
-			break
-		}
-	}
-	for { // the last partial chunk
-		if _, err := f.Write(chunk[:512]); err != nil {
-			return
-		}
-	}
-}
 
 // TestDiskFull fills the data folder's disk: a new message is refused with an error (so that
 // WhatsApp is not acknowledged and delivers it again), nothing stored before is lost, a backup
 // leaves no half file, and once space is freed the same message is taken, once.
 func TestDiskFull(t *testing.T) {
-	disk := mustSmallDisk(t, "3m")
+	disk := testfix.SmallDisk(t, "3m")
 	id := mustIdentity(t)
 	cfg := mustConfig(t, id)
 	cfg.Storage.DataDir = filepath.Join(disk, "data")
@@ -80,7 +39,7 @@ func TestDiskFull(t *testing.T) {
 		}
 	}
 	filler := filepath.Join(disk, "filler")
-	fill(t, filler)
+	testfix.Fill(t, filler)
 
 	err = say(core, "6285700000001", "FULL1", "halo lagi")
 	if err == nil {
