@@ -11,12 +11,12 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home /data ketanmu \
- && mkdir -p /data /etc/ketanmu && chown ketanmu /data && chmod 0700 /data
+ && mkdir -p /data /backups /etc/ketanmu && chown ketanmu /data /backups && chmod 0700 /data /backups
 COPY --from=build /out/ketanmu /usr/local/bin/ketanmu
 COPY config.example.yaml /etc/ketanmu/config.example.yaml
 USER ketanmu
-VOLUME /data
-ENV KETANMU_STORAGE_DATA_DIR=/data KETANMU_HTTP_ADDR=0.0.0.0:8080
+VOLUME /data /backups
+ENV KETANMU_STORAGE_DATA_DIR=/data KETANMU_BACKUP_DIR=/backups KETANMU_HTTP_ADDR=0.0.0.0:8080
 EXPOSE 8080
 WORKDIR /data
 # Mount your config at /etc/ketanmu/config.yaml; pair numbers first with

@@ -47,6 +47,7 @@ type Config struct {
 	SLA       SLA                          `mapstructure:"sla"`
 	Ops       Ops                          `mapstructure:"ops"`
 	SKM       SKM                          `mapstructure:"skm"`
+	Backup    Backup                       `mapstructure:"backup"`
 
 	// Source names the file the config came from ("built-in example" when none).
 	Source string `mapstructure:"-"`

@@ -25,7 +25,8 @@ var (
 
 func (c *Config) validate() error {
 	checks := []func() error{c.validateBasics, c.validateOffice, c.validateCalendar, c.validateOutbound,
-		c.validateServices, c.validateFields, c.validateAccounts, c.validateFlows, c.validateWorkflows, c.validateWhatsApp, c.validateSLA, c.validateOps, c.validateSKM}
+		c.validateServices, c.validateFields, c.validateAccounts, c.validateFlows, c.validateWorkflows, c.validateWhatsApp, c.validateSLA, c.validateOps, c.validateSKM,
+		c.validateBackup}
 	for _, check := range checks {
 		if err := check(); err != nil {
 			return err

@@ -151,6 +151,7 @@ func (s *Server) HealthHandler() http.HandlerFunc {
 		if h, ok := s.holidayHealth(); ok {
 			body["holidays"] = h
 		}
+		body["backup"] = s.backupHealth()
 		writeJSON(w, http.StatusOK, body)
 	}
 }

@@ -54,6 +54,7 @@ type numbersView struct {
 	Numbers []numberView
 	CanLink bool
 	Linker  bool
+	Backup  backupView
 }
 
 // stateTexts say, per connection state, what it means and what a person should do.
@@ -74,7 +75,7 @@ func (s *Server) opsNumbers(w http.ResponseWriter, r *http.Request, u *opsUser) 
 		s.opsErr(w, r, u, err)
 		return
 	}
-	v := numbersView{CanLink: u.Supervisor() && s.linker != nil, Linker: s.linker != nil}
+	v := numbersView{CanLink: u.Supervisor() && s.linker != nil, Linker: s.linker != nil, Backup: s.backupView(u.Supervisor())}
 	st := s.opsState()
 	st.linkMu.Lock()
 	for _, a := range s.AccountStatuses() {

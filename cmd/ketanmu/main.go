@@ -31,6 +31,8 @@ func commands() []command {
 		{"load", "load scenario: residents, operators and jobs on one number; prints the outbox waits per lane", runLoad},
 		{"report", "print the SLA report of a range of days (--from, --to, --json)", runReport},
 		{"operator", "set an operator's workspace password, manage their API tokens (passwd, token)", runOperator},
+		{"backup", "write an encrypted backup of the data folder (--out FILE), safe while serve or sim runs", runBackup},
+		{"restore", "restore a backup into a new, empty data folder (--from FILE --identity KEYFILE --data NEWDIR)", runRestore},
 		{"version", "print the version", runVersion},
 		{"help", "list the commands", nil},
 	}

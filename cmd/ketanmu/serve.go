@@ -77,8 +77,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	workers := func(ctx context.Context) func() {
 		ctx, cancel := context.WithCancel(ctx)
 		var wg sync.WaitGroup
-		wg.Add(2)
+		wg.Add(3)
 		go func() { defer wg.Done(); core.Outbox.Run(ctx) }()
+		go func() { defer wg.Done(); core.RunBackups(ctx) }()
 		go func() { defer wg.Done(); sched.Run(ctx) }()
 		return func() { cancel(); wg.Wait() }
 	}

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ketanmu/ketanmu/backup"
 	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/bot/sim"
 	"github.com/ketanmu/ketanmu/config"
@@ -31,6 +32,8 @@ type Core struct {
 	Outbox *bot.Outbox
 	// Metrics is what /metrics serves.
 	Metrics *metrics.Metrics
+	// Backups takes the scheduled backups; nil when backup.recipients is empty.
+	Backups *backup.Job
 }
 
 // Open creates the data folder, loads the data key (KETANMU_DATA_KEY, else the key file, created
@@ -51,6 +54,9 @@ func Open(cfg *config.Config, log *slog.Logger, tr bot.Transport, now func() tim
 	}
 	cipher, err := store.NewCipher(key)
 	if err != nil {
+		return nil, err
+	}
+	if err := backupBeforeMigrating(cfg, log); err != nil {
 		return nil, err
 	}
 	db, err := store.Open(InDir(dir, cfg.Storage.Database), cipher)
@@ -88,6 +94,11 @@ func Open(cfg *config.Config, log *slog.Logger, tr bot.Transport, now func() tim
 	c.Metrics = metrics.New(db, tr, keys, now)
 	c.Router.Observer = c.Metrics
 	c.Outbox.Observer = c.Metrics
+	c.Metrics.WatchBackups(cfg.Backup.Dir)
+	if c.Backups, err = backupJob(c, time.Now); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -164,10 +175,14 @@ func OpenSimulator(cfg *config.Config, log *slog.Logger, start time.Time, token 
 func (s *Simulator) Start(ctx context.Context) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() {
 		defer wg.Done()
 		s.Outbox.Run(ctx)
+	}()
+	go func() {
+		defer wg.Done()
+		s.RunBackups(ctx)
 	}()
 	go func() {
 		defer wg.Done()
