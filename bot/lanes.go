@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"time"
+
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/store"
@@ -19,24 +21,54 @@ type batch struct {
 // in order inside tx. It returns the messages queued.
 func (r *Router) queue(tx *store.Tx, msgs []ketanmu.Outbound, b batch) ([]ketanmu.Outbound, error) {
 	kept := msgs[:0]
+	var chats chatFacts
 	for _, msg := range msgs {
 		if msg.ID == "" {
-			staff, err := r.staffChat(tx, msg.Account, msg.Chat)
+			facts, err := chats.of(r, tx, msg.Account, msg.Chat)
 			if err != nil {
 				return nil, err
 			}
-			msg.Lane = laneOf(msg, b, staff)
-			ok, err := r.mayWrite(tx, &msg, staff)
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
+			msg.Lane = laneOf(msg, b, facts.staff)
+			if !r.mayWrite(tx, &msg, facts) {
 				continue
 			}
 		}
 		kept = append(kept, msg)
 	}
 	return kept, tx.QueueAll(kept, r.NewID)
+}
+
+// chatFact is what the lane and proactive rules need to know of one chat.
+type chatFact struct {
+	staff          bool
+	lastIn         time.Time
+	wrote, hasCase bool
+}
+
+// chatFacts looks each chat up once while a batch is queued (nothing is written in between):
+// a flow's replies and a case's notifications often go to the same chat.
+type chatFacts map[string]chatFact
+
+func (c *chatFacts) of(r *Router, tx *store.Tx, account, chat string) (chatFact, error) {
+	key := account + "\x00" + chat
+	if f, ok := (*c)[key]; ok {
+		return f, nil
+	}
+	var f chatFact
+	var err error
+	if f.staff, err = r.staffChat(tx, account, chat); err != nil {
+		return f, err
+	}
+	if !f.staff {
+		if f.lastIn, f.wrote, f.hasCase, err = tx.ChatContact(account, chat); err != nil {
+			return f, err
+		}
+	}
+	if *c == nil {
+		*c = chatFacts{}
+	}
+	(*c)[key] = f
+	return f, nil
 }
 
 // laneOf is the one rule that puts a message in its outbox lane. A revoke always goes first;
@@ -85,29 +117,25 @@ func replyChat(in ketanmu.Inbound) string {
 // resident who has not written within outbound.proactive.window gets a message only about a case
 // of their own (and it spends the proactive budget); a chat that never wrote to the number gets
 // nothing at all. A message that may not go is logged.
-func (r *Router) mayWrite(tx *store.Tx, msg *ketanmu.Outbound, staff bool) (bool, error) {
-	if msg.Revoke != "" || staff {
-		return true, nil
-	}
-	lastIn, wrote, hasCase, err := tx.ChatContact(msg.Account, msg.Chat)
-	if err != nil {
-		return false, err
+func (r *Router) mayWrite(tx *store.Tx, msg *ketanmu.Outbound, chat chatFact) bool {
+	if msg.Revoke != "" || chat.staff {
+		return true
 	}
 	why := ""
 	switch {
-	case !wrote:
+	case !chat.wrote:
 		why = "the chat never wrote to this number"
-	case tx.Now().Sub(lastIn) < r.cfg.Outbound.Proactive.Window:
-		return true, nil
-	case !hasCase:
+	case tx.Now().Sub(chat.lastIn) < r.cfg.Outbound.Proactive.Window:
+		return true
+	case !chat.hasCase:
 		why = "proactive message to a resident without a case"
 	default:
 		msg.Proactive = true
-		return true, nil
+		return true
 	}
 	r.log.Warn("Message not queued", "account", msg.Account, "chat", ketanmu.MaskPhone(msg.Chat),
 		"lane", string(msg.Lane), "reason", why)
-	return false, nil
+	return false
 }
 
 // laneBudget returns the configured budget of a lane.

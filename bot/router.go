@@ -160,13 +160,12 @@ func (r *Router) converse(tx *store.Tx, acc config.Account, in ketanmu.Inbound, 
 		// An operator has this chat: record the message, never answer over them.
 		return tx.SaveConversation(conv)
 	}
-	cases, err := tx.ResidentCases(conv.ResidentID, 20)
-	if err != nil {
-		return err
-	}
-	env := flows.Env{Now: tx.Now(), Account: acc.Flow(), Cases: caseInfos(cases)}
+	env, loadErr := r.flowEnv(tx, acc, conv.ResidentID)
 	input, cut := r.flowInput(in, media)
 	out := r.engine.Step(env, st, input)
+	if *loadErr != nil {
+		return *loadErr
+	}
 	if conv.State, err = flows.SaveState(out.State); err != nil {
 		return err
 	}
@@ -254,6 +253,20 @@ func (r *Router) applyEffects(tx *store.Tx, acc config.Account, conv store.Conve
 
 // text returns a configured text with {name} placeholders filled.
 func (r *Router) text(key string, pairs ...string) string { return r.cfg.Texts.Get(key, pairs...) }
+
+// flowEnv is what the flow may know for one step. The resident's cases are read only when the
+// step asks for them; a failed read is in *loadErr once the step returns.
+func (r *Router) flowEnv(tx *store.Tx, acc config.Account, residentID int64) (flows.Env, *error) {
+	loadErr := new(error)
+	return flows.Env{Now: tx.Now(), Account: acc.Flow(), LoadCases: func() []flows.CaseInfo {
+		cases, err := tx.ResidentCases(residentID, 20)
+		if err != nil {
+			*loadErr = err
+			return nil
+		}
+		return caseInfos(cases)
+	}}, loadErr
+}
 
 func caseInfos(cases []store.Case) []flows.CaseInfo {
 	out := make([]flows.CaseInfo, 0, len(cases))

@@ -56,6 +56,19 @@ type turn struct {
 	text, word string
 	// fromText is set when free text (not a menu number) started the service.
 	fromText bool
+	// casesLoaded is set once env.Cases holds the resident's cases (see Env.LoadCases).
+	casesLoaded bool
+}
+
+// cases are the resident's own cases, newest first, loaded on first use.
+func (t *turn) cases() []CaseInfo {
+	if !t.casesLoaded {
+		t.casesLoaded = true
+		if t.env.LoadCases != nil {
+			t.env.Cases = t.env.LoadCases()
+		}
+	}
+	return t.env.Cases
 }
 
 func (t *turn) say(s string)                     { t.res.Replies = append(t.res.Replies, s) }
@@ -168,7 +181,7 @@ func (t *turn) resume() {
 
 // openCase is the resident's newest case still in progress, if any.
 func (t *turn) openCase() (CaseInfo, bool) {
-	for _, c := range t.env.Cases {
+	for _, c := range t.cases() {
 		if c.Open() {
 			return c, true
 		}
@@ -316,7 +329,7 @@ func (t *turn) startService(key string, fresh bool) {
 		return
 	}
 	if !fresh {
-		for _, c := range t.env.Cases {
+		for _, c := range t.cases() {
 			if c.Service == key && c.Open() {
 				t.st.Step = "existing@" + key
 				t.say(t.e.caseStatus(c))
