@@ -115,6 +115,7 @@ func (o *Outbox) runAccount(ctx context.Context, account string) {
 	const idlePoll = time.Second
 	st := o.accounts[account]
 	for {
+		passStart := time.Now()
 		n, err := o.SendDue(ctx, account)
 		if ctx.Err() != nil {
 			return
@@ -138,8 +139,31 @@ func (o *Outbox) runAccount(ctx context.Context, account string) {
 			return
 		case <-st.kick:
 			t.Stop()
+			// A pass reads the whole backlog: messages queued one after another within
+			// passGap are taken by one pass, not one pass each.
+			if !sleepCtx(ctx, passGap-time.Since(passStart)) {
+				return
+			}
 		case <-t.C:
 		}
+	}
+}
+
+// passGap is the least time between the starts of two passes woken by new messages.
+const passGap = 20 * time.Millisecond
+
+// sleepCtx waits d (nothing when d <= 0); false when ctx ended first.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }
 
