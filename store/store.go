@@ -35,6 +35,8 @@ type DB struct {
 	// writer waiting here is woken the moment the previous one commits, where one waiting in
 	// SQLite's busy handler sleeps and polls, which under load made a message wait seconds.
 	writer chan struct{}
+	// commits wakes whoever waits for the next commit (the workspace's live streams).
+	commits commits
 	// Now is the clock every stored time comes from; tests and the simulator replace it.
 	Now func() time.Time
 }
@@ -162,6 +164,7 @@ func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 	if err := sqltx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	db.commits.signal()
 	return nil
 }
 
@@ -182,7 +185,11 @@ func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, 
 		return nil, err
 	}
 	defer release()
-	return db.db.ExecContext(ctx, query, args...)
+	res, err := db.db.ExecContext(ctx, query, args...)
+	if err == nil {
+		db.commits.signal()
+	}
+	return res, err
 }
 
 // View runs fn in a read-only transaction: it sees one consistent snapshot and never takes the

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -206,8 +207,9 @@ func (s *Server) serviceKeys() []string {
 }
 
 // opsEvents streams Server-Sent Events: "change" whenever a case, its history or a chat changed,
-// so that the page fetches itself again. It looks once a second; the stream ends after the idle
-// timeout (the browser reconnects, and a signed-out session is then refused) and on shutdown.
+// so that the page fetches itself again. Commits wake it (an idle page costs no database read);
+// it looks at most once a poll interval. The stream ends after the idle timeout (the browser
+// reconnects, and a signed-out session is then refused) and on shutdown.
 func (s *Server) opsEvents(w http.ResponseWriter, r *http.Request, u *opsUser) {
 	flusher, ok := w.(http.Flusher)
 	if !ok {
@@ -216,6 +218,7 @@ func (s *Server) opsEvents(w http.ResponseWriter, r *http.Request, u *opsUser) {
 	}
 	st := s.opsState()
 	ctx := r.Context()
+	committed := s.cases().Committed()
 	mark, err := s.cases().ChangeMark(ctx)
 	if err != nil {
 		s.opsErr(w, r, u, err)
@@ -226,11 +229,11 @@ func (s *Server) opsEvents(w http.ResponseWriter, r *http.Request, u *opsUser) {
 	h.Set("X-Accel-Buffering", "no")
 	fmt.Fprintf(w, "retry: 2000\nevent: hello\ndata: %s\n\n", mark)
 	flusher.Flush()
-	tick := time.NewTicker(st.poll)
-	defer tick.Stop()
+	ping := time.NewTicker(20 * time.Second) // keeps proxies from closing a quiet stream
+	defer ping.Stop()
 	end := time.NewTimer(s.cfg.Ops.IdleTimeout)
 	defer end.Stop()
-	lastSent := time.Now()
+	lastLook := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
@@ -239,22 +242,43 @@ func (s *Server) opsEvents(w http.ResponseWriter, r *http.Request, u *opsUser) {
 			return
 		case <-end.C:
 			return
-		case <-tick.C:
+		case <-ping.C:
+			fmt.Fprint(w, ": ping\n\n")
+			flusher.Flush()
+			continue
+		case <-committed:
 		}
+		// Commits come in bursts under load: one look per poll interval takes them all.
+		if !sleepUntil(ctx, st.streams, st.poll-time.Since(lastLook)) {
+			return
+		}
+		lastLook = time.Now()
+		committed = s.cases().Committed()
 		now, err := s.cases().ChangeMark(ctx)
 		if err != nil {
 			return
 		}
-		switch {
-		case now != mark:
+		if now != mark {
 			mark = now
 			fmt.Fprintf(w, "event: change\ndata: %s\n\n", mark)
-		case time.Since(lastSent) > 20*time.Second:
-			fmt.Fprint(w, ": ping\n\n") // keeps proxies from closing a quiet stream
-		default:
-			continue
+			flusher.Flush()
 		}
-		lastSent = time.Now()
-		flusher.Flush()
+	}
+}
+
+// sleepUntil waits d (nothing when d <= 0); false when the request or the streams ended first.
+func sleepUntil(ctx, streams context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil && streams.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-streams.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }
