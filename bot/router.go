@@ -116,37 +116,59 @@ func (r *Router) converse(tx *store.Tx, acc config.Account, in ketanmu.Inbound, 
 	if in.Address != "" {
 		conv.Address = in.Address
 	}
+	if handled, err := r.staffMessage(tx, acc, conv, in, res); handled || err != nil {
+		return err
+	}
+	if err := r.identify(tx, &conv, in); err != nil {
+		return err
+	}
+	return r.residentTurn(tx, acc, conv, in, media, res)
+}
+
+// staffMessage handles what the office says: in operators' groups, from the office phone and
+// its "message yourself" chat (the handoff), and an operator's command from their own phone.
+// It reports whether the message was the office's.
+func (r *Router) staffMessage(tx *store.Tx, acc config.Account, conv store.Conversation, in ketanmu.Inbound, res *Result) (bool, error) {
 	if ketanmu.IsGroup(in.Chat) || in.FromMe {
-		// Operators' groups, the office phone and its "message yourself" chat: the handoff.
 		if err := tx.SaveConversation(conv); err != nil {
-			return err
+			return true, err
 		}
-		return r.operatorMessage(tx, acc, conv, in, res)
+		return true, r.operatorMessage(tx, acc, conv, in, res)
 	}
-	if cmd, isCmd := r.parseCommand(in.Text); isCmd {
-		op, ok, err := tx.OperatorByPhone(in.Chat)
-		if err != nil {
-			return err
-		}
-		if ok {
-			// An operator writing a command to the office number from their own phone: their
-			// private chat works like the "message yourself" chat.
-			if err := tx.SaveConversation(conv); err != nil {
-				return err
-			}
-			return r.runCommand(tx, acc, casework.OperatorActor(op), cmd, in, in.Chat, "", res)
-		}
+	cmd, isCmd := r.parseCommand(in.Text)
+	if !isCmd {
+		return false, nil
 	}
-	if conv.ResidentID == 0 || in.LID != "" {
-		// A LID learned later is recorded too, so the person stays one resident.
-		phone, lid := residentKey(in.Chat)
-		if in.LID != "" {
-			lid = in.LID
-		}
-		if conv.ResidentID, err = tx.Resident(phone, lid); err != nil {
-			return err
-		}
+	op, ok, err := tx.OperatorByPhone(in.Chat)
+	if err != nil || !ok {
+		return false, err
 	}
+	// An operator writing a command to the office number from their own phone: their private
+	// chat works like the "message yourself" chat.
+	if err := tx.SaveConversation(conv); err != nil {
+		return true, err
+	}
+	return true, r.runCommand(tx, acc, casework.OperatorActor(op), cmd, in, in.Chat, "", res)
+}
+
+// identify ties the chat to its resident; a LID learned later is recorded too, so the person
+// stays one resident.
+func (r *Router) identify(tx *store.Tx, conv *store.Conversation, in ketanmu.Inbound) error {
+	if conv.ResidentID != 0 && in.LID == "" {
+		return nil
+	}
+	phone, lid := residentKey(in.Chat)
+	if in.LID != "" {
+		lid = in.LID
+	}
+	var err error
+	conv.ResidentID, err = tx.Resident(phone, lid)
+	return err
+}
+
+// residentTurn runs one step of the resident's flow, saves the conversation and puts the
+// replies and the effects' messages in res; an operator who has the chat is never talked over.
+func (r *Router) residentTurn(tx *store.Tx, acc config.Account, conv store.Conversation, in ketanmu.Inbound, media *flows.Media, res *Result) error {
 	st, err := flows.LoadState(conv.State)
 	if err != nil {
 		return fmt.Errorf("chat %s: %w", ketanmu.MaskPhone(conv.Chat), err)
@@ -181,17 +203,15 @@ func (r *Router) converse(tx *store.Tx, acc config.Account, in ketanmu.Inbound, 
 		replies = append([]string{r.text("text_cut", "limit", fmt.Sprint(r.cfg.Storage.MaxTextChars))}, replies...)
 	}
 	// The replies go first, so that the resident reads the confirmation before any follow-up.
-	var queued []int
+	first := len(res.Replies)
 	for _, text := range replies {
-		msg := ketanmu.Outbound{Account: in.Account, Chat: in.Chat, Address: conv.Address, Text: text}
-		queued = append(queued, len(res.Replies))
-		res.Replies = append(res.Replies, msg)
+		res.Replies = append(res.Replies, ketanmu.Outbound{Account: in.Account, Chat: in.Chat, Address: conv.Address, Text: text})
 	}
 	pairs, err := r.applyEffects(tx, acc, conv, out.Effects, res)
 	if err != nil {
 		return err
 	}
-	for _, i := range queued {
+	for i := first; i < first+len(replies); i++ {
 		res.Replies[i].Text = ketanmu.Fill(res.Replies[i].Text, pairs...)
 	}
 	return nil

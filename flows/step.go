@@ -88,23 +88,7 @@ func (e *Engine) Step(env Env, st State, in Input) Result {
 
 func (t *turn) run() {
 	if !t.st.Greeted {
-		t.st.Greeted = true
-		t.say(t.e.greeting())
-		if t.in.Kind == ketanmu.KindText && t.salam() {
-			t.say(t.e.menu(t.env.Account))
-			return
-		}
-		if t.in.Kind == ketanmu.KindText && (t.globalWord() || t.menuNumber() || t.startFromText()) {
-			return
-		}
-		if t.in.Kind != ketanmu.KindText {
-			t.wrongKind("") // a file or a sticker first: say what became of it, then the menu
-			return
-		}
-		if english(t.word) {
-			t.sayf("english") // a visitor writing in English first gets a word they can read
-		}
-		t.say(t.e.menu(t.env.Account))
+		t.first()
 		return
 	}
 	if t.recoverStep() || t.expired() {
@@ -116,6 +100,33 @@ func (t *turn) run() {
 	if t.st.Fix != nil && t.st.Step == "" && (t.in.Kind == ketanmu.KindImage || t.in.Kind == ketanmu.KindDocument) {
 		t.st.Step = "fix@items" // a photo after wandering off is most likely the one the operator asked for
 	}
+	t.continueFlow()
+}
+
+// first answers the chat's first message: the greeting, then what the message asked for, or
+// the menu.
+func (t *turn) first() {
+	t.st.Greeted = true
+	t.say(t.e.greeting())
+	if t.in.Kind == ketanmu.KindText && t.salam() {
+		t.say(t.e.menu(t.env.Account))
+		return
+	}
+	if t.in.Kind == ketanmu.KindText && (t.globalWord() || t.menuNumber() || t.startFromText()) {
+		return
+	}
+	if t.in.Kind != ketanmu.KindText {
+		t.wrongKind("") // a file or a sticker first: say what became of it, then the menu
+		return
+	}
+	if english(t.word) {
+		t.sayf("english") // a visitor writing in English first gets a word they can read
+	}
+	t.say(t.e.menu(t.env.Account))
+}
+
+// continueFlow hands the message to the flow the chat is in.
+func (t *turn) continueFlow() {
 	flow, step, _ := strings.Cut(t.st.Step, "@")
 	switch flow {
 	case "":

@@ -6,12 +6,9 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/ketanmu/ketanmu"
-	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/store"
 )
@@ -98,17 +95,7 @@ type queueView struct {
 // search, counts per stage and each case's working time left.
 func (s *Server) opsQueue(w http.ResponseWriter, r *http.Request, u *opsUser) {
 	q := r.URL.Query()
-	f := casework.Filter{Open: true, Service: q.Get("service"), Stage: lifecycle.Stage(q.Get("stage")),
-		Search: strings.TrimSpace(q.Get("q")), Overdue: q.Get("overdue") == "1", PerPage: queuePerPage, Page: 1}
-	switch q.Get("who") {
-	case "mine":
-		f.Mine = true
-	case "unassigned":
-		f.Unassigned = true
-	}
-	if p, err := strconv.Atoi(q.Get("page")); err == nil && p > 0 && p <= casework.MaxPage {
-		f.Page = p
-	}
+	f := opsQueueFilter(q)
 	ctx := r.Context()
 	page, err := s.cases().Queue(ctx, u.Actor, f)
 	if err != nil {
@@ -129,54 +116,9 @@ func (s *Server) opsQueue(w http.ResponseWriter, r *http.Request, u *opsUser) {
 			Assignee: c.Assignee, Name: c.Name, Phone: ketanmu.MaskPhone(c.Chat), Clock: s.clockOf(c, now),
 			Mine: c.Assignee != "" && c.Assignee == u.Actor.Name})
 	}
-	theirs := s.cases().RoleStages(u.Actor)
-	var names []string
-	for _, st := range theirs {
-		names = append(names, s.cases().StageName(st))
-	}
-	v.RoleStages = strings.Join(names, ", ")
-	for _, st := range lifecycle.Stages {
-		if lifecycle.Closed(st) {
-			continue
-		}
-		n := counts[st]
-		if n == 0 && !slices.Contains(theirs, st) {
-			continue
-		}
-		link := cloneQuery(q)
-		link.Del("page")
-		if f.Stage == st {
-			link.Del("stage")
-		} else {
-			link.Set("stage", string(st))
-		}
-		v.Counts = append(v.Counts, stageCount{Stage: st, Name: s.cases().StageName(st), Count: n,
-			Theirs: slices.Contains(theirs, st), Current: f.Stage == st, URL: "/ops/?" + link.Encode()})
-	}
-	v.Services = []option{{Value: "", Label: "Semua layanan"}}
-	for _, key := range s.serviceKeys() {
-		if s.cases().CanSeeService(u.Actor, key) {
-			v.Services = append(v.Services, option{Value: key, Label: s.serviceName(key), Selected: key == f.Service})
-		}
-	}
-	v.Stages = []option{{Value: "", Label: "Semua tahap"}}
-	for _, st := range lifecycle.Stages {
-		if !lifecycle.Closed(st) {
-			v.Stages = append(v.Stages, option{Value: string(st), Label: s.cases().StageName(st), Selected: st == f.Stage})
-		}
-	}
-	who := q.Get("who")
-	v.Who = []option{{"", "Semua", who == ""}, {"mine", "Milik saya", who == "mine"}, {"unassigned", "Belum diambil", who == "unassigned"}}
-	if f.Page > 1 {
-		prev := cloneQuery(q)
-		prev.Set("page", strconv.Itoa(f.Page-1))
-		v.PrevURL = "/ops/?" + prev.Encode()
-	}
-	if f.Page < v.Pages {
-		next := cloneQuery(q)
-		next.Set("page", strconv.Itoa(f.Page+1))
-		v.NextURL = "/ops/?" + next.Encode()
-	}
+	s.addQueueCounts(&v, u, q, f, counts)
+	s.addQueueFilters(&v, u, q, f)
+	v.addPageLinks(q, f)
 	s.render(w, http.StatusOK, "queue", opsView{Title: "Antrian", Nav: "queue", User: u, Page: v})
 }
 
