@@ -177,11 +177,18 @@ func (o *Outbox) SendDue(ctx context.Context, account string) (int, error) {
 	}
 	st.pass.Lock()
 	defer st.pass.Unlock()
+	now := o.Now()
+	if wait := budgetWait(st, now); wait > 0 {
+		// No lane could send anything now: the backlog need not be read to know it.
+		st.mu.Lock()
+		st.next = now.Add(wait)
+		st.mu.Unlock()
+		return 0, nil
+	}
 	items, err := o.db.PendingOutbox(ctx, account, pendingLimit)
 	if err != nil {
 		return 0, err
 	}
-	now := o.Now()
 	o.checkBacklog(ctx, account, st, items, now)
 	st.mu.Lock()
 	cands, next := plan(items, st.lastSent, o.cfg.ReplyDelay, now)
@@ -250,6 +257,21 @@ func (o *Outbox) SendDue(ctx context.Context, account string) (int, error) {
 	st.next = next
 	st.mu.Unlock()
 	return tried, passErr
+}
+
+// budgetWait is how long until some lane of the account may send again; 0 when one may now.
+func budgetWait(st *outboxAccount, now time.Time) time.Duration {
+	var wait time.Duration
+	for _, lim := range st.lanes {
+		tok := lim.TokensAt(now)
+		if tok >= 1 {
+			return 0
+		}
+		if w := tokenWait(lim, tok); wait == 0 || w < wait {
+			wait = w
+		}
+	}
+	return wait
 }
 
 // kicked reports (and consumes) a pending wake-up of the account's worker.
