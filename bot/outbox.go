@@ -129,7 +129,7 @@ func (o *Outbox) runAccount(ctx context.Context, account string) {
 		wait := idlePoll
 		st.mu.Lock()
 		if !st.next.IsZero() {
-			wait = min(max(st.next.Sub(o.Now()), 10*time.Millisecond), idlePoll)
+			wait = min(max(st.next.Sub(o.Now()), passGap), idlePoll)
 		}
 		st.mu.Unlock()
 		t := time.NewTimer(wait)
@@ -149,8 +149,9 @@ func (o *Outbox) runAccount(ctx context.Context, account string) {
 	}
 }
 
-// passGap is the least time between the starts of two passes woken by new messages.
-const passGap = 20 * time.Millisecond
+// passGap is the least time between two passes: each reads the backlog, and a reply due a
+// few milliseconds later than planned is not noticed (replies wait reply_delay anyway).
+const passGap = 50 * time.Millisecond
 
 // sleepCtx waits d (nothing when d <= 0); false when ctx ended first.
 func sleepCtx(ctx context.Context, d time.Duration) bool {
