@@ -14,6 +14,10 @@ import (
 type batch struct {
 	lane    ketanmu.Lane
 	replyTo string
+	// wroteIn and wroteAt are the account and the time of the message being answered
+	// (recorded in this transaction).
+	wroteIn string
+	wroteAt time.Time
 }
 
 // queue is the one way messages enter the outbox, for the router, its jobs and the case
@@ -24,7 +28,7 @@ func (r *Router) queue(tx *store.Tx, msgs []ketanmu.Outbound, b batch) ([]ketanm
 	var chats chatFacts
 	for _, msg := range msgs {
 		if msg.ID == "" {
-			facts, err := chats.of(r, tx, msg.Account, msg.Chat)
+			facts, err := chats.of(r, tx, b, msg.Account, msg.Chat)
 			if err != nil {
 				return nil, err
 			}
@@ -49,7 +53,7 @@ type chatFact struct {
 // a flow's replies and a case's notifications often go to the same chat.
 type chatFacts map[string]chatFact
 
-func (c *chatFacts) of(r *Router, tx *store.Tx, account, chat string) (chatFact, error) {
+func (c *chatFacts) of(r *Router, tx *store.Tx, b batch, account, chat string) (chatFact, error) {
 	key := account + "\x00" + chat
 	if f, ok := (*c)[key]; ok {
 		return f, nil
@@ -59,7 +63,13 @@ func (c *chatFacts) of(r *Router, tx *store.Tx, account, chat string) (chatFact,
 	if f.staff, err = r.staffChat(tx, account, chat); err != nil {
 		return f, err
 	}
-	if !f.staff {
+	switch {
+	case f.staff:
+	case chat == b.replyTo && account == b.wroteIn && tx.Now().Sub(b.wroteAt) < r.cfg.Outbound.Proactive.Window:
+		// The resident's message just recorded is within the window, so their last one is
+		// too: the proactive rule lets the answer go without asking the database.
+		f.lastIn, f.wrote = b.wroteAt, true
+	default:
 		if f.lastIn, f.wrote, f.hasCase, err = tx.ChatContact(account, chat); err != nil {
 			return f, err
 		}

@@ -91,7 +91,8 @@ func (r *Router) Handle(ctx context.Context, in ketanmu.Inbound) (Result, error)
 		if err := r.converse(tx, acc, in, media, &res); err != nil {
 			return err
 		}
-		if res.Replies, err = r.queue(tx, res.Replies, batch{replyTo: replyChat(in)}); err != nil {
+		answer := batch{replyTo: replyChat(in), wroteIn: in.Account, wroteAt: tx.InboundAt(in)}
+		if res.Replies, err = r.queue(tx, res.Replies, answer); err != nil {
 			return err
 		}
 		return r.recordCauses(tx, in, &res)
