@@ -179,12 +179,13 @@ func (o *Outbox) SendDue(ctx context.Context, account string) (int, error) {
 	st.pass.Lock()
 	defer st.pass.Unlock()
 	now := o.Now()
-	if wait := budgetWait(st, now); wait > 0 {
-		// No lane could send anything now: the backlog need not be read to know it.
+	if wait, err := o.budgetWait(ctx, account, st, now); err != nil || wait > 0 {
+		// No lane could send anything now, and the backlog was checked within the second: it
+		// need not be read to know that.
 		st.mu.Lock()
 		st.next = now.Add(wait)
 		st.mu.Unlock()
-		return 0, nil
+		return 0, err
 	}
 	items, err := o.db.PendingOutbox(ctx, account, pendingLimit)
 	if err != nil {
@@ -260,19 +261,34 @@ func (o *Outbox) SendDue(ctx context.Context, account string) (int, error) {
 	return tried, passErr
 }
 
-// budgetWait is how long until some lane of the account may send again; 0 when one may now.
-func budgetWait(st *outboxAccount, now time.Time) time.Duration {
+// budgetWait is how long until a lane with something pending may send again; 0 when one may
+// now, or when the backlog is due for its check (alerts about lanes that wait too long). A lane with budget and nothing pending needs no wait: what is queued there wakes the
+// worker.
+func (o *Outbox) budgetWait(ctx context.Context, account string, st *outboxAccount, now time.Time) (time.Duration, error) {
+	st.mu.Lock()
+	checkDue := st.checkedAt.IsZero() || now.Sub(st.checkedAt) >= time.Second // see checkBacklog
+	st.mu.Unlock()
+	if checkDue {
+		return 0, nil
+	}
 	var wait time.Duration
-	for _, lim := range st.lanes {
+	for lane, lim := range st.lanes {
 		tok := lim.TokensAt(now)
-		if tok >= 1 {
-			return 0
+		if tok < 1 {
+			if w := tokenWait(lim, tok); wait == 0 || w < wait {
+				wait = w
+			}
+			continue
 		}
-		if w := tokenWait(lim, tok); wait == 0 || w < wait {
-			wait = w
+		pending, err := o.db.LanePending(ctx, account, lane)
+		if err != nil || pending {
+			return 0, err
 		}
 	}
-	return wait
+	if wait == 0 {
+		wait = time.Second // nothing pending anywhere
+	}
+	return wait, nil
 }
 
 // kicked reports (and consumes) a pending wake-up of the account's worker.
