@@ -58,6 +58,7 @@ type outboxAccount struct {
 	next      time.Time             // when the next message may become sendable
 	alerted   map[ketanmu.Lane]bool // absent: not checked since the start
 	checkedAt time.Time
+	read      int // rows the last pass read
 }
 
 // pendingLimit bounds how many pending rows one pass reads.
@@ -128,8 +129,9 @@ func (o *Outbox) runAccount(ctx context.Context, account string) {
 		}
 		wait := idlePoll
 		st.mu.Lock()
+		gap := max(passGap, time.Duration(st.read)*passPerRow)
 		if !st.next.IsZero() {
-			wait = min(max(st.next.Sub(o.Now()), passGap), idlePoll)
+			wait = min(max(st.next.Sub(o.Now()), gap), idlePoll)
 		}
 		st.mu.Unlock()
 		t := time.NewTimer(wait)
@@ -140,8 +142,8 @@ func (o *Outbox) runAccount(ctx context.Context, account string) {
 		case <-st.kick:
 			t.Stop()
 			// A pass reads the whole backlog: messages queued one after another within
-			// passGap are taken by one pass, not one pass each.
-			if !sleepCtx(ctx, passGap-time.Since(passStart)) {
+			// the gap are taken by one pass, not one pass each.
+			if !sleepCtx(ctx, gap-time.Since(passStart)) {
 				return
 			}
 		case <-t.C:
@@ -152,6 +154,10 @@ func (o *Outbox) runAccount(ctx context.Context, account string) {
 // passGap is the least time between two passes: each reads the backlog, and a reply due a
 // few milliseconds later than planned is not noticed (replies wait reply_delay anyway).
 const passGap = 50 * time.Millisecond
+
+// passPerRow widens the gap after a pass that read a long backlog (2,000 rows: 500 ms), so that
+// reading it stays a small part of the worker's time; such a backlog waits on its budgets anyway.
+const passPerRow = 250 * time.Microsecond
 
 // sleepCtx waits d (nothing when d <= 0); false when ctx ended first.
 func sleepCtx(ctx context.Context, d time.Duration) bool {
@@ -191,6 +197,9 @@ func (o *Outbox) SendDue(ctx context.Context, account string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	st.mu.Lock()
+	st.read = len(items)
+	st.mu.Unlock()
 	o.checkBacklog(ctx, account, st, items, now)
 	st.mu.Lock()
 	cands, next := plan(items, st.lastSent, o.cfg.ReplyDelay, now)

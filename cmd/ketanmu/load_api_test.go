@@ -15,8 +15,8 @@ func TestLoadAPI(t *testing.T) {
 	}
 	for _, re := range []string{
 		`(?m)^bare SQLite: \d+ single-row commits/s$`,
-		`(?m)^simulator API at 50 msg/s: \d+ answered \(0 failed\), p50 \S+, p99 \S+, max \S+; peak RSS \d+ MB$`,
-		`(?m)^simulator API, 2 clients: \d+ msg/s \(0 failed\) = \d+\.\d+x bare SQLite; peak RSS \d+ MB$`,
+		`(?m)^simulator API at 50 msg/s: \d+ answered \(0 failed\), p50 \S+, p99 \S+, max \S+; peak RSS \d+ MB; CPU \S+ a message$`,
+		`(?m)^simulator API, 2 clients: \d+ msg/s \(0 failed\) = \d+\.\d+x bare SQLite; peak RSS \d+ MB; CPU \S+ a message$`,
 	} {
 		if !regexp.MustCompile(re).MatchString(stdout) {
 			t.Errorf("no line matching %s:\n%s", re, stdout)
