@@ -1,9 +1,11 @@
 package bot
 
 import (
+	"log/slog"
 	"time"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/store"
 )
@@ -20,26 +22,57 @@ type batch struct {
 	wroteAt time.Time
 }
 
-// queue is the one way messages enter the outbox, for the router, its jobs and the case
-// service: each gets its lane, the proactive rule drops what may not go, and the rest is queued
+// Queue is the one way messages enter the outbox, for the router, its jobs and the case
+// service: the lane rule, the proactive rule, and waking the outbox after the commit.
+type Queue struct {
+	cfg   *config.Config
+	log   *slog.Logger
+	newID func(account string) string
+	wake  func(account string)
+}
+
+var _ casework.Outbox = (*Queue)(nil)
+
+// NewQueue returns the queueing rules. newID gives outbound message IDs (the transport's
+// generator; nil: ketanmu.NewMessageID); wake is told, after a commit, of each account that got
+// something queued (the outbox's Kick; nil: nobody).
+func NewQueue(cfg *config.Config, log *slog.Logger, newID func(account string) string, wake func(account string)) *Queue {
+	if newID == nil {
+		newID = func(string) string { return ketanmu.NewMessageID() }
+	}
+	if wake == nil {
+		wake = func(string) {}
+	}
+	return &Queue{cfg: cfg, log: log, newID: newID, wake: wake}
+}
+
+// Queue puts msgs in the outbox inside tx and returns those queued: the case service's way in.
+func (q *Queue) Queue(tx *store.Tx, msgs []ketanmu.Outbound) ([]ketanmu.Outbound, error) {
+	return q.queue(tx, msgs, batch{})
+}
+
+// Notify wakes the outbox of account, after the commit that queued something for it.
+func (q *Queue) Notify(account string) { q.wake(account) }
+
+// queue gives each message its lane, drops what the proactive rule refuses, and queues the rest
 // in order inside tx. It returns the messages queued.
-func (r *Router) queue(tx *store.Tx, msgs []ketanmu.Outbound, b batch) ([]ketanmu.Outbound, error) {
+func (q *Queue) queue(tx *store.Tx, msgs []ketanmu.Outbound, b batch) ([]ketanmu.Outbound, error) {
 	kept := msgs[:0]
 	var chats chatFacts
 	for _, msg := range msgs {
 		if msg.ID == "" {
-			facts, err := chats.of(r, tx, b, msg.Account, msg.Chat)
+			facts, err := chats.of(q, tx, b, msg.Account, msg.Chat)
 			if err != nil {
 				return nil, err
 			}
 			msg.Lane = laneOf(msg, b, facts.staff)
-			if !r.mayWrite(tx, &msg, facts) {
+			if !q.mayWrite(tx, &msg, facts) {
 				continue
 			}
 		}
 		kept = append(kept, msg)
 	}
-	return kept, tx.QueueAll(kept, r.NewID)
+	return kept, tx.QueueAll(kept, q.newID)
 }
 
 // chatFact is what the lane and proactive rules need to know of one chat.
@@ -53,19 +86,19 @@ type chatFact struct {
 // a flow's replies and a case's notifications often go to the same chat.
 type chatFacts map[string]chatFact
 
-func (c *chatFacts) of(r *Router, tx *store.Tx, b batch, account, chat string) (chatFact, error) {
+func (c *chatFacts) of(q *Queue, tx *store.Tx, b batch, account, chat string) (chatFact, error) {
 	key := account + "\x00" + chat
 	if f, ok := (*c)[key]; ok {
 		return f, nil
 	}
 	var f chatFact
 	var err error
-	if f.staff, err = r.staffChat(tx, account, chat); err != nil {
+	if f.staff, err = q.staffChat(tx, account, chat); err != nil {
 		return f, err
 	}
 	switch {
 	case f.staff:
-	case chat == b.replyTo && account == b.wroteIn && tx.Now().Sub(b.wroteAt) < r.cfg.Outbound.Proactive.Window:
+	case chat == b.replyTo && account == b.wroteIn && tx.Now().Sub(b.wroteAt) < q.cfg.Outbound.Proactive.Window:
 		// The resident's message just recorded is within the window, so their last one is
 		// too: the proactive rule lets the answer go without asking the database.
 		f.lastIn, f.wrote = b.wroteAt, true
@@ -103,11 +136,11 @@ func laneOf(msg ketanmu.Outbound, b batch, staff bool) ketanmu.Lane {
 }
 
 // staffChat reports whether chat belongs to the office rather than to a resident.
-func (r *Router) staffChat(tx *store.Tx, account, chat string) (bool, error) {
+func (q *Queue) staffChat(tx *store.Tx, account, chat string) (bool, error) {
 	if ketanmu.IsGroup(chat) {
 		return true, nil
 	}
-	if acc, ok := r.cfg.Account(account); ok && acc.Phone == chat {
+	if acc, ok := q.cfg.Account(account); ok && acc.Phone == chat {
 		return true, nil
 	}
 	_, ok, err := tx.OperatorByPhone(chat)
@@ -127,7 +160,7 @@ func replyChat(in ketanmu.Inbound) string {
 // resident who has not written within outbound.proactive.window gets a message only about a case
 // of their own (and it spends the proactive budget); a chat that never wrote to the number gets
 // nothing at all. A message that may not go is logged.
-func (r *Router) mayWrite(tx *store.Tx, msg *ketanmu.Outbound, chat chatFact) bool {
+func (q *Queue) mayWrite(tx *store.Tx, msg *ketanmu.Outbound, chat chatFact) bool {
 	if msg.Revoke != "" || chat.staff {
 		return true
 	}
@@ -135,7 +168,7 @@ func (r *Router) mayWrite(tx *store.Tx, msg *ketanmu.Outbound, chat chatFact) bo
 	switch {
 	case !chat.wrote:
 		why = "the chat never wrote to this number"
-	case tx.Now().Sub(chat.lastIn) < r.cfg.Outbound.Proactive.Window:
+	case tx.Now().Sub(chat.lastIn) < q.cfg.Outbound.Proactive.Window:
 		return true
 	case !chat.hasCase:
 		why = "proactive message to a resident without a case"
@@ -143,7 +176,7 @@ func (r *Router) mayWrite(tx *store.Tx, msg *ketanmu.Outbound, chat chatFact) bo
 		msg.Proactive = true
 		return true
 	}
-	r.log.Warn("Message not queued", "account", msg.Account, "chat", ketanmu.MaskPhone(msg.Chat),
+	q.log.Warn("Message not queued", "account", msg.Account, "chat", ketanmu.MaskPhone(msg.Chat),
 		"lane", string(msg.Lane), "reason", why)
 	return false
 }

@@ -23,11 +23,8 @@ type Router struct {
 	cfg    *config.Config
 	engine *flows.Engine
 	cases  *casework.Service
+	q      *Queue
 	log    *slog.Logger
-	// NewID generates outbound message IDs for an account (the transport's generator).
-	NewID func(account string) string
-	// Notify is called after a commit that queued messages for an account (wakes the outbox).
-	Notify func(account string)
 	// Holding, when set, reports whether an account is still receiving the messages it missed
 	// while offline (WhatsApp's backlog); replies caused then may be dropped by the ReplyGate.
 	Holding func(account string) bool
@@ -37,17 +34,10 @@ type Router struct {
 	locks chatLocks
 }
 
-// NewRouter returns a router with its case service; NewID defaults to ketanmu.NewMessageID.
-func NewRouter(db *store.DB, cfg *config.Config, engine *flows.Engine, log *slog.Logger) *Router {
-	r := &Router{db: db, cfg: cfg, engine: engine, log: log,
-		NewID: func(string) string { return ketanmu.NewMessageID() }, Notify: func(string) {}}
-	r.cases = casework.New(db, cfg, engine, log)
-	// The case service queues and wakes the outbox exactly as the router does.
-	r.cases.Enqueue = func(tx *store.Tx, msgs []ketanmu.Outbound) ([]ketanmu.Outbound, error) {
-		return r.queue(tx, msgs, batch{})
-	}
-	r.cases.Notify = func(account string) { r.Notify(account) }
-	return r
+// NewRouter returns a router over the case service its operator commands go through and the
+// queueing rules that service uses too.
+func NewRouter(db *store.DB, cfg *config.Config, engine *flows.Engine, cases *casework.Service, q *Queue, log *slog.Logger) *Router {
+	return &Router{db: db, cfg: cfg, engine: engine, cases: cases, q: q, log: log}
 }
 
 // Cases is the case service the router's operator commands go through, for the other channels.
@@ -92,7 +82,7 @@ func (r *Router) Handle(ctx context.Context, in ketanmu.Inbound) (Result, error)
 			return err
 		}
 		answer := batch{replyTo: replyChat(in), wroteIn: in.Account, wroteAt: tx.InboundAt(in)}
-		if res.Replies, err = r.queue(tx, res.Replies, answer); err != nil {
+		if res.Replies, err = r.q.queue(tx, res.Replies, answer); err != nil {
 			return err
 		}
 		return r.recordCauses(tx, in, &res)
@@ -219,7 +209,7 @@ func (r *Router) residentTurn(tx *store.Tx, acc config.Account, conv store.Conve
 }
 
 // notifyAccounts wakes the outbox of every account that got something queued.
-func (r *Router) notifyAccounts(msgs []ketanmu.Outbound) { casework.EachAccount(msgs, r.Notify) }
+func (r *Router) notifyAccounts(msgs []ketanmu.Outbound) { casework.EachAccount(msgs, r.q.Notify) }
 
 // applyEffects carries out what the flow asked for, inside the same transaction, and returns
 // the placeholders its replies may use ({number}).
@@ -371,7 +361,7 @@ func (r *Router) Send(ctx context.Context, fn func(tx *store.Tx) ([]ketanmu.Outb
 		if msgs, err = fn(tx); err != nil {
 			return err
 		}
-		msgs, err = r.queue(tx, msgs, batch{lane: ketanmu.LaneBulk})
+		msgs, err = r.q.queue(tx, msgs, batch{lane: ketanmu.LaneBulk})
 		return err
 	})
 	if err != nil {
