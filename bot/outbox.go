@@ -271,8 +271,8 @@ func (o *Outbox) SendDue(ctx context.Context, account string) (int, error) {
 }
 
 // budgetWait is how long until a lane with something pending may send again; 0 when one may
-// now, or when the backlog is due for its check (alerts about lanes that wait too long). A lane with budget and nothing pending needs no wait: what is queued there wakes the
-// worker.
+// now, or when the backlog is due for its check (alerts about lanes that wait too long). A lane
+// with budget and nothing pending needs no wait: what is queued there wakes the worker.
 func (o *Outbox) budgetWait(ctx context.Context, account string, st *outboxAccount, now time.Time) (time.Duration, error) {
 	st.mu.Lock()
 	checkDue := st.checkedAt.IsZero() || now.Sub(st.checkedAt) >= time.Second // see checkBacklog
