@@ -97,7 +97,7 @@ func (r *Router) Recheck(ctx context.Context, it store.OutboxItem) (proactive bo
 		return m.Proactive, "", nil
 	}
 	err = r.db.View(ctx, func(tx *store.Tx) error {
-		staff, err := r.staffChat(tx, m.Account, m.Chat)
+		staff, err := r.q.staffChat(tx, m.Account, m.Chat)
 		if err != nil || staff {
 			return err
 		}

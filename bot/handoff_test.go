@@ -23,6 +23,7 @@ import (
 	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/bot/sim"
 	"github.com/ketanmu/ketanmu/config"
+	"github.com/ketanmu/ketanmu/internal/app"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -67,13 +68,15 @@ func newHandoff(t *testing.T, cfg *config.Config) *handoff {
 	t.Helper()
 	clock := NewClock() // Wednesday 25 November 2026, 09:00 in Jakarta
 	db := MustOpenTemp(t, clock)
-	h := &handoff{t: t, cfg: cfg, db: db, clock: clock, router: newRouter(db, cfg), account: account,
-		chat: handoffResident}
+	if err := db.SeedOperators(context.Background(), app.Operators(cfg)); err != nil {
+		t.Fatal(err)
+	}
 	n := 0
-	h.router.NewID = func(string) string {
+	router := app.NewRouter(db, cfg, discard, func(string) string {
 		n++
 		return fmt.Sprintf("OUT%06d", n)
-	}
+	}, nil)
+	h := &handoff{t: t, cfg: cfg, db: db, clock: clock, router: router, account: account, chat: handoffResident}
 	h.outbox = newOutbox(db, &sim.Transport{}, cfg, clock)
 	return h
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/config"
-	"github.com/ketanmu/ketanmu/flows"
 	"github.com/ketanmu/ketanmu/internal/app"
 	"github.com/ketanmu/ketanmu/store"
 )
@@ -109,10 +108,15 @@ func MustHandle(tb testing.TB, r *bot.Router, in ketanmu.Inbound) bot.Result {
 }
 
 func newRouter(db *store.DB, cfg *config.Config) *bot.Router {
+	return newRouterWaking(db, cfg, nil)
+}
+
+// newRouterWaking is newRouter with wake told of each account whose outbox should wake.
+func newRouterWaking(db *store.DB, cfg *config.Config, wake func(account string)) *bot.Router {
 	if err := db.SeedOperators(context.Background(), app.Operators(cfg)); err != nil {
 		panic(err)
 	}
-	return bot.NewRouter(db, cfg, flows.New(cfg.FlowOptions()), discard)
+	return app.NewRouter(db, cfg, discard, nil, wake)
 }
 
 func text(chat, id, s string) ketanmu.Inbound {

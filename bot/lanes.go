@@ -1,7 +1,11 @@
 package bot
 
 import (
+	"log/slog"
+	"time"
+
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/store"
 )
@@ -12,31 +16,102 @@ import (
 type batch struct {
 	lane    ketanmu.Lane
 	replyTo string
+	// wroteIn and wroteAt are the account and the time of the message being answered
+	// (recorded in this transaction).
+	wroteIn string
+	wroteAt time.Time
 }
 
-// queue is the one way messages enter the outbox, for the router, its jobs and the case
-// service: each gets its lane, the proactive rule drops what may not go, and the rest is queued
+// Queue is the one way messages enter the outbox, for the router, its jobs and the case
+// service: the lane rule, the proactive rule, and waking the outbox after the commit.
+type Queue struct {
+	cfg   *config.Config
+	log   *slog.Logger
+	newID func(account string) string
+	wake  func(account string)
+}
+
+var _ casework.Outbox = (*Queue)(nil)
+
+// NewQueue returns the queueing rules. newID gives outbound message IDs (the transport's
+// generator; nil: ketanmu.NewMessageID); wake is told, after a commit, of each account that got
+// something queued (the outbox's Kick; nil: nobody).
+func NewQueue(cfg *config.Config, log *slog.Logger, newID func(account string) string, wake func(account string)) *Queue {
+	if newID == nil {
+		newID = func(string) string { return ketanmu.NewMessageID() }
+	}
+	if wake == nil {
+		wake = func(string) {}
+	}
+	return &Queue{cfg: cfg, log: log, newID: newID, wake: wake}
+}
+
+// Queue puts msgs in the outbox inside tx and returns those queued: the case service's way in.
+func (q *Queue) Queue(tx *store.Tx, msgs []ketanmu.Outbound) ([]ketanmu.Outbound, error) {
+	return q.queue(tx, msgs, batch{})
+}
+
+// Notify wakes the outbox of account, after the commit that queued something for it.
+func (q *Queue) Notify(account string) { q.wake(account) }
+
+// queue gives each message its lane, drops what the proactive rule refuses, and queues the rest
 // in order inside tx. It returns the messages queued.
-func (r *Router) queue(tx *store.Tx, msgs []ketanmu.Outbound, b batch) ([]ketanmu.Outbound, error) {
+func (q *Queue) queue(tx *store.Tx, msgs []ketanmu.Outbound, b batch) ([]ketanmu.Outbound, error) {
 	kept := msgs[:0]
+	var chats chatFacts
 	for _, msg := range msgs {
 		if msg.ID == "" {
-			staff, err := r.staffChat(tx, msg.Account, msg.Chat)
+			facts, err := chats.of(q, tx, b, msg.Account, msg.Chat)
 			if err != nil {
 				return nil, err
 			}
-			msg.Lane = laneOf(msg, b, staff)
-			ok, err := r.mayWrite(tx, &msg, staff)
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
+			msg.Lane = laneOf(msg, b, facts.staff)
+			if !q.mayWrite(tx, &msg, facts) {
 				continue
 			}
 		}
 		kept = append(kept, msg)
 	}
-	return kept, tx.QueueAll(kept, r.NewID)
+	return kept, tx.QueueAll(kept, q.newID)
+}
+
+// chatFact is what the lane and proactive rules need to know of one chat.
+type chatFact struct {
+	staff          bool
+	lastIn         time.Time
+	wrote, hasCase bool
+}
+
+// chatFacts looks each chat up once while a batch is queued (nothing is written in between):
+// a flow's replies and a case's notifications often go to the same chat.
+type chatFacts map[string]chatFact
+
+func (c *chatFacts) of(q *Queue, tx *store.Tx, b batch, account, chat string) (chatFact, error) {
+	key := account + "\x00" + chat
+	if f, ok := (*c)[key]; ok {
+		return f, nil
+	}
+	var f chatFact
+	var err error
+	if f.staff, err = q.staffChat(tx, account, chat); err != nil {
+		return f, err
+	}
+	switch {
+	case f.staff:
+	case chat == b.replyTo && account == b.wroteIn && tx.Now().Sub(b.wroteAt) < q.cfg.Outbound.Proactive.Window:
+		// The resident's message just recorded is within the window, so their last one is
+		// too: the proactive rule lets the answer go without asking the database.
+		f.lastIn, f.wrote = b.wroteAt, true
+	default:
+		if f.lastIn, f.wrote, f.hasCase, err = tx.ChatContact(account, chat); err != nil {
+			return f, err
+		}
+	}
+	if *c == nil {
+		*c = chatFacts{}
+	}
+	(*c)[key] = f
+	return f, nil
 }
 
 // laneOf is the one rule that puts a message in its outbox lane. A revoke always goes first;
@@ -61,11 +136,11 @@ func laneOf(msg ketanmu.Outbound, b batch, staff bool) ketanmu.Lane {
 }
 
 // staffChat reports whether chat belongs to the office rather than to a resident.
-func (r *Router) staffChat(tx *store.Tx, account, chat string) (bool, error) {
+func (q *Queue) staffChat(tx *store.Tx, account, chat string) (bool, error) {
 	if ketanmu.IsGroup(chat) {
 		return true, nil
 	}
-	if acc, ok := r.cfg.Account(account); ok && acc.Phone == chat {
+	if acc, ok := q.cfg.Account(account); ok && acc.Phone == chat {
 		return true, nil
 	}
 	_, ok, err := tx.OperatorByPhone(chat)
@@ -85,22 +160,18 @@ func replyChat(in ketanmu.Inbound) string {
 // resident who has not written within outbound.proactive.window gets a message only about a case
 // of their own (and it spends the proactive budget); a chat that never wrote to the number gets
 // nothing at all. A message that may not go is logged.
-func (r *Router) mayWrite(tx *store.Tx, msg *ketanmu.Outbound, staff bool) (bool, error) {
-	if msg.Revoke != "" || staff {
-		return true, nil
+func (q *Queue) mayWrite(tx *store.Tx, msg *ketanmu.Outbound, chat chatFact) bool {
+	if msg.Revoke != "" || chat.staff {
+		return true
 	}
-	lastIn, wrote, hasCase, err := tx.ChatContact(msg.Account, msg.Chat)
-	if err != nil {
-		return false, err
-	}
-	proactive, why := proactiveRule(tx.Now(), lastIn, wrote, hasCase, r.cfg.Outbound.Proactive.Window)
+	proactive, why := proactiveRule(tx.Now(), chat.lastIn, chat.wrote, chat.hasCase, q.cfg.Outbound.Proactive.Window)
 	if why == "" {
 		msg.Proactive = proactive
-		return true, nil
+		return true
 	}
-	r.log.Warn("Message not queued", "account", msg.Account, "chat", ketanmu.MaskPhone(msg.Chat),
+	q.log.Warn("Message not queued", "account", msg.Account, "chat", ketanmu.MaskPhone(msg.Chat),
 		"lane", string(msg.Lane), "reason", why)
-	return false, nil
+	return false
 }
 
 // laneBudget returns the configured budget of a lane.

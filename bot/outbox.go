@@ -63,6 +63,7 @@ type outboxAccount struct {
 	next      time.Time             // when the next message may become sendable
 	alerted   map[ketanmu.Lane]bool // absent: not checked since the start
 	checkedAt time.Time
+	read      int // rows the last pass read
 }
 
 // pendingLimit bounds how many pending rows one pass reads.
@@ -120,6 +121,7 @@ func (o *Outbox) runAccount(ctx context.Context, account string) {
 	const idlePoll = time.Second
 	st := o.accounts[account]
 	for {
+		passStart := time.Now()
 		n, err := o.SendDue(ctx, account)
 		if ctx.Err() != nil {
 			return
@@ -132,8 +134,9 @@ func (o *Outbox) runAccount(ctx context.Context, account string) {
 		}
 		wait := idlePoll
 		st.mu.Lock()
+		gap := max(passGap, time.Duration(st.read)*passPerRow)
 		if !st.next.IsZero() {
-			wait = min(max(st.next.Sub(o.Now()), 10*time.Millisecond), idlePoll)
+			wait = min(max(st.next.Sub(o.Now()), gap), idlePoll)
 		}
 		st.mu.Unlock()
 		t := time.NewTimer(wait)
@@ -143,8 +146,36 @@ func (o *Outbox) runAccount(ctx context.Context, account string) {
 			return
 		case <-st.kick:
 			t.Stop()
+			// A pass reads the whole backlog: messages queued one after another within
+			// the gap are taken by one pass, not one pass each.
+			if !sleepCtx(ctx, gap-time.Since(passStart)) {
+				return
+			}
 		case <-t.C:
 		}
+	}
+}
+
+// passGap is the least time between two passes: each reads the backlog, and a reply due a
+// few milliseconds later than planned is not noticed (replies wait reply_delay anyway).
+const passGap = 50 * time.Millisecond
+
+// passPerRow widens the gap after a pass that read a long backlog (2,000 rows: 500 ms), so that
+// reading it stays a small part of the worker's time; such a backlog waits on its budgets anyway.
+const passPerRow = 250 * time.Microsecond
+
+// sleepCtx waits d (nothing when d <= 0); false when ctx ended first.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }
 
@@ -158,14 +189,25 @@ func (o *Outbox) SendDue(ctx context.Context, account string) (int, error) {
 	}
 	st.pass.Lock()
 	defer st.pass.Unlock()
+	now := o.Now()
+	if wait, err := o.budgetWait(ctx, account, st, now); err != nil || wait > 0 {
+		// No lane could send anything now, and the backlog was checked within the second: it
+		// need not be read to know that.
+		st.mu.Lock()
+		st.next = now.Add(wait)
+		st.mu.Unlock()
+		return 0, err
+	}
 	items, err := o.db.PendingOutbox(ctx, account, pendingLimit)
 	if err != nil {
 		return 0, err
 	}
-	now := o.Now()
 	if items, err = o.expire(ctx, account, items, now); err != nil {
 		return 0, err
 	}
+	st.mu.Lock()
+	st.read = len(items)
+	st.mu.Unlock()
 	o.checkBacklog(ctx, account, st, items, now)
 	st.mu.Lock()
 	cands, next := plan(items, st.lastSent, o.cfg.ReplyDelay, now)
@@ -236,6 +278,36 @@ func (o *Outbox) SendDue(ctx context.Context, account string) (int, error) {
 	st.next = next
 	st.mu.Unlock()
 	return tried, passErr
+}
+
+// budgetWait is how long until a lane with something pending may send again; 0 when one may
+// now, or when the backlog is due for its check (alerts about lanes that wait too long). A lane
+// with budget and nothing pending needs no wait: what is queued there wakes the worker.
+func (o *Outbox) budgetWait(ctx context.Context, account string, st *outboxAccount, now time.Time) (time.Duration, error) {
+	st.mu.Lock()
+	checkDue := st.checkedAt.IsZero() || now.Sub(st.checkedAt) >= time.Second // see checkBacklog
+	st.mu.Unlock()
+	if checkDue {
+		return 0, nil
+	}
+	var wait time.Duration
+	for lane, lim := range st.lanes {
+		tok := lim.TokensAt(now)
+		if tok < 1 {
+			if w := tokenWait(lim, tok); wait == 0 || w < wait {
+				wait = w
+			}
+			continue
+		}
+		pending, err := o.db.LanePending(ctx, account, lane)
+		if err != nil || pending {
+			return 0, err
+		}
+	}
+	if wait == 0 {
+		wait = time.Second // nothing pending anywhere
+	}
+	return wait, nil
 }
 
 // kicked reports (and consumes) a pending wake-up of the account's worker.

@@ -23,11 +23,8 @@ type Router struct {
 	cfg    *config.Config
 	engine *flows.Engine
 	cases  *casework.Service
+	q      *Queue
 	log    *slog.Logger
-	// NewID generates outbound message IDs for an account (the transport's generator).
-	NewID func(account string) string
-	// Notify is called after a commit that queued messages for an account (wakes the outbox).
-	Notify func(account string)
 	// Holding, when set, reports whether an account is still receiving the messages it missed
 	// while offline (WhatsApp's backlog); replies caused then may be dropped by the ReplyGate.
 	Holding func(account string) bool
@@ -40,17 +37,10 @@ type Router struct {
 	locks chatLocks
 }
 
-// NewRouter returns a router with its case service; NewID defaults to ketanmu.NewMessageID.
-func NewRouter(db *store.DB, cfg *config.Config, engine *flows.Engine, log *slog.Logger) *Router {
-	r := &Router{db: db, cfg: cfg, engine: engine, log: log,
-		NewID: func(string) string { return ketanmu.NewMessageID() }, Notify: func(string) {}}
-	r.cases = casework.New(db, cfg, engine, log)
-	// The case service queues and wakes the outbox exactly as the router does.
-	r.cases.Enqueue = func(tx *store.Tx, msgs []ketanmu.Outbound) ([]ketanmu.Outbound, error) {
-		return r.queue(tx, msgs, batch{})
-	}
-	r.cases.Notify = func(account string) { r.Notify(account) }
-	return r
+// NewRouter returns a router over the case service its operator commands go through and the
+// queueing rules that service uses too.
+func NewRouter(db *store.DB, cfg *config.Config, engine *flows.Engine, cases *casework.Service, q *Queue, log *slog.Logger) *Router {
+	return &Router{db: db, cfg: cfg, engine: engine, cases: cases, q: q, log: log}
 }
 
 // Cases is the case service the router's operator commands go through, for the other channels.
@@ -94,7 +84,8 @@ func (r *Router) Handle(ctx context.Context, in ketanmu.Inbound) (Result, error)
 		if err := r.converse(tx, acc, in, media, &res); err != nil {
 			return err
 		}
-		if res.Replies, err = r.queue(tx, res.Replies, batch{replyTo: replyChat(in)}); err != nil {
+		answer := batch{replyTo: replyChat(in), wroteIn: in.Account, wroteAt: tx.InboundAt(in)}
+		if res.Replies, err = r.q.queue(tx, res.Replies, answer); err != nil {
 			return err
 		}
 		return r.recordCauses(tx, in, &res)
@@ -119,37 +110,59 @@ func (r *Router) converse(tx *store.Tx, acc config.Account, in ketanmu.Inbound, 
 	if in.Address != "" {
 		conv.Address = in.Address
 	}
+	if handled, err := r.staffMessage(tx, acc, conv, in, res); handled || err != nil {
+		return err
+	}
+	if err := r.identify(tx, &conv, in); err != nil {
+		return err
+	}
+	return r.residentTurn(tx, acc, conv, in, media, res)
+}
+
+// staffMessage handles what the office says: in operators' groups, from the office phone and
+// its "message yourself" chat (the handoff), and an operator's command from their own phone.
+// It reports whether the message was the office's.
+func (r *Router) staffMessage(tx *store.Tx, acc config.Account, conv store.Conversation, in ketanmu.Inbound, res *Result) (bool, error) {
 	if ketanmu.IsGroup(in.Chat) || in.FromMe {
-		// Operators' groups, the office phone and its "message yourself" chat: the handoff.
 		if err := tx.SaveConversation(conv); err != nil {
-			return err
+			return true, err
 		}
-		return r.operatorMessage(tx, acc, conv, in, res)
+		return true, r.operatorMessage(tx, acc, conv, in, res)
 	}
-	if cmd, isCmd := r.parseCommand(in.Text); isCmd {
-		op, ok, err := tx.OperatorByPhone(in.Chat)
-		if err != nil {
-			return err
-		}
-		if ok {
-			// An operator writing a command to the office number from their own phone: their
-			// private chat works like the "message yourself" chat.
-			if err := tx.SaveConversation(conv); err != nil {
-				return err
-			}
-			return r.runCommand(tx, acc, casework.OperatorActor(op), cmd, in, in.Chat, "", res)
-		}
+	cmd, isCmd := r.parseCommand(in.Text)
+	if !isCmd {
+		return false, nil
 	}
-	if conv.ResidentID == 0 || in.LID != "" {
-		// A LID learned later is recorded too, so the person stays one resident.
-		phone, lid := residentKey(in.Chat)
-		if in.LID != "" {
-			lid = in.LID
-		}
-		if conv.ResidentID, err = tx.Resident(phone, lid); err != nil {
-			return err
-		}
+	op, ok, err := tx.OperatorByPhone(in.Chat)
+	if err != nil || !ok {
+		return false, err
 	}
+	// An operator writing a command to the office number from their own phone: their private
+	// chat works like the "message yourself" chat.
+	if err := tx.SaveConversation(conv); err != nil {
+		return true, err
+	}
+	return true, r.runCommand(tx, acc, casework.OperatorActor(op), cmd, in, in.Chat, "", res)
+}
+
+// identify ties the chat to its resident; a LID learned later is recorded too, so the person
+// stays one resident.
+func (r *Router) identify(tx *store.Tx, conv *store.Conversation, in ketanmu.Inbound) error {
+	if conv.ResidentID != 0 && in.LID == "" {
+		return nil
+	}
+	phone, lid := residentKey(in.Chat)
+	if in.LID != "" {
+		lid = in.LID
+	}
+	var err error
+	conv.ResidentID, err = tx.Resident(phone, lid)
+	return err
+}
+
+// residentTurn runs one step of the resident's flow, saves the conversation and puts the
+// replies and the effects' messages in res; an operator who has the chat is never talked over.
+func (r *Router) residentTurn(tx *store.Tx, acc config.Account, conv store.Conversation, in ketanmu.Inbound, media *flows.Media, res *Result) error {
 	st, err := flows.LoadState(conv.State)
 	if err != nil {
 		return fmt.Errorf("chat %s: %w", ketanmu.MaskPhone(conv.Chat), err)
@@ -163,13 +176,12 @@ func (r *Router) converse(tx *store.Tx, acc config.Account, in ketanmu.Inbound, 
 		// An operator has this chat: record the message, never answer over them.
 		return tx.SaveConversation(conv)
 	}
-	cases, err := tx.ResidentCases(conv.ResidentID, 20)
-	if err != nil {
-		return err
-	}
-	env := flows.Env{Now: tx.Now(), Account: acc.Flow(), Cases: caseInfos(cases)}
+	env, loadErr := r.flowEnv(tx, acc, conv.ResidentID)
 	input, cut := r.flowInput(in, media)
 	out := r.engine.Step(env, st, input)
+	if *loadErr != nil {
+		return *loadErr
+	}
 	if conv.State, err = flows.SaveState(out.State); err != nil {
 		return err
 	}
@@ -185,24 +197,22 @@ func (r *Router) converse(tx *store.Tx, acc config.Account, in ketanmu.Inbound, 
 		replies = append([]string{r.text("text_cut", "limit", fmt.Sprint(r.cfg.Storage.MaxTextChars))}, replies...)
 	}
 	// The replies go first, so that the resident reads the confirmation before any follow-up.
-	var queued []int
+	first := len(res.Replies)
 	for _, text := range replies {
-		msg := ketanmu.Outbound{Account: in.Account, Chat: in.Chat, Address: conv.Address, Text: text}
-		queued = append(queued, len(res.Replies))
-		res.Replies = append(res.Replies, msg)
+		res.Replies = append(res.Replies, ketanmu.Outbound{Account: in.Account, Chat: in.Chat, Address: conv.Address, Text: text})
 	}
 	pairs, err := r.applyEffects(tx, acc, conv, out.Effects, res)
 	if err != nil {
 		return err
 	}
-	for _, i := range queued {
+	for i := first; i < first+len(replies); i++ {
 		res.Replies[i].Text = ketanmu.Fill(res.Replies[i].Text, pairs...)
 	}
 	return nil
 }
 
 // notifyAccounts wakes the outbox of every account that got something queued.
-func (r *Router) notifyAccounts(msgs []ketanmu.Outbound) { casework.EachAccount(msgs, r.Notify) }
+func (r *Router) notifyAccounts(msgs []ketanmu.Outbound) { casework.EachAccount(msgs, r.q.Notify) }
 
 // applyEffects carries out what the flow asked for, inside the same transaction, and returns
 // the placeholders its replies may use ({number}).
@@ -261,6 +271,20 @@ func (r *Router) applyEffects(tx *store.Tx, acc config.Account, conv store.Conve
 
 // text returns a configured text with {name} placeholders filled.
 func (r *Router) text(key string, pairs ...string) string { return r.cfg.Texts.Get(key, pairs...) }
+
+// flowEnv is what the flow may know for one step. The resident's cases are read only when the
+// step asks for them; a failed read is in *loadErr once the step returns.
+func (r *Router) flowEnv(tx *store.Tx, acc config.Account, residentID int64) (flows.Env, *error) {
+	loadErr := new(error)
+	return flows.Env{Now: tx.Now(), Account: acc.Flow(), LoadCases: func() []flows.CaseInfo {
+		cases, err := tx.ResidentCases(residentID, 20)
+		if err != nil {
+			*loadErr = err
+			return nil
+		}
+		return caseInfos(cases)
+	}}, loadErr
+}
 
 func caseInfos(cases []store.Case) []flows.CaseInfo {
 	out := make([]flows.CaseInfo, 0, len(cases))
@@ -344,7 +368,7 @@ func (r *Router) Send(ctx context.Context, fn func(tx *store.Tx) ([]ketanmu.Outb
 		if msgs, err = fn(tx); err != nil {
 			return err
 		}
-		msgs, err = r.queue(tx, msgs, batch{lane: ketanmu.LaneBulk})
+		msgs, err = r.q.queue(tx, msgs, batch{lane: ketanmu.LaneBulk})
 		return err
 	})
 	if err != nil {

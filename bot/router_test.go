@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/internal/app"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -18,14 +19,13 @@ const greeting = "Selamat datang"
 func TestRouterDuplicate(t *testing.T) {
 	clock := NewClock()
 	db := MustOpenTemp(t, clock)
-	r := newRouter(db, MustConfig(t))
 	const chat = "6281200000001"
 	kicks := 0
-	r.Notify = func(acc string) {
+	r := newRouterWaking(db, MustConfig(t), func(acc string) {
 		if acc == account {
 			kicks++
 		}
-	}
+	})
 
 	first := MustHandle(t, r, text(chat, "M1", "halo"))
 	if first.Duplicate || len(first.Replies) == 0 {
@@ -122,14 +122,18 @@ func TestRouterSerialisesChat(t *testing.T) {
 func TestRouterAtomic(t *testing.T) {
 	clock := NewClock()
 	db := MustOpenTemp(t, clock)
-	r := newRouter(db, MustConfig(t))
+	cfg := MustConfig(t)
+	if err := db.SeedOperators(context.Background(), app.Operators(cfg)); err != nil {
+		t.Fatal(err)
+	}
 	n := 0
-	r.NewID = func(string) string { n++; return fmt.Sprintf("OUT-%d", n) }
+	newID := func(string) string { n++; return fmt.Sprintf("OUT-%d", n) }
+	r := app.NewRouter(db, cfg, discard, func(acc string) string { return newID(acc) }, nil)
 	MustHandle(t, r, text("6281200000001", "M1", "halo"))
 
 	// Every reply of the next message gets an ID already in the outbox: queueing fails on
 	// UNIQUE after the inbound message was recorded.
-	r.NewID = func(string) string { return "OUT-1" }
+	newID = func(string) string { return "OUT-1" }
 	const chat = "6281200000002"
 	in := text(chat, "M2", "halo")
 	in.Media = nil
@@ -150,7 +154,7 @@ func TestRouterAtomic(t *testing.T) {
 	}
 
 	t.Run("redelivery is handled normally", func(t *testing.T) {
-		r.NewID = func(string) string { return ketanmu.NewMessageID() }
+		newID = func(string) string { return ketanmu.NewMessageID() }
 		res := MustHandle(t, r, in)
 		if res.Duplicate || len(res.Replies) == 0 {
 			t.Fatalf("redelivery = duplicate %v, %d replies; want false and replies", res.Duplicate, len(res.Replies))
@@ -208,8 +212,7 @@ func TestRouterRecordsWithoutReply(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			clock := NewClock()
 			db := MustOpenTemp(t, clock)
-			r := newRouter(db, MustConfig(t))
-			r.Notify = func(string) { t.Errorf("outbox woken for a message that needs no reply") }
+			r := newRouterWaking(db, MustConfig(t), func(string) { t.Errorf("outbox woken for a message that needs no reply") })
 			res := MustHandle(t, r, in)
 			if res.Duplicate || len(res.Replies) != 0 {
 				t.Errorf("Handle = duplicate %v, %d replies; want false, 0", res.Duplicate, len(res.Replies))

@@ -53,7 +53,8 @@ func newEnvFrom(tb testing.TB, path string) *env {
 	if err := db.SeedOperators(context.Background(), app.Operators(cfg)); err != nil {
 		tb.Fatal(err)
 	}
-	e.svc = casework.New(db, cfg, flows.New(cfg.FlowOptions()), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	// The production wiring: the router's queueing rules (lanes, the proactive rule).
+	e.svc = app.NewRouter(db, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil, nil).Cases()
 	return e
 }
 
@@ -77,6 +78,11 @@ func (e *env) newCase(tb testing.TB, service, phone, name, nik string) string {
 	tb.Helper()
 	var number string
 	err := e.db.Update(context.Background(), func(tx *store.Tx) error {
+		// The resident applied by writing to the number: what lets the bot write back.
+		if _, err := tx.RecordInbound(ketanmu.Inbound{Account: "nik", Chat: phone, ID: "apply-" + phone + "-" + service,
+			Kind: ketanmu.KindText, Text: "ya"}); err != nil {
+			return err
+		}
 		rid, err := tx.Resident(phone, "")
 		if err != nil {
 			return err

@@ -14,6 +14,9 @@ import (
 // case, so it needs no actor.
 func (s *Service) ChangeMark(ctx context.Context) (string, error) { return s.db.ChangeMark(ctx) }
 
+// Committed returns a channel closed at the next commit: when the ChangeMark may have moved.
+func (s *Service) Committed() <-chan struct{} { return s.db.Committed() }
+
 // AuditLog lists who viewed or changed which case and document, newest first: for supervisors,
 // and only about cases they may see.
 func (s *Service) AuditLog(ctx context.Context, actor Actor, f store.AuditFilter) ([]store.AuditEntry, error) {

@@ -27,23 +27,26 @@ var _ Flows = (*flows.Engine)(nil)
 
 // Service carries out operator actions and answers operator queries.
 type Service struct {
-	db    *store.DB
-	cfg   *config.Config
-	flows Flows
-	log   *slog.Logger
-	// Enqueue puts messages in the outbox inside tx and returns those queued (the router's one
-	// path: lanes and the proactive rule). The default queues them all with fresh IDs.
-	Enqueue func(tx *store.Tx, msgs []ketanmu.Outbound) ([]ketanmu.Outbound, error)
-	// Notify is called after a commit that queued messages for an account (wakes the outbox).
-	Notify func(account string)
+	db     *store.DB
+	cfg    *config.Config
+	flows  Flows
+	outbox Outbox
+	log    *slog.Logger
 }
 
-// New returns the case service.
-func New(db *store.DB, cfg *config.Config, fl Flows, log *slog.Logger) *Service {
-	return &Service{db: db, cfg: cfg, flows: fl, log: log, Notify: func(string) {},
-		Enqueue: func(tx *store.Tx, msgs []ketanmu.Outbound) ([]ketanmu.Outbound, error) {
-			return msgs, tx.QueueAll(msgs, func(string) string { return ketanmu.NewMessageID() })
-		}}
+// Outbox is how the service queues messages: the one queueing path of the program (lanes and
+// the proactive rule), and waking the outbox once the transaction committed.
+type Outbox interface {
+	// Queue puts msgs in the outbox inside tx and returns those queued.
+	Queue(tx *store.Tx, msgs []ketanmu.Outbound) ([]ketanmu.Outbound, error)
+	// Notify is called after a commit that queued messages for account.
+	Notify(account string)
+}
+
+// New returns the case service; outbox is required (the program's wiring, internal/app, gives
+// the production rules).
+func New(db *store.DB, cfg *config.Config, fl Flows, outbox Outbox, log *slog.Logger) *Service {
+	return &Service{db: db, cfg: cfg, flows: fl, outbox: outbox, log: log}
 }
 
 // Kind names an operator action.
@@ -122,7 +125,7 @@ func (s *Service) Do(ctx context.Context, actor Actor, number string, a Action) 
 		if o, err = s.Apply(tx, actor, c, a); err != nil {
 			return err
 		}
-		o.Messages, err = s.Enqueue(tx, o.Messages)
+		o.Messages, err = s.outbox.Queue(tx, o.Messages)
 		return err
 	})
 	if err != nil {
@@ -248,7 +251,7 @@ func auditDetail(before, after store.Case) string {
 }
 
 // notify wakes the outbox of every account that got something queued.
-func (s *Service) notify(msgs []ketanmu.Outbound) { EachAccount(msgs, s.Notify) }
+func (s *Service) notify(msgs []ketanmu.Outbound) { EachAccount(msgs, s.outbox.Notify) }
 
 // EachAccount calls fn once for each account msgs are for, in the order they first appear.
 func EachAccount(msgs []ketanmu.Outbound, fn func(account string)) {

@@ -43,6 +43,9 @@ type Env struct {
 	Account Account
 	// Cases are the resident's own cases, newest first. Nothing else is ever shown to them.
 	Cases []CaseInfo
+	// LoadCases, when set, gives Cases instead: called at most once a step, and only by a step
+	// that looks at the resident's cases, so that most messages cost no case query.
+	LoadCases func() []CaseInfo
 }
 
 // CaseInfo is what a resident may see of one of their cases.

@@ -25,7 +25,6 @@ import (
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/config"
-	"github.com/ketanmu/ketanmu/flows"
 	"github.com/ketanmu/ketanmu/internal/app"
 	"github.com/ketanmu/ketanmu/store"
 )
@@ -147,12 +146,11 @@ func (c *conversation) open() {
 	if err := c.db.SeedOperators(context.Background(), app.Operators(c.cfg)); err != nil {
 		c.t.Fatal(err)
 	}
-	c.router = bot.NewRouter(c.db, c.cfg, flows.New(c.cfg.FlowOptions()), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	out := 0
-	c.router.NewID = func(string) string {
+	c.router = app.NewRouter(c.db, c.cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), func(string) string {
 		out++
 		return fmt.Sprintf("OUT%06d", out)
-	}
+	}, nil)
 }
 
 // input sends one resident line and writes it with the replies it got.

@@ -147,7 +147,7 @@ func (t *turn) status() {
 	t.st.Step = ""
 	if m := ketanmu.CaseNumberPattern.FindString(t.text); m != "" {
 		number := strings.ToUpper(m)
-		for _, c := range t.env.Cases {
+		for _, c := range t.cases() {
 			if c.Number == number {
 				t.say(t.e.caseStatus(c))
 				return
@@ -157,7 +157,7 @@ func (t *turn) status() {
 		return
 	}
 	var open []string
-	for _, c := range t.env.Cases {
+	for _, c := range t.cases() {
 		if c.Open() {
 			open = append(open, t.e.caseStatus(c))
 		}

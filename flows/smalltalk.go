@@ -55,10 +55,10 @@ func english(word string) bool {
 // send the ticket's second photo before reading the ticket. It reports whether it did.
 func (t *turn) attachToTicket() bool {
 	m := t.in.Media
-	if m == nil || len(t.env.Cases) == 0 || (t.in.Kind != ketanmu.KindImage && t.in.Kind != ketanmu.KindDocument) {
+	if m == nil || len(t.cases()) == 0 || (t.in.Kind != ketanmu.KindImage && t.in.Kind != ketanmu.KindDocument) {
 		return false
 	}
-	c := t.env.Cases[0]
+	c := t.cases()[0]
 	if c.Service != "pengaduan" || !c.Open() || t.env.Now.Sub(c.CreatedAt) > ticketAttachWindow {
 		return false
 	}

@@ -57,6 +57,19 @@ type turn struct {
 	text, word string
 	// fromText is set when free text (not a menu number) started the service.
 	fromText bool
+	// casesLoaded is set once env.Cases holds the resident's cases (see Env.LoadCases).
+	casesLoaded bool
+}
+
+// cases are the resident's own cases, newest first, loaded on first use.
+func (t *turn) cases() []CaseInfo {
+	if !t.casesLoaded {
+		t.casesLoaded = true
+		if t.env.LoadCases != nil {
+			t.env.Cases = t.env.LoadCases()
+		}
+	}
+	return t.env.Cases
 }
 
 func (t *turn) say(s string)                     { t.res.Replies = append(t.res.Replies, s) }
@@ -76,23 +89,7 @@ func (e *Engine) Step(env Env, st State, in Input) Result {
 
 func (t *turn) run() {
 	if !t.st.Greeted {
-		t.st.Greeted = true
-		t.say(t.e.greeting())
-		if t.in.Kind == ketanmu.KindText && t.salam() {
-			t.say(t.e.menu(t.env.Account))
-			return
-		}
-		if t.in.Kind == ketanmu.KindText && (t.globalWord() || t.menuNumber() || t.startFromText()) {
-			return
-		}
-		if t.in.Kind != ketanmu.KindText {
-			t.wrongKind("") // a file or a sticker first: say what became of it, then the menu
-			return
-		}
-		if english(t.word) {
-			t.sayf("english") // a visitor writing in English first gets a word they can read
-		}
-		t.say(t.e.menu(t.env.Account))
+		t.first()
 		return
 	}
 	if t.recoverStep() || t.expired() {
@@ -104,6 +101,33 @@ func (t *turn) run() {
 	if t.st.Fix != nil && t.st.Step == "" && (t.in.Kind == ketanmu.KindImage || t.in.Kind == ketanmu.KindDocument) {
 		t.st.Step = "fix@items" // a photo after wandering off is most likely the one the operator asked for
 	}
+	t.continueFlow()
+}
+
+// first answers the chat's first message: the greeting, then what the message asked for, or
+// the menu.
+func (t *turn) first() {
+	t.st.Greeted = true
+	t.say(t.e.greeting())
+	if t.in.Kind == ketanmu.KindText && t.salam() {
+		t.say(t.e.menu(t.env.Account))
+		return
+	}
+	if t.in.Kind == ketanmu.KindText && (t.globalWord() || t.menuNumber() || t.startFromText()) {
+		return
+	}
+	if t.in.Kind != ketanmu.KindText {
+		t.wrongKind("") // a file or a sticker first: say what became of it, then the menu
+		return
+	}
+	if english(t.word) {
+		t.sayf("english") // a visitor writing in English first gets a word they can read
+	}
+	t.say(t.e.menu(t.env.Account))
+}
+
+// continueFlow hands the message to the flow the chat is in.
+func (t *turn) continueFlow() {
 	flow, step, _ := strings.Cut(t.st.Step, "@")
 	switch flow {
 	case "":
@@ -172,7 +196,7 @@ func (t *turn) resume() {
 
 // openCase is the resident's newest case still in progress, if any.
 func (t *turn) openCase() (CaseInfo, bool) {
-	for _, c := range t.env.Cases {
+	for _, c := range t.cases() {
 		if c.Open() {
 			return c, true
 		}
@@ -320,7 +344,7 @@ func (t *turn) startService(key string, fresh bool) {
 		return
 	}
 	if !fresh {
-		for _, c := range t.env.Cases {
+		for _, c := range t.cases() {
 			if c.Service == key && c.Open() {
 				t.st.Step = "existing@" + key
 				t.say(t.e.caseStatus(c))

@@ -17,7 +17,6 @@ import (
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/config"
-	"github.com/ketanmu/ketanmu/flows"
 	"github.com/ketanmu/ketanmu/internal/app"
 	"github.com/ketanmu/ketanmu/reminder"
 	"github.com/ketanmu/ketanmu/sla"
@@ -109,7 +108,7 @@ func (e *env) open() {
 	if err := db.SeedOperators(context.Background(), app.Operators(e.cfg)); err != nil {
 		e.tb.Fatal(err)
 	}
-	e.router = bot.NewRouter(db, e.cfg, flows.New(e.cfg.FlowOptions()), discard)
+	e.router = app.NewRouter(db, e.cfg, discard, nil, nil)
 	if e.sched, err = reminder.New(db, e.cfg, e.router, e.clock.Now, discard); err != nil {
 		e.tb.Fatalf("reminder.New: %v", err)
 	}

@@ -58,7 +58,7 @@ func (db *DB) OutboxBacklog(ctx context.Context) ([]Backlog, error) {
 // RaiseOutboxAlert records that supervisors are being told about a lane's backlog; false when
 // they already were (the alert stays until ClearOutboxAlert).
 func (db *DB) RaiseOutboxAlert(ctx context.Context, account string, lane ketanmu.Lane) (bool, error) {
-	res, err := db.db.ExecContext(ctx, `INSERT OR IGNORE INTO outbox_alerts (account, lane, raised_at) VALUES (?, ?, ?)`,
+	res, err := db.exec(ctx, `INSERT OR IGNORE INTO outbox_alerts (account, lane, raised_at) VALUES (?, ?, ?)`,
 		account, string(lane), formatTime(db.Now()))
 	if err != nil {
 		return false, err
@@ -69,7 +69,7 @@ func (db *DB) RaiseOutboxAlert(ctx context.Context, account string, lane ketanmu
 
 // ClearOutboxAlert forgets a lane's alert once the lane is back to normal.
 func (db *DB) ClearOutboxAlert(ctx context.Context, account string, lane ketanmu.Lane) error {
-	_, err := db.db.ExecContext(ctx, `DELETE FROM outbox_alerts WHERE account = ? AND lane = ?`, account, string(lane))
+	_, err := db.exec(ctx, `DELETE FROM outbox_alerts WHERE account = ? AND lane = ?`, account, string(lane))
 	return err
 }
 

@@ -32,32 +32,44 @@ type Conversation struct {
 // stores nothing, when the chat already has a message with this ID: a duplicate delivery.
 // (WhatsApp's IDs are unique per sender, so two chats may carry the same one.)
 func (tx *Tx) RecordInbound(in ketanmu.Inbound) (bool, error) {
-	var exists int
-	err := tx.tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM messages WHERE account = ? AND chat = ? AND wa_id = ?`,
-		in.Account, in.Chat, in.ID).Scan(&exists)
-	if err != nil {
-		return false, fmt.Errorf("check duplicate: %w", err)
+	var mediaID sql.NullInt64
+	if in.Media != nil {
+		// A file is stored only for a message not seen before.
+		var exists int
+		err := tx.tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM messages WHERE account = ? AND chat = ? AND wa_id = ?`,
+			in.Account, in.Chat, in.ID).Scan(&exists)
+		if err != nil {
+			return false, fmt.Errorf("check duplicate: %w", err)
+		}
+		if exists > 0 {
+			return false, nil
+		}
+		if mediaID, err = tx.putMedia(in.Media); err != nil {
+			return false, err
+		}
 	}
-	if exists > 0 {
-		return false, nil
-	}
-	mediaID, err := tx.putMedia(in.Media)
-	if err != nil {
-		return false, err
-	}
-	at := in.At
-	if at.IsZero() {
-		at = tx.now
-	}
-	_, err = tx.tx.ExecContext(tx.ctx, `INSERT INTO messages
+	res, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO messages
 		(account, chat, wa_id, direction, from_me, sender, kind, text, unsupported, media_id, quote, at)
-		VALUES (?, ?, ?, 'in', ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, 'in', ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (account, chat, wa_id) DO NOTHING`,
 		in.Account, in.Chat, in.ID, in.FromMe, in.Sender, string(in.Kind), in.Text, in.Unsupported,
-		mediaID, in.Quote, formatTime(at))
+		mediaID, in.Quote, formatTime(tx.InboundAt(in)))
 	if err != nil {
 		return false, fmt.Errorf("insert message: %w", err)
 	}
-	return true, nil
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("insert message: %w", err)
+	}
+	return n == 1, nil
+}
+
+// InboundAt is the time an inbound message is stored with: when it was sent, else now.
+func (tx *Tx) InboundAt(in ketanmu.Inbound) time.Time {
+	if in.At.IsZero() {
+		return tx.now
+	}
+	return in.At
 }
 
 // putMedia encrypts and stores m, returning its row id (NULL for no media).

@@ -156,14 +156,14 @@ func (db *DB) MarkRetry(ctx context.Context, it OutboxItem, next time.Time, fail
 	if failed {
 		status = "failed"
 	}
-	_, err := db.db.ExecContext(ctx, `UPDATE outbox SET status = ?, attempts = attempts + 1, next_attempt_at = ?,
+	_, err := db.exec(ctx, `UPDATE outbox SET status = ?, attempts = attempts + 1, next_attempt_at = ?,
 		last_error = ? WHERE id = ?`, status, formatTime(next), cause, it.RowID)
 	return err
 }
 
 // Postpone holds a message until next without counting a try (the account is paused).
 func (db *DB) Postpone(ctx context.Context, it OutboxItem, next time.Time, cause string) error {
-	_, err := db.db.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ?`,
+	_, err := db.exec(ctx, `UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ?`,
 		formatTime(next), cause, it.RowID)
 	return err
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/ketanmu/ketanmu/casework"
@@ -85,132 +84,27 @@ func (s *Server) opsCase(w http.ResponseWriter, r *http.Request, u *opsUser) {
 	s.render(w, http.StatusOK, "case", view)
 }
 
+// caseView is the case page's content, built in named steps (ops_case_view.go).
 func (s *Server) caseView(r *http.Request, u *opsUser) (caseView, error) {
-	cw := s.cases()
-	f, err := cw.Case(r.Context(), u.Actor, caseNumber(r))
+	f, err := s.cases().Case(r.Context(), u.Actor, caseNumber(r))
 	if err != nil {
 		return caseView{}, err
 	}
-	now := s.db.Now()
-	v := caseView{Number: f.Number, Service: s.serviceTitle(f.Case), Stage: cw.StageName(f.Stage), StageKey: string(f.Stage),
-		Assignee: f.Assignee, Person: f.Person, Clock: s.clockOf(f.Case, now), Closed: lifecycle.Closed(f.Stage),
-		CanTake: !lifecycle.Closed(f.Stage) && (f.Assignee != u.Actor.Name || lifecycle.Waiting(f.Stage)), Name: casework.OrDash(f.Name), Phone: f.Chat, NIK: f.NIK,
-		Account: f.Account, Created: officeDate(f.CreatedAt, s.cfg), Due: officeDate(f.Due, s.cfg),
-		RejectReasons: s.cfg.Ops.RejectReasons}
-	if f.NIK != "" {
-		v.NIKCheck = nik.CheckNIK(f.NIK, nik.DefaultRegions(), now)
-		v.NIKRegion = strings.Join(nonEmpty(v.NIKCheck.District, v.NIKCheck.Regency, v.NIKCheck.Province), ", ")
-	}
-	for _, k := range s.cases().DetailKeys(f.Case) {
-		label, ok := s.cfg.Texts.Lookup("field_" + k)
-		if !ok {
-			label = k
-		}
-		val := f.Details[k]
-		if k == "delivery" {
-			if t, ok := s.cfg.Texts.Lookup("delivery_" + val + "_short"); ok {
-				val = t
-			}
-		}
-		v.Details = append(v.Details, labelled{label, val})
-	}
-	docURL := map[int64]string{}
-	seen := map[string]bool{}
-	var sig []string
-	for i := len(f.Documents) - 1; i >= 0; i-- { // the newest of each kind first
-		d := f.Documents[i]
-		dv := docView{ID: d.ID, Key: d.Key, Name: s.docName(d.Key), Filename: d.Filename, Mime: d.Mime,
-			URL:   "/ops/cases/" + f.Number + "/documents/" + strconv.FormatInt(d.ID, 10),
-			Image: strings.HasPrefix(d.Mime, "image/"), PDF: d.Mime == "application/pdf",
-			At: officeDate(d.At, s.cfg), Size: sizeText(d.Size), MediaID: d.MediaID, FirstOfItsKind: !seen[d.Key]}
-		seen[d.Key] = true
-		docURL[d.MediaID] = dv.URL
-		v.Docs = append(v.Docs, dv)
-		sig = append(sig, strconv.FormatInt(d.ID, 10))
-	}
-	v.DocsSignature = strings.Join(sig, ",")
-	// One line per requirement: the alternative received, or "A atau B" while none was.
-	used := map[string]bool{}
-	for _, slot := range s.cases().Requirements(f.Case) {
-		item := checkItem{Key: slot[0]}
-		names := make([]string, len(slot))
-		for i, key := range slot {
-			names[i] = s.docName(key)
-			if seen[key] && !item.Present {
-				item.Key, item.Present = key, true
-			}
-			used[key] = true
-		}
-		item.Name = strings.Join(names, " atau ")
-		if item.Present {
-			item.Name = s.docName(item.Key)
-		}
-		v.Checklist = append(v.Checklist, item)
-	}
-	for key := range seen {
-		if !used[key] {
-			v.Checklist = append(v.Checklist, checkItem{Key: key, Name: s.docName(key) + " (tambahan)", Present: true})
-		}
-	}
+	v := s.caseHeader(f, u)
+	v.Details = s.caseDetails(f)
+	docURL, kinds := v.addDocs(s, f)
+	v.Checklist = s.caseChecklist(f, kinds)
 	v.FixDocs = v.Checklist
 	v.TranscriptHidden = f.TranscriptHidden
-	for _, m := range f.Transcript {
-		line := transcriptLine{Text: m.Text, At: officeDate(m.At, s.cfg), Revoked: m.Revoked}
-		switch {
-		case m.Direction == "in" && m.FromMe:
-			line.Who, line.Class = "HP kantor", "office"
-		case m.Direction == "in":
-			line.Who, line.Class = "Pemohon", "in"
-		default:
-			line.Who, line.Class = "Kantor", "out"
-		}
-		if m.MediaID != 0 {
-			line.Media = strings.TrimSpace(m.Mime + " " + m.Filename)
-			line.DocURL = docURL[m.MediaID]
-		}
-		if m.Unsupported != "" && line.Text == "" {
-			line.Text = "(" + m.Unsupported + ")"
-		}
-		v.Transcript = append(v.Transcript, line)
-	}
-	for _, ev := range f.Events {
-		from := ""
-		if ev.From != "" {
-			from = cw.StageName(ev.From)
-		}
-		v.Events = append(v.Events, eventView{At: officeDate(ev.At, s.cfg), From: from, To: cw.StageName(ev.To),
-			Actor: ev.Actor, Reason: ev.Reason, Tracking: ev.Tracking})
-	}
-	for _, n := range f.Notes {
-		v.Notes = append(v.Notes, noteView{At: officeDate(n.At, s.cfg), Actor: n.Actor, Text: n.Text})
-	}
+	v.Transcript = s.caseTranscript(f, docURL)
+	v.Events, v.Notes = s.caseHistory(f)
 	if u.Supervisor() {
 		v.Audit = f.Audit
 	}
-	for _, st := range f.Allowed {
-		if st == lifecycle.Verifying && v.CanTake && lifecycle.Waiting(f.Stage) {
-			continue // that is taking it
-		}
-		mv := moveView{Stage: st, Label: cw.StageName(st), Kind: "button"}
-		switch casework.ActionFor(st, "", "").Kind {
-		case casework.AskFix:
-			mv.Kind = "fix"
-		case casework.Reject:
-			mv.Kind = "reject"
-		case casework.Ship:
-			mv.Kind = "ship"
-		}
-		v.Moves = append(v.Moves, mv)
-	}
+	v.Moves = s.caseMoves(f, v.CanTake)
 	if !v.Closed {
-		ops, err := cw.Staff(r.Context(), u.Actor)
-		if err != nil {
+		if v.Staff, err = s.caseStaff(r, u, f); err != nil {
 			return v, err
-		}
-		for _, op := range ops {
-			if p, ok := s.cfg.Profile(f.Service); ok && p.CanSee(op.Roles) {
-				v.Staff = append(v.Staff, op.Name)
-			}
 		}
 	}
 	return v, nil

@@ -1,16 +1,14 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/ketanmu/ketanmu"
-	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/store"
 )
@@ -97,17 +95,7 @@ type queueView struct {
 // search, counts per stage and each case's working time left.
 func (s *Server) opsQueue(w http.ResponseWriter, r *http.Request, u *opsUser) {
 	q := r.URL.Query()
-	f := casework.Filter{Open: true, Service: q.Get("service"), Stage: lifecycle.Stage(q.Get("stage")),
-		Search: strings.TrimSpace(q.Get("q")), Overdue: q.Get("overdue") == "1", PerPage: queuePerPage, Page: 1}
-	switch q.Get("who") {
-	case "mine":
-		f.Mine = true
-	case "unassigned":
-		f.Unassigned = true
-	}
-	if p, err := strconv.Atoi(q.Get("page")); err == nil && p > 0 && p <= casework.MaxPage {
-		f.Page = p
-	}
+	f := opsQueueFilter(q)
 	ctx := r.Context()
 	page, err := s.cases().Queue(ctx, u.Actor, f)
 	if err != nil {
@@ -128,54 +116,9 @@ func (s *Server) opsQueue(w http.ResponseWriter, r *http.Request, u *opsUser) {
 			Assignee: c.Assignee, Name: c.Name, Phone: ketanmu.MaskPhone(c.Chat), Clock: s.clockOf(c, now),
 			Mine: c.Assignee != "" && c.Assignee == u.Actor.Name})
 	}
-	theirs := s.cases().RoleStages(u.Actor)
-	var names []string
-	for _, st := range theirs {
-		names = append(names, s.cases().StageName(st))
-	}
-	v.RoleStages = strings.Join(names, ", ")
-	for _, st := range lifecycle.Stages {
-		if lifecycle.Closed(st) {
-			continue
-		}
-		n := counts[st]
-		if n == 0 && !slices.Contains(theirs, st) {
-			continue
-		}
-		link := cloneQuery(q)
-		link.Del("page")
-		if f.Stage == st {
-			link.Del("stage")
-		} else {
-			link.Set("stage", string(st))
-		}
-		v.Counts = append(v.Counts, stageCount{Stage: st, Name: s.cases().StageName(st), Count: n,
-			Theirs: slices.Contains(theirs, st), Current: f.Stage == st, URL: "/ops/?" + link.Encode()})
-	}
-	v.Services = []option{{Value: "", Label: "Semua layanan"}}
-	for _, key := range s.serviceKeys() {
-		if s.cases().CanSeeService(u.Actor, key) {
-			v.Services = append(v.Services, option{Value: key, Label: s.serviceName(key), Selected: key == f.Service})
-		}
-	}
-	v.Stages = []option{{Value: "", Label: "Semua tahap"}}
-	for _, st := range lifecycle.Stages {
-		if !lifecycle.Closed(st) {
-			v.Stages = append(v.Stages, option{Value: string(st), Label: s.cases().StageName(st), Selected: st == f.Stage})
-		}
-	}
-	who := q.Get("who")
-	v.Who = []option{{"", "Semua", who == ""}, {"mine", "Milik saya", who == "mine"}, {"unassigned", "Belum diambil", who == "unassigned"}}
-	if f.Page > 1 {
-		prev := cloneQuery(q)
-		prev.Set("page", strconv.Itoa(f.Page-1))
-		v.PrevURL = "/ops/?" + prev.Encode()
-	}
-	if f.Page < v.Pages {
-		next := cloneQuery(q)
-		next.Set("page", strconv.Itoa(f.Page+1))
-		v.NextURL = "/ops/?" + next.Encode()
-	}
+	s.addQueueCounts(&v, u, q, f, counts)
+	s.addQueueFilters(&v, u, q, f)
+	v.addPageLinks(q, f)
 	s.render(w, http.StatusOK, "queue", opsView{Title: "Antrian", Nav: "queue", User: u, Page: v})
 }
 
@@ -206,8 +149,9 @@ func (s *Server) serviceKeys() []string {
 }
 
 // opsEvents streams Server-Sent Events: "change" whenever a case, its history or a chat changed,
-// so that the page fetches itself again. It looks once a second; the stream ends after the idle
-// timeout (the browser reconnects, and a signed-out session is then refused) and on shutdown.
+// so that the page fetches itself again. Commits wake it (an idle page costs no database read);
+// it looks at most once a poll interval. The stream ends after the idle timeout (the browser
+// reconnects, and a signed-out session is then refused) and on shutdown.
 func (s *Server) opsEvents(w http.ResponseWriter, r *http.Request, u *opsUser) {
 	flusher, ok := w.(http.Flusher)
 	if !ok {
@@ -216,6 +160,7 @@ func (s *Server) opsEvents(w http.ResponseWriter, r *http.Request, u *opsUser) {
 	}
 	st := s.opsState()
 	ctx := r.Context()
+	committed := s.cases().Committed()
 	mark, err := s.cases().ChangeMark(ctx)
 	if err != nil {
 		s.opsErr(w, r, u, err)
@@ -226,11 +171,11 @@ func (s *Server) opsEvents(w http.ResponseWriter, r *http.Request, u *opsUser) {
 	h.Set("X-Accel-Buffering", "no")
 	fmt.Fprintf(w, "retry: 2000\nevent: hello\ndata: %s\n\n", mark)
 	flusher.Flush()
-	tick := time.NewTicker(st.poll)
-	defer tick.Stop()
+	ping := time.NewTicker(20 * time.Second) // keeps proxies from closing a quiet stream
+	defer ping.Stop()
 	end := time.NewTimer(s.cfg.Ops.IdleTimeout)
 	defer end.Stop()
-	lastSent := time.Now()
+	lastLook := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
@@ -239,22 +184,43 @@ func (s *Server) opsEvents(w http.ResponseWriter, r *http.Request, u *opsUser) {
 			return
 		case <-end.C:
 			return
-		case <-tick.C:
+		case <-ping.C:
+			fmt.Fprint(w, ": ping\n\n")
+			flusher.Flush()
+			continue
+		case <-committed:
 		}
+		// Commits come in bursts under load: one look per poll interval takes them all.
+		if !sleepUntil(ctx, st.streams, st.poll-time.Since(lastLook)) {
+			return
+		}
+		lastLook = time.Now()
+		committed = s.cases().Committed()
 		now, err := s.cases().ChangeMark(ctx)
 		if err != nil {
 			return
 		}
-		switch {
-		case now != mark:
+		if now != mark {
 			mark = now
 			fmt.Fprintf(w, "event: change\ndata: %s\n\n", mark)
-		case time.Since(lastSent) > 20*time.Second:
-			fmt.Fprint(w, ": ping\n\n") // keeps proxies from closing a quiet stream
-		default:
-			continue
+			flusher.Flush()
 		}
-		lastSent = time.Now()
-		flusher.Flush()
+	}
+}
+
+// sleepUntil waits d (nothing when d <= 0); false when the request or the streams ended first.
+func sleepUntil(ctx, streams context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil && streams.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-streams.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }

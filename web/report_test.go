@@ -69,7 +69,9 @@ func reportServer(tb testing.TB) *httptest.Server {
 	now = time.Date(2026, 11, 25, 12, 0, 0, 0, loc)
 
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s := New(cfg, db, bot.NewRouter(db, cfg, flows.New(cfg.FlowOptions()), log), nil, nil, log)
+	engine := flows.New(cfg.FlowOptions())
+	queue := bot.NewQueue(cfg, log, nil, nil)
+	s := New(cfg, db, bot.NewRouter(db, cfg, engine, casework.New(db, cfg, engine, queue, log), queue, log), nil, nil, log)
 	mux := http.NewServeMux()
 	supervisor := casework.SystemActor("t", []lifecycle.Role{lifecycle.RoleSupervisor})
 	mux.HandleFunc("GET /api/reports/sla", func(w http.ResponseWriter, r *http.Request) {

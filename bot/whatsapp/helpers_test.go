@@ -20,7 +20,6 @@ import (
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/config"
-	"github.com/ketanmu/ketanmu/flows"
 	"github.com/ketanmu/ketanmu/internal/app"
 	"github.com/ketanmu/ketanmu/store"
 )
@@ -125,8 +124,7 @@ func newEnvWith(tb testing.TB, cfg *config.Config) *env {
 	if err := db.SeedOperators(ctx, app.Operators(cfg)); err != nil {
 		tb.Fatal(err)
 	}
-	e.router = bot.NewRouter(db, cfg, flows.New(cfg.FlowOptions()), discard)
-	e.router.NewID = tr.NewID
+	e.router = app.NewRouter(db, cfg, discard, tr.NewID, nil)
 	e.router.Holding = tr.Holding // as internal/app wires it
 	tr.attach(ctx, e.router, db)
 	acc := tr.accounts[accKey]

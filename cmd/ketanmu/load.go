@@ -39,6 +39,10 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	waitPrompt := fs.Bool("wait-prompt", false, "residents answer only once the prompt was handed to WhatsApp (default: every --think)")
 	latency := fs.Duration("send-latency", 200*time.Millisecond, "how long WhatsApp takes to accept one message")
 	accountKey := fs.String("account", "nik", "the account (number) under load")
+	api := fs.Bool("api", false, "measure the simulator's JSON API instead: msg/s against bare SQLite, latency at --api-rate, peak RSS")
+	apiRate := fs.Float64("api-rate", 500, "with --api: messages a second in the paced phase")
+	apiTime := fs.Duration("api-duration", 10*time.Second, "with --api: how long each phase runs")
+	apiClients := fs.Int("api-clients", 16, "with --api: concurrent senders in the saturation phase")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -49,6 +53,9 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	acc, ok := cfg.Account(*accountKey)
 	if !ok {
 		return &exitError{code: 2, msg: fmt.Sprintf("unknown account %q", *accountKey)}
+	}
+	if *api {
+		return (&apiLoad{cfg: cfg, acc: acc, rate: *apiRate, duration: *apiTime, clients: *apiClients}).run(ctx, stdout)
 	}
 	if !flagGiven(fs, "data") {
 		dir, err := os.MkdirTemp("", "ketanmu-load-")

@@ -37,7 +37,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return errors.Join(err, tr.Close())
 	}
-	core.Router.NewID = tr.NewID
 	sched, err := reminder.New(core.DB, cfg, core.Router, time.Now, log)
 	if err != nil {
 		return errors.Join(err, core.DB.Close(), tr.Close())

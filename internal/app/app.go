@@ -14,6 +14,7 @@ import (
 	"github.com/ketanmu/ketanmu/backup"
 	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/bot/sim"
+	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/flows"
 	"github.com/ketanmu/ketanmu/internal/metrics"
@@ -69,10 +70,9 @@ func Open(cfg *config.Config, log *slog.Logger, tr bot.Transport, now func() tim
 		return nil, err
 	}
 	c := &Core{Cfg: cfg, Log: log, DB: db}
-	c.Router = bot.NewRouter(db, cfg, flows.New(cfg.FlowOptions()), log)
 	c.Outbox = bot.NewOutbox(db, tr, cfg.Outbound, cfg.Accounts, log)
 	c.Outbox.Now = now
-	c.Router.Notify = c.Outbox.Kick
+	c.Router = NewRouter(db, cfg, log, newID(tr), c.Outbox.Kick)
 	c.Outbox.GaveUp = c.Router.TellGaveUp
 	gate := &bot.ReplyGate{DB: db, Now: now}
 	if h, ok := tr.(interface{ Holding(account string) bool }); ok {
@@ -100,6 +100,24 @@ func Open(cfg *config.Config, log *slog.Logger, tr bot.Transport, now func() tim
 		return nil, err
 	}
 	return c, nil
+}
+
+// NewRouter builds the router and the case service its commands, the cases API and the
+// workspace go through, over one queueing path (lanes, the proactive rule, waking the outbox
+// with wake) with newID as the generator of outbound message IDs (nil: ketanmu's own).
+func NewRouter(db *store.DB, cfg *config.Config, log *slog.Logger, newID func(account string) string, wake func(account string)) *bot.Router {
+	engine := flows.New(cfg.FlowOptions())
+	queue := bot.NewQueue(cfg, log, newID, wake)
+	return bot.NewRouter(db, cfg, engine, casework.New(db, cfg, engine, queue, log), queue, log)
+}
+
+// newID is the transport's generator of outbound message IDs (WhatsApp's own format), nil
+// when it has none.
+func newID(tr bot.Transport) func(account string) string {
+	if g, ok := tr.(interface{ NewID(account string) string }); ok {
+		return g.NewID
+	}
+	return nil
 }
 
 // Operators are the config's operators as the store keeps them.

@@ -1,0 +1,90 @@
+package app_test
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// The case service and the queueing rules it shares with the router are built in one place,
+// internal/app: any other package (tests aside) calling their constructors would build a second
+// wiring, or a case service that queues around the lane and proactive rules.
+func TestWiredOnlyInApp(t *testing.T) {
+	constructors := map[string]map[string]bool{
+		"github.com/ketanmu/ketanmu/casework": {"New": true},
+		"github.com/ketanmu/ketanmu/bot":      {"NewQueue": true, "NewRouter": true},
+	}
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	var calls []string
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") ||
+			filepath.Dir(path) == filepath.Join(root, "internal", "app") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return err
+		}
+		calls = append(calls, constructorCalls(fset, f, constructors)...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range calls {
+		t.Errorf("%s: only internal/app builds the case service and its queue", c)
+	}
+}
+
+// constructorCalls lists where f calls one of constructors (import path -> names).
+func constructorCalls(fset *token.FileSet, f *ast.File, constructors map[string]map[string]bool) []string {
+	local := map[string]map[string]bool{} // the name a file imports a package as -> its constructors
+	for _, imp := range f.Imports {
+		path, _ := strconv.Unquote(imp.Path.Value)
+		names, ok := constructors[path]
+		if !ok {
+			continue
+		}
+		name := path[strings.LastIndex(path, "/")+1:]
+		if imp.Name != nil {
+			name = imp.Name.Name
+		}
+		local[name] = names
+	}
+	var out []string
+	ast.Inspect(f, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		switch fn := call.Fun.(type) {
+		case *ast.SelectorExpr:
+			if x, ok := fn.X.(*ast.Ident); ok && local[x.Name][fn.Sel.Name] {
+				out = append(out, fset.Position(call.Pos()).String())
+			}
+		case *ast.Ident: // inside the package itself
+			for path, names := range constructors {
+				if names[fn.Name] && strings.HasSuffix(path, "/"+f.Name.Name) {
+					out = append(out, fset.Position(call.Pos()).String())
+				}
+			}
+		}
+		return true
+	})
+	return out
+}
