@@ -200,6 +200,13 @@ type Subtype struct {
 	Match []string `mapstructure:"match"`
 	// Fields are the keys of fields this variant asks for, in order.
 	Fields []string `mapstructure:"fields"`
+	// MinAge, MaxAge and MarriedOK say who may apply, by the birth date in the NIK: from
+	// MinAge years (or younger when married and MarriedOK), under MaxAge years; 0 is no limit.
+	MinAge    int  `mapstructure:"min_age"`
+	MaxAge    int  `mapstructure:"max_age"`
+	MarriedOK bool `mapstructure:"married_ok"`
+	// AgeInstead is the variant of the same service taken when the age does not fit this one.
+	AgeInstead string `mapstructure:"age_instead"`
 }
 
 // Retention says how long personal data is kept after a case closes.

@@ -25,7 +25,8 @@ func (c *Config) FlowOptions() flows.Options {
 		}
 		for _, st := range s.Subtypes {
 			fs.Subtypes = append(fs.Subtypes, flows.Subtype{Key: st.Key, Name: st.Name, Documents: st.Documents, Visit: st.Visit,
-				Match: st.Match, Fields: st.Fields})
+				Match: st.Match, Fields: st.Fields,
+				Age: flows.AgeRule{Min: st.MinAge, Max: st.MaxAge, MarriedOK: st.MarriedOK, Instead: st.AgeInstead}})
 		}
 		o.Services[key] = fs
 	}

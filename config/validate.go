@@ -189,6 +189,12 @@ func (c *Config) validateServices() error {
 			if err := c.checkDocuments(sat+".documents", st.Documents); err != nil {
 				return err
 			}
+			if st.MinAge < 0 || st.MaxAge < 0 || (st.MaxAge > 0 && st.MaxAge <= st.MinAge) {
+				return &Error{sat + ".max_age", fmt.Sprintf("ages %d to %d: want 0 (no limit) or min_age < max_age", st.MinAge, st.MaxAge)}
+			}
+			if st.AgeInstead != "" && !slices.ContainsFunc(s.Subtypes, func(o Subtype) bool { return o.Key == st.AgeInstead && o.Key != st.Key }) {
+				return &Error{sat + ".age_instead", fmt.Sprintf("%q is not another sub-type of %s", st.AgeInstead, key)}
+			}
 		}
 	}
 	return nil

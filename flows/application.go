@@ -109,11 +109,13 @@ func (t *turn) stepHint() string {
 	case "reason":
 		return e.text("ask_reason") + "\n" + numbered(e.opt.Lists["validasi_reasons"])
 	case "nik":
-		return e.text("ask_nik")
+		return e.serviceText("ask_nik", d.Service)
+	case "nik_married":
+		return e.marriedHint(d)
 	case "nik_check":
 		return e.text("nik_other_region", "regency", "", "office_regency", e.regencyName())
 	case "name":
-		return e.text("ask_name")
+		return e.serviceText("ask_name", d.Service)
 	case "docs":
 		return e.checklist(d)
 	case "notes":
@@ -182,6 +184,8 @@ func (t *turn) application(step string) {
 		t.askNIK()
 	case "nik_check":
 		t.nikCheck()
+	case "nik_married":
+		t.married()
 	case "name":
 		t.askName()
 	case "notes":
@@ -311,6 +315,9 @@ func keepDigit(r rune) rune {
 
 func (t *turn) askNIK() {
 	text := t.text
+	if t.nikQuestion() {
+		return
+	}
 	if r := nik.CheckNIK(text, t.e.regions, t.env.Now); r.Code == nik.CodeChars {
 		if m := nikInText.FindString(text); len(strings.Map(keepDigit, m)) == 16 {
 			text = m
@@ -324,10 +331,21 @@ func (t *turn) askNIK() {
 	d := t.st.Draft
 	d.NIK = r.NIK
 	d.Warnings = r.Warnings
+	if t.checkAge() {
+		return
+	}
+	t.afterAge()
+}
+
+// afterAge goes on with a NIK whose owner may apply: a NIK first issued in another regency is
+// asked about, since a mistyped digit looks the same.
+func (t *turn) afterAge() {
+	d := t.st.Draft
+	r := nik.CheckNIK(d.NIK, t.e.regions, t.env.Now)
 	office := strings.ReplaceAll(t.e.opt.Office.RegencyCode, ".", "")
 	if office != "" && !strings.HasPrefix(r.NIK, office) && d.Service != "pindah_datang" && r.Regency != "" {
 		// Residents of other regions are served too, but a mistyped digit looks the same: ask.
-		d.Warnings = append(d.Warnings, "NIK terdaftar di "+r.Regency)
+		d.Warnings = append(d.Warnings, "NIK pertama kali diterbitkan di "+r.Regency)
 		t.st.Step = d.Service + "@nik_check"
 		t.sayf("nik_other_region", "regency", r.Regency, "office_regency", t.e.regencyName())
 		return

@@ -74,6 +74,8 @@ type Subtype struct {
 	Match []string
 	// Fields are the keys of Options.Fields this variant asks for, in order.
 	Fields []string
+	// Age is who may apply, by the birth date in the applicant's NIK.
+	Age AgeRule
 }
 
 // Document is a kind of document residents photograph.
