@@ -994,7 +994,7 @@ func TestHandoffOperatorPrivateChat(t *testing.T) {
 | 6. KTP-el hilang
 | 7. KTP-el rusak
 | 8. Perekaman KTP-el (pertama kali)
-| 9. Pisah KK (belum menikah, 17 tahun ke atas)
+| 9. Pisah KK (17 tahun ke atas atau sudah/pernah menikah)
 | 10. KK baru karena bercerai
 
 # The same command from a resident is no command: they read their own case, not the queue.
@@ -1259,7 +1259,7 @@ func TestHandoffPakPos(t *testing.T) {
 | 6. KTP-el hilang
 | 7. KTP-el rusak
 | 8. Perekaman KTP-el (pertama kali)
-| 9. Pisah KK (belum menikah, 17 tahun ke atas)
+| 9. Pisah KK (17 tahun ke atas atau sudah/pernah menikah)
 | 10. KK baru karena bercerai
 
 > 5
@@ -1298,13 +1298,13 @@ func TestHandoffPakPos(t *testing.T) {
 < Tulis *alamat pengiriman* lengkap: jalan, nomor rumah, RT/RW.
 
 > Jl. Pemuda No. 5 RT 01 RW 02
-< Nama *desa/kelurahan*?
-
-> Giripurwo
 < Nama *kecamatan*? (di Kabupaten Wonogiri)
 
 > Wonogiri
-< *Kode pos* alamat tersebut? (5 angka)
+< Nama *desa/kelurahan* di Kecamatan Wonogiri?
+
+> Giripurwo
+< *Kode pos* alamat tersebut? (5 angka; ketik *tidak tahu* bila belum tahu)
 
 > 57612
 < *Mohon periksa data permohonan Bapak/Ibu:*
@@ -1313,7 +1313,7 @@ func TestHandoffPakPos(t *testing.T) {
 | • NIK: 3312011204850003
 | • Nama: Budi Santoso
 | • Dokumen: Kartu Keluarga (KK), KTP-el
-| • Penerimaan: Dikirim lewat Pos ke Jl. Pemuda No. 5 RT 01 RW 02, Desa Giripurwo, Kec. Wonogiri, 57612 — ongkir dibayar saat diterima (COD)
+| • Penerimaan: Dikirim lewat Pos ke Jl. Pemuda No. 5 RT 01 RW 02, Kelurahan Giripurwo, Kec. Wonogiri, 57612 — ongkir dibayar saat diterima (COD)
 | 
 | Ketik *ya* jika sudah benar, *ubah* untuk mengubah, atau *batal* untuk membatalkan.
 
@@ -1321,7 +1321,7 @@ func TestHandoffPakPos(t *testing.T) {
 < ✅ Permohonan *KK / KTP-el* sudah kami terima.
 | Nomor pendaftaran: *KTP-261125-0001*
 | Perkiraan selesai: *Selasa, 8 Desember 2026 pukul 09.00*
-| Penerimaan: Dikirim lewat Pos ke Jl. Pemuda No. 5 RT 01 RW 02, Desa Giripurwo, Kec. Wonogiri, 57612 — ongkir dibayar saat diterima (COD)
+| Penerimaan: Dikirim lewat Pos ke Jl. Pemuda No. 5 RT 01 RW 02, Kelurahan Giripurwo, Kec. Wonogiri, 57612 — ongkir dibayar saat diterima (COD)
 | 
 | Simpan nomor ini. Ketik *status KTP-261125-0001* untuk melihat perkembangannya. Kami akan mengabari Bapak/Ibu di chat ini setiap ada perubahan.
 < [group] 🆕 *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data

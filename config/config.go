@@ -89,6 +89,10 @@ type Office struct {
 	// Disdukcapil serve on them.
 	CutiBersamaClosed bool   `mapstructure:"cuti_bersama_closed"`
 	PickupCounter     string `mapstructure:"pickup_counter"`
+	// PostalPrefixes are how the regency's postal codes start; PostalCodes the usual code of
+	// each kecamatan, by its official name.
+	PostalPrefixes []string          `mapstructure:"postal_prefixes"`
+	PostalCodes    map[string]string `mapstructure:"postal_codes"`
 	// Fees are what the resident pays, as texts say it, by key (send_files, cod): {fee_<key>}.
 	Fees map[string]string `mapstructure:"fees"`
 

@@ -25,7 +25,7 @@ var (
 
 func (c *Config) validate() error {
 	checks := []func() error{c.validateBasics, c.validateOffice, c.validateCalendar, c.validateOutbound,
-		c.validateServices, c.validateFields, c.validateAccounts, c.validateFlows, c.validateWorkflows, c.validateWhatsApp, c.validateSLA, c.validateOps}
+		c.validateServices, c.validateFields, c.validateAddress, c.validateAccounts, c.validateFlows, c.validateWorkflows, c.validateWhatsApp, c.validateSLA, c.validateOps}
 	for _, check := range checks {
 		if err := check(); err != nil {
 			return err

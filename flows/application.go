@@ -27,7 +27,7 @@ func (e *Engine) steps(d *Draft) []string {
 	s = append(s, e.fieldSteps(d)...)
 	s = append(s, "docs", "notes", "delivery")
 	if d.Delivery == "post" {
-		s = append(s, "address", "desa", "kecamatan", "postal")
+		s = append(s, addressSteps...)
 	}
 	return append(s, "confirm")
 }
@@ -44,7 +44,7 @@ func (t *turn) advance() {
 	if i >= 0 && i+1 < len(steps) {
 		next = steps[i+1]
 	}
-	if d.Editing && !slices.Contains([]string{"address", "desa", "kecamatan", "postal"}, next) {
+	if d.Editing && !slices.Contains(addressSteps, next) {
 		// Back to the summary, unless the change opened a question or a document still missing.
 		next = "confirm"
 		for _, s := range steps[i+1:] {
@@ -124,12 +124,8 @@ func (t *turn) stepHint() string {
 		return e.text("ask_delivery", "fee", e.text("fee_delivery"))
 	case "address":
 		return e.text("ask_address")
-	case "desa":
-		return e.text("ask_desa")
-	case "kecamatan":
-		return e.text("ask_kecamatan", "regency", e.regencyName())
-	case "postal":
-		return e.text("ask_postal")
+	case "desa", "desa_pick", "kecamatan", "postal":
+		return e.addressHint(d, step)
 	case "confirm":
 		return e.summary(d) + "\n\n" + e.text("ask_confirm")
 	case "edit":
@@ -192,8 +188,10 @@ func (t *turn) application(step string) {
 		t.askNotes()
 	case "delivery":
 		t.askDelivery()
-	case "address", "desa":
-		t.askPlace(step)
+	case "address":
+		t.askAddress()
+	case "desa", "desa_pick":
+		t.askDesa(step)
 	case "kecamatan":
 		t.askKecamatan()
 	case "postal":
@@ -426,7 +424,7 @@ func (t *turn) askDelivery() {
 	switch {
 	case t.word == "1" || strings.Contains(t.word, "ambil"):
 		d.Delivery = "pickup"
-		d.Address, d.Desa, d.Kecamatan, d.Postal = "", "", "", ""
+		d.clearAddress()
 	case t.word == "2" || strings.Contains(t.word, "pos") || strings.Contains(t.word, "kirim"):
 		d.Delivery = "post"
 	default:
@@ -434,45 +432,6 @@ func (t *turn) askDelivery() {
 		t.prompt()
 		return
 	}
-	t.advance()
-}
-
-func (t *turn) askPlace(step string) {
-	min := map[string]int{"address": 10, "desa": 3}[step]
-	if len([]rune(t.text)) < min {
-		t.sayf(step + "_invalid")
-		return
-	}
-	if step == "address" {
-		t.st.Draft.Address = t.text
-	} else {
-		t.st.Draft.Desa = t.text
-	}
-	t.advance()
-}
-
-func (t *turn) askKecamatan() {
-	code := strings.ReplaceAll(t.e.opt.Office.RegencyCode, ".", "")
-	dist, ok := t.e.regions.FindDistrict(code, t.text)
-	if !ok {
-		var names []string
-		for _, d := range t.e.regions.Districts(code) {
-			names = append(names, d.Name)
-		}
-		t.sayf("kecamatan_invalid", "regency", t.e.regencyName(), "list", strings.Join(names, ", "))
-		return
-	}
-	t.st.Draft.Kecamatan = dist.Name
-	t.advance()
-}
-
-func (t *turn) askPostal() {
-	p := strings.ReplaceAll(t.word, " ", "")
-	if len(p) != 5 || strings.Trim(p, "0123456789") != "" || p[0] == '0' {
-		t.sayf("postal_invalid")
-		return
-	}
-	t.st.Draft.Postal = p
 	t.advance()
 }
 
@@ -570,7 +529,7 @@ func (t *turn) submit() {
 	due := t.e.due(d, t.env.Now)
 	details := map[string]string{}
 	for k, v := range map[string]string{"notes": d.Notes, "delivery": d.Delivery, "address": d.Address,
-		"desa": d.Desa, "kecamatan": d.Kecamatan, "postal_code": d.Postal, "reason": d.Reason,
+		"desa": d.Desa, "desa_code": d.DesaCode, "kecamatan": d.Kecamatan, "postal_code": d.Postal, "reason": d.Reason,
 		"category": d.Category, "description": d.Description, "warnings": strings.Join(d.Warnings, "; ")} {
 		if v != "" {
 			details[k] = v

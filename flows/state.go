@@ -83,7 +83,7 @@ func (e *Engine) knownStep(st State) bool {
 		return false
 	}
 	all := e.steps(&Draft{Service: d.Service, Delivery: "post"})
-	return step == "edit" || step == "nik_check" || step == "nik_married" || slices.Contains(all, step) ||
+	return step == "edit" || step == "nik_check" || step == "nik_married" || step == "desa_pick" || slices.Contains(all, step) ||
 		slices.Contains(e.allFieldSteps(d.Service), step)
 }
 

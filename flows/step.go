@@ -32,9 +32,12 @@ type Draft struct {
 	Notes       string   `json:"notes,omitempty"`
 	Delivery    string   `json:"delivery,omitempty"` // pickup | post
 	Address     string   `json:"address,omitempty"`
-	Desa        string   `json:"desa,omitempty"`
+	Desa        string   `json:"desa,omitempty"`      // official name, "Desa Pungging"
+	DesaCode    string   `json:"desa_code,omitempty"` // Kemendagri code, 10 digits
 	Kecamatan   string   `json:"kecamatan,omitempty"`
-	Postal      string   `json:"postal,omitempty"`
+	KecCode     string   `json:"kec_code,omitempty"` // Kemendagri code, 6 digits
+	Postal      string   `json:"postal,omitempty"`   // 5 digits, or "-" when the resident does not know it
+	Choices     []string `json:"choices,omitempty"`  // village codes offered as a numbered list
 	Reason      string   `json:"reason,omitempty"`   // validasi_nik: where the NIK failed
 	Category    string   `json:"category,omitempty"` // pengaduan
 	Description string   `json:"description,omitempty"`

@@ -156,8 +156,7 @@ func (e *Engine) deliveryText(d *Draft) string {
 	case "pickup":
 		return e.text("delivery_pickup", "counter", e.opt.Office.PickupCounter)
 	case "post":
-		return e.text("delivery_post", "address", strings.Join([]string{d.Address, "Desa " + d.Desa,
-			"Kec. " + d.Kecamatan, d.Postal}, ", "), "fee", e.text("fee_delivery"))
+		return e.text("delivery_post", "address", e.postalAddress(d), "fee", e.text("fee_delivery"))
 	}
 	return ""
 }
