@@ -185,6 +185,9 @@ type Service struct {
 	// the profile's stage deadlines (lifecycle.Profile.Promise); a config that still sets it is
 	// refused, so that no office believes it promises what it does not.
 	TimeStandardRaw string `mapstructure:"time_standard"`
+	// Output is what the office hands over: tte (a document signed electronically, which may be
+	// sent as a PDF in the chat) or card (a printed card); a sub-type may say otherwise.
+	Output string `mapstructure:"output"`
 }
 
 // ReasonDocuments are the documents a reason needs instead of the service's.
@@ -211,6 +214,8 @@ type Subtype struct {
 	MarriedOK bool `mapstructure:"married_ok"`
 	// AgeInstead is the variant of the same service taken when the age does not fit this one.
 	AgeInstead string `mapstructure:"age_instead"`
+	// Output overrides the service's output for this variant (a KTP-el is a card, a KK is TTE).
+	Output string `mapstructure:"output"`
 }
 
 // Retention says how long personal data is kept after a case closes.

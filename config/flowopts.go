@@ -17,7 +17,7 @@ func (c *Config) FlowOptions() flows.Options {
 		o.Accounts = append(o.Accounts, a.Flow())
 	}
 	for key, s := range c.Services {
-		fs := flows.Service{Name: s.Name, Documents: s.Documents, Profile: c.Profiles[s.Profile]}
+		fs := flows.Service{Name: s.Name, Documents: s.Documents, Profile: c.Profiles[s.Profile], Output: s.Output}
 		for _, rd := range s.ReasonDocuments {
 			if fs.ReasonDocuments == nil {
 				fs.ReasonDocuments = map[string][]string{}
@@ -27,7 +27,7 @@ func (c *Config) FlowOptions() flows.Options {
 		for _, st := range s.Subtypes {
 			fs.Subtypes = append(fs.Subtypes, flows.Subtype{Key: st.Key, Name: st.Name, Documents: st.Documents, Visit: st.Visit,
 				Match: st.Match, Fields: st.Fields,
-				Age: flows.AgeRule{Min: st.MinAge, Max: st.MaxAge, MarriedOK: st.MarriedOK, Instead: st.AgeInstead}})
+				Age: flows.AgeRule{Min: st.MinAge, Max: st.MaxAge, MarriedOK: st.MarriedOK, Instead: st.AgeInstead}, Output: st.Output})
 		}
 		o.Services[key] = fs
 	}

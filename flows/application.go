@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/nik"
 )
 
@@ -121,7 +122,7 @@ func (t *turn) stepHint() string {
 	case "notes":
 		return e.text("ask_notes")
 	case "delivery":
-		return e.text("ask_delivery", "fee", e.text("fee_delivery"))
+		return e.deliveryHint(d)
 	case "address":
 		return e.text("ask_address")
 	case "desa", "desa_pick", "kecamatan", "postal":
@@ -425,10 +426,13 @@ func (t *turn) askDelivery() {
 	case t.word == "1" || strings.Contains(t.word, "ambil"):
 		d.Delivery = "pickup"
 		d.clearAddress()
+	case t.e.electronic(d) && electronicWord(t.word):
+		d.Delivery = string(lifecycle.DeliveryElectronic)
+		d.clearAddress()
 	case t.word == "2" || strings.Contains(t.word, "pos") || strings.Contains(t.word, "kirim"):
 		d.Delivery = "post"
 	default:
-		t.sayf("choose_number", "max", "2")
+		t.sayf("choose_number", "max", strconv.Itoa(t.e.deliveryChoices(d)))
 		t.prompt()
 		return
 	}

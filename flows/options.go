@@ -66,7 +66,15 @@ type Service struct {
 	ReasonDocuments map[string][]string
 	// Profile is the service's workflow: its stage deadlines make the promised completion date.
 	Profile lifecycle.Profile
+	// Output is what is handed over: OutputTTE (may go as a PDF in the chat) or OutputCard.
+	Output string
 }
+
+// Outputs of a service.
+const (
+	OutputTTE  = "tte"
+	OutputCard = "card"
+)
 
 // Subtype is a variant of a service with its own required documents.
 type Subtype struct {
@@ -80,6 +88,8 @@ type Subtype struct {
 	Fields []string
 	// Age is who may apply, by the birth date in the applicant's NIK.
 	Age AgeRule
+	// Output overrides the service's ("" keeps it).
+	Output string
 }
 
 // Document is a kind of document residents photograph.

@@ -157,6 +157,8 @@ func (e *Engine) deliveryText(d *Draft) string {
 		return e.text("delivery_pickup", "counter", e.opt.Office.PickupCounter)
 	case "post":
 		return e.text("delivery_post", "address", e.postalAddress(d), "fee", e.text("fee_delivery"))
+	case string(lifecycle.DeliveryElectronic):
+		return e.text("delivery_elektronik")
 	}
 	return ""
 }

@@ -97,6 +97,9 @@ const (
 	DeliveryNone   Delivery = ""
 	DeliveryPickup Delivery = "pickup"
 	DeliveryPost   Delivery = "post"
+	// DeliveryElectronic is the signed PDF sent in the chat, printed by the resident: no post,
+	// no counter.
+	DeliveryElectronic Delivery = "elektronik"
 )
 
 // Profile is one workflow: what may follow what, who may do it, and how long each stage may take.
@@ -150,7 +153,15 @@ func (p Profile) NextStage(from Stage, d Delivery) (Stage, bool) {
 	if d == DeliveryPickup && next == Shipped && slices.Contains(p.Allowed(from), ReadyForPickup) {
 		next = ReadyForPickup
 	}
+	if d == DeliveryElectronic && handsOver(next) && slices.Contains(p.Allowed(from), Done) {
+		next = Done // the signed PDF is sent instead of printing and handing over paper
+	}
 	return next, true
+}
+
+// handsOver reports whether s is a step of handing over paper: printing, the post, the counter.
+func handsOver(s Stage) bool {
+	return s == Printed || s == Shipped || s == ReadyForPickup || s == Delivered
 }
 
 // RoleFor returns the role needed to move a case into stage ("" when any operator may).
@@ -160,9 +171,11 @@ func (p Profile) RoleFor(s Stage) Role { return p.Roles[s] }
 func (p Profile) CanSee(roles []Role) bool { return HasRole(roles, p.ViewRole) }
 
 // DeliveryConflict reports whether moving to s contradicts the resident's choice: a case to be
-// collected is never shipped, a case to be posted never waits at the counter.
+// collected is never shipped, a case to be posted never waits at the counter, and a case whose
+// signed PDF goes in the chat does neither.
 func DeliveryConflict(s Stage, d Delivery) bool {
-	return (s == Shipped && d == DeliveryPickup) || (s == ReadyForPickup && d == DeliveryPost)
+	return (s == Shipped && d == DeliveryPickup) || (s == ReadyForPickup && d == DeliveryPost) ||
+		(d == DeliveryElectronic && (s == Shipped || s == ReadyForPickup))
 }
 
 // Timing is a case's clock: the current stage's deadline, the case's overall due time, and the

@@ -1,0 +1,43 @@
+package flows
+
+import (
+	"slices"
+	"strings"
+)
+
+// output is what the draft's variant hands over: OutputTTE, OutputCard or "".
+func (e *Engine) output(d *Draft) string {
+	if sub, ok := e.subtypeOf(d); ok && sub.Output != "" {
+		return sub.Output
+	}
+	return e.opt.Services[d.Service].Output
+}
+
+// electronic reports whether the draft's document may be sent as the signed PDF in the chat.
+func (e *Engine) electronic(d *Draft) bool { return e.output(d) == OutputTTE }
+
+// deliveryChoices is how many ways of receiving the document the draft offers.
+func (e *Engine) deliveryChoices(d *Draft) int {
+	if e.electronic(d) {
+		return 3
+	}
+	return 2
+}
+
+func (e *Engine) deliveryHint(d *Draft) string {
+	if e.electronic(d) {
+		return e.text("ask_delivery_tte", "fee", e.text("fee_delivery"))
+	}
+	return e.text("ask_delivery", "fee", e.text("fee_delivery"))
+}
+
+// electronicWord reads the choice of the PDF in the chat: 3, "pdf", "lewat wa".
+func electronicWord(w string) bool {
+	if w == "3" {
+		return true
+	}
+	words := strings.Fields(w)
+	return slices.ContainsFunc(words, func(x string) bool {
+		return slices.Contains([]string{"pdf", "wa", "whatsapp", "elektronik", "online", "email", "file"}, x)
+	})
+}
