@@ -760,7 +760,7 @@ func TestHandoffShipped(t *testing.T) {
 < ✅ Permohonan *KK / KTP-el* sudah kami terima.
 | Nomor pendaftaran: *KTP-261125-0001*
 | Perkiraan selesai: *Senin, 30 November 2026 pukul 09.00*
-| Penerimaan: Dikirim lewat Pos ke Jl. Raya Sooko No. 12 RT 02 RW 05, Desa Sooko, Kec. Sooko, 61361 — ongkir dibayar saat diterima (COD)
+| Penerimaan: Dikirim lewat Pos ke Jl. Raya Sooko No. 12 RT 02 RW 05, Desa Sooko, Kec. Sooko, 61361; ongkos kirim dibayar kepada kurir saat diterima (COD)
 | 
 | Simpan nomor ini. Ketik *status KTP-261125-0001* untuk melihat perkembangannya. Kami akan mengabari Bapak/Ibu di chat ini setiap ada perubahan.
 < [group] 🆕 *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
@@ -1313,7 +1313,7 @@ func TestHandoffPakPos(t *testing.T) {
 | • NIK: 3312011204850003
 | • Nama: Budi Santoso
 | • Dokumen: Kartu Keluarga (KK), KTP-el
-| • Penerimaan: Dikirim lewat Pos ke Jl. Pemuda No. 5 RT 01 RW 02, Kelurahan Giripurwo, Kec. Wonogiri, 57612 — ongkir dibayar saat diterima (COD)
+| • Penerimaan: Dikirim lewat Pos ke Jl. Pemuda No. 5 RT 01 RW 02, Kelurahan Giripurwo, Kec. Wonogiri, 57612; ongkos kirim dibayar kepada kurir saat diterima (COD)
 | 
 | Ketik *ya* jika sudah benar, *ubah* untuk mengubah, atau *batal* untuk membatalkan.
 
@@ -1321,7 +1321,7 @@ func TestHandoffPakPos(t *testing.T) {
 < ✅ Permohonan *KK / KTP-el* sudah kami terima.
 | Nomor pendaftaran: *KTP-261125-0001*
 | Perkiraan selesai: *Selasa, 8 Desember 2026 pukul 09.00*
-| Penerimaan: Dikirim lewat Pos ke Jl. Pemuda No. 5 RT 01 RW 02, Kelurahan Giripurwo, Kec. Wonogiri, 57612 — ongkir dibayar saat diterima (COD)
+| Penerimaan: Dikirim lewat Pos ke Jl. Pemuda No. 5 RT 01 RW 02, Kelurahan Giripurwo, Kec. Wonogiri, 57612; ongkos kirim dibayar kepada kurir saat diterima (COD)
 | 
 | Simpan nomor ini. Ketik *status KTP-261125-0001* untuk melihat perkembangannya. Kami akan mengabari Bapak/Ibu di chat ini setiap ada perubahan.
 < [group] 🆕 *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
