@@ -143,7 +143,7 @@ func (m mover) check(c store.Case, to lifecycle.Stage) error {
 		return ketanmu.Errorf(ketanmu.ECONFLICT, "pemohon memilih %s: %s tidak bisa ke %s kecuali pemohon mengubah pilihannya",
 			m.s.cfg.Texts.Get("delivery_"+string(d)+"_short"), c.Number, m.s.StageName(to))
 	}
-	return nil
+	return m.needsOutput(c, to)
 }
 
 // move checks and records a move, tells the resident, and forgets a fix request the case no

@@ -41,3 +41,19 @@ func electronicWord(w string) bool {
 		return slices.Contains([]string{"pdf", "wa", "whatsapp", "elektronik", "online", "email", "file"}, x)
 	})
 }
+
+// ResendOutput asks for the finished PDF of the resident's newest case that has one to be sent
+// again; the router answers, since only the store knows whether one is kept.
+type ResendOutput struct{}
+
+func (ResendOutput) effect() {}
+
+// resendWord handles "kirim ulang" (the PDF again) in any state; it reports whether it did.
+func (t *turn) resendWord() bool {
+	switch t.word {
+	case "kirim ulang", "kirim lagi", "kirim ulang pdf", "kirim ulang dokumen", "kirim pdf lagi", "minta kirim ulang":
+		t.do(ResendOutput{})
+		return true
+	}
+	return false
+}

@@ -181,7 +181,7 @@ func (t *turn) openCase() (CaseInfo, bool) {
 
 // globalWord handles the words that work in every state.
 func (t *turn) globalWord() bool {
-	if t.privacyWord() {
+	if t.privacyWord() || t.resendWord() {
 		return true
 	}
 	switch t.word {

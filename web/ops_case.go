@@ -68,6 +68,7 @@ type caseView struct {
 	Staff                                              []string
 	RejectReasons                                      []string
 	FixDocs                                            []checkItem
+	CanAttachOutput                                    bool // the signed PDF may be attached now
 }
 
 // opsCase serves a case's page: the resident, the NIK check, the details, the documents and
@@ -96,7 +97,7 @@ func (s *Server) caseView(r *http.Request, u *opsUser) (caseView, error) {
 		Assignee: f.Assignee, Person: f.Person, Clock: s.clockOf(f.Case, now), Closed: lifecycle.Closed(f.Stage),
 		CanTake: !lifecycle.Closed(f.Stage) && (f.Assignee != u.Actor.Name || lifecycle.Waiting(f.Stage)), Name: casework.OrDash(f.Name), Phone: f.Chat, NIK: f.NIK,
 		Account: f.Account, Created: officeDate(f.CreatedAt, s.cfg), Due: officeDate(f.Due, s.cfg),
-		RejectReasons: s.cfg.Ops.RejectReasons}
+		RejectReasons: s.cfg.Ops.RejectReasons, CanAttachOutput: cw.CanAttachOutput(f.Case)}
 	if f.NIK != "" {
 		v.NIKCheck = nik.CheckNIK(f.NIK, nik.DefaultRegions(), now)
 		v.NIKRegion = strings.Join(nonEmpty(v.NIKCheck.District, v.NIKCheck.Regency, v.NIKCheck.Province), ", ")
@@ -338,6 +339,8 @@ func doneText(kind string) string {
 		return "Permohonan ditolak; alasannya sudah dikirim ke pemohon."
 	case casework.Ship:
 		return "Tercatat dikirim lewat Pos; pemohon sudah dikabari."
+	case "output":
+		return "PDF hasil sudah dikirim ke WhatsApp pemohon; permohonan selesai."
 	case casework.Note:
 		return "Catatan disimpan."
 	case casework.Reply:
