@@ -1379,7 +1379,7 @@ group 081200000002 quote=KTP-261125-0001> #proses
 > status KTP-261125-0001
 < *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
 | Status: Menunggu tanda tangan elektronik
-| Perkiraan selesai: Selasa, 8 Desember 2026
+| Perkiraan selesai: Senin, 7 Desember 2026
 | _Riwayat:_
 | • Rabu, 25 November 2026 pukul 09.00 — Diterima, menunggu diperiksa petugas
 | • Rabu, 25 November 2026 pukul 09.00 — Sedang diperiksa petugas

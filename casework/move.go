@@ -155,7 +155,7 @@ func (m mover) move(c store.Case, to lifecycle.Stage, reason, tracking, assignee
 	if err := m.s.record(m.tx, c, to, m.actor.Name, reason, tracking, assignee); err != nil {
 		return err
 	}
-	if lifecycle.PausesClock(c.Stage) && !lifecycle.Waiting(to) {
+	if c.Stage == lifecycle.NeedsFix && !lifecycle.Waiting(to) {
 		if err := m.s.dropFix(m.tx, c); err != nil {
 			return err
 		}

@@ -46,8 +46,9 @@ func Known(s Stage) bool { return slices.Contains(Stages, s) }
 // Closed reports whether a stage ends the case.
 func Closed(s Stage) bool { return s == Done || s == Rejected }
 
-// PausesClock reports whether the case's clock stops in s: the case waits on the resident.
-func PausesClock(s Stage) bool { return s == NeedsFix }
+// PausesClock reports whether the case's clock stops in s: the case waits on the resident, for
+// a fix or for the original files they post (PAK POS: validated, then awaiting_files).
+func PausesClock(s Stage) bool { return s == NeedsFix || s == Validated || s == AwaitingFiles }
 
 // Waiting reports whether s is the stage a case waits in for an operator to take it.
 func Waiting(s Stage) bool { return s == Submitted }
@@ -196,8 +197,17 @@ func (p Profile) Enter(cal *sla.Calendar, now time.Time, t Timing, to Stage) Tim
 		out.StageDue = cal.Add(now, d)
 	}
 	switch {
+	case PausesClock(to) && PausesClock(t.Stage):
+		out.Paused = t.Paused // still the resident's turn: the time left is what it was
 	case PausesClock(to):
-		out.Paused = cal.Between(now, t.Due)
+		// The resident's own allowance in this stage (posting the files) is not the office's
+		// time: what is kept is the office's time after it, so that files that come sooner
+		// bring the date forward and files that come later push it back.
+		from := now
+		if d, ok := p.Deadlines[to]; ok {
+			from = cal.Add(now, d)
+		}
+		out.Paused = cal.Between(from, t.Due)
 	case PausesClock(t.Stage) && t.Paused > 0 && !Closed(to):
 		out.Due = cal.Add(now, sla.Duration{Work: t.Paused})
 	}
@@ -252,7 +262,7 @@ func (p Profile) Promise(cal *sla.Calendar, now time.Time, d Delivery) time.Time
 		if Closed(s) {
 			break
 		}
-		if dl, ok := p.Deadlines[s]; ok && !PausesClock(s) {
+		if dl, ok := p.Deadlines[s]; ok {
 			t, set = cal.Add(t, dl), true
 		}
 		next, ok := p.NextStage(s, d)
