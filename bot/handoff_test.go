@@ -1244,7 +1244,7 @@ func wonogiriConfig(t *testing.T) *config.Config {
 // request, the head of office signs, production prints, and the counter ships it COD.
 func TestHandoffPakPos(t *testing.T) {
 	h := runHandoff(t, wonogiriConfig(t), `
-# A Wonogiri resident applies for a changed KTP-el, to be posted.
+# A Wonogiri resident applies for a damaged KK (signed electronically), to be posted.
 > halo
 < Selamat datang di *Disdukcapil Kab. Wonogiri* 🙏
 | Layanan kependudukan lewat WhatsApp, tanpa antre di kantor.
@@ -1262,8 +1262,8 @@ func TestHandoffPakPos(t *testing.T) {
 | 9. Pisah KK (17 tahun ke atas atau sudah/pernah menikah)
 | 10. KK baru karena bercerai
 
-> 5
-< *Persyaratan KTP-el perubahan data* (foto dokumen *asli*):
+> 4
+< *Persyaratan KK rusak* (foto dokumen *asli*):
 | 1. Kartu Keluarga (KK)
 | 2. KTP-el
 < Silakan kirim *NIK* pemohon (16 angka, ada di KTP-el atau KK).
@@ -1291,7 +1291,9 @@ func TestHandoffPakPos(t *testing.T) {
 < Dokumen yang sudah jadi mau diterima dengan cara apa?
 | 1. Ambil sendiri di kantor
 | 2. Dikirim lewat Pos ke alamat Bapak/Ibu
+| 3. *PDF lewat WhatsApp*, dicetak sendiri di kertas HVS A4 80 gram
 | 
+| _Dokumen ini ditandatangani secara elektronik (TTE): hasil cetak PDF sama sahnya dengan yang dicetak di kantor, dan keasliannya bisa dicek siapa pun dengan memindai kode QR di dokumen._
 | _Pelayanan dokumen GRATIS. Jika dikirim lewat Pos, ongkos kirim Rp10.000 dibayar kepada kurir saat dokumen diterima (COD)._
 
 > 2
@@ -1309,7 +1311,7 @@ func TestHandoffPakPos(t *testing.T) {
 > 57612
 < *Mohon periksa data permohonan Bapak/Ibu:*
 | • Layanan: KK / KTP-el
-| • Jenis: KTP-el perubahan data
+| • Jenis: KK rusak
 | • NIK: 3312011204850003
 | • Nama: Budi Santoso
 | • Dokumen: Kartu Keluarga (KK), KTP-el
@@ -1324,7 +1326,12 @@ func TestHandoffPakPos(t *testing.T) {
 | Penerimaan: Dikirim lewat Pos ke Jl. Pemuda No. 5 RT 01 RW 02, Kelurahan Giripurwo, Kec. Wonogiri, 57612; ongkos kirim dibayar kepada kurir saat diterima (COD)
 | 
 | Simpan nomor ini. Ketik *status KTP-261125-0001* untuk melihat perkembangannya. Kami akan mengabari Bapak/Ibu di chat ini setiap ada perubahan.
-< [group] 🆕 *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
+| 
+| 📮 *Berkas asli dikirim lewat Pos.* Setelah permohonan disetujui (kami kabari di chat ini), kirim berkas asli (Kartu Keluarga (KK) dan KTP-el) lewat Kantor Pos ke:
+| Dinas Kependudukan dan Pencatatan Sipil Kabupaten Wonogiri
+| Dinas Kependudukan dan Pencatatan Sipil Kab. Wonogiri, Wonogiri, Jawa Tengah
+| Di sampul amplop tulis: *KTP-261125-0001* dan nama pemohon. Perkiraan selesai di atas sudah memperhitungkan 3 hari kerja pengiriman berkas; bila berkas datang lebih cepat atau lebih lambat, tanggalnya ikut bergeser.
+< [group] 🆕 *KTP-261125-0001* — KK / KTP-el — KK rusak
 | Batas tahap ini: Rabu, 25 November 2026 pukul 11.00
 | http://127.0.0.1:8080/ops/cases/KTP-261125-0001
 
@@ -1377,7 +1384,7 @@ group 081200000002 quote=KTP-261125-0001> #proses
 < [group] 👍 KTP-261125-0001 → *Menunggu TTE Kepala Dinas* (Agus (validator))
 
 > status KTP-261125-0001
-< *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
+< *KTP-261125-0001* — KK / KTP-el — KK rusak
 | Status: Menunggu tanda tangan elektronik
 | Perkiraan selesai: Senin, 7 Desember 2026
 | _Riwayat:_

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/flows"
 	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/store"
 )
@@ -63,6 +64,9 @@ func (m mover) advance(c store.Case) error {
 	if !ok {
 		return ketanmu.Errorf(ketanmu.ECONFLICT, "%s sedang di tahap %s: tidak ada tahap berikutnya yang biasa; pilih tindakannya",
 			c.Number, m.s.StageName(c.Stage))
+	}
+	if next == lifecycle.Signing && m.s.output(c) != flows.OutputTTE && p.Check(c.Stage, lifecycle.Printed) == nil {
+		next = lifecycle.Printed // a card is printed, not signed electronically
 	}
 	if next == lifecycle.Shipped {
 		return ketanmu.Errorf(ketanmu.EINVALID, "tahap berikutnya adalah %s: nomor resi pos wajib diisi",
@@ -142,6 +146,22 @@ func (m mover) check(c store.Case, to lifecycle.Stage) error {
 	if d := Delivery(c); lifecycle.DeliveryConflict(to, d) {
 		return ketanmu.Errorf(ketanmu.ECONFLICT, "pemohon memilih %s: %s tidak bisa ke %s kecuali pemohon mengubah pilihannya",
 			m.s.cfg.Texts.Get("delivery_"+string(d)+"_short"), c.Number, m.s.StageName(to))
+	}
+	return m.signingRule(c, to)
+}
+
+// signingRule keeps electronic signatures (TTE) to the documents that have them (output: tte):
+// a card is printed without, and a signed document is never printed before it is signed.
+func (m mover) signingRule(c store.Case, to lifecycle.Stage) error {
+	p, _ := m.s.cfg.Profile(c.Service)
+	tte := m.s.output(c) == flows.OutputTTE
+	switch {
+	case (to == lifecycle.Signing || to == lifecycle.Signed) && !tte:
+		return ketanmu.Errorf(ketanmu.ECONFLICT, "%s adalah kartu, bukan dokumen bertanda tangan elektronik: lanjutkan ke %s",
+			c.Number, m.s.StageName(lifecycle.Printed))
+	case to == lifecycle.Printed && tte && p.Check(c.Stage, lifecycle.Signing) == nil:
+		return ketanmu.Errorf(ketanmu.ECONFLICT, "%s ditandatangani secara elektronik lebih dulu: ajukan ke %s sebelum dicetak",
+			c.Number, m.s.StageName(lifecycle.Signing))
 	}
 	return m.needsOutput(c, to)
 }

@@ -150,3 +150,15 @@ func (s *Service) CanAttachOutput(c store.Case) bool {
 	p, _ := s.cfg.Profile(c.Service)
 	return Delivery(c) == lifecycle.DeliveryElectronic && !lifecycle.Closed(c.Stage) && p.Check(c.Stage, lifecycle.Done) == nil
 }
+
+// output is what case c hands over (flows.OutputTTE or flows.OutputCard): its sub-type's, else
+// its service's.
+func (s *Service) output(c store.Case) string {
+	svc := s.cfg.Services[c.Service]
+	for _, st := range svc.Subtypes {
+		if st.Key == c.Subtype && st.Output != "" {
+			return st.Output
+		}
+	}
+	return svc.Output
+}

@@ -560,6 +560,10 @@ func (t *turn) submit() {
 	if v := t.e.visitText(d); v != "" {
 		reply += "\n\n⚠️ " + v
 	}
+	if s, ok := t.e.opt.Texts.Lookup("case_created_"+svc.Profile.Name, "office", t.e.opt.Office.Name,
+		"address", t.e.opt.Office.Address, "documents", t.e.docNames(d)); ok {
+		reply += "\n\n" + s // what the workflow asks of the resident next (PAK POS: the envelope)
+	}
 	t.say(reply)
 	t.st.Draft, t.st.Step = nil, ""
 }

@@ -57,3 +57,14 @@ func (t *turn) resendWord() bool {
 	}
 	return false
 }
+
+// docNames names the documents a draft holds, each once, as a list ("a, b, dan c").
+func (e *Engine) docNames(d *Draft) string {
+	var names []string
+	for _, r := range d.Docs {
+		if n := e.docName(r.Key); !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	return listText(e, names)
+}
