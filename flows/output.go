@@ -68,3 +68,15 @@ func (e *Engine) docNames(d *Draft) string {
 	}
 	return listText(e, names)
 }
+
+// switchSubtype moves the application to another variant of its service after an answer that
+// decides it (a move within the regency), keeping the NIK and the name, and asks what the new
+// variant needs.
+func (t *turn) switchSubtype(key string) {
+	d := t.st.Draft
+	d.Subtype, d.Fields, d.Docs, d.Lacks, d.Editing = key, nil, nil, nil, false
+	t.say(t.e.serviceText("subtype_switched", d.Service, "subtype", t.e.subtypeName(d.Service, key)))
+	t.say(t.e.requirements(d.Service, key))
+	t.st.Step = d.Service + "@" + t.e.firstUnanswered(d)
+	t.prompt()
+}
