@@ -74,6 +74,8 @@ func (e *Engine) knownStep(st State) bool {
 		return st.Fix != nil && step == "items"
 	case "privasi":
 		return slices.Contains([]string{stepPrivacyChoice, stepPrivacyFix, stepPrivacyErase}, st.Step)
+	case "batal":
+		return st.Step == stepCancel && st.Draft != nil && st.Draft.Paused != stepCancel
 	}
 	d := st.Draft
 	if d == nil || d.Service != flow {

@@ -18,6 +18,10 @@ type State struct {
 	Draft      *Draft    `json:"draft,omitempty"`
 	Fix        *Fix      `json:"fix,omitempty"` // an operator asked to resend items of a case
 	LastActive time.Time `json:"last_active,omitzero"`
+	// Cancelled is the application dropped with "batal", kept for "lanjut" until CancelledAt
+	// plus the undo window.
+	Cancelled   *Draft    `json:"cancelled,omitempty"`
+	CancelledAt time.Time `json:"cancelled_at,omitzero"`
 }
 
 // Draft is an application being filled in.
@@ -70,6 +74,7 @@ func (e *Engine) Step(env Env, st State, in Input) Result {
 	t := &turn{e: e, env: env, in: in, st: st}
 	t.text = strings.TrimSpace(in.Text)
 	t.word = normalizeWord(t.text)
+	t.forgetCancelled()
 	t.run()
 	t.st.LastActive = env.Now
 	t.res.State = t.st
@@ -97,6 +102,9 @@ func (t *turn) run() {
 		t.say(t.e.menu(t.env.Account))
 		return
 	}
+	if t.st.Step == stepCancel && t.cancelAnswer() {
+		return
+	}
 	if t.recoverStep() || t.expired() {
 		return
 	}
@@ -122,6 +130,7 @@ func (t *turn) run() {
 		t.fix()
 	case "privasi":
 		t.privacyStep(step)
+
 	default:
 		t.application(step)
 	}
@@ -181,7 +190,7 @@ func (t *turn) openCase() (CaseInfo, bool) {
 
 // globalWord handles the words that work in every state.
 func (t *turn) globalWord() bool {
-	if t.privacyWord() || t.resendWord() {
+	if t.privacyWord() || t.resendWord() || t.undoCancel() {
 		return true
 	}
 	switch t.word {
@@ -194,16 +203,8 @@ func (t *turn) globalWord() bool {
 		}
 		t.st.Step = ""
 		t.say(t.e.menu(t.env.Account))
-	case "batal", "cancel", "stop":
-		had := t.st.Draft != nil
-		t.st.Draft, t.st.Step = nil, ""
-		if had {
-			t.sayf("cancelled")
-		} else if c, ok := t.openCase(); ok {
-			// Nothing being filled in: a submitted case goes on, and only a person withdraws it.
-			t.sayf("cancel_submitted", "number", c.Number)
-		}
-		t.say(t.e.menu(t.env.Account))
+	case "batal", "cancel", "stop", "batalkan":
+		t.cancelWord()
 	case "kembali", "back", "balik":
 		t.back()
 	case "petugas", "operator", "admin", "cs":
