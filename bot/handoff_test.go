@@ -565,7 +565,7 @@ func TestHandoffNeedsFix(t *testing.T) {
 group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram, mohon foto ulang
 < ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
 | _foto KK buram, mohon foto ulang_
-| Silakan kirim di chat ini. Setelah kami terima, permohonan Bapak/Ibu kembali ke antrian.
+| Silakan kirim di chat ini. Setelah kami terima, permohonan Bapak/Ibu kembali ke antrean.
 < [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon* (Rina (front office))
 
 [stage KTP-261125-0001 needs_fix]
@@ -610,7 +610,7 @@ office quote=IN000011> #kurang foto KK
 < [revoke IN000012]
 < ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
 | _foto KK_
-| Silakan kirim di chat ini. Setelah kami terima, permohonan Bapak/Ibu kembali ke antrian.
+| Silakan kirim di chat ini. Setelah kami terima, permohonan Bapak/Ibu kembali ke antrean.
 < [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon* (HP kantor)
 
 [outbox]
@@ -740,7 +740,7 @@ office> #catat pemohon minta dihubungi sore
 > ok
 < *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
 | Status: Diterima, menunggu diperiksa petugas
-| Antrian ke-1
+| Antrean ke-1
 | Perkiraan selesai: Kamis, 26 November 2026
 | _Riwayat:_
 | • Rabu, 25 November 2026 pukul 09.00 — Diterima, menunggu diperiksa petugas
@@ -786,7 +786,7 @@ group 081200000001 quote=KTP-261125-0001> #kirim RESI123
 
 [stage KTP-261125-0001 shipped]
 group 081200000001> #antrian
-< [group] *Antrian* (1 permohonan, terlama di atas):
+< [group] *Antrean* (1 permohonan, terlama di atas):
 | 1. *KTP-261125-0001* Dikirim lewat Pos · 7j00m · Rina (front office)
 `)
 	assertEvents(t, h, "KTP-261125-0001", "→submitted by pemohon", "submitted→verifying by Rina (front office)",
@@ -798,7 +798,7 @@ group 081200000001> #antrian
 func TestHandoffQueue(t *testing.T) {
 	runHandoff(t, MustConfig(t), `
 group 081200000001> #antrian
-< [group] Antrian kosong 🎉
+< [group] Antrean kosong 🎉
 
 [apply]
 = KTP-261125-0001, 1 messages to the group (card and photos)
@@ -814,12 +814,12 @@ group 081200000001 quote=KTP-261125-0002> #ambil
 
 [advance 4h30m]
 group 081200000001> #antrian
-< [group] *Antrian* (2 permohonan, terlama di atas):
+< [group] *Antrean* (2 permohonan, terlama di atas):
 | 1. *KTP-261125-0001* Menunggu diperiksa · LEWAT 4j00m · -
 | 2. *KTP-261125-0002* Diperiksa · LEWAT 30m · Rina (front office)
 
-self> #antrian
-< [self] *Antrian* (2 permohonan, terlama di atas):
+self> #antrean
+< [self] *Antrean* (2 permohonan, terlama di atas):
 | 1. *KTP-261125-0001* Menunggu diperiksa · LEWAT 4j00m · -
 | 2. *KTP-261125-0002* Diperiksa · LEWAT 30m · Rina (front office)
 `)
@@ -968,7 +968,7 @@ func TestHandoffOperatorPrivateChat(t *testing.T) {
 # group "< [group] …".
 [chat 081200000001]
 > #antrian
-< *Antrian* (1 permohonan, terlama di atas):
+< *Antrean* (1 permohonan, terlama di atas):
 | 1. *KTP-261125-0001* Menunggu diperiksa · 2j00m · -
 
 > #status KTP-261125-0001
@@ -984,7 +984,8 @@ func TestHandoffOperatorPrivateChat(t *testing.T) {
 < Selamat datang di *Dispendukcapil Kab. Mojokerto* 🙏
 | Layanan kependudukan lewat WhatsApp, tanpa antre di kantor.
 | 
-| _Privasi:_ nomor WhatsApp, NIK, nama, alamat dan foto dokumen Bapak/Ibu dikelola Dispendukcapil Kab. Mojokerto (Jl. R.A. Basuni No. 23, Sooko, Mojokerto 61361) untuk pelayanan adminduk sesuai UU Administrasi Kependudukan. Data dibaca petugas kami, alamat diberikan ke PT Pos bila dokumen dikirim, dan pesan melewati WhatsApp. Foto disimpan terenkripsi; data dihapus 1 tahun setelah permohonan selesai. Hak Bapak/Ibu (UU 27/2022): ketik *privasi* untuk melihat, memperbaiki atau minta hapus data.
+| _Privasi:_ data Bapak/Ibu dipakai Dispendukcapil Kab. Mojokerto hanya untuk layanan adminduk dan dihapus 1 tahun setelah selesai.
+| Ketik *privasi* untuk penjelasan lengkap dan hak Bapak/Ibu (UU 27/2022).
 < Layanan *KK / KTP-el* apa yang Bapak/Ibu perlukan? Ketik angkanya:
 | 1. KK baru karena menikah
 | 2. Perubahan data KK
@@ -1002,7 +1003,7 @@ func TestHandoffOperatorPrivateChat(t *testing.T) {
 > #antrian
 < *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
 | Status: Diterima, menunggu diperiksa petugas
-| Antrian ke-1
+| Antrean ke-1
 | Perkiraan selesai: Kamis, 26 November 2026
 | _Riwayat:_
 | • Rabu, 25 November 2026 pukul 09.00 — Diterima, menunggu diperiksa petugas
@@ -1080,7 +1081,7 @@ func TestHandoffQueueLong(t *testing.T) {
 	}
 	runHandoff(t, MustConfig(t), applications.String()+`
 group 081200000001> #antrian
-< [group] *Antrian* (35 permohonan, terlama di atas):
+< [group] *Antrean* (35 permohonan, terlama di atas):
 | 1. *KTP-261125-0001* Menunggu diperiksa · 2j00m · -
 | 2. *KTP-261125-0002* Menunggu diperiksa · 2j00m · -
 | 3. *KTP-261125-0003* Menunggu diperiksa · 2j00m · -
@@ -1172,7 +1173,7 @@ func TestHandoffFixDroppedWhenMovedOn(t *testing.T) {
 group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram
 < ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
 | _foto KK buram_
-| Silakan kirim di chat ini. Setelah kami terima, permohonan Bapak/Ibu kembali ke antrian.
+| Silakan kirim di chat ini. Setelah kami terima, permohonan Bapak/Ibu kembali ke antrean.
 < [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon* (Rina (front office))
 
 group 081200000001 quote=KTP-261125-0001> #tolak data tidak sesuai
@@ -1207,7 +1208,7 @@ func TestHandoffFixWhileOperatorHasChat(t *testing.T) {
 group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram
 < ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
 | _foto KK buram_
-| Silakan kirim di chat ini. Setelah kami terima, permohonan Bapak/Ibu kembali ke antrian.
+| Silakan kirim di chat ini. Setelah kami terima, permohonan Bapak/Ibu kembali ke antrean.
 < [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon* (Rina (front office))
 
 office> Bu, mohon kirim ulang foto KK yang lebih terang ya
@@ -1249,7 +1250,8 @@ func TestHandoffPakPos(t *testing.T) {
 < Selamat datang di *Disdukcapil Kab. Wonogiri* 🙏
 | Layanan kependudukan lewat WhatsApp, tanpa antre di kantor.
 | 
-| _Privasi:_ nomor WhatsApp, NIK, nama, alamat dan foto dokumen Bapak/Ibu dikelola Disdukcapil Kab. Wonogiri (Dinas Kependudukan dan Pencatatan Sipil Kab. Wonogiri, Wonogiri, Jawa Tengah) untuk pelayanan adminduk sesuai UU Administrasi Kependudukan. Data dibaca petugas kami, alamat diberikan ke PT Pos bila dokumen dikirim, dan pesan melewati WhatsApp. Foto disimpan terenkripsi; data dihapus 1 tahun setelah permohonan selesai. Hak Bapak/Ibu (UU 27/2022): ketik *privasi* untuk melihat, memperbaiki atau minta hapus data.
+| _Privasi:_ data Bapak/Ibu dipakai Disdukcapil Kab. Wonogiri hanya untuk layanan adminduk dan dihapus 1 tahun setelah selesai.
+| Ketik *privasi* untuk penjelasan lengkap dan hak Bapak/Ibu (UU 27/2022).
 < Layanan *KK / KTP-el* apa yang Bapak/Ibu perlukan? Ketik angkanya:
 | 1. KK baru karena menikah
 | 2. Perubahan data KK
@@ -1368,7 +1370,7 @@ group 081200000003 quote=KTP-261125-0001> #proses
 group 081200000003 quote=KTP-261125-0001> #kurang Ejaan nama ibu kandung pada draf perlu dipastikan. Mohon tulis nama lengkap ibu kandung.
 < ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
 | _Ejaan nama ibu kandung pada draf perlu dipastikan. Mohon tulis nama lengkap ibu kandung._
-| Silakan kirim di chat ini. Setelah kami terima, permohonan Bapak/Ibu kembali ke antrian.
+| Silakan kirim di chat ini. Setelah kami terima, permohonan Bapak/Ibu kembali ke antrean.
 < [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon* (Dewi (produksi))
 
 [stage KTP-261125-0001 needs_fix]

@@ -406,7 +406,7 @@ func isName(name string) bool {
 
 func (t *turn) askNotes() {
 	notes := t.text
-	if isSkip(t.word) {
+	if declines(t.word) {
 		notes = ""
 	}
 	t.st.Draft.Notes = notes

@@ -59,3 +59,15 @@ func TestAgeRulesAtTheBoundaries(t *testing.T) {
 		t.Errorf("AgeOn(29 Feb 2008, 1 Mar 2025) = %d, want 17", got)
 	}
 }
+
+func TestDeclines(t *testing.T) {
+	for w, want := range map[string]bool{
+		"tidak": true, "gak ada foto": true, "ndak punya bukti pak": true, "tidak usah": true, "ga ada": true,
+		"belum ada foto kak": true, "tidak bisa datang hari senin": false, "ada": false, "foto": false,
+		"gak ada foto karena hp rusak": false, "": false,
+	} {
+		if got := declines(w); got != want {
+			t.Errorf("declines(%q) = %v, want %v", w, got, want)
+		}
+	}
+}

@@ -116,7 +116,7 @@ func (e *Engine) fieldHint(key string) string {
 func (t *turn) askField(key string) {
 	f := t.e.opt.Fields[key]
 	value, problem := t.readField(f)
-	if f.Optional && value == "" && problem != "" && isSkip(t.word) {
+	if f.Optional && value == "" && problem != "" && declines(t.word) {
 		value, problem = "-", ""
 	}
 	if problem != "" {

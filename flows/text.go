@@ -15,8 +15,7 @@ import (
 func (e *Engine) text(key string, pairs ...string) string { return e.opt.Texts.Get(key, pairs...) }
 
 func (e *Engine) greeting() string {
-	return e.text("greeting", "office", e.opt.Office.ShortName) + "\n\n" +
-		e.text("privacy", "retention", e.opt.RetentionText, "office", e.opt.Office.ShortName, "address", e.opt.Office.Address)
+	return e.text("greeting", "office", e.opt.Office.ShortName) + "\n\n" + e.privacyText(e.privacyNoticeKey())
 }
 
 // MenuItem is one numbered entry of an account's main menu.

@@ -176,7 +176,7 @@ func (s *Server) opsQueue(w http.ResponseWriter, r *http.Request, u *opsUser) {
 		next.Set("page", strconv.Itoa(f.Page+1))
 		v.NextURL = "/ops/?" + next.Encode()
 	}
-	s.render(w, http.StatusOK, "queue", opsView{Title: "Antrian", Nav: "queue", User: u, Page: v})
+	s.render(w, http.StatusOK, "queue", opsView{Title: "Antrean", Nav: "queue", User: u, Page: v})
 }
 
 func cloneQuery(q url.Values) url.Values {
