@@ -236,7 +236,7 @@ func (s *Service) notification(tx *store.Tx, c store.Case, reason, tracking stri
 		return ketanmu.Outbound{}, false, err
 	}
 	pairs := []string{"number", c.Number, "reason", reason, "tracking", tracking, "counter", s.cfg.Office.PickupCounter,
-		"hours", s.hoursLine(), "service", s.cfg.Services[c.Service].Name,
+		"hours", s.pickupHours(), "service", s.cfg.Services[c.Service].Name,
 		"office", s.cfg.Office.Name, "address", s.cfg.Office.Address, "documents", docs}
 	for k, v := range s.cfg.Office.Fees {
 		pairs = append(pairs, "fee_"+k, v)

@@ -91,7 +91,10 @@ type Office struct {
 	PickupCounter     string `mapstructure:"pickup_counter"`
 	// PostalPrefixes are how the regency's postal codes start; PostalCodes the usual code of
 	// each kecamatan, by its official name.
-	PostalPrefixes []string          `mapstructure:"postal_prefixes"`
+	// ServiceHours are the weekly windows of one desk when they differ from Hours (perekaman,
+	// pengambilan), by key; texts hours_<key> name them.
+	ServiceHours   map[string]map[string]string `mapstructure:"service_hours"`
+	PostalPrefixes []string                     `mapstructure:"postal_prefixes"`
 	PostalCodes    map[string]string `mapstructure:"postal_codes"`
 	// Fees are what the resident pays, as texts say it, by key (send_files, cod): {fee_<key>}.
 	Fees map[string]string `mapstructure:"fees"`

@@ -42,6 +42,9 @@ type Office struct {
 	PickupCounter string
 	// Hours are the weekly windows per day key (mon…sun), e.g. "08:00-15:00".
 	Hours map[string]string
+	// ServiceHours are one desk's weekly windows where they differ from Hours, by key
+	// (perekaman, pengambilan).
+	ServiceHours map[string]map[string]string
 	// PostalPrefixes are how the regency's postal codes start ("613"); empty takes any.
 	PostalPrefixes []string
 	// PostalCodes are the usual postal code of each kecamatan, by its official name lower-cased.

@@ -80,3 +80,29 @@ func (t *turn) switchSubtype(key string) {
 	t.st.Step = d.Service + "@" + t.e.firstUnanswered(d)
 	t.prompt()
 }
+
+// deskHours are one desk's hours (office.service_hours.<key>), else the office's.
+func (e *Engine) deskHours(key string) string {
+	if h, ok := e.opt.Office.ServiceHours[key]; ok {
+		return HoursLine(h, e.text("closed"))
+	}
+	return e.hoursText()
+}
+
+// serviceHoursText lists the desks whose hours differ from the office's, one line each
+// ("• Perekaman KTP-el: Senin–Kamis 08.00–14.00, …"), in the order of their keys.
+func (e *Engine) serviceHoursText() string {
+	keys := make([]string, 0, len(e.opt.Office.ServiceHours))
+	for k := range e.opt.Office.ServiceHours {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var lines []string
+	for _, k := range keys {
+		lines = append(lines, "• "+e.text("hours_"+k)+": "+e.deskHours(k))
+	}
+	if s, ok := e.opt.Texts.Lookup("hours_note"); ok && s != "" {
+		lines = append(lines, s)
+	}
+	return strings.Join(lines, "\n")
+}
