@@ -304,5 +304,8 @@ func joinNames(names []string) string {
 		}
 		out += n
 	}
+	if last > 1 {
+		out += "," // EYD V: "a, b, dan c"
+	}
 	return out + " dan " + names[last]
 }
