@@ -997,6 +997,7 @@ func TestHandoffOperatorPrivateChat(t *testing.T) {
 | 8. Perekaman KTP-el (pertama kali)
 | 9. Pisah KK (17 tahun ke atas atau sudah/pernah menikah)
 | 10. KK baru karena bercerai
+| 11. Legalisir KK
 
 # The same command from a resident is no command: they read their own case, not the queue.
 [chat 081234567890]
@@ -1263,6 +1264,7 @@ func TestHandoffPakPos(t *testing.T) {
 | 8. Perekaman KTP-el (pertama kali)
 | 9. Pisah KK (17 tahun ke atas atau sudah/pernah menikah)
 | 10. KK baru karena bercerai
+| 11. Legalisir KK
 
 > 4
 < *Persyaratan KK rusak* (foto dokumen *asli*):
