@@ -70,25 +70,8 @@ func TestOutputPDFThroughTheSimulator(t *testing.T) {
 	a := MustCasesAPI(t, "sim")
 	from := "081234567811"
 	chat := casePhone(t, from)
+	number := a.mustApplyForPDF(t, from)
 	say := func(text string) { a.post(t, map[string]any{"account": "kkktp", "from": from, "text": text}) }
-	for _, text := range []string{"halo", "4", "3516131204850003", "Budi Santoso"} {
-		say(text)
-	}
-	for _, caption := range []string{"kk", "ktp"} {
-		a.post(t, map[string]any{"account": "kkktp", "from": from, "text": caption, "media": map[string]string{
-			"mime": "image/jpeg", "filename": caption + ".jpg", "data": base64.StdEncoding.EncodeToString(documentJPEG(t, from+caption))}})
-	}
-	for _, text := range []string{"tidak", "3", "ya"} {
-		say(text)
-	}
-	var number, delivery string
-	if err := a.DB.SQL().QueryRow(`SELECT number, json_extract(details, '$.delivery') FROM cases WHERE chat = ?`, chat).
-		Scan(&number, &delivery); err != nil {
-		t.Fatalf("no case: %v", err)
-	}
-	if delivery != "elektronik" {
-		t.Fatalf("delivery = %q, want elektronik", delivery)
-	}
 	signed := testfix.PDF(2)
 
 	// Before the document is made: refused, nothing stored.
@@ -153,5 +136,77 @@ func mustSameFile(t *testing.T, a *casesAPI, path string, want []byte) {
 	}
 	if !bytes.Equal(data, want) {
 		t.Errorf("GET %s: %d bytes that differ from the %d uploaded", path, len(data), len(want))
+	}
+}
+
+// mustApplyForPDF plays a resident applying for a damaged KK, to be received as the signed PDF
+// in the chat, and returns the case number.
+func (a *casesAPI) mustApplyForPDF(t *testing.T, from string) string {
+	t.Helper()
+	chat := casePhone(t, from)
+	say := func(text string) { a.post(t, map[string]any{"account": "kkktp", "from": from, "text": text}) }
+	for _, text := range []string{"halo", "4", "3516131204850003", "Budi Santoso"} {
+		say(text)
+	}
+	for _, caption := range []string{"kk", "ktp"} {
+		a.post(t, map[string]any{"account": "kkktp", "from": from, "text": caption, "media": map[string]string{
+			"mime": "image/jpeg", "filename": caption + ".jpg", "data": base64.StdEncoding.EncodeToString(documentJPEG(t, from+caption))}})
+	}
+	for _, text := range []string{"tidak", "3", "ya"} {
+		say(text)
+	}
+	var number, delivery string
+	if err := a.DB.SQL().QueryRow(`SELECT number, json_extract(details, '$.delivery') FROM cases WHERE chat = ?`, chat).
+		Scan(&number, &delivery); err != nil {
+		t.Fatalf("no case: %v", err)
+	}
+	if delivery != "elektronik" {
+		t.Fatalf("delivery = %q, want elektronik", delivery)
+	}
+	return number
+}
+
+// TestOutputPDFFromTheCasePage: the case page offers the upload once the document is made; the
+// upload needs the session's CSRF token inside the multipart form, and closes the case.
+func TestOutputPDFFromTheCasePage(t *testing.T) {
+	a := MustCasesAPI(t, "sim")
+	number := a.mustApplyForPDF(t, "081234567812")
+	c := newOpsClient(t, a.URL)
+	c.mustLogin(t, rina)
+	if _, body, _ := c.get(t, "/ops/cases/"+number); strings.Contains(body, "form-output") {
+		t.Fatal("the upload is offered before the document is made")
+	}
+	for _, to := range []string{"verifying", "in_production"} {
+		a.MustCall(t, http.StatusOK, http.MethodPost, "/api/cases/"+number+"/actions", `{"action":"move","to":"`+to+`"}`, nil)
+	}
+	if status, body, _ := c.get(t, "/ops/cases/"+number); status != http.StatusOK || !strings.Contains(body, "form-output") {
+		t.Fatalf("case page = %d, want the upload form:\n%.500s", status, body)
+	}
+	upload := func(csrf string) (int, http.Header) {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		if csrf != "" {
+			mw.WriteField("csrf", csrf)
+		}
+		fw, _ := mw.CreateFormFile("file", "hasil.pdf")
+		fw.Write(testfix.PDF(1))
+		mw.Close()
+		req, err := http.NewRequest(http.MethodPost, a.URL+"/ops/cases/"+number+"/output", &body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		status, _, header := c.do(t, req)
+		return status, header
+	}
+	if status, _ := upload(""); status != http.StatusForbidden {
+		t.Errorf("upload without the CSRF token = %d, want 403", status)
+	}
+	if status, header := upload(c.csrf); status != http.StatusSeeOther || !strings.Contains(header.Get("Location"), "ok=output") {
+		t.Fatalf("upload = %d (%s), want 303 to the case page", status, header.Get("Location"))
+	}
+	var stage string
+	if err := a.DB.SQL().QueryRow(`SELECT stage FROM cases WHERE number = ?`, number).Scan(&stage); err != nil || stage != "done" {
+		t.Errorf("stage after the upload = %q (%v), want done", stage, err)
 	}
 }
