@@ -112,7 +112,8 @@ var commands = map[string]struct {
 	"tolak":  {casework.Reject, "#tolak [nomor] <alasan>"}, "kirim": {casework.Ship, "#kirim [nomor] <nomor resi>"},
 	"siap": {casework.Pickup, "#siap [nomor]"}, "selesai": {casework.Close, "#selesai [nomor]"},
 	"catat": {casework.Note, "#catat [nomor] <catatan>"}, "balas": {casework.Reply, "#balas [nomor] <pesan untuk pemohon>"},
-	"bot": {casework.HandBack, "#bot"}, "status": {"", "#status [nomor]"}, "antrian": {"", "#antrian"},
+	"bot": {casework.HandBack, "#bot"}, "status": {"", "#status [nomor]"}, "antrean": {"", "#antrean"},
+	"antrian": {"", "#antrean"}, // the common spelling is understood too
 }
 
 // runCommand carries out an operator's command. answerTo is where answers for the operator go;
@@ -134,7 +135,7 @@ func (r *Router) runCommand(tx *store.Tx, acc config.Account, actor casework.Act
 		return answer(r.text("op_usage", "usage", strings.ReplaceAll(def.usage, "#", r.cfg.Handoff.CommandPrefix)))
 	}
 	switch cmd.name {
-	case "antrian":
+	case "antrean", "antrian":
 		text, err := r.queueText(tx, acc, actor)
 		if err != nil {
 			return refuse(err)

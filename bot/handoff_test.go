@@ -569,7 +569,7 @@ func TestHandoffNeedsFix(t *testing.T) {
 group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram, mohon foto ulang
 < ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
 | _foto KK buram, mohon foto ulang_
-| Silakan kirim di chat ini. Setelah kami terima, permohonan Bapak/Ibu kembali ke antrian.
+| Silakan kirim di chat ini. Setelah kami terima, permohonan Bapak/Ibu kembali ke antrean.
 < [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon* (Rina (front office))
 
 [stage KTP-261125-0001 needs_fix]
@@ -614,7 +614,7 @@ office quote=IN000011> #kurang foto KK
 < [revoke IN000012]
 < ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
 | _foto KK_
-| Silakan kirim di chat ini. Setelah kami terima, permohonan Bapak/Ibu kembali ke antrian.
+| Silakan kirim di chat ini. Setelah kami terima, permohonan Bapak/Ibu kembali ke antrean.
 < [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon* (HP kantor)
 
 [outbox]
@@ -744,7 +744,7 @@ office> #catat pemohon minta dihubungi sore
 > ok
 < *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
 | Status: Diterima, menunggu diperiksa petugas
-| Antrian ke-1
+| Antrean ke-1
 | Perkiraan selesai: Kamis, 26 November 2026
 | _Riwayat:_
 | • Rabu, 25 November 2026 pukul 09.00 — Diterima, menunggu diperiksa petugas
@@ -764,7 +764,7 @@ func TestHandoffShipped(t *testing.T) {
 < ✅ Permohonan *KK / KTP-el* sudah kami terima.
 | Nomor pendaftaran: *KTP-261125-0001*
 | Perkiraan selesai: *Senin, 30 November 2026 pukul 09.00*
-| Penerimaan: Dikirim lewat Pos ke Jl. Raya Sooko No. 12 RT 02 RW 05, Desa Sooko, Kec. Sooko, 61361 — ongkir dibayar saat diterima (COD)
+| Penerimaan: Dikirim lewat Pos ke Jl. Raya Sooko No. 12 RT 02 RW 05, Desa Sooko, Kec. Sooko, 61361; ongkos kirim dibayar kepada kurir saat diterima (COD)
 | 
 | Simpan nomor ini. Ketik *status KTP-261125-0001* untuk melihat perkembangannya. Kami akan mengabari Bapak/Ibu di chat ini setiap ada perubahan.
 < [group] 🆕 *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
@@ -790,7 +790,7 @@ group 081200000001 quote=KTP-261125-0001> #kirim RESI123
 
 [stage KTP-261125-0001 shipped]
 group 081200000001> #antrian
-< [group] *Antrian* (1 permohonan, terlama di atas):
+< [group] *Antrean* (1 permohonan, terlama di atas):
 | 1. *KTP-261125-0001* Dikirim lewat Pos · 7j00m · Rina (front office)
 `)
 	assertEvents(t, h, "KTP-261125-0001", "→submitted by pemohon", "submitted→verifying by Rina (front office)",
@@ -802,7 +802,7 @@ group 081200000001> #antrian
 func TestHandoffQueue(t *testing.T) {
 	runHandoff(t, MustConfig(t), `
 group 081200000001> #antrian
-< [group] Antrian kosong 🎉
+< [group] Antrean kosong 🎉
 
 [apply]
 = KTP-261125-0001, 1 messages to the group (card and photos)
@@ -818,12 +818,12 @@ group 081200000001 quote=KTP-261125-0002> #ambil
 
 [advance 4h30m]
 group 081200000001> #antrian
-< [group] *Antrian* (2 permohonan, terlama di atas):
+< [group] *Antrean* (2 permohonan, terlama di atas):
 | 1. *KTP-261125-0001* Menunggu diperiksa · LEWAT 4j00m · -
 | 2. *KTP-261125-0002* Diperiksa · LEWAT 30m · Rina (front office)
 
-self> #antrian
-< [self] *Antrian* (2 permohonan, terlama di atas):
+self> #antrean
+< [self] *Antrean* (2 permohonan, terlama di atas):
 | 1. *KTP-261125-0001* Menunggu diperiksa · LEWAT 4j00m · -
 | 2. *KTP-261125-0002* Diperiksa · LEWAT 30m · Rina (front office)
 `)
@@ -973,7 +973,7 @@ func TestHandoffOperatorPrivateChat(t *testing.T) {
 # group "< [group] …".
 [chat 081200000001]
 > #antrian
-< *Antrian* (1 permohonan, terlama di atas):
+< *Antrean* (1 permohonan, terlama di atas):
 | 1. *KTP-261125-0001* Menunggu diperiksa · 2j00m · -
 
 > #status KTP-261125-0001
@@ -989,7 +989,8 @@ func TestHandoffOperatorPrivateChat(t *testing.T) {
 < Selamat datang di *Dispendukcapil Kab. Mojokerto* 🙏
 | Layanan kependudukan lewat WhatsApp, tanpa antre di kantor.
 | 
-| _Privasi:_ nomor WhatsApp, NIK, nama, alamat dan foto dokumen Bapak/Ibu dikelola Dispendukcapil Kab. Mojokerto (Jl. R.A. Basuni No. 23, Sooko, Mojokerto 61361) untuk pelayanan adminduk sesuai UU Administrasi Kependudukan. Data dibaca petugas kami, alamat diberikan ke PT Pos bila dokumen dikirim, dan pesan melewati WhatsApp. Foto disimpan terenkripsi; data dihapus 1 tahun setelah permohonan selesai. Hak Bapak/Ibu (UU 27/2022): ketik *privasi* untuk melihat, memperbaiki atau minta hapus data.
+| _Privasi:_ data Bapak/Ibu dipakai Dispendukcapil Kab. Mojokerto hanya untuk layanan adminduk dan dihapus 1 tahun setelah selesai.
+| Ketik *privasi* untuk penjelasan lengkap dan hak Bapak/Ibu (UU 27/2022).
 < Layanan *KK / KTP-el* apa yang Bapak/Ibu perlukan? Ketik angkanya:
 | 1. KK baru karena menikah
 | 2. Perubahan data KK
@@ -999,15 +1000,16 @@ func TestHandoffOperatorPrivateChat(t *testing.T) {
 | 6. KTP-el hilang
 | 7. KTP-el rusak
 | 8. Perekaman KTP-el (pertama kali)
-| 9. Pisah KK (belum menikah, 17 tahun ke atas)
+| 9. Pisah KK (17 tahun ke atas atau sudah/pernah menikah)
 | 10. KK baru karena bercerai
+| 11. Legalisir KK
 
 # The same command from a resident is no command: they read their own case, not the queue.
 [chat 081234567890]
 > #antrian
 < *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
 | Status: Diterima, menunggu diperiksa petugas
-| Antrian ke-1
+| Antrean ke-1
 | Perkiraan selesai: Kamis, 26 November 2026
 | _Riwayat:_
 | • Rabu, 25 November 2026 pukul 09.00 — Diterima, menunggu diperiksa petugas
@@ -1085,7 +1087,7 @@ func TestHandoffQueueLong(t *testing.T) {
 	}
 	runHandoff(t, MustConfig(t), applications.String()+`
 group 081200000001> #antrian
-< [group] *Antrian* (35 permohonan, terlama di atas):
+< [group] *Antrean* (35 permohonan, terlama di atas):
 | 1. *KTP-261125-0001* Menunggu diperiksa · 2j00m · -
 | 2. *KTP-261125-0002* Menunggu diperiksa · 2j00m · -
 | 3. *KTP-261125-0003* Menunggu diperiksa · 2j00m · -
@@ -1177,7 +1179,7 @@ func TestHandoffFixDroppedWhenMovedOn(t *testing.T) {
 group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram
 < ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
 | _foto KK buram_
-| Silakan kirim di chat ini. Setelah kami terima, permohonan Bapak/Ibu kembali ke antrian.
+| Silakan kirim di chat ini. Setelah kami terima, permohonan Bapak/Ibu kembali ke antrean.
 < [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon* (Rina (front office))
 
 group 081200000001 quote=KTP-261125-0001> #tolak data tidak sesuai
@@ -1212,7 +1214,7 @@ func TestHandoffFixWhileOperatorHasChat(t *testing.T) {
 group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram
 < ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
 | _foto KK buram_
-| Silakan kirim di chat ini. Setelah kami terima, permohonan Bapak/Ibu kembali ke antrian.
+| Silakan kirim di chat ini. Setelah kami terima, permohonan Bapak/Ibu kembali ke antrean.
 < [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon* (Rina (front office))
 
 office> Bu, mohon kirim ulang foto KK yang lebih terang ya
@@ -1249,12 +1251,13 @@ func wonogiriConfig(t *testing.T) *config.Config {
 // request, the head of office signs, production prints, and the counter ships it COD.
 func TestHandoffPakPos(t *testing.T) {
 	h := runHandoff(t, wonogiriConfig(t), `
-# A Wonogiri resident applies for a changed KTP-el, to be posted.
+# A Wonogiri resident applies for a damaged KK (signed electronically), to be posted.
 > halo
 < Selamat datang di *Disdukcapil Kab. Wonogiri* 🙏
 | Layanan kependudukan lewat WhatsApp, tanpa antre di kantor.
 | 
-| _Privasi:_ nomor WhatsApp, NIK, nama, alamat dan foto dokumen Bapak/Ibu dikelola Disdukcapil Kab. Wonogiri (Dinas Kependudukan dan Pencatatan Sipil Kab. Wonogiri, Wonogiri, Jawa Tengah) untuk pelayanan adminduk sesuai UU Administrasi Kependudukan. Data dibaca petugas kami, alamat diberikan ke PT Pos bila dokumen dikirim, dan pesan melewati WhatsApp. Foto disimpan terenkripsi; data dihapus 1 tahun setelah permohonan selesai. Hak Bapak/Ibu (UU 27/2022): ketik *privasi* untuk melihat, memperbaiki atau minta hapus data.
+| _Privasi:_ data Bapak/Ibu dipakai Disdukcapil Kab. Wonogiri hanya untuk layanan adminduk dan dihapus 1 tahun setelah selesai.
+| Ketik *privasi* untuk penjelasan lengkap dan hak Bapak/Ibu (UU 27/2022).
 < Layanan *KK / KTP-el* apa yang Bapak/Ibu perlukan? Ketik angkanya:
 | 1. KK baru karena menikah
 | 2. Perubahan data KK
@@ -1264,11 +1267,12 @@ func TestHandoffPakPos(t *testing.T) {
 | 6. KTP-el hilang
 | 7. KTP-el rusak
 | 8. Perekaman KTP-el (pertama kali)
-| 9. Pisah KK (belum menikah, 17 tahun ke atas)
+| 9. Pisah KK (17 tahun ke atas atau sudah/pernah menikah)
 | 10. KK baru karena bercerai
+| 11. Legalisir KK
 
-> 5
-< *Persyaratan KTP-el perubahan data* (foto dokumen *asli*):
+> 4
+< *Persyaratan KK rusak* (foto dokumen *asli*):
 | 1. Kartu Keluarga (KK)
 | 2. KTP-el
 < Silakan kirim *NIK* pemohon (16 angka, ada di KTP-el atau KK).
@@ -1296,29 +1300,31 @@ func TestHandoffPakPos(t *testing.T) {
 < Dokumen yang sudah jadi mau diterima dengan cara apa?
 | 1. Ambil sendiri di kantor
 | 2. Dikirim lewat Pos ke alamat Bapak/Ibu
+| 3. *PDF lewat WhatsApp*, dicetak sendiri di kertas HVS A4 80 gram
 | 
+| _Dokumen ini ditandatangani secara elektronik (TTE): hasil cetak PDF sama sahnya dengan yang dicetak di kantor, dan keasliannya bisa dicek siapa pun dengan memindai kode QR di dokumen._
 | _Pelayanan dokumen GRATIS. Jika dikirim lewat Pos, ongkos kirim Rp10.000 dibayar kepada kurir saat dokumen diterima (COD)._
 
 > 2
 < Tulis *alamat pengiriman* lengkap: jalan, nomor rumah, RT/RW.
 
 > Jl. Pemuda No. 5 RT 01 RW 02
-< Nama *desa/kelurahan*?
-
-> Giripurwo
 < Nama *kecamatan*? (di Kabupaten Wonogiri)
 
 > Wonogiri
-< *Kode pos* alamat tersebut? (5 angka)
+< Nama *desa/kelurahan* di Kecamatan Wonogiri?
+
+> Giripurwo
+< *Kode pos* alamat tersebut? (5 angka; ketik *tidak tahu* bila belum tahu)
 
 > 57612
 < *Mohon periksa data permohonan Bapak/Ibu:*
 | • Layanan: KK / KTP-el
-| • Jenis: KTP-el perubahan data
+| • Jenis: KK rusak
 | • NIK: 3312011204850003
 | • Nama: Budi Santoso
 | • Dokumen: Kartu Keluarga (KK), KTP-el
-| • Penerimaan: Dikirim lewat Pos ke Jl. Pemuda No. 5 RT 01 RW 02, Desa Giripurwo, Kec. Wonogiri, 57612 — ongkir dibayar saat diterima (COD)
+| • Penerimaan: Dikirim lewat Pos ke Jl. Pemuda No. 5 RT 01 RW 02, Kelurahan Giripurwo, Kec. Wonogiri, 57612; ongkos kirim dibayar kepada kurir saat diterima (COD)
 | 
 | Ketik *ya* jika sudah benar, *ubah* untuk mengubah, atau *batal* untuk membatalkan.
 
@@ -1326,10 +1332,15 @@ func TestHandoffPakPos(t *testing.T) {
 < ✅ Permohonan *KK / KTP-el* sudah kami terima.
 | Nomor pendaftaran: *KTP-261125-0001*
 | Perkiraan selesai: *Selasa, 8 Desember 2026 pukul 09.00*
-| Penerimaan: Dikirim lewat Pos ke Jl. Pemuda No. 5 RT 01 RW 02, Desa Giripurwo, Kec. Wonogiri, 57612 — ongkir dibayar saat diterima (COD)
+| Penerimaan: Dikirim lewat Pos ke Jl. Pemuda No. 5 RT 01 RW 02, Kelurahan Giripurwo, Kec. Wonogiri, 57612; ongkos kirim dibayar kepada kurir saat diterima (COD)
 | 
 | Simpan nomor ini. Ketik *status KTP-261125-0001* untuk melihat perkembangannya. Kami akan mengabari Bapak/Ibu di chat ini setiap ada perubahan.
-< [group] 🆕 *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
+| 
+| 📮 *Berkas asli dikirim lewat Pos.* Setelah permohonan disetujui (kami kabari di chat ini), kirim berkas asli (Kartu Keluarga (KK) dan KTP-el) lewat Kantor Pos ke:
+| Dinas Kependudukan dan Pencatatan Sipil Kabupaten Wonogiri
+| Dinas Kependudukan dan Pencatatan Sipil Kab. Wonogiri, Wonogiri, Jawa Tengah
+| Di sampul amplop tulis: *KTP-261125-0001* dan nama pemohon. Perkiraan selesai di atas sudah memperhitungkan 3 hari kerja pengiriman berkas; bila berkas datang lebih cepat atau lebih lambat, tanggalnya ikut bergeser.
+< [group] 🆕 *KTP-261125-0001* — KK / KTP-el — KK rusak
 | Batas tahap ini: Rabu, 25 November 2026 pukul 11.00
 | http://127.0.0.1:8080/ops/cases/KTP-261125-0001
 
@@ -1366,7 +1377,7 @@ group 081200000003 quote=KTP-261125-0001> #proses
 group 081200000003 quote=KTP-261125-0001> #kurang Ejaan nama ibu kandung pada draf perlu dipastikan. Mohon tulis nama lengkap ibu kandung.
 < ⚠️ Permohonan *KTP-261125-0001* perlu perbaikan:
 | _Ejaan nama ibu kandung pada draf perlu dipastikan. Mohon tulis nama lengkap ibu kandung._
-| Silakan kirim di chat ini. Setelah kami terima, permohonan Bapak/Ibu kembali ke antrian.
+| Silakan kirim di chat ini. Setelah kami terima, permohonan Bapak/Ibu kembali ke antrean.
 < [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon* (Dewi (produksi))
 
 [stage KTP-261125-0001 needs_fix]
@@ -1382,9 +1393,9 @@ group 081200000002 quote=KTP-261125-0001> #proses
 < [group] 👍 KTP-261125-0001 → *Menunggu TTE Kepala Dinas* (Agus (validator))
 
 > status KTP-261125-0001
-< *KTP-261125-0001* — KK / KTP-el — KTP-el perubahan data
+< *KTP-261125-0001* — KK / KTP-el — KK rusak
 | Status: Menunggu tanda tangan elektronik
-| Perkiraan selesai: Selasa, 8 Desember 2026
+| Perkiraan selesai: Senin, 7 Desember 2026
 | _Riwayat:_
 | • Rabu, 25 November 2026 pukul 09.00 — Diterima, menunggu diperiksa petugas
 | • Rabu, 25 November 2026 pukul 09.00 — Sedang diperiksa petugas

@@ -81,17 +81,29 @@ func joinTexts(msgs []ketanmu.Outbound, chat string) string {
 	return strings.Join(out, "\n")
 }
 
-// TestFirstContactNotice: the notice a resident reads first says who is responsible (with a
-// contact), on what basis, who receives the data, how long it is kept and how to use their
-// rights, and does not claim that everything is encrypted (only photos are).
+// TestFirstContactNotice: the notice a resident reads first is two lines that name who is
+// responsible, how long data is kept and the one word that shows the rest; "privasi" then says
+// who is responsible (with a contact), on what basis, who receives the data, how long it is
+// kept and how to use their rights, and does not claim that everything is encrypted (only
+// photos are).
 func TestFirstContactNotice(t *testing.T) {
 	cfg := MustConfig(t)
 	r := newRouter(MustOpenTemp(t, NewClock()), cfg)
-	notice := joinTexts(MustHandle(t, r, text("6281234567890", "N1", "halo")).Replies, "6281234567890")
+	first := MustHandle(t, r, text("6281234567890", "N1", "halo")).Replies[0].Text
+	short := first[strings.Index(first, "_Privasi:_"):]
+	for _, want := range []string{cfg.Office.ShortName, cfg.Retention.Text, "*privasi*", "UU 27/2022"} {
+		if !strings.Contains(short, want) {
+			t.Errorf("first notice lacks %q:\n%s", want, short)
+		}
+	}
+	if n := strings.Count(short, "\n") + 1; n > 2 {
+		t.Errorf("first notice has %d lines, want 2:\n%s", n, short)
+	}
+	notice := joinTexts(MustHandle(t, r, text("6281234567890", "N2", "privasi")).Replies, "6281234567890")
 	for _, want := range []string{cfg.Office.ShortName, "Jl. R.A. Basuni", "UU Administrasi Kependudukan", "petugas",
-		"PT Pos", "WhatsApp", cfg.Retention.Text, "*privasi*", "UU 27/2022", "Foto disimpan terenkripsi"} {
+		"PT Pos", "WhatsApp", cfg.Retention.Text, "UU 27/2022", "Foto disimpan terenkripsi"} {
 		if !strings.Contains(notice, want) {
-			t.Errorf("notice lacks %q:\n%s", want, notice)
+			t.Errorf("full notice lacks %q:\n%s", want, notice)
 		}
 	}
 	if strings.Contains(notice, "Data disimpan terenkripsi") {

@@ -243,6 +243,12 @@ func (r *Router) applyEffects(tx *store.Tx, acc config.Account, conv store.Conve
 			if err := surveyEffect(tx, eff); err != nil {
 				return nil, err
 			}
+		case flows.ResendOutput:
+			msgs, err := r.cases.ResendOutput(tx, conv)
+			if err != nil {
+				return nil, err
+			}
+			res.Replies = append(res.Replies, msgs...)
 		case flows.AddDocuments:
 			msgs, err := r.cases.Attached(tx, conv, eff)
 			if err != nil {

@@ -220,3 +220,12 @@ func (s *Service) DetailKeys(c store.Case) []string {
 func HoursLine(hours map[string]string, closed string) string { return flows.HoursLine(hours, closed) }
 
 func (s *Service) hoursLine() string { return HoursLine(s.cfg.Office.Hours, s.cfg.Texts.Get("closed")) }
+
+// pickupHours are the pickup counter's hours: its own where the office sets them
+// (office.service_hours.pengambilan), else the office's.
+func (s *Service) pickupHours() string {
+	if h, ok := s.cfg.Office.ServiceHours["pengambilan"]; ok {
+		return HoursLine(h, s.cfg.Texts.Get("closed"))
+	}
+	return s.hoursLine()
+}

@@ -394,6 +394,39 @@ func TestPakPosPickup(t *testing.T) {
 	}
 }
 
+// TestPakPosCardSkipsTTE: a KIA (output: card) is printed after production, never sent for an
+// electronic signature.
+func TestPakPosCardSkipsTTE(t *testing.T) {
+	e := newEnvFrom(t, filepath.Join("..", "docs", "examples", "wonogiri.yaml"))
+	ctx := context.Background()
+	number := e.newCase(t, "kia", "6281300000008", "Aisyah Putri", "3312014203190001")
+	rina, agus, dewi := e.actor(t, "Rina (front office)"), e.actor(t, "Agus (validator)"), e.actor(t, "Dewi (produksi)")
+	for i, st := range []struct {
+		actor casework.Actor
+		a     casework.Action
+		want  lifecycle.Stage
+		code  string
+	}{
+		{rina, casework.Action{Kind: casework.Take}, lifecycle.Verifying, ""},
+		{agus, casework.Action{Kind: casework.Advance}, lifecycle.Validated, ""},
+		{rina, casework.Action{Kind: casework.Advance}, lifecycle.FilesReceived, ""},
+		{dewi, casework.Action{Kind: casework.Advance}, lifecycle.InProduction, ""},
+		{agus, casework.Action{Kind: casework.Move, To: lifecycle.Signing}, "", ketanmu.ECONFLICT},
+		{dewi, casework.Action{Kind: casework.Advance}, lifecycle.Printed, ""},
+	} {
+		c, err := e.svc.Do(ctx, st.actor, number, st.a)
+		if st.code != "" {
+			if ketanmu.ErrorCode(err) != st.code {
+				t.Fatalf("step %d (%s by %s): error %v, want %s", i, st.a.Kind, st.actor.Name, err, st.code)
+			}
+			continue
+		}
+		if err != nil || c.Stage != st.want {
+			t.Fatalf("step %d (%s by %s): %s, %v; want %s", i, st.a.Kind, st.actor.Name, c.Stage, err, st.want)
+		}
+	}
+}
+
 // TestTranscriptOfAChatWithAComplaint: a resident who filed a complaint and an application in
 // one chat; the front office reads the application but not the chat (the complaint is in it).
 func TestTranscriptOfAChatWithAComplaint(t *testing.T) {

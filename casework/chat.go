@@ -147,7 +147,7 @@ func (s *Service) Resubmitted(tx *store.Tx, conv store.Conversation, fix flows.F
 	if err != nil {
 		return nil, err
 	}
-	if c.ResidentID != conv.ResidentID || !lifecycle.PausesClock(c.Stage) {
+	if c.ResidentID != conv.ResidentID || c.Stage != lifecycle.NeedsFix {
 		s.log.Warn("Fix arrived for a case no longer waiting on it", "case_number", fix.Number, "stage", c.Stage)
 		return nil, nil
 	}

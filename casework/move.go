@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/flows"
 	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/store"
 )
@@ -63,6 +64,9 @@ func (m mover) advance(c store.Case) error {
 	if !ok {
 		return ketanmu.Errorf(ketanmu.ECONFLICT, "%s sedang di tahap %s: tidak ada tahap berikutnya yang biasa; pilih tindakannya",
 			c.Number, m.s.StageName(c.Stage))
+	}
+	if next == lifecycle.Signing && m.s.output(c) != flows.OutputTTE && p.Check(c.Stage, lifecycle.Printed) == nil {
+		next = lifecycle.Printed // a card is printed, not signed electronically
 	}
 	if next == lifecycle.Shipped {
 		return ketanmu.Errorf(ketanmu.EINVALID, "tahap berikutnya adalah %s: nomor resi pos wajib diisi",
@@ -143,7 +147,23 @@ func (m mover) check(c store.Case, to lifecycle.Stage) error {
 		return ketanmu.Errorf(ketanmu.ECONFLICT, "pemohon memilih %s: %s tidak bisa ke %s kecuali pemohon mengubah pilihannya",
 			m.s.cfg.Texts.Get("delivery_"+string(d)+"_short"), c.Number, m.s.StageName(to))
 	}
-	return nil
+	return m.signingRule(c, to)
+}
+
+// signingRule keeps electronic signatures (TTE) to the documents that have them (output: tte):
+// a card is printed without, and a signed document is never printed before it is signed.
+func (m mover) signingRule(c store.Case, to lifecycle.Stage) error {
+	p, _ := m.s.cfg.Profile(c.Service)
+	tte := m.s.output(c) == flows.OutputTTE
+	switch {
+	case (to == lifecycle.Signing || to == lifecycle.Signed) && !tte:
+		return ketanmu.Errorf(ketanmu.ECONFLICT, "%s adalah kartu, bukan dokumen bertanda tangan elektronik: lanjutkan ke %s",
+			c.Number, m.s.StageName(lifecycle.Printed))
+	case to == lifecycle.Printed && tte && p.Check(c.Stage, lifecycle.Signing) == nil:
+		return ketanmu.Errorf(ketanmu.ECONFLICT, "%s ditandatangani secara elektronik lebih dulu: ajukan ke %s sebelum dicetak",
+			c.Number, m.s.StageName(lifecycle.Signing))
+	}
+	return m.needsOutput(c, to)
 }
 
 // move checks and records a move, tells the resident, and forgets a fix request the case no
@@ -155,7 +175,7 @@ func (m mover) move(c store.Case, to lifecycle.Stage, reason, tracking, assignee
 	if err := m.s.record(m.tx, c, to, m.actor.Name, reason, tracking, assignee); err != nil {
 		return err
 	}
-	if lifecycle.PausesClock(c.Stage) && !lifecycle.Waiting(to) {
+	if c.Stage == lifecycle.NeedsFix && !lifecycle.Waiting(to) {
 		if err := m.s.dropFix(m.tx, c); err != nil {
 			return err
 		}
@@ -222,7 +242,7 @@ func (s *Service) notification(tx *store.Tx, c store.Case, reason, tracking stri
 		return ketanmu.Outbound{}, false, err
 	}
 	pairs := []string{"number", c.Number, "reason", reason, "tracking", tracking, "counter", s.cfg.Office.PickupCounter,
-		"hours", s.hoursLine(), "service", s.cfg.Services[c.Service].Name,
+		"hours", s.pickupHours(), "service", s.cfg.Services[c.Service].Name,
 		"office", s.cfg.Office.Name, "address", s.cfg.Office.Address, "documents", docs}
 	for k, v := range s.cfg.Office.Fees {
 		pairs = append(pairs, "fee_"+k, v)
@@ -289,6 +309,9 @@ func joinNames(names []string) string {
 			out += ", "
 		}
 		out += n
+	}
+	if last > 1 {
+		out += "," // EYD V: "a, b, dan c"
 	}
 	return out + " dan " + names[last]
 }

@@ -91,6 +91,13 @@ type Office struct {
 	// Disdukcapil serve on them.
 	CutiBersamaClosed bool   `mapstructure:"cuti_bersama_closed"`
 	PickupCounter     string `mapstructure:"pickup_counter"`
+	// PostalPrefixes are how the regency's postal codes start; PostalCodes the usual code of
+	// each kecamatan, by its official name.
+	// ServiceHours are the weekly windows of one desk when they differ from Hours (perekaman,
+	// pengambilan), by key; texts hours_<key> name them.
+	ServiceHours   map[string]map[string]string `mapstructure:"service_hours"`
+	PostalPrefixes []string                     `mapstructure:"postal_prefixes"`
+	PostalCodes    map[string]string `mapstructure:"postal_codes"`
 	// Fees are what the resident pays, as texts say it, by key (send_files, cod): {fee_<key>}.
 	Fees map[string]string `mapstructure:"fees"`
 
@@ -188,6 +195,9 @@ type Service struct {
 	// the profile's stage deadlines (lifecycle.Profile.Promise); a config that still sets it is
 	// refused, so that no office believes it promises what it does not.
 	TimeStandardRaw string `mapstructure:"time_standard"`
+	// Output is what the office hands over: tte (a document signed electronically, which may be
+	// sent as a PDF in the chat) or card (a printed card); a sub-type may say otherwise.
+	Output string `mapstructure:"output"`
 }
 
 // ReasonDocuments are the documents a reason needs instead of the service's.
@@ -207,6 +217,15 @@ type Subtype struct {
 	Match []string `mapstructure:"match"`
 	// Fields are the keys of fields this variant asks for, in order.
 	Fields []string `mapstructure:"fields"`
+	// MinAge, MaxAge and MarriedOK say who may apply, by the birth date in the NIK: from
+	// MinAge years (or younger when married and MarriedOK), under MaxAge years; 0 is no limit.
+	MinAge    int  `mapstructure:"min_age"`
+	MaxAge    int  `mapstructure:"max_age"`
+	MarriedOK bool `mapstructure:"married_ok"`
+	// AgeInstead is the variant of the same service taken when the age does not fit this one.
+	AgeInstead string `mapstructure:"age_instead"`
+	// Output overrides the service's output for this variant (a KTP-el is a card, a KK is TTE).
+	Output string `mapstructure:"output"`
 }
 
 // Retention says how long personal data is kept after a case closes.

@@ -16,11 +16,12 @@ type Field struct {
 	Optional  bool     `mapstructure:"optional"`
 	When      string   `mapstructure:"when"`
 	Documents []string `mapstructure:"documents"`
+	Instead   string   `mapstructure:"instead"`
 }
 
 // flowField is the field as the flows take it.
 func (f Field) flowField() flows.Field {
-	return flows.Field{Kind: f.Kind, List: f.List, Optional: f.Optional, When: f.When, Documents: f.Documents}
+	return flows.Field{Kind: f.Kind, List: f.List, Optional: f.Optional, When: f.When, Documents: f.Documents, Instead: f.Instead}
 }
 
 // validateFields checks every field and every sub-type's use of them: a known kind, its list,
@@ -52,6 +53,10 @@ func (c *Config) validateFields() error {
 				f, ok := c.Fields[key]
 				if !ok {
 					return &Error{at, fmt.Sprintf("unknown field %q", key)}
+				}
+				if v, sub, ok := strings.Cut(f.Instead, "="); f.Instead != "" && (!ok || (v != "ya" && v != "tidak") ||
+					!slices.ContainsFunc(s.Subtypes, func(o Subtype) bool { return o.Key == sub && o.Key != st.Key })) {
+					return &Error{"fields." + key + ".instead", fmt.Sprintf("%q must be ya=<sub-type> or tidak=<sub-type>, another sub-type of %s", f.Instead, skey)}
 				}
 				if f.When == "" {
 					continue

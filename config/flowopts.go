@@ -6,7 +6,8 @@ import "github.com/ketanmu/ketanmu/flows"
 func (c *Config) FlowOptions() flows.Options {
 	o := flows.Options{
 		Office: flows.Office{Name: c.Office.Name, ShortName: c.Office.ShortName, Address: c.Office.Address,
-			RegencyCode: c.Office.RegencyCode, PickupCounter: c.Office.PickupCounter, Hours: c.Office.Hours},
+			RegencyCode: c.Office.RegencyCode, PickupCounter: c.Office.PickupCounter, Hours: c.Office.Hours,
+			PostalPrefixes: c.Office.PostalPrefixes, PostalCodes: c.postalCodes(), ServiceHours: c.Office.ServiceHours},
 		Services: map[string]flows.Service{}, Documents: map[string]flows.Document{}, MenuOrder: ServiceKeys,
 		Texts: c.Texts, Lists: c.Lists, Keywords: c.Keywords, Calendar: c.Office.Calendar,
 		MaxMediaBytes: c.Storage.MaxMediaBytes, MinImageWidth: c.Flows.MinImageWidth,
@@ -17,7 +18,7 @@ func (c *Config) FlowOptions() flows.Options {
 		o.Accounts = append(o.Accounts, a.Flow())
 	}
 	for key, s := range c.Services {
-		fs := flows.Service{Name: s.Name, Documents: s.Documents, Profile: c.Profiles[s.Profile]}
+		fs := flows.Service{Name: s.Name, Documents: s.Documents, Profile: c.Profiles[s.Profile], Output: s.Output}
 		for _, rd := range s.ReasonDocuments {
 			if fs.ReasonDocuments == nil {
 				fs.ReasonDocuments = map[string][]string{}
@@ -26,7 +27,8 @@ func (c *Config) FlowOptions() flows.Options {
 		}
 		for _, st := range s.Subtypes {
 			fs.Subtypes = append(fs.Subtypes, flows.Subtype{Key: st.Key, Name: st.Name, Documents: st.Documents, Visit: st.Visit,
-				Match: st.Match, Fields: st.Fields})
+				Match: st.Match, Fields: st.Fields,
+				Age: flows.AgeRule{Min: st.MinAge, Max: st.MaxAge, MarriedOK: st.MarriedOK, Instead: st.AgeInstead}, Output: st.Output})
 		}
 		o.Services[key] = fs
 	}

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"github.com/ketanmu/ketanmu/flows"
 	"os"
 	"regexp"
 	"slices"
@@ -25,7 +26,7 @@ var (
 
 func (c *Config) validate() error {
 	checks := []func() error{c.validateBasics, c.validateOffice, c.validateCalendar, c.validateOutbound,
-		c.validateServices, c.validateFields, c.validateAccounts, c.validateFlows, c.validateWorkflows, c.validateWhatsApp, c.validateSLA, c.validateOps, c.validateSKM,
+		c.validateServices, c.validateFields, c.validateAddress, c.validateAccounts, c.validateFlows, c.validateWorkflows, c.validateWhatsApp, c.validateSLA, c.validateOps, c.validateSKM,
 		c.validateBackup}
 	for _, check := range checks {
 		if err := check(); err != nil {
@@ -180,6 +181,9 @@ func (c *Config) validateServices() error {
 			return &Error{at + ".prefix", fmt.Sprintf("%q is also the prefix of %s", s.Prefix, other)}
 		}
 		prefixes[s.Prefix] = key
+		if s.Output != "" && s.Output != flows.OutputTTE && s.Output != flows.OutputCard {
+			return &Error{at + ".output", fmt.Sprintf("%q is not tte or card", s.Output)}
+		}
 		if err := c.checkDocuments(at+".documents", s.Documents); err != nil {
 			return err
 		}
@@ -201,6 +205,15 @@ func (c *Config) validateServices() error {
 			seen[st.Key] = true
 			if err := c.checkDocuments(sat+".documents", st.Documents); err != nil {
 				return err
+			}
+			if st.MinAge < 0 || st.MaxAge < 0 || (st.MaxAge > 0 && st.MaxAge <= st.MinAge) {
+				return &Error{sat + ".max_age", fmt.Sprintf("ages %d to %d: want 0 (no limit) or min_age < max_age", st.MinAge, st.MaxAge)}
+			}
+			if st.Output != "" && st.Output != flows.OutputTTE && st.Output != flows.OutputCard {
+				return &Error{sat + ".output", fmt.Sprintf("%q is not tte or card", st.Output)}
+			}
+			if st.AgeInstead != "" && !slices.ContainsFunc(s.Subtypes, func(o Subtype) bool { return o.Key == st.AgeInstead && o.Key != st.Key }) {
+				return &Error{sat + ".age_instead", fmt.Sprintf("%q is not another sub-type of %s", st.AgeInstead, key)}
 			}
 		}
 	}

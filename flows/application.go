@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/nik"
 )
 
@@ -27,7 +28,7 @@ func (e *Engine) steps(d *Draft) []string {
 	s = append(s, e.fieldSteps(d)...)
 	s = append(s, "docs", "notes", "delivery")
 	if d.Delivery == "post" {
-		s = append(s, "address", "desa", "kecamatan", "postal")
+		s = append(s, addressSteps...)
 	}
 	return append(s, "confirm")
 }
@@ -44,7 +45,7 @@ func (t *turn) advance() {
 	if i >= 0 && i+1 < len(steps) {
 		next = steps[i+1]
 	}
-	if d.Editing && !slices.Contains([]string{"address", "desa", "kecamatan", "postal"}, next) {
+	if d.Editing && !slices.Contains(addressSteps, next) {
 		// Back to the summary, unless the change opened a question or a document still missing.
 		next = "confirm"
 		for _, s := range steps[i+1:] {
@@ -109,25 +110,23 @@ func (t *turn) stepHint() string {
 	case "reason":
 		return e.text("ask_reason") + "\n" + numbered(e.opt.Lists["validasi_reasons"])
 	case "nik":
-		return e.text("ask_nik")
+		return e.serviceText("ask_nik", d.Service)
+	case "nik_married":
+		return e.marriedHint(d)
 	case "nik_check":
 		return e.text("nik_other_region", "regency", "", "office_regency", e.regencyName())
 	case "name":
-		return e.text("ask_name")
+		return e.serviceText("ask_name", d.Service)
 	case "docs":
 		return e.checklist(d)
 	case "notes":
 		return e.text("ask_notes")
 	case "delivery":
-		return e.text("ask_delivery", "fee", e.text("fee_delivery"))
+		return e.deliveryHint(d)
 	case "address":
 		return e.text("ask_address")
-	case "desa":
-		return e.text("ask_desa")
-	case "kecamatan":
-		return e.text("ask_kecamatan", "regency", e.regencyName())
-	case "postal":
-		return e.text("ask_postal")
+	case "desa", "desa_pick", "kecamatan", "postal":
+		return e.addressHint(d, step)
 	case "confirm":
 		return e.summary(d) + "\n\n" + e.text("ask_confirm")
 	case "edit":
@@ -182,14 +181,18 @@ func (t *turn) application(step string) {
 		t.askNIK()
 	case "nik_check":
 		t.nikCheck()
+	case "nik_married":
+		t.married()
 	case "name":
 		t.askName()
 	case "notes":
 		t.askNotes()
 	case "delivery":
 		t.askDelivery()
-	case "address", "desa":
-		t.askPlace(step)
+	case "address":
+		t.askAddress()
+	case "desa", "desa_pick":
+		t.askDesa(step)
 	case "kecamatan":
 		t.askKecamatan()
 	case "postal":
@@ -311,6 +314,9 @@ func keepDigit(r rune) rune {
 
 func (t *turn) askNIK() {
 	text := t.text
+	if t.nikQuestion() {
+		return
+	}
 	if r := nik.CheckNIK(text, t.e.regions, t.env.Now); r.Code == nik.CodeChars {
 		if m := nikInText.FindString(text); len(strings.Map(keepDigit, m)) == 16 {
 			text = m
@@ -324,10 +330,21 @@ func (t *turn) askNIK() {
 	d := t.st.Draft
 	d.NIK = r.NIK
 	d.Warnings = r.Warnings
+	if t.checkAge() {
+		return
+	}
+	t.afterAge()
+}
+
+// afterAge goes on with a NIK whose owner may apply: a NIK first issued in another regency is
+// asked about, since a mistyped digit looks the same.
+func (t *turn) afterAge() {
+	d := t.st.Draft
+	r := nik.CheckNIK(d.NIK, t.e.regions, t.env.Now)
 	office := strings.ReplaceAll(t.e.opt.Office.RegencyCode, ".", "")
 	if office != "" && !strings.HasPrefix(r.NIK, office) && d.Service != "pindah_datang" && r.Regency != "" {
 		// Residents of other regions are served too, but a mistyped digit looks the same: ask.
-		d.Warnings = append(d.Warnings, "NIK terdaftar di "+r.Regency)
+		d.Warnings = append(d.Warnings, "NIK pertama kali diterbitkan di "+r.Regency)
 		t.st.Step = d.Service + "@nik_check"
 		t.sayf("nik_other_region", "regency", r.Regency, "office_regency", t.e.regencyName())
 		return
@@ -389,7 +406,7 @@ func isName(name string) bool {
 
 func (t *turn) askNotes() {
 	notes := t.text
-	if isSkip(t.word) {
+	if declines(t.word) {
 		notes = ""
 	}
 	t.st.Draft.Notes = notes
@@ -408,53 +425,17 @@ func (t *turn) askDelivery() {
 	switch {
 	case t.word == "1" || strings.Contains(t.word, "ambil"):
 		d.Delivery = "pickup"
-		d.Address, d.Desa, d.Kecamatan, d.Postal = "", "", "", ""
+		d.clearAddress()
+	case t.e.electronic(d) && electronicWord(t.word):
+		d.Delivery = string(lifecycle.DeliveryElectronic)
+		d.clearAddress()
 	case t.word == "2" || strings.Contains(t.word, "pos") || strings.Contains(t.word, "kirim"):
 		d.Delivery = "post"
 	default:
-		t.sayf("choose_number", "max", "2")
+		t.sayf("choose_number", "max", strconv.Itoa(t.e.deliveryChoices(d)))
 		t.prompt()
 		return
 	}
-	t.advance()
-}
-
-func (t *turn) askPlace(step string) {
-	min := map[string]int{"address": 10, "desa": 3}[step]
-	if len([]rune(t.text)) < min {
-		t.sayf(step + "_invalid")
-		return
-	}
-	if step == "address" {
-		t.st.Draft.Address = t.text
-	} else {
-		t.st.Draft.Desa = t.text
-	}
-	t.advance()
-}
-
-func (t *turn) askKecamatan() {
-	code := strings.ReplaceAll(t.e.opt.Office.RegencyCode, ".", "")
-	dist, ok := t.e.regions.FindDistrict(code, t.text)
-	if !ok {
-		var names []string
-		for _, d := range t.e.regions.Districts(code) {
-			names = append(names, d.Name)
-		}
-		t.sayf("kecamatan_invalid", "regency", t.e.regencyName(), "list", strings.Join(names, ", "))
-		return
-	}
-	t.st.Draft.Kecamatan = dist.Name
-	t.advance()
-}
-
-func (t *turn) askPostal() {
-	p := strings.ReplaceAll(t.word, " ", "")
-	if len(p) != 5 || strings.Trim(p, "0123456789") != "" || p[0] == '0' {
-		t.sayf("postal_invalid")
-		return
-	}
-	t.st.Draft.Postal = p
 	t.advance()
 }
 
@@ -552,7 +533,7 @@ func (t *turn) submit() {
 	due := t.e.due(d, t.env.Now)
 	details := map[string]string{}
 	for k, v := range map[string]string{"notes": d.Notes, "delivery": d.Delivery, "address": d.Address,
-		"desa": d.Desa, "kecamatan": d.Kecamatan, "postal_code": d.Postal, "reason": d.Reason,
+		"desa": d.Desa, "desa_code": d.DesaCode, "kecamatan": d.Kecamatan, "postal_code": d.Postal, "reason": d.Reason,
 		"category": d.Category, "description": d.Description, "warnings": strings.Join(d.Warnings, "; ")} {
 		if v != "" {
 			details[k] = v
@@ -578,6 +559,10 @@ func (t *turn) submit() {
 	}
 	if v := t.e.visitText(d); v != "" {
 		reply += "\n\n⚠️ " + v
+	}
+	if s, ok := t.e.opt.Texts.Lookup("case_created_"+svc.Profile.Name, "office", t.e.opt.Office.Name,
+		"address", t.e.opt.Office.Address, "documents", t.e.docNames(d)); ok {
+		reply += "\n\n" + s // what the workflow asks of the resident next (PAK POS: the envelope)
 	}
 	t.say(reply)
 	t.st.Draft, t.st.Step = nil, ""

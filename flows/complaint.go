@@ -47,7 +47,7 @@ func (t *turn) complaintPhoto() {
 		d.Extras = append(d.Extras, DocRef{Key: "lampiran", MessageID: t.in.ID, SHA256: t.in.Media.SHA256})
 		t.submit()
 	case ketanmu.KindText:
-		if isSkip(t.word) || t.word == "selesai" || t.word == "kirim" {
+		if declines(t.word) || t.word == "selesai" || t.word == "kirim" {
 			t.submit()
 			return
 		}

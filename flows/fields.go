@@ -25,6 +25,9 @@ type Field struct {
 	// Documents are required in addition when a yesno field is answered "ya" (joining a
 	// household: its KK and the owner's statement).
 	Documents []string
+	// Instead, "value=subtype", switches the application to another variant of the service
+	// when the field is answered value (a move within the regency needs no SKPWNI).
+	Instead string
 }
 
 // Field kinds.
@@ -113,7 +116,7 @@ func (e *Engine) fieldHint(key string) string {
 func (t *turn) askField(key string) {
 	f := t.e.opt.Fields[key]
 	value, problem := t.readField(f)
-	if f.Optional && value == "" && problem != "" && isSkip(t.word) {
+	if f.Optional && value == "" && problem != "" && declines(t.word) {
 		value, problem = "-", ""
 	}
 	if problem != "" {
@@ -126,6 +129,10 @@ func (t *turn) askField(key string) {
 	}
 	before := d.Fields[key]
 	d.Fields[key] = value
+	if want, sub, ok := strings.Cut(f.Instead, "="); ok && value == want {
+		t.switchSubtype(sub)
+		return
+	}
 	if f.Kind == KindYesNo && before != value {
 		// The answer may add or drop questions and documents: the ones it drops go.
 		for _, other := range t.e.variantFields(d) {

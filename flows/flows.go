@@ -115,10 +115,11 @@ func (AddDocuments) effect() {}
 
 // Engine runs the flows with the office's options.
 type Engine struct {
-	opt     Options
-	intents *intent.Classifier
-	regions *nik.Regions
-	cal     *sla.Calendar
+	opt      Options
+	intents  *intent.Classifier
+	regions  *nik.Regions
+	villages *nik.Villages
+	cal      *sla.Calendar
 }
 
 // New returns an engine for opt. A zero Calendar means the default week and holidays in Jakarta
@@ -140,7 +141,7 @@ func New(opt Options) *Engine {
 		}
 		cal = sla.NewCalendar(loc, sla.DefaultWeek(), sla.DefaultHolidays())
 	}
-	return &Engine{opt: opt, intents: cls, regions: nik.DefaultRegions(), cal: cal}
+	return &Engine{opt: opt, intents: cls, regions: nik.DefaultRegions(), villages: nik.DefaultVillages(), cal: cal}
 }
 
 // Classify exposes the free-text router (for `ketanmu route`).

@@ -24,8 +24,10 @@ import (
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot"
+	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/internal/app"
+	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -175,8 +177,20 @@ func (c *conversation) input(n int, line string) {
 	} else if len(res.Replies) == 0 && !c.taken[c.chat] {
 		c.t.Errorf("line %d: %q got no reply (a resident must never meet silence)", n, line)
 	}
-	for _, r := range res.Replies {
+	c.print(res.Replies)
+}
+
+// print writes messages the bot queued: the resident's chat as "< ", others in one line each.
+func (c *conversation) print(msgs []ketanmu.Outbound) {
+	for _, r := range msgs {
 		text := r.Text
+		if r.MediaID != 0 {
+			m, err := c.db.Media(context.Background(), r.MediaID)
+			if err != nil {
+				c.t.Fatalf("stored file %d of a reply: %v", r.MediaID, err)
+			}
+			r.Media = m
+		}
 		if r.Revoke != "" {
 			text = "[revoke " + r.Revoke + "]"
 		}
@@ -247,6 +261,9 @@ func (c *conversation) special(n int, spec string, in *ketanmu.Inbound) bool {
 			mime = "image/png"
 		}
 		in.Kind, in.Media = ketanmu.KindImage, &ketanmu.Media{Mime: mime, Filename: arg(1), Data: data}
+	case "move", "output":
+		c.operator(n, words[0], arg(1), arg(2))
+		return false
 	case "pdf":
 		in.Kind, in.Media = ketanmu.KindDocument, &ketanmu.Media{Mime: "application/pdf", Filename: arg(1),
 			Data: pdf(arg(1))}
@@ -418,4 +435,35 @@ func trimmedLines(s string) []string {
 		lines[i] = strings.TrimRight(l, " \t")
 	}
 	return lines
+}
+
+// operator plays an operator of the workspace or the API: [move NUMBER STAGE] moves a case,
+// [output NUMBER] attaches its signed PDF (a fixed test file). What it queued is written.
+func (c *conversation) operator(n int, verb, number, stage string) {
+	c.open()
+	ctx := context.Background()
+	before, err := c.db.PendingOutbox(ctx, c.account, 10000)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	actor := casework.SystemActor("petugas", []lifecycle.Role{lifecycle.RoleSupervisor})
+	if verb == "move" {
+		_, err = c.router.Cases().Do(ctx, actor, number, casework.Action{Kind: casework.Move, To: lifecycle.Stage(stage)})
+	} else {
+		_, err = c.router.Cases().AttachOutput(ctx, actor, number, pdf("hasil-tte.pdf"))
+	}
+	if err != nil {
+		c.out.WriteString("! " + ketanmu.ErrorMessage(err) + "\n")
+		return
+	}
+	after, err := c.db.PendingOutbox(ctx, c.account, 10000)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	var msgs []ketanmu.Outbound
+	for _, it := range after[len(before):] {
+		it.Msg.MediaID = it.MediaID
+		msgs = append(msgs, it.Msg)
+	}
+	c.print(msgs)
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // infoTopics are the information menu's entries, in its order.
-var infoTopics = []string{"requirements", "office", "fees", "recording", "legalisir"}
+var infoTopics = []string{"requirements", "office", "fees", "recording", "legalisir", "kuasa", "ikd"}
 
 // infoWords name a topic in free text; the first topic whose word appears wins, so that "berapa
 // biaya legalisir?" is about legalisir.
@@ -18,6 +18,8 @@ var infoWords = []struct {
 	words []string
 }{
 	{"legalisir", []string{"legalisir", "legalisasi", "legalisirnya"}},
+	{"ikd", []string{"ikd", "digital", "aktivasi", "aktifasi"}},
+	{"kuasa", []string{"kuasa", "diwakilkan", "mewakilkan", "diwakili", "titip", "dititipkan"}},
 	{"recording", []string{"rekam", "perekaman", "merekam"}},
 	{"fees", []string{"biaya", "bayar", "tarif", "ongkos", "ongkir", "gratis", "cod", "harga"}},
 	{"office", []string{"jam", "buka", "tutup", "alamat", "lokasi", "dimana", "libur", "kantor", "jadwal"}},
@@ -78,13 +80,18 @@ func (t *turn) answerInfo(topic string) {
 		t.say(e.text("info_requirements") + "\n" + numbered(e.infoServiceNames()))
 		return
 	case "office":
-		t.sayf("info_office", "office", e.opt.Office.Name, "address", e.opt.Office.Address, "hours", e.hoursText())
+		t.sayf("info_office", "office", e.opt.Office.Name, "address", e.opt.Office.Address, "hours", e.hoursText(),
+			"service_hours", e.serviceHoursText())
 	case "fees":
 		t.sayf("info_fees", "fee", e.text("fee_delivery"))
 	case "recording":
-		t.sayf("info_recording", "address", e.opt.Office.Address, "hours", e.hoursText())
+		t.sayf("info_recording", "address", e.opt.Office.Address, "hours", e.deskHours("perekaman"))
 	case "legalisir":
 		t.sayf("info_legalisir")
+	case "kuasa":
+		t.sayf("info_kuasa", "counter", e.opt.Office.PickupCounter, "hours", e.deskHours("pengambilan"))
+	case "ikd":
+		t.sayf("info_ikd", "address", e.opt.Office.Address, "hours", e.deskHours("perekaman"))
 	}
 	t.st.Step = "info@topic"
 	t.sayf("info_more")

@@ -44,6 +44,13 @@ type Office struct {
 	PickupCounter string
 	// Hours are the weekly windows per day key (mon…sun), e.g. "08:00-15:00".
 	Hours map[string]string
+	// ServiceHours are one desk's weekly windows where they differ from Hours, by key
+	// (perekaman, pengambilan).
+	ServiceHours map[string]map[string]string
+	// PostalPrefixes are how the regency's postal codes start ("613"); empty takes any.
+	PostalPrefixes []string
+	// PostalCodes are the usual postal code of each kecamatan, by its official name lower-cased.
+	PostalCodes map[string]string
 }
 
 // Account is one WhatsApp number and the services its menu offers.
@@ -64,7 +71,15 @@ type Service struct {
 	ReasonDocuments map[string][]string
 	// Profile is the service's workflow: its stage deadlines make the promised completion date.
 	Profile lifecycle.Profile
+	// Output is what is handed over: OutputTTE (may go as a PDF in the chat) or OutputCard.
+	Output string
 }
+
+// Outputs of a service.
+const (
+	OutputTTE  = "tte"
+	OutputCard = "card"
+)
 
 // Subtype is a variant of a service with its own required documents.
 type Subtype struct {
@@ -76,6 +91,10 @@ type Subtype struct {
 	Match []string
 	// Fields are the keys of Options.Fields this variant asks for, in order.
 	Fields []string
+	// Age is who may apply, by the birth date in the applicant's NIK.
+	Age AgeRule
+	// Output overrides the service's ("" keeps it).
+	Output string
 }
 
 // Document is a kind of document residents photograph.

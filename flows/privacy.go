@@ -48,6 +48,9 @@ func (t *turn) privacyWord() bool {
 			d.Paused = t.st.Step // "menu" offers to continue it afterwards
 		}
 		t.st.Step = stepPrivacyChoice
+		if t.e.privacyNoticeKey() != "privacy" {
+			t.say(t.e.privacyText("privacy")) // the greeting showed the short notice only
+		}
 		t.do(PrivacySummary{})
 		t.sayf("privacy_summary", "retention", t.e.opt.RetentionText)
 		t.sayf("privacy_choice")
@@ -111,4 +114,17 @@ func (t *turn) privacyPrompt() {
 	default:
 		t.sayf("privacy_choice")
 	}
+}
+
+// privacyNoticeKey is the text the greeting shows: the short notice when the office has one,
+// else the full text.
+func (e *Engine) privacyNoticeKey() string {
+	if _, ok := e.opt.Texts["privacy_notice"]; ok {
+		return "privacy_notice"
+	}
+	return "privacy"
+}
+
+func (e *Engine) privacyText(key string) string {
+	return e.text(key, "retention", e.opt.RetentionText, "office", e.opt.Office.ShortName, "address", e.opt.Office.Address)
 }

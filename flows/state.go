@@ -76,6 +76,8 @@ func (e *Engine) knownStep(st State) bool {
 		return slices.Contains([]string{stepPrivacyChoice, stepPrivacyFix, stepPrivacyErase}, st.Step)
 	case "skm":
 		return e.knownSurveyStep(st)
+	case "batal":
+		return st.Step == stepCancel && st.Draft != nil && st.Draft.Paused != stepCancel
 	}
 	d := st.Draft
 	if d == nil || d.Service != flow {
@@ -85,7 +87,7 @@ func (e *Engine) knownStep(st State) bool {
 		return false
 	}
 	all := e.steps(&Draft{Service: d.Service, Delivery: "post"})
-	return step == "edit" || step == "nik_check" || slices.Contains(all, step) ||
+	return step == "edit" || step == "nik_check" || step == "nik_married" || step == "desa_pick" || slices.Contains(all, step) ||
 		slices.Contains(e.allFieldSteps(d.Service), step)
 }
 

@@ -19,6 +19,10 @@ type State struct {
 	Fix        *Fix      `json:"fix,omitempty"` // an operator asked to resend items of a case
 	LastActive time.Time `json:"last_active,omitzero"`
 	Survey     *Survey   `json:"survey,omitempty"` // the satisfaction survey (flows/survey.go)
+	// Cancelled is the application dropped with "batal", kept for "lanjut" until CancelledAt
+	// plus the undo window.
+	Cancelled   *Draft    `json:"cancelled,omitempty"`
+	CancelledAt time.Time `json:"cancelled_at,omitzero"`
 }
 
 // Draft is an application being filled in.
@@ -33,9 +37,12 @@ type Draft struct {
 	Notes       string   `json:"notes,omitempty"`
 	Delivery    string   `json:"delivery,omitempty"` // pickup | post
 	Address     string   `json:"address,omitempty"`
-	Desa        string   `json:"desa,omitempty"`
+	Desa        string   `json:"desa,omitempty"`      // official name, "Desa Pungging"
+	DesaCode    string   `json:"desa_code,omitempty"` // Kemendagri code, 10 digits
 	Kecamatan   string   `json:"kecamatan,omitempty"`
-	Postal      string   `json:"postal,omitempty"`
+	KecCode     string   `json:"kec_code,omitempty"` // Kemendagri code, 6 digits
+	Postal      string   `json:"postal,omitempty"`   // 5 digits, or "-" when the resident does not know it
+	Choices     []string `json:"choices,omitempty"`  // village codes offered as a numbered list
 	Reason      string   `json:"reason,omitempty"`   // validasi_nik: where the NIK failed
 	Category    string   `json:"category,omitempty"` // pengaduan
 	Description string   `json:"description,omitempty"`
@@ -81,6 +88,7 @@ func (e *Engine) Step(env Env, st State, in Input) Result {
 	t := &turn{e: e, env: env, in: in, st: st}
 	t.text = strings.TrimSpace(in.Text)
 	t.word = normalizeWord(t.text)
+	t.forgetCancelled()
 	t.run()
 	t.st.LastActive = env.Now
 	t.res.State = t.st
@@ -90,6 +98,9 @@ func (e *Engine) Step(env Env, st State, in Input) Result {
 func (t *turn) run() {
 	if !t.st.Greeted {
 		t.first()
+		return
+	}
+	if t.st.Step == stepCancel && t.cancelAnswer() {
 		return
 	}
 	if t.recoverStep() || t.expired() {
@@ -206,7 +217,7 @@ func (t *turn) openCase() (CaseInfo, bool) {
 
 // globalWord handles the words that work in every state.
 func (t *turn) globalWord() bool {
-	if t.privacyWord() {
+	if t.privacyWord() || t.resendWord() || t.undoCancel() {
 		return true
 	}
 	switch t.word {
@@ -219,16 +230,8 @@ func (t *turn) globalWord() bool {
 		}
 		t.st.Step = ""
 		t.say(t.e.menu(t.env.Account))
-	case "batal", "cancel", "stop":
-		had := t.st.Draft != nil
-		t.st.Draft, t.st.Step = nil, ""
-		if had {
-			t.sayf("cancelled")
-		} else if c, ok := t.openCase(); ok {
-			// Nothing being filled in: a submitted case goes on, and only a person withdraws it.
-			t.sayf("cancel_submitted", "number", c.Number)
-		}
-		t.say(t.e.menu(t.env.Account))
+	case "batal", "cancel", "stop", "batalkan":
+		t.cancelWord()
 	case "kembali", "back", "balik":
 		t.back()
 	case "petugas", "operator", "admin", "cs":

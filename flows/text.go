@@ -15,8 +15,7 @@ import (
 func (e *Engine) text(key string, pairs ...string) string { return e.opt.Texts.Get(key, pairs...) }
 
 func (e *Engine) greeting() string {
-	return e.text("greeting", "office", e.opt.Office.ShortName) + "\n\n" +
-		e.text("privacy", "retention", e.opt.RetentionText, "office", e.opt.Office.ShortName, "address", e.opt.Office.Address)
+	return e.text("greeting", "office", e.opt.Office.ShortName) + "\n\n" + e.privacyText(e.privacyNoticeKey())
 }
 
 // MenuItem is one numbered entry of an account's main menu.
@@ -156,8 +155,9 @@ func (e *Engine) deliveryText(d *Draft) string {
 	case "pickup":
 		return e.text("delivery_pickup", "counter", e.opt.Office.PickupCounter)
 	case "post":
-		return e.text("delivery_post", "address", strings.Join([]string{d.Address, "Desa " + d.Desa,
-			"Kec. " + d.Kecamatan, d.Postal}, ", "), "fee", e.text("fee_delivery"))
+		return e.text("delivery_post", "address", e.postalAddress(d), "fee", e.text("fee_delivery"))
+	case string(lifecycle.DeliveryElectronic):
+		return e.text("delivery_elektronik")
 	}
 	return ""
 }

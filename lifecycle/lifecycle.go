@@ -46,8 +46,9 @@ func Known(s Stage) bool { return slices.Contains(Stages, s) }
 // Closed reports whether a stage ends the case.
 func Closed(s Stage) bool { return s == Done || s == Rejected }
 
-// PausesClock reports whether the case's clock stops in s: the case waits on the resident.
-func PausesClock(s Stage) bool { return s == NeedsFix }
+// PausesClock reports whether the case's clock stops in s: the case waits on the resident, for
+// a fix or for the original files they post (PAK POS: validated, then awaiting_files).
+func PausesClock(s Stage) bool { return s == NeedsFix || s == Validated || s == AwaitingFiles }
 
 // Waiting reports whether s is the stage a case waits in for an operator to take it.
 func Waiting(s Stage) bool { return s == Submitted }
@@ -97,6 +98,9 @@ const (
 	DeliveryNone   Delivery = ""
 	DeliveryPickup Delivery = "pickup"
 	DeliveryPost   Delivery = "post"
+	// DeliveryElectronic is the signed PDF sent in the chat, printed by the resident: no post,
+	// no counter.
+	DeliveryElectronic Delivery = "elektronik"
 )
 
 // Profile is one workflow: what may follow what, who may do it, and how long each stage may take.
@@ -150,7 +154,15 @@ func (p Profile) NextStage(from Stage, d Delivery) (Stage, bool) {
 	if d == DeliveryPickup && next == Shipped && slices.Contains(p.Allowed(from), ReadyForPickup) {
 		next = ReadyForPickup
 	}
+	if d == DeliveryElectronic && handsOver(next) && slices.Contains(p.Allowed(from), Done) {
+		next = Done // the signed PDF is sent instead of printing and handing over paper
+	}
 	return next, true
+}
+
+// handsOver reports whether s is a step of handing over paper: printing, the post, the counter.
+func handsOver(s Stage) bool {
+	return s == Printed || s == Shipped || s == ReadyForPickup || s == Delivered
 }
 
 // RoleFor returns the role needed to move a case into stage ("" when any operator may).
@@ -160,9 +172,11 @@ func (p Profile) RoleFor(s Stage) Role { return p.Roles[s] }
 func (p Profile) CanSee(roles []Role) bool { return HasRole(roles, p.ViewRole) }
 
 // DeliveryConflict reports whether moving to s contradicts the resident's choice: a case to be
-// collected is never shipped, a case to be posted never waits at the counter.
+// collected is never shipped, a case to be posted never waits at the counter, and a case whose
+// signed PDF goes in the chat does neither.
 func DeliveryConflict(s Stage, d Delivery) bool {
-	return (s == Shipped && d == DeliveryPickup) || (s == ReadyForPickup && d == DeliveryPost)
+	return (s == Shipped && d == DeliveryPickup) || (s == ReadyForPickup && d == DeliveryPost) ||
+		(d == DeliveryElectronic && (s == Shipped || s == ReadyForPickup))
 }
 
 // Timing is a case's clock: the current stage's deadline, the case's overall due time, and the
@@ -183,8 +197,17 @@ func (p Profile) Enter(cal *sla.Calendar, now time.Time, t Timing, to Stage) Tim
 		out.StageDue = cal.Add(now, d)
 	}
 	switch {
+	case PausesClock(to) && PausesClock(t.Stage):
+		out.Paused = t.Paused // still the resident's turn: the time left is what it was
 	case PausesClock(to):
-		out.Paused = cal.Between(now, t.Due)
+		// The resident's own allowance in this stage (posting the files) is not the office's
+		// time: what is kept is the office's time after it, so that files that come sooner
+		// bring the date forward and files that come later push it back.
+		from := now
+		if d, ok := p.Deadlines[to]; ok {
+			from = cal.Add(now, d)
+		}
+		out.Paused = cal.Between(from, t.Due)
 	case PausesClock(t.Stage) && t.Paused > 0 && !Closed(to):
 		out.Due = cal.Add(now, sla.Duration{Work: t.Paused})
 	}
@@ -239,7 +262,7 @@ func (p Profile) Promise(cal *sla.Calendar, now time.Time, d Delivery) time.Time
 		if Closed(s) {
 			break
 		}
-		if dl, ok := p.Deadlines[s]; ok && !PausesClock(s) {
+		if dl, ok := p.Deadlines[s]; ok {
 			t, set = cal.Add(t, dl), true
 		}
 		next, ok := p.NextStage(s, d)

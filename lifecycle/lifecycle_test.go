@@ -46,7 +46,10 @@ func TestProfiles(t *testing.T) {
 			{"shipped", "delivered", true}, {"delivered", "done", true}, {"ready_for_pickup", "done", true},
 			{"awaiting_files", "rejected", true}, {"files_received", "rejected", true},
 			{"verifying", "in_production", false}, {"validated", "signing", false}, {"submitted", "validated", false},
-			{"signing", "shipped", false}, {"signing", "printed", false}, {"signed", "shipped", false}, {"in_production", "printed", false},
+			{"signing", "shipped", false}, {"signing", "printed", false}, {"signed", "shipped", false},
+			// A card (output: card) is printed without TTE; a TTE document is held to signing by
+			// the case service (casework's signingRule), not by the profile.
+			{"in_production", "printed", true}, {"signed", "done", true}, {"in_production", "done", false},
 		},
 	}
 	for name, rows := range tables {

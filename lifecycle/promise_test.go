@@ -27,7 +27,7 @@ func TestPromiseAgreesWithStages(t *testing.T) {
 			}
 			continue
 		}
-		for _, d := range []lifecycle.Delivery{lifecycle.DeliveryPost, lifecycle.DeliveryPickup, lifecycle.DeliveryNone} {
+		for _, d := range []lifecycle.Delivery{lifecycle.DeliveryPost, lifecycle.DeliveryPickup, lifecycle.DeliveryElectronic, lifecycle.DeliveryNone} {
 			for _, start := range starts {
 				now, _ := time.Parse(time.RFC3339, start)
 				promise := p.Promise(cal, now, d)

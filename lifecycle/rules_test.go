@@ -13,7 +13,8 @@ func TestStageRules(t *testing.T) {
 		if got, want := lifecycle.Closed(s), s == lifecycle.Done || s == lifecycle.Rejected; got != want {
 			t.Errorf("Closed(%s) = %v, want %v", s, got, want)
 		}
-		if got, want := lifecycle.PausesClock(s), s == lifecycle.NeedsFix; got != want {
+		residentsTurn := s == lifecycle.NeedsFix || s == lifecycle.Validated || s == lifecycle.AwaitingFiles
+		if got, want := lifecycle.PausesClock(s), residentsTurn; got != want {
 			t.Errorf("PausesClock(%s) = %v, want %v", s, got, want)
 		}
 	}

@@ -13,3 +13,10 @@ var WilayahCSV []byte
 //
 //go:embed holidays_2026.csv
 var Holidays2026CSV []byte
+
+// DesaCSV is wilayah_desa.csv for the regencies of the shipped configs (Kabupaten Mojokerto
+// 35.16, Kabupaten Wonogiri 33.12): header "code,name,kind", codes "PP.KK.CC.DDDD", kind desa
+// or kelurahan. An office elsewhere adds its regency's rows from the shared list (README.md).
+//
+//go:embed wilayah_desa.csv
+var DesaCSV []byte

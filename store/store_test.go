@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,13 +113,8 @@ func TestMigrations(t *testing.T) {
 			if got, want := r.Name, names[i]; got != want {
 				t.Errorf("migration %d name = %q, want %q", i, got, want)
 			}
-			// Numbers are handed out per change, so the files may leave gaps: the version is
-			// the file's number.
-			var want int
-			if _, err := fmt.Sscanf(names[i], "%d_", &want); err != nil {
-				t.Fatalf("migration %s: %v", names[i], err)
-			}
-			if got := r.Version; got != want {
+			// Each change's migration keeps its assigned number, so the files may leave gaps.
+			if got, want := r.Version, migrationNumber(t, names[i]); got != want {
 				t.Errorf("migration %s version = %d, want %d", r.Name, got, want)
 			}
 			if r.AppliedAt == "" {
@@ -508,4 +504,14 @@ func TestUpdateRollsBack(t *testing.T) {
 	if got := MustCount(t, db, `SELECT COUNT(*) FROM messages`); got != 0 {
 		t.Errorf("messages = %d after a failed transaction, want 0", got)
 	}
+}
+
+// migrationNumber is the number a migration's file name starts with ("016_x.sql": 16).
+func migrationNumber(tb testing.TB, name string) int {
+	tb.Helper()
+	n, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
+	if err != nil {
+		tb.Fatalf("migration %s: no number: %v", name, err)
+	}
+	return n
 }

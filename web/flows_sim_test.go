@@ -44,7 +44,7 @@ func TestSimCompletesEveryService(t *testing.T) {
 			flowSay("tidak"), flowSay("1"), flowSay("ya")}},
 		{"pindah_datang", "pindah", "081200000002", "PDH", []flowStep{flowSay("mau pindah datang"), flowSay("2"), flowSay(nik),
 			flowSay("Dewi Lestari"), flowSay("474/123/SKPWNI/2026"), flowSay("tidak"), flowPhoto("skpwni.jpg", "skpwni"), flowPhoto("ktp-dewi.jpg", "ktp"), flowSay("-"),
-			flowSay("2"), flowSay("Jl. Raya Sooko No. 12 RT 02 RW 05"), flowSay("Sooko"), flowSay("sokko"), flowSay("61361"), flowSay("ya")}},
+			flowSay("2"), flowSay("Jl. Raya Sooko No. 12 RT 02 RW 05"), flowSay("sokko"), flowSay("Sooko"), flowSay("61361"), flowSay("ya")}},
 		{"akta", "akta", "081200000003", "AKT", []flowStep{flowSay("akta kelahiran anak"), flowSay("1"), flowSay(nik),
 			flowSay("Ahmad Fauzi"), flowSay("Muhammad Rizki Fauzi"), flowSay("Mojosari"), flowSay("2-11-2026"),
 			flowSay("Siti Aminah"), flowSay("Ahmad Fauzi"), flowPhoto("surat-lahir.jpg", ""), flowPhoto("buku-nikah.jpg", ""),

@@ -121,6 +121,7 @@ func (s *Server) opsRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /ops/cases/{number}", s.ops(s.opsCase))
 	mux.HandleFunc("GET /ops/cases/{number}/documents/{id}", s.ops(s.opsDocument))
 	mux.HandleFunc("POST /ops/cases/{number}/actions", s.ops(s.opsAction))
+	mux.HandleFunc("POST /ops/cases/{number}/output", s.opsUpload(s.opsOutput))
 	mux.HandleFunc("GET /ops/numbers", s.ops(s.opsNumbers))
 	mux.HandleFunc("POST /ops/numbers/{key}/link", s.ops(s.opsLinkStart))
 	mux.HandleFunc("GET /ops/numbers/{key}/link", s.ops(s.opsLinkState))

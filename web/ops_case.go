@@ -67,6 +67,7 @@ type caseView struct {
 	Staff                                              []string
 	RejectReasons                                      []string
 	FixDocs                                            []checkItem
+	CanAttachOutput                                    bool // the signed PDF may be attached now
 }
 
 // opsCase serves a case's page: the resident, the NIK check, the details, the documents and
@@ -232,6 +233,8 @@ func doneText(kind string) string {
 		return "Permohonan ditolak; alasannya sudah dikirim ke pemohon."
 	case casework.Ship:
 		return "Tercatat dikirim lewat Pos; pemohon sudah dikabari."
+	case "output":
+		return "PDF hasil sudah dikirim ke WhatsApp pemohon; permohonan selesai."
 	case casework.Note:
 		return "Catatan disimpan."
 	case casework.Reply:

@@ -20,7 +20,7 @@ func (s *Server) caseHeader(f casework.File, u *opsUser) caseView {
 		Assignee: f.Assignee, Person: f.Person, Clock: s.clockOf(f.Case, now), Closed: lifecycle.Closed(f.Stage),
 		CanTake: !lifecycle.Closed(f.Stage) && (f.Assignee != u.Actor.Name || lifecycle.Waiting(f.Stage)), Name: casework.OrDash(f.Name), Phone: f.Chat, NIK: f.NIK,
 		Account: f.Account, Created: officeDate(f.CreatedAt, s.cfg), Due: officeDate(f.Due, s.cfg),
-		RejectReasons: s.cfg.Ops.RejectReasons}
+		RejectReasons: s.cfg.Ops.RejectReasons, CanAttachOutput: cw.CanAttachOutput(f.Case)}
 	if f.NIK != "" {
 		v.NIKCheck = nik.CheckNIK(f.NIK, nik.DefaultRegions(), now)
 		v.NIKRegion = strings.Join(nonEmpty(v.NIKCheck.District, v.NIKCheck.Regency, v.NIKCheck.Province), ", ")

@@ -119,7 +119,7 @@ func (s *Server) opsQueue(w http.ResponseWriter, r *http.Request, u *opsUser) {
 	s.addQueueCounts(&v, u, q, f, counts)
 	s.addQueueFilters(&v, u, q, f)
 	v.addPageLinks(q, f)
-	s.render(w, http.StatusOK, "queue", opsView{Title: "Antrian", Nav: "queue", User: u, Page: v})
+	s.render(w, http.StatusOK, "queue", opsView{Title: "Antrean", Nav: "queue", User: u, Page: v})
 }
 
 func cloneQuery(q url.Values) url.Values {

@@ -44,8 +44,8 @@ func TestRetentionErasesFiles(t *testing.T) {
 	say("KTP hilang waktu di pasar, atas nama " + name + " NIK " + nikNo)
 	say("2")
 	say(address)
-	say("Sooko")
 	say("kec. sokko")
+	say("Sooko")
 	say("61361")
 	say("ya")
 	var number string

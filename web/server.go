@@ -91,6 +91,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/cases/{number}/documents/{id}", s.authed(s.caseDocument))
 	mux.HandleFunc("POST /api/cases/{number}/transition", s.authed(s.caseTransition))
 	mux.HandleFunc("POST /api/cases/{number}/reply", s.authed(s.caseReply))
+	mux.HandleFunc("POST /api/cases/{number}/output", s.authed(s.caseOutput))
 	mux.HandleFunc("GET /api/reports/sla", s.authed(s.slaReport))
 	mux.HandleFunc("GET /api/reports/skm", s.authed(s.skmReport))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,164 @@
+package casework
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/internal/pdfcheck"
+	"github.com/ketanmu/ketanmu/lifecycle"
+	"github.com/ketanmu/ketanmu/store"
+)
+
+// Audit actions of the finished document.
+const (
+	AuditOutput       = "output"        // an operator attached the signed PDF; it went to the resident
+	AuditOutputResent = "output_resent" // the resident asked for it again (kirim ulang)
+)
+
+// AttachOutput files the finished, signed PDF of a case whose resident chose to receive it in
+// the chat, sends it to them unchanged as a document with a short text, and closes the case.
+// The workspace and the cases API both call it, and get the same refusals.
+func (s *Service) AttachOutput(ctx context.Context, actor Actor, number string, data []byte) (store.Case, error) {
+	if err := requireStaff(actor); err != nil {
+		return store.Case{}, err
+	}
+	if err := s.checkOutputFile(data); err != nil {
+		return store.Case{}, err
+	}
+	var o Outcome
+	err := s.db.Update(ctx, func(tx *store.Tx) error {
+		c, err := s.visibleCase(tx, actor, number)
+		if err != nil {
+			return err
+		}
+		if o, err = s.attachOutput(tx, actor, c, data); err != nil {
+			return err
+		}
+		o.Messages, err = s.outbox.Queue(tx, o.Messages)
+		return err
+	})
+	if err != nil {
+		return store.Case{}, err
+	}
+	s.notify(o.Messages)
+	s.log.Info("Output sent", "case_number", o.Case.Number, "actor", actor.Name, "bytes", len(data))
+	return o.Case, nil
+}
+
+// checkOutputFile refuses what is not a whole PDF within the limits residents' files have.
+func (s *Service) checkOutputFile(data []byte) error {
+	if int64(len(data)) > s.cfg.Storage.MaxMediaBytes {
+		return ketanmu.Errorf(ketanmu.EINVALID, "file terlalu besar (lebih dari %d MB)", s.cfg.Storage.MaxMediaBytes>>20)
+	}
+	if !pdfcheck.Whole(data, s.cfg.Storage.MaxPDFPages) {
+		return ketanmu.Errorf(ketanmu.EINVALID, "file bukan PDF yang utuh (atau lebih dari %d halaman): unggah PDF hasil TTE apa adanya", s.cfg.Storage.MaxPDFPages)
+	}
+	return nil
+}
+
+func (s *Service) attachOutput(tx *store.Tx, actor Actor, c store.Case, data []byte) (Outcome, error) {
+	o := Outcome{Case: c}
+	if err := s.checkAction(actor, c, Action{Kind: Close}); err != nil {
+		return o, err
+	}
+	if d := Delivery(c); d != lifecycle.DeliveryElectronic {
+		return o, ketanmu.Errorf(ketanmu.ECONFLICT, "pemohon %s tidak memilih %s: dokumennya %s",
+			c.Number, s.cfg.Texts.Get("delivery_elektronik_short"), s.cfg.Texts.Get("delivery_"+string(d)+"_short"))
+	}
+	p, _ := s.cfg.Profile(c.Service)
+	if err := p.Check(c.Stage, lifecycle.Done); err != nil || lifecycle.Closed(c.Stage) {
+		return o, ketanmu.Errorf(ketanmu.ECONFLICT, "%s sedang di tahap %s: PDF hasil bisa dilampirkan setelah dokumen dibuat",
+			c.Number, s.StageName(c.Stage))
+	}
+	file := &ketanmu.Media{Mime: "application/pdf", Filename: c.Number + ".pdf", Data: data}
+	id, err := tx.AddCaseFile(c.ID, store.OutputKey, file)
+	if err != nil {
+		return o, err
+	}
+	msg, err := s.outputMessage(tx, c, id, "output_caption")
+	if err != nil {
+		return o, err
+	}
+	o.Messages = append(o.Messages, msg)
+	m := mover{s: s, tx: tx, actor: actor, out: &o.Messages}
+	if err := m.move(c, lifecycle.Done, "", "", ""); err != nil {
+		return o, err
+	}
+	if o.Case, err = tx.CaseByNumber(c.Number); err != nil {
+		return o, err
+	}
+	// No file name or content here: the case's documents hold the file, and retention erases it.
+	return o, tx.Audit(store.Audit{Actor: actor.Name, Action: AuditOutput, CaseID: c.ID,
+		Detail: fmt.Sprintf("PDF %d KB; %s", (len(data)+1023)/1024, auditDetail(c, o.Case))})
+}
+
+// outputMessage is the stored PDF as a document message to the case's chat, with text key.
+func (s *Service) outputMessage(tx *store.Tx, c store.Case, mediaID int64, key string) (ketanmu.Outbound, error) {
+	conv, err := tx.Conversation(c.Account, c.Chat)
+	if err != nil {
+		return ketanmu.Outbound{}, err
+	}
+	text := s.cfg.Texts.Get(key, "number", c.Number, "service", s.cfg.Services[c.Service].Name)
+	return ketanmu.Outbound{Account: c.Account, Chat: c.Chat, Address: conv.Address, Text: text, MediaID: mediaID}, nil
+}
+
+// needsOutput refuses to close a case whose resident waits for the PDF before it was attached.
+func (m mover) needsOutput(c store.Case, to lifecycle.Stage) error {
+	if to != lifecycle.Done || Delivery(c) != lifecycle.DeliveryElectronic {
+		return nil
+	}
+	_, ok, err := m.tx.KeptCaseFile(c.ID, store.OutputKey)
+	if err != nil || ok {
+		return err
+	}
+	return ketanmu.Errorf(ketanmu.ECONFLICT, "pemohon %s memilih %s: lampirkan PDF hasil TTE, maka permohonan selesai dengan sendirinya",
+		c.Number, m.s.cfg.Texts.Get("delivery_elektronik_short"))
+}
+
+// ResendOutput sends a resident the finished PDF of their newest case that has one again
+// ("kirim ulang"), while retention keeps it; otherwise it says there is none.
+func (s *Service) ResendOutput(tx *store.Tx, conv store.Conversation) ([]ketanmu.Outbound, error) {
+	cases, err := tx.ResidentCases(conv.ResidentID, 20)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cases {
+		if Delivery(c) != lifecycle.DeliveryElectronic || c.Account != conv.Account {
+			continue
+		}
+		id, ok, err := tx.KeptCaseFile(c.ID, store.OutputKey)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		msg, err := s.outputMessage(tx, c, id, "output_resent")
+		if err != nil {
+			return nil, err
+		}
+		return []ketanmu.Outbound{msg}, tx.Audit(store.Audit{Actor: "pemohon", Action: AuditOutputResent, CaseID: c.ID})
+	}
+	return []ketanmu.Outbound{{Account: conv.Account, Chat: conv.Chat, Address: conv.Address,
+		Text: s.cfg.Texts.Get("output_none")}}, nil
+}
+
+// CanAttachOutput reports whether the finished PDF of case c may be attached now: its resident
+// chose it, and the case is open at a stage that may close.
+func (s *Service) CanAttachOutput(c store.Case) bool {
+	p, _ := s.cfg.Profile(c.Service)
+	return Delivery(c) == lifecycle.DeliveryElectronic && !lifecycle.Closed(c.Stage) && p.Check(c.Stage, lifecycle.Done) == nil
+}
+
+// output is what case c hands over (flows.OutputTTE or flows.OutputCard): its sub-type's, else
+// its service's.
+func (s *Service) output(c store.Case) string {
+	svc := s.cfg.Services[c.Service]
+	for _, st := range svc.Subtypes {
+		if st.Key == c.Subtype && st.Output != "" {
+			return st.Output
+		}
+	}
+	return svc.Output
+}
