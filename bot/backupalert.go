@@ -2,11 +2,6 @@ package bot
 
 import (
 	"context"
-	"slices"
-
-	"github.com/ketanmu/ketanmu"
-	"github.com/ketanmu/ketanmu/lifecycle"
-	"github.com/ketanmu/ketanmu/store"
 )
 
 // TellBackup tells every supervisor with a phone, through the first account, that scheduled
@@ -22,19 +17,7 @@ func (r *Router) TellBackup(ctx context.Context, failed bool) {
 		key = "backup_failed"
 	}
 	text := r.text(key, "dir", r.cfg.Backup.Dir)
-	_, err := r.Send(ctx, func(tx *store.Tx) ([]ketanmu.Outbound, error) {
-		ops, err := tx.Operators()
-		if err != nil {
-			return nil, err
-		}
-		var msgs []ketanmu.Outbound
-		for _, op := range ops {
-			if op.Phone != "" && slices.Contains(op.Roles, lifecycle.RoleSupervisor) {
-				msgs = append(msgs, ketanmu.Outbound{Account: acc.Key, Chat: op.Phone, Text: text, Lane: ketanmu.LaneNotification})
-			}
-		}
-		return msgs, nil
-	})
+	err := r.tellSupervisors(ctx, acc.Key, text)
 	if err != nil {
 		r.log.Error("Backup alert not queued", "failed", failed, "error", err)
 	}

@@ -3,13 +3,10 @@ package bot
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/ketanmu/ketanmu"
-	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/sla"
-	"github.com/ketanmu/ketanmu/store"
 )
 
 // LinkNews is what the supervisors must hear about a WhatsApp number: a message that could not
@@ -35,19 +32,7 @@ func (r *Router) TellLink(ctx context.Context, account, via string, n LinkNews) 
 	text := r.text("link_"+n.Kind, "account", acc.Name, "phone", ketanmu.MaskPhone(n.Chat),
 		"time", sla.FormatDateTimeID(n.At.In(loc)), "until", sla.FormatDateTimeID(n.Until.In(loc)),
 		"count", fmt.Sprint(n.Count))
-	_, err := r.Send(ctx, func(tx *store.Tx) ([]ketanmu.Outbound, error) {
-		ops, err := tx.Operators()
-		if err != nil {
-			return nil, err
-		}
-		var msgs []ketanmu.Outbound
-		for _, op := range ops {
-			if op.Phone != "" && slices.Contains(op.Roles, lifecycle.RoleSupervisor) {
-				msgs = append(msgs, ketanmu.Outbound{Account: via, Chat: op.Phone, Text: text, Lane: ketanmu.LaneNotification})
-			}
-		}
-		return msgs, nil
-	})
+	err := r.tellSupervisors(ctx, via, text)
 	if err != nil {
 		r.log.Error("Link news not queued", "account", account, "via", via, "kind", n.Kind, "error", err)
 	}

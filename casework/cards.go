@@ -229,3 +229,15 @@ func (s *Service) pickupHours() string {
 	}
 	return s.hoursLine()
 }
+
+// Supervisors are the operators with the supervisor role and a phone: who is told on WhatsApp
+// what only a supervisor must know (escalations, a number logged out, a failed backup).
+func Supervisors(ops []store.Operator) []store.Operator {
+	var out []store.Operator
+	for _, op := range ops {
+		if op.Phone != "" && lifecycle.HasRole(op.Roles, lifecycle.RoleSupervisor) {
+			out = append(out, op)
+		}
+	}
+	return out
+}

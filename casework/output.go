@@ -20,30 +20,20 @@ const (
 // the chat, sends it to them unchanged as a document with a short text, and closes the case.
 // The workspace and the cases API both call it, and get the same refusals.
 func (s *Service) AttachOutput(ctx context.Context, actor Actor, number string, data []byte) (store.Case, error) {
-	if err := requireStaff(actor); err != nil {
+	if err := requireStaff(actor); err != nil { // before the file is parsed
 		return store.Case{}, err
 	}
 	if err := s.checkOutputFile(data); err != nil {
 		return store.Case{}, err
 	}
-	var o Outcome
-	err := s.db.Update(ctx, func(tx *store.Tx) error {
-		c, err := s.visibleCase(tx, actor, number)
-		if err != nil {
-			return err
-		}
-		if o, err = s.attachOutput(tx, actor, c, data); err != nil {
-			return err
-		}
-		o.Messages, err = s.outbox.Queue(tx, o.Messages)
-		return err
+	c, err := s.act(ctx, actor, number, func(tx *store.Tx, c store.Case) (Outcome, error) {
+		return s.attachOutput(tx, actor, c, data)
 	})
 	if err != nil {
 		return store.Case{}, err
 	}
-	s.notify(o.Messages)
-	s.log.Info("Output sent", "case_number", o.Case.Number, "actor", actor.Name, "bytes", len(data))
-	return o.Case, nil
+	s.log.Info("Output sent", "case_number", c.Number, "actor", actor.Name, "bytes", len(data))
+	return c, nil
 }
 
 // checkOutputFile refuses what is not a whole PDF within the limits residents' files have.

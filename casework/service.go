@@ -113,6 +113,14 @@ type Outcome struct {
 // Do carries out a on the case with this number, for actor, in one transaction that also queues
 // the messages it causes; the outbox is woken afterwards.
 func (s *Service) Do(ctx context.Context, actor Actor, number string, a Action) (store.Case, error) {
+	return s.act(ctx, actor, number, func(tx *store.Tx, c store.Case) (Outcome, error) {
+		return s.Apply(tx, actor, c, a)
+	})
+}
+
+// act runs fn on the case with this number, as actor may see it, in one transaction that also
+// queues the messages fn causes; the outbox is woken after the commit.
+func (s *Service) act(ctx context.Context, actor Actor, number string, fn func(*store.Tx, store.Case) (Outcome, error)) (store.Case, error) {
 	if err := requireStaff(actor); err != nil {
 		return store.Case{}, err
 	}
@@ -122,7 +130,7 @@ func (s *Service) Do(ctx context.Context, actor Actor, number string, a Action) 
 		if err != nil {
 			return err
 		}
-		if o, err = s.Apply(tx, actor, c, a); err != nil {
+		if o, err = fn(tx, c); err != nil {
 			return err
 		}
 		o.Messages, err = s.outbox.Queue(tx, o.Messages)

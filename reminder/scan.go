@@ -2,7 +2,6 @@ package reminder
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"github.com/ketanmu/ketanmu"
@@ -239,15 +238,7 @@ func (s *Scheduler) messages(tx *store.Tx, due []item, now time.Time, staff rost
 type roster struct{ ops []store.Operator }
 
 // supervisors are the operators with the supervisor role and a phone, who get the escalations.
-func (r roster) supervisors() []store.Operator {
-	var out []store.Operator
-	for _, op := range r.ops {
-		if op.Phone != "" && slices.Contains(op.Roles, lifecycle.RoleSupervisor) {
-			out = append(out, op)
-		}
-	}
-	return out
-}
+func (r roster) supervisors() []store.Operator { return casework.Supervisors(r.ops) }
 
 // phoneOf is an operator's own phone (where a warning about their case goes first), or "".
 func (r roster) phoneOf(name string) string {

@@ -126,8 +126,8 @@ func TestSimRetentionErasesQueuedReplies(t *testing.T) {
 	say("tidak")
 	say("2")
 	say(address)
-	say("Sooko")
 	say("kec. sokko")
+	say("Sooko")
 	say("61361")
 	holding := func() int {
 		var n int
