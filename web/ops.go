@@ -9,7 +9,6 @@ import (
 	"errors"
 	"html/template"
 	"io/fs"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -289,27 +288,26 @@ func (s *Server) opsLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	nameKey, addrKey := "name:"+strings.ToLower(name), "addr:"+remoteHost(r)
-	since := s.db.Now().Add(-loginWindow)
-	byName, err1 := s.db.LoginFailures(ctx, nameKey, since)
-	byAddr, err2 := s.db.LoginFailures(ctx, addrKey, since)
-	if err := errors.Join(err1, err2); err != nil {
-		s.log.Error("Login throttle lookup failed", "error", err)
+	addr := s.clientAddr(r)
+	nameKey := "name:" + strings.ToLower(name)
+	// The attempt is counted before the password is checked: of simultaneous guesses only
+	// ops.max_failed_logins reach bcrypt, and a right password during a lockout is refused too.
+	attempt, allowed, err := s.db.ReserveLogin(ctx, s.db.Now().Add(-loginWindow),
+		store.LoginLimit{Key: nameKey, Max: s.cfg.Ops.MaxFailedLogins}, store.LoginLimit{Key: "addr:" + addr, Max: maxFailedFromAddress})
+	if err != nil {
+		s.log.Error("Login throttle failed", "error", err)
 		s.renderLogin(w, r, http.StatusInternalServerError, opsView{Title: "Masuk", Error: "Terjadi kesalahan di server. Coba lagi sebentar lagi."}, name)
 		return
 	}
-	if byName >= s.cfg.Ops.MaxFailedLogins || byAddr >= maxFailedFromAddress {
-		s.log.Warn("Login throttled", "remote", remoteHost(r))
+	if !allowed {
+		s.log.Warn("Login throttled", "remote", addr)
 		s.renderLogin(w, r, http.StatusTooManyRequests, opsView{Title: "Masuk",
 			Error: "Terlalu banyak percobaan masuk yang gagal. Tunggu 15 menit, lalu coba lagi."}, name)
 		return
 	}
 	op, ok := s.checkPassword(ctx, name, password)
 	if !ok {
-		if err := s.db.LoginFailure(ctx, nameKey, addrKey); err != nil {
-			s.log.Error("Recording a failed login failed", "error", err)
-		}
-		s.log.Info("Login failed", "remote", remoteHost(r))
+		s.log.Info("Login failed", "remote", addr)
 		s.renderLogin(w, r, http.StatusUnauthorized, opsView{Title: "Masuk", Error: "Nama atau kata sandi salah."}, name)
 		return
 	}
@@ -319,7 +317,9 @@ func (s *Server) opsLogin(w http.ResponseWriter, r *http.Request) {
 		s.renderLogin(w, r, http.StatusInternalServerError, opsView{Title: "Masuk", Error: "Terjadi kesalahan di server. Coba lagi sebentar lagi."}, name)
 		return
 	}
-	_ = s.db.ClearLoginFailures(ctx, nameKey)
+	if err := s.db.LoginSucceeded(ctx, attempt, nameKey); err != nil {
+		s.log.Error("Clearing failed logins failed", "error", err)
+	}
 	s.log.Info("Operator signed in", "operator", op.Name)
 	s.setCookie(w, r, opsLoginCookie, "", -1)
 	s.setCookie(w, r, opsCookie, token, 0)
@@ -334,26 +334,28 @@ func (s *Server) checkPassword(ctx context.Context, name, password string) (stor
 		if ketanmu.ErrorCode(err) != ketanmu.ENOTFOUND {
 			s.log.Error("Operator lookup failed", "error", err)
 		}
-		_ = bcrypt.CompareHashAndPassword(s.opsState().dummyHash, []byte(password))
+		s.compareHash(s.opsState().dummyHash, password)
 		return op, false
 	}
 	if s.sim != nil && password == "sim" {
 		return op, true
 	}
 	if op.PasswordHash == "" {
-		_ = bcrypt.CompareHashAndPassword(s.opsState().dummyHash, []byte(password))
+		s.compareHash(s.opsState().dummyHash, password)
 		return op, false
 	}
-	return op, bcrypt.CompareHashAndPassword([]byte(op.PasswordHash), []byte(password)) == nil
+	return op, s.compareHash([]byte(op.PasswordHash), password)
 }
 
-func remoteHost(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+// compareHash checks a password against its bcrypt hash, counting the check (PasswordChecks).
+func (s *Server) compareHash(hash []byte, password string) bool {
+	s.passwordChecks.Add(1)
+	return bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
 }
+
+// PasswordChecks is how many passwords were checked against a bcrypt hash since start: what
+// the login limits bound.
+func (s *Server) PasswordChecks() int64 { return s.passwordChecks.Load() }
 
 func (s *Server) opsLogout(w http.ResponseWriter, r *http.Request, u *opsUser) {
 	if c, err := r.Cookie(opsCookie); err == nil {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ketanmu/ketanmu"
@@ -53,6 +54,8 @@ type Server struct {
 	opsSt   *opsState
 	// metrics serves /metrics (SetMetrics).
 	metrics http.Handler
+	// passwordChecks counts bcrypt comparisons (PasswordChecks).
+	passwordChecks atomic.Int64
 }
 
 func (s *Server) cases() *casework.Service { return s.router.Cases() }
