@@ -6,12 +6,22 @@ import (
 	"strconv"
 )
 
-// checkPDF tells whether data has the structure of a whole PDF: the header, a startxref near
-// the end whose offset points at a cross-reference table ("xref") or stream ("N 0 obj"), and
-// the %%EOF marker after it; and at most maxPages pages (0: no limit). It is not a parser: it
-// refuses what is plainly not a PDF or is cut short (an HTML page with a PDF header, a
-// download that stopped halfway), which is what an operator would otherwise open.
+// checkPDF tells whether data is a whole, plain PDF of at most maxPages pages (0: no limit):
+// pdfProblem finds nothing, parsing one file at a time like image decodes.
 func checkPDF(data []byte, maxPages int) bool {
+	if !pdfWhole(data) || (maxPages > 0 && pdfPages(data) > maxPages) {
+		return false // refused without parsing
+	}
+	mediaSlots <- struct{}{}
+	defer func() { <-mediaSlots }()
+	return pdfProblem(data, maxPages) == ""
+}
+
+// pdfWhole checks the structure of a whole PDF: the header, a startxref near the end whose
+// offset points at a cross-reference table ("xref") or stream ("N 0 obj"), and the %%EOF marker
+// after it. It refuses what is plainly not a PDF or is cut short (an HTML page with a PDF header,
+// a download that stopped halfway), which the parser would repair and an operator then open.
+func pdfWhole(data []byte) bool {
 	if !pdfHeader.Match(data) {
 		return false
 	}
@@ -28,10 +38,7 @@ func checkPDF(data []byte, maxPages int) bool {
 	if err != nil || off <= 0 || off >= len(data) {
 		return false
 	}
-	if !bytes.HasPrefix(data[off:], []byte("xref")) && !xrefStream.Match(data[off:min(len(data), off+64)]) {
-		return false
-	}
-	return maxPages <= 0 || pdfPages(data) <= maxPages
+	return bytes.HasPrefix(data[off:], []byte("xref")) || xrefStream.Match(data[off:min(len(data), off+64)])
 }
 
 var (
@@ -42,8 +49,9 @@ var (
 	pageCount  = regexp.MustCompile(`/Type\s*/Pages\b[^>]*?/Count\s+([0-9]+)|/Count\s+([0-9]+)[^>]*?/Type\s*/Pages\b`)
 )
 
-// pdfPages is the number of pages a PDF declares: the largest /Count of its page trees, or its
-// page objects when more are visible (pages kept in compressed object streams are not seen).
+// pdfPages is the number of pages a PDF visibly declares: the largest /Count of its page trees,
+// or its page objects when more are visible (pages in compressed object streams are counted by
+// the parser).
 func pdfPages(data []byte) int {
 	n := len(pageObject.FindAllIndex(data, -1))
 	for _, m := range pageCount.FindAllSubmatch(data, -1) {

@@ -1,9 +1,14 @@
 package web_test
 
 import (
+	"bytes"
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"testing"
+
+	pdfapi "github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 
 	"github.com/ketanmu/ketanmu/internal/testfix"
 )
@@ -37,6 +42,50 @@ func TestSimRefusesDecompressionBombs(t *testing.T) {
 			}
 			last := ans.Replies[len(ans.Replies)-1].Text
 			if got := strings.HasPrefix(last, strings.Join(want, " ")); got != tc.refused {
+				t.Errorf("answer %q: refused = %v, want %v", last, got, tc.refused)
+			}
+		})
+	}
+}
+
+// TestSimRefusesHostilePDFs: each PDF an operator should not open, sent at a document step, gets
+// the polite answer; a plain scanned PDF of 3 pages is taken.
+func TestSimRefusesHostilePDFs(t *testing.T) {
+	cfg := mustConfig(t, "")
+	api := &simAPI{simEnv: mustSimEnv(t, cfg, "")}
+	refusal := strings.Join(strings.Fields(cfg.Texts["doc_unreadable"])[0:3], " ")
+	var encrypted bytes.Buffer
+	pdfapi.DisableConfigDir()
+	if err := pdfapi.Encrypt(bytes.NewReader(testfix.PDF(3)), &encrypted, model.NewAESConfiguration("", "owner-secret", 256)); err != nil {
+		t.Fatal(err)
+	}
+	action := func(body string) []byte {
+		return testfix.PDFDoc{Pages: 1, Catalog: "/OpenAction 3 0 R", Objects: []string{body}}.Bytes()
+	}
+	for i, tc := range []struct {
+		name    string
+		data    []byte
+		refused bool
+	}{
+		{"scanned, 3 pages", testfix.PDF(3), false},
+		{"OpenAction JavaScript", action("<< /S /JavaScript /JS (app.alert\\(1\\)) >>"), true},
+		{"Launch action", action("<< /S /Launch /F (cmd.exe) >>"), true},
+		{"embedded file", testfix.PDFDoc{Pages: 1, Catalog: "/Names << /EmbeddedFiles 3 0 R >>", Objects: []string{
+			"<< /Names [(a.txt) 4 0 R] >>", "<< /Type /Filespec /F (a.txt) /EF << /F 5 0 R >> >>",
+			"<< /Type /EmbeddedFile /Length 2 >>\nstream\nhi\nendstream"}}.Bytes(), true},
+		{"500 pages in object streams", testfix.PDFDoc{Pages: 500, ObjectStreams: true}.Bytes(), true},
+		{"truncated", testfix.PDF(3)[:300], true},
+		{"encrypted", encrypted.Bytes(), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			from := fmt.Sprintf("0812990001%02d", i)
+			for _, text := range []string{"nik saya tidak bisa buat registrasi kartu sim", "2", "3516131204850003"} {
+				api.MustPost(t, map[string]any{"account": "nik", "from": from, "text": text})
+			}
+			ans := api.MustPost(t, map[string]any{"account": "nik", "from": from, "media": map[string]string{
+				"mime": "application/pdf", "filename": "kk.pdf", "data": base64.StdEncoding.EncodeToString(tc.data)}})
+			last := ans.Replies[len(ans.Replies)-1].Text
+			if got := strings.HasPrefix(last, refusal); got != tc.refused {
 				t.Errorf("answer %q: refused = %v, want %v", last, got, tc.refused)
 			}
 		})
