@@ -408,14 +408,16 @@ func (s *Server) opsErr(w http.ResponseWriter, r *http.Request, u *opsUser, err 
 	s.opsFail(w, r, u, status, msg)
 }
 
+// erasedText stands in the workspace for a file the retention purge emptied.
+const erasedText = "Dokumen ini sudah dihapus sesuai masa simpan."
+
 func opsStatus(err error) (int, string) {
-	status := map[string]int{
-		ketanmu.EINVALID: http.StatusBadRequest, ketanmu.ENOTFOUND: http.StatusNotFound,
-		ketanmu.ECONFLICT: http.StatusConflict, ketanmu.EUNAUTHORIZED: http.StatusUnauthorized,
-		ketanmu.EFORBIDDEN: http.StatusForbidden, ketanmu.ETOOLARGE: http.StatusRequestEntityTooLarge,
-	}[ketanmu.ErrorCode(err)]
-	if status == 0 {
-		return http.StatusInternalServerError, ""
+	status := ketanmu.HTTPStatus(err)
+	switch {
+	case status == http.StatusInternalServerError:
+		return status, ""
+	case status == http.StatusGone:
+		return status, erasedText
 	}
 	msg := ketanmu.ErrorMessage(err)
 	if msg != "" {

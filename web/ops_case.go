@@ -21,6 +21,7 @@ type docView struct {
 	Key, Name, URL string
 	Filename, Mime string
 	Image, PDF     bool
+	Erased         bool // emptied by the retention purge
 	At, Size       string
 	MediaID        int64
 	FirstOfItsKind bool
@@ -121,7 +122,7 @@ func (s *Server) caseView(r *http.Request, u *opsUser) (caseView, error) {
 		d := f.Documents[i]
 		dv := docView{ID: d.ID, Key: d.Key, Name: s.docName(d.Key), Filename: d.Filename, Mime: d.Mime,
 			URL:   "/ops/cases/" + f.Number + "/documents/" + strconv.FormatInt(d.ID, 10),
-			Image: strings.HasPrefix(d.Mime, "image/"), PDF: d.Mime == "application/pdf",
+			Image: strings.HasPrefix(d.Mime, "image/"), PDF: d.Mime == "application/pdf", Erased: d.Erased,
 			At: officeDate(d.At, s.cfg), Size: sizeText(d.Size), MediaID: d.MediaID, FirstOfItsKind: !seen[d.Key]}
 		seen[d.Key] = true
 		docURL[d.MediaID] = dv.URL

@@ -146,14 +146,8 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 
 // writeErr maps a coded error to its status; internal errors are logged once, here.
 func (s *Server) writeErr(w http.ResponseWriter, r *http.Request, err error) {
-	status := map[string]int{
-		ketanmu.EINVALID: http.StatusBadRequest, ketanmu.ENOTFOUND: http.StatusNotFound,
-		ketanmu.ECONFLICT: http.StatusConflict, ketanmu.EUNAUTHORIZED: http.StatusUnauthorized,
-		ketanmu.EFORBIDDEN: http.StatusForbidden, ketanmu.ETOOLARGE: http.StatusRequestEntityTooLarge,
-		ketanmu.EGONE: http.StatusGone,
-	}[ketanmu.ErrorCode(err)]
-	if status == 0 {
-		status = http.StatusInternalServerError
+	status := ketanmu.HTTPStatus(err)
+	if status == http.StatusInternalServerError {
 		if !errors.Is(err, context.Canceled) {
 			s.log.Error("Request failed", "method", r.Method, "path", r.URL.Path, "error", err)
 		}
