@@ -17,6 +17,7 @@ import (
 	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/internal/metrics"
+	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -56,6 +57,10 @@ type Server struct {
 	metrics http.Handler
 	// passwordChecks counts bcrypt comparisons (PasswordChecks).
 	passwordChecks atomic.Int64
+	// apiRoles are the shared token's roles (SetAPIRoles); nil: handoff.api_roles.
+	apiRoles []lifecycle.Role
+	// bearer throttles failed bearer tokens per address.
+	bearer bearerGuard
 }
 
 func (s *Server) cases() *casework.Service { return s.router.Cases() }
