@@ -3,7 +3,10 @@ package web_test
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"maps"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -89,5 +92,31 @@ func TestSimRefusesHostilePDFs(t *testing.T) {
 				t.Errorf("answer %q: refused = %v, want %v", last, got, tc.refused)
 			}
 		})
+	}
+}
+
+// TestSimTextCap: the simulator takes a text as long as WhatsApp allows (65,536 characters) and
+// refuses a longer one with 413, storing nothing; a message dated in the year 3000 is stored
+// with the time it was received.
+func TestSimTextCap(t *testing.T) {
+	api := &simAPI{simEnv: mustSimEnv(t, mustConfig(t, ""), "")}
+	api.MustPost(t, map[string]any{"account": "nik", "from": "081299000201", "text": strings.Repeat("é", 65536)})
+	before := api.rowCounts(t)
+	body, _ := json.Marshal(map[string]any{"account": "nik", "from": "081299000201", "text": strings.Repeat("a", 65537)})
+	status, data := api.do(t, http.MethodPost, "/api/sim/messages", string(body))
+	if status != http.StatusRequestEntityTooLarge {
+		t.Errorf("text of 65,537 characters = %d %s, want 413", status, data)
+	}
+	if got := api.rowCounts(t); !maps.Equal(got, before) {
+		t.Errorf("rows = %v after a refused text, want %v", got, before)
+	}
+
+	ans := api.MustPost(t, map[string]any{"account": "nik", "from": "081299000202", "text": "halo", "at": "3000-01-01T00:00:00Z"})
+	var at string
+	if err := api.DB.SQL().QueryRow(`SELECT at FROM messages WHERE wa_id = ?`, ans.ID).Scan(&at); err != nil {
+		t.Fatal(err)
+	}
+	if now := api.MustNow(t); !strings.HasPrefix(at, now.UTC().Format("2006-01-02")) {
+		t.Errorf("message dated in the year 3000 stored at %s, want the receive time %s", at, now)
 	}
 }
