@@ -47,6 +47,8 @@ const (
 type opsUser struct {
 	Actor casework.Actor
 	CSRF  string
+	// session is the hash of the session's cookie (store.HashToken).
+	session string
 }
 
 // Supervisor reports whether the user sees everything, the audit and the numbers' linking.
@@ -85,13 +87,15 @@ type opsState struct {
 
 	linkMu sync.Mutex
 	links  map[string]*linkJob
+	// sessionStreams are the live streams per session, ended when it is signed out.
+	sessionStreams sessionStreams
 }
 
 func newOpsState() *opsState {
 	st := &opsState{pages: map[string]*template.Template{}, poll: time.Second, links: map[string]*linkJob{}}
 	st.streams, st.stopStreams = context.WithCancel(context.Background())
 	st.dummyHash, _ = bcrypt.GenerateFromPassword([]byte("ketanmu-dummy"), bcrypt.DefaultCost)
-	for _, page := range []string{"login", "queue", "case", "numbers", "reports", "audit", "error"} {
+	for _, page := range []string{"login", "queue", "case", "numbers", "reports", "audit", "error", "sessions"} {
 		st.pages[page] = template.Must(template.New("layout.html").Funcs(opsFuncs).
 			ParseFS(opsFS, "ops/layout.html", "ops/"+page+".html"))
 	}
@@ -127,6 +131,8 @@ func (s *Server) opsRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /ops/reports/sla.csv", s.ops(s.opsReportCSV))
 	mux.HandleFunc("GET /ops/audit", s.ops(s.opsAudit))
 	mux.HandleFunc("GET /ops/audit.csv", s.ops(s.opsAuditCSV))
+	mux.HandleFunc("GET /ops/sessions", s.ops(s.opsSessions))
+	mux.HandleFunc("POST /ops/sessions/{id}/end", s.ops(s.opsSessionEnd))
 	mux.HandleFunc("/ops/", s.ops(func(w http.ResponseWriter, r *http.Request, u *opsUser) {
 		s.opsFail(w, r, u, http.StatusNotFound, "Halaman tidak ditemukan.")
 	}))
@@ -150,7 +156,7 @@ func (s *Server) opsAuthed(h opsHandler, touch bool) http.HandlerFunc {
 		if state != store.SessionValid {
 			msg := "Silakan masuk terlebih dahulu."
 			if state == store.SessionExpired {
-				msg = "Sesi Anda berakhir karena lama tidak aktif. Silakan masuk lagi."
+				msg = "Sesi Anda sudah berakhir. Silakan masuk lagi."
 			}
 			if r.Method == http.MethodGet && !live && r.URL.Path != "/ops/events" {
 				q := url.Values{"next": {r.URL.RequestURI()}}
@@ -189,7 +195,10 @@ func (s *Server) opsSession(r *http.Request, touch bool) (*opsUser, store.Sessio
 	if err != nil || state != store.SessionValid {
 		return nil, state, err
 	}
-	return &opsUser{Actor: casework.OperatorActor(sess.Operator), CSRF: sess.CSRF}, state, nil
+	if over, err := s.sessionExpired(r.Context(), c.Value, sess); over || err != nil {
+		return nil, store.SessionExpired, err
+	}
+	return &opsUser{Actor: casework.OperatorActor(sess.Operator), CSRF: sess.CSRF, session: store.HashToken(c.Value)}, state, nil
 }
 
 func opsHeaders(w http.ResponseWriter) {
@@ -362,6 +371,7 @@ func (s *Server) opsLogout(w http.ResponseWriter, r *http.Request, u *opsUser) {
 		if err := s.db.DeleteSession(r.Context(), c.Value); err != nil {
 			s.log.Error("Sign-out failed", "error", err)
 		}
+		s.endStreams(store.HashToken(c.Value))
 	}
 	s.setCookie(w, r, opsCookie, "", -1)
 	s.log.Info("Operator signed out", "operator", u.Actor.Name)

@@ -78,6 +78,7 @@ func (s *Server) SetMetrics(h http.Handler) { s.metrics = h }
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.HealthHandler())
+	mux.HandleFunc("GET /favicon.ico", serveFavicon)
 	mux.HandleFunc("GET /api/accounts", s.AccountsHandler())
 	if s.metrics != nil && s.cfg.HTTP.MetricsAddr == "" {
 		mux.Handle("GET /metrics", metrics.LoopbackOnly(s.metrics))
@@ -108,7 +109,7 @@ func (s *Server) Handler() http.Handler {
 	if s.sim != nil {
 		h = simGuard(h)
 	}
-	return handler{Handler: secureHeaders(s.recoverer(h)), s: s}
+	return handler{Handler: secureHeaders(s.privateHeaders(s.recoverer(h))), s: s}
 }
 
 // handler is the server's handler; CloseStreams ends its long-lived responses (live updates) so
