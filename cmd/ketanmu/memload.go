@@ -24,7 +24,7 @@ import (
 
 // runMemLoad measures the peak memory of the simulator under hostile and heavy uploads. It starts
 // `ketanmu sim` (this binary, or --server) as a child process with a data folder of its own,
-// sends it files through the simulator's API as residents would, and prints the child's peak
+// sends it files (and a 20 MB text) through the simulator's API as residents would, and prints the child's peak
 // resident set (VmHWM in /proc, Linux only) after each step with the first words of the answer.
 func runMemLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("memload", stderr)
@@ -64,6 +64,7 @@ func runMemLoad(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	m.report("progressive JPEG 7200x7200", m.send("081299000001", "image/jpeg", testfix.ProgressiveJPEG(7200, 7200)))
 	m.report("PNG claiming 100000x100000", m.send("081299000002", "image/png", testfix.PNGHeader(100_000, 100_000)))
 	m.report("progressive JPEG 2800x2800 (accepted)", m.send("081299000003", "image/jpeg", testfix.ProgressiveJPEG(2800, 2800)))
+	m.report("text of 20 MB", m.post(map[string]any{"account": m.account, "from": "081299000004", "text": strings.Repeat("a", 20<<20)}))
 	photo := noisyJPEG(10 << 20)
 	var wg sync.WaitGroup
 	answers := make([]string, *uploads)
