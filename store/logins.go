@@ -20,12 +20,12 @@ type LoginAttempt struct {
 }
 
 // ReserveLogin counts an attempt before the expensive check, in one write transaction (which
-// SQLite runs one at a time): when any key already has Max failures since since, nothing is
-// recorded and ok is false; otherwise the attempt is recorded as a failure under every key. Of
-// any number of simultaneous attempts, at most Max reach the check.
-func (db *DB) ReserveLogin(ctx context.Context, since time.Time, limits ...LoginLimit) (a LoginAttempt, ok bool, err error) {
+// SQLite runs one at a time): when a key already has Max failures since since, nothing is
+// recorded and blocked is that key; otherwise the attempt is recorded as a failure under every
+// key. Of any number of simultaneous attempts, at most Max reach the check.
+func (db *DB) ReserveLogin(ctx context.Context, since time.Time, limits ...LoginLimit) (a LoginAttempt, blocked string, err error) {
 	err = db.Update(ctx, func(tx *Tx) error {
-		a = LoginAttempt{}
+		a, blocked = LoginAttempt{}, ""
 		for _, l := range limits {
 			var n int
 			if err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM login_failures WHERE key = ? AND at >= ?`,
@@ -33,6 +33,7 @@ func (db *DB) ReserveLogin(ctx context.Context, since time.Time, limits ...Login
 				return fmt.Errorf("count login failures: %w", err)
 			}
 			if n >= l.Max {
+				blocked = l.Key
 				return nil
 			}
 		}
@@ -47,12 +48,11 @@ func (db *DB) ReserveLogin(ctx context.Context, since time.Time, limits ...Login
 			}
 			a.ids = append(a.ids, id)
 		}
-		ok = true
 		// Old failures say nothing any more.
 		_, err := tx.tx.ExecContext(ctx, `DELETE FROM login_failures WHERE at < ?`, formatTime(tx.now.Add(-24*time.Hour)))
 		return err
 	})
-	return a, ok, err
+	return a, blocked, err
 }
 
 // LoginSucceeded takes back the attempt's failures and forgets the earlier ones under clear

@@ -20,13 +20,15 @@ func TestReserveLoginUnderConcurrency(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range 100 {
 		wg.Go(func() {
-			_, ok, err := db.ReserveLogin(ctx, since, store.LoginLimit{Key: "name:rina", Max: 5},
+			_, blocked, err := db.ReserveLogin(ctx, since, store.LoginLimit{Key: "name:rina", Max: 5},
 				store.LoginLimit{Key: "addr:10.0.0." + string(rune('0'+i%10)), Max: 30})
 			if err != nil {
 				t.Error(err)
 			}
-			if ok {
+			if blocked == "" {
 				passed.Add(1)
+			} else if blocked != "name:rina" {
+				t.Errorf("blocked by %q, want the name", blocked)
 			}
 		})
 	}
@@ -35,9 +37,9 @@ func TestReserveLoginUnderConcurrency(t *testing.T) {
 		t.Errorf("%d attempts reached the check, want 5", got)
 	}
 
-	a, ok, err := db.ReserveLogin(ctx, since, store.LoginLimit{Key: "name:agus", Max: 5}, store.LoginLimit{Key: "addr:10.0.1.1", Max: 30})
-	if err != nil || !ok {
-		t.Fatalf("ReserveLogin = %v, %v", ok, err)
+	a, blocked, err := db.ReserveLogin(ctx, since, store.LoginLimit{Key: "name:agus", Max: 5}, store.LoginLimit{Key: "addr:10.0.1.1", Max: 30})
+	if err != nil || blocked != "" {
+		t.Fatalf("ReserveLogin = %q, %v", blocked, err)
 	}
 	if err := db.LoginSucceeded(ctx, a, "name:agus"); err != nil {
 		t.Fatal(err)

@@ -47,22 +47,30 @@ func (s *Server) authed(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		scheme, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 		tok = strings.TrimSpace(tok)
-		addr := s.clientAddr(r)
-		done, allowed := s.bearer.reserve(addr, s.db.Now())
-		if !allowed {
-			s.log.Warn("API token attempts throttled", "remote", addr)
-			w.Header().Set("Retry-After", "900")
-			writeError(w, http.StatusTooManyRequests, "too many wrong tokens from this address; wait 15 minutes")
-			return
+		ok := false
+		var actor casework.Actor
+		if strings.EqualFold(scheme, "Bearer") && tok != "" {
+			// A presented token is a guess until it matches: counted before it is checked.
+			addr := s.clientAddr(r)
+			done, allowed := s.bearer.reserve(addr, s.db.Now())
+			if !allowed {
+				s.log.Warn("API token attempts throttled", "remote", addr)
+				w.Header().Set("Retry-After", "900")
+				writeError(w, http.StatusTooManyRequests, "too many wrong tokens from this address; wait 15 minutes")
+				return
+			}
+			var err error
+			actor, ok, err = s.tokenActor(r.Context(), tok)
+			done(err == nil && ok)
+			if err != nil {
+				s.writeErr(w, r, err)
+				return
+			}
+			if !ok {
+				s.log.Info("API token refused", "remote", addr)
+			}
 		}
-		actor, ok, err := s.tokenActor(r.Context(), tok)
-		done(err == nil && ok && strings.EqualFold(scheme, "Bearer"))
-		if err != nil {
-			s.writeErr(w, r, err)
-			return
-		}
-		if !strings.EqualFold(scheme, "Bearer") || !ok {
-			s.log.Info("API token refused", "remote", addr)
+		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="ketanmu"`)
 			writeError(w, http.StatusUnauthorized, "missing or wrong bearer token")
 			return

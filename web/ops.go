@@ -89,6 +89,8 @@ type opsState struct {
 	links  map[string]*linkJob
 	// sessionStreams are the live streams per session, ended when it is signed out.
 	sessionStreams sessionStreams
+	// logins counts login attempts one at a time and remembers locked names and addresses.
+	logins loginGate
 }
 
 func newOpsState() *opsState {
@@ -301,7 +303,7 @@ func (s *Server) opsLogin(w http.ResponseWriter, r *http.Request) {
 	nameKey := "name:" + strings.ToLower(name)
 	// The attempt is counted before the password is checked: of simultaneous guesses only
 	// ops.max_failed_logins reach bcrypt, and a right password during a lockout is refused too.
-	attempt, allowed, err := s.db.ReserveLogin(ctx, s.db.Now().Add(-loginWindow),
+	attempt, allowed, err := s.opsState().logins.reserve(ctx, s.db,
 		store.LoginLimit{Key: nameKey, Max: s.cfg.Ops.MaxFailedLogins}, store.LoginLimit{Key: "addr:" + addr, Max: maxFailedFromAddress})
 	if err != nil {
 		s.log.Error("Login throttle failed", "error", err)

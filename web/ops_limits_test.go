@@ -20,6 +20,7 @@ func TestOpsLoginBurst(t *testing.T) {
 	tokens := make([]string, len(clients))
 	for i := range clients {
 		clients[i] = newOpsClient(t, env.URL)
+		clients[i].c.Timeout = 3 * time.Minute // bcrypt under the race detector on a busy machine
 		_, page, _ := clients[i].get(t, "/ops/login")
 		tokens[i] = loginField.FindStringSubmatch(page)[1]
 	}
@@ -36,6 +37,7 @@ func TestOpsLoginBurst(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	right := newOpsClient(t, env.URL)
+	right.c.Timeout = 3 * time.Minute
 	status, body := right.login(t, agus, "sim")
 	wg.Wait()
 
