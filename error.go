@@ -3,6 +3,7 @@ package ketanmu
 import (
 	"errors"
 	"fmt"
+	"net/http"
 )
 
 // Error codes. Their messages are safe to show to a user; anything else is internal.
@@ -52,4 +53,20 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "internal error"
+}
+
+// httpStatuses is the one table from error codes to HTTP statuses, for the cases API and the
+// workspace alike.
+var httpStatuses = map[string]int{
+	EINVALID: http.StatusBadRequest, ENOTFOUND: http.StatusNotFound, ECONFLICT: http.StatusConflict,
+	EUNAUTHORIZED: http.StatusUnauthorized, EFORBIDDEN: http.StatusForbidden,
+	ETOOLARGE: http.StatusRequestEntityTooLarge, EGONE: http.StatusGone,
+}
+
+// HTTPStatus is the HTTP status that answers err: its code's, or 500 for an internal error.
+func HTTPStatus(err error) int {
+	if status, ok := httpStatuses[ErrorCode(err)]; ok {
+		return status
+	}
+	return http.StatusInternalServerError
 }

@@ -82,6 +82,10 @@ type SentLookup interface {
 
 var _ SentLookup = (*store.DB)(nil)
 
+// MaxClockAhead is how far in the future a transport's time for a message may be before it is
+// not believed: phones' clocks drift by seconds to minutes, not more.
+const MaxClockAhead = 5 * time.Minute
+
 // Intake turns received messages into the router's inbound messages.
 type Intake struct {
 	MaxMedia int64         // storage.max_media_bytes
@@ -103,6 +107,11 @@ func (k *Intake) Take(ctx context.Context, r Received) (ketanmu.Inbound, Skip, e
 		default:
 			return ketanmu.Inbound{}, "", err
 		}
+	}
+	if k.Now != nil && r.At.After(k.Now().Add(MaxClockAhead)) {
+		// A sender's clock (or a forged stamp) far ahead: the message is dated when we got it,
+		// so that retention and deadlines run on a time we trust.
+		r.At = k.Now()
 	}
 	if k.MaxAge > 0 && !r.At.IsZero() && k.Now != nil && k.Now().Sub(r.At) > k.MaxAge {
 		return ketanmu.Inbound{}, SkipTooOld, nil

@@ -67,3 +67,28 @@ func TestIntakeDecidesLikeWhatsApp(t *testing.T) {
 		t.Error("look-up failure swallowed")
 	}
 }
+
+// TestIntakeDistrustsFutureDates: a message stamped far in the future (the year 3000) is dated
+// when it was received, so that the retention purge reaches it; a few seconds of drift are kept.
+func TestIntakeDistrustsFutureDates(t *testing.T) {
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	k := &Intake{MaxAge: 24 * time.Hour, Now: func() time.Time { return now }}
+	for _, tc := range []struct {
+		name   string
+		at     time.Time
+		wantAt time.Time
+	}{
+		{"year 3000", time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC), now},
+		{"an hour ahead", now.Add(time.Hour), now},
+		{"30 seconds ahead", now.Add(30 * time.Second), now.Add(30 * time.Second)},
+		{"a minute ago", now.Add(-time.Minute), now.Add(-time.Minute)},
+	} {
+		in, skip, err := k.Take(context.Background(), Received{Account: "a", ID: "X", Chat: "6281", Text: "halo", At: tc.at})
+		if err != nil || skip != "" {
+			t.Fatalf("%s: skip %q, err %v", tc.name, skip, err)
+		}
+		if !in.At.Equal(tc.wantAt) {
+			t.Errorf("%s: At = %s, want %s", tc.name, in.At, tc.wantAt)
+		}
+	}
+}

@@ -5,19 +5,20 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"image"
-	"image/color"
 	_ "image/jpeg" // register decoders
 	_ "image/png"
 	"net/http"
+	"runtime/debug"
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/flows"
 )
 
-// maxDecodedBytes bounds the memory one image may take once decoded, which is what an operator's
-// viewer will need too: about 50 megapixels of an ordinary phone photo (a JPEG decodes to at
-// most 3 bytes a pixel), 40 of an 8-bit RGBA PNG. A header claiming more is refused before any
-// decoding, so a small file cannot claim a giant picture (a "decompression bomb").
+// maxDecodedBytes bounds the memory one image's decode may take (decodeCost), which bounds an
+// operator's viewer too: about 100 megapixels of an ordinary phone photo (a baseline 4:2:0 JPEG
+// takes 1.5 bytes a pixel), 20 of a progressive one (7.5 bytes a pixel), 40 of an 8-bit RGBA
+// PNG. A header claiming more is refused before any decoding, so a small file cannot claim a
+// giant picture (a "decompression bomb") nor a progressive JPEG hold gigabytes of coefficients.
 const maxDecodedBytes = 160 << 20
 
 // mediaSlots bounds how many files are decoded at once: each may take maxDecodedBytes.
@@ -42,17 +43,24 @@ func inspectMedia(m *ketanmu.Media, maxPDFPages int) *flows.Media {
 	return fm
 }
 
-// checkImage decodes data completely when its header promises a picture within the budget.
+// checkImage decodes data completely when its header promises a picture whose decode fits the
+// budget (decodeCost: what the decoder really allocates, progressive JPEGs included). One decode
+// runs at a time, and a large one hands its memory back to the system before the next starts,
+// so the process's peak stays one budget above its usual size.
 func checkImage(data []byte) (w, h int, ok bool) {
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
 		return 0, 0, false
 	}
-	if int64(cfg.Width)*int64(cfg.Height)*bytesPerPixel(cfg.ColorModel) > maxDecodedBytes {
+	cost, known := decodeCost(data, format, cfg.Width, cfg.Height, cfg.ColorModel)
+	if !known || cost > maxDecodedBytes {
 		return cfg.Width, cfg.Height, false
 	}
 	mediaSlots <- struct{}{}
 	defer func() { <-mediaSlots }()
+	if cost > releaseAfter {
+		defer debug.FreeOSMemory()
+	}
 	// A truncated file decodes its header but not its pixels: only a full decode tells.
 	if _, _, err := image.Decode(bytes.NewReader(data)); err != nil {
 		return cfg.Width, cfg.Height, false
@@ -60,20 +68,7 @@ func checkImage(data []byte) (w, h int, ok bool) {
 	return cfg.Width, cfg.Height, true
 }
 
-// bytesPerPixel is the most a decoded pixel of the model takes.
-func bytesPerPixel(m color.Model) int64 {
-	switch m {
-	case color.GrayModel:
-		return 1
-	case color.Gray16Model:
-		return 2
-	case color.YCbCrModel:
-		return 3
-	case color.RGBA64Model, color.NRGBA64Model:
-		return 8
-	}
-	if _, ok := m.(color.Palette); ok {
-		return 1
-	}
-	return 4
-}
+// releaseAfter is the decode size after which the memory is returned to the system at once
+// rather than left for the garbage collector's next cycle (which would let two decodes' worth
+// be held at the same time).
+const releaseAfter = 16 << 20

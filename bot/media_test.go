@@ -32,6 +32,9 @@ func TestInspectMediaRefusesHarmfulFiles(t *testing.T) {
 		{"png truncated", pic[:len(pic)/2], false},
 		{"png claiming 1000000x1000000 (69 bytes)", pngHeader(t, 1_000_000, 1_000_000, 8, 0, nil), false},
 		{"png of 20000x20000 (bomb)", pngBomb(t, 20000, 20000), false},
+		{"png claiming 100000x100000 (33 bytes)", testfix.PNGHeader(100_000, 100_000), false},
+		{"progressive jpeg 1000x800", testfix.ProgressiveJPEG(1000, 800), true},
+		{"progressive jpeg 7200x7200 (0.3 MB, 780 MB to decode)", testfix.ProgressiveJPEG(7200, 7200), false},
 		{"pdf", testfix.PDF(3), true},
 		{"pdf header then html", []byte("%PDF-1.4\n<html><body><script>alert(1)</script></body></html>"), false},
 		{"pdf cut short", testfix.PDF(3)[:200], false},
@@ -110,4 +113,35 @@ func pngBomb(tb testing.TB, w, h uint32) []byte {
 	}
 	zw.Close()
 	return pngHeader(tb, w, h, 1, 0, z.Bytes())
+}
+
+// TestDecodeCost: the budget counts what the decoders allocate, so that a progressive JPEG is
+// judged by its coefficients and not by its pixels.
+func TestDecodeCost(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		data      []byte
+		min, max  int64
+		underBudg bool
+	}{
+		// 7200×7200×3 samples, each one byte decoded and four as a coefficient.
+		{"progressive 7200x7200 4:4:4", testfix.ProgressiveJPEG(7200, 7200), 777_600_000, 777_600_000, false},
+		{"progressive 1000x800", testfix.ProgressiveJPEG(1000, 800), 12_000_000, 12_000_000, true},
+		// Go's encoder samples 4:2:0: 1.5 bytes a pixel (rounded up to whole 16×16 blocks).
+		{"baseline 800x600", mustJPEG(t, 800, 600), 720_000, 740_000, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, format, err := image.DecodeConfig(bytes.NewReader(tc.data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cost, ok := decodeCost(tc.data, format, cfg.Width, cfg.Height, cfg.ColorModel)
+			if !ok || cost < tc.min || cost > tc.max {
+				t.Errorf("decodeCost = %d, %v; want %d..%d", cost, ok, tc.min, tc.max)
+			}
+			if (cost <= maxDecodedBytes) != tc.underBudg {
+				t.Errorf("cost %d against the budget %d: want under = %v", cost, maxDecodedBytes, tc.underBudg)
+			}
+		})
+	}
 }

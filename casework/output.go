@@ -41,7 +41,7 @@ func (s *Service) checkOutputFile(data []byte) error {
 	if int64(len(data)) > s.cfg.Storage.MaxMediaBytes {
 		return ketanmu.Errorf(ketanmu.EINVALID, "file terlalu besar (lebih dari %d MB)", s.cfg.Storage.MaxMediaBytes>>20)
 	}
-	if !pdfcheck.Whole(data, s.cfg.Storage.MaxPDFPages) {
+	if !pdfcheck.Plain(data, s.cfg.Storage.MaxPDFPages) {
 		return ketanmu.Errorf(ketanmu.EINVALID, "file bukan PDF yang utuh (atau lebih dari %d halaman): unggah PDF hasil TTE apa adanya", s.cfg.Storage.MaxPDFPages)
 	}
 	return nil

@@ -58,6 +58,9 @@ type HTTP struct {
 	Addr string `mapstructure:"addr"`
 	// MetricsAddr serves /metrics on its own listener; empty serves it on Addr to loopback only.
 	MetricsAddr string `mapstructure:"metrics_addr"`
+	// TrustedProxies are the proxies (CIDRs) whose X-Forwarded-For is believed for the address
+	// a request came from (login limits, logs); from anyone else it is ignored.
+	TrustedProxies []string `mapstructure:"trusted_proxies"`
 }
 
 // Log configures log/slog.

@@ -19,8 +19,11 @@ type Ops struct {
 	RejectReasons []string `mapstructure:"reject_reasons"`
 	// MaxFailedLogins in a quarter of an hour for one name locks that name for the rest of it.
 	MaxFailedLogins int `mapstructure:"max_failed_logins"`
+	// SessionMaxRaw signs a person out this long after they signed in, however active.
+	SessionMaxRaw string `mapstructure:"session_max"`
 
 	IdleTimeout time.Duration `mapstructure:"-"`
+	SessionMax  time.Duration `mapstructure:"-"`
 }
 
 func (c *Config) validateOps() error {
@@ -30,6 +33,10 @@ func (c *Config) validateOps() error {
 		return &Error{"ops.idle_timeout", fmt.Sprintf("%q is not a duration of at least a minute such as 30m", o.IdleTimeoutRaw)}
 	}
 	o.IdleTimeout = d
+	if d, err = time.ParseDuration(o.SessionMaxRaw); err != nil || d < o.IdleTimeout {
+		return &Error{"ops.session_max", fmt.Sprintf("%q is not a duration of at least ops.idle_timeout such as 12h", o.SessionMaxRaw)}
+	}
+	o.SessionMax = d
 	if o.MaxFailedLogins <= 0 {
 		return &Error{"ops.max_failed_logins", "must be positive"}
 	}

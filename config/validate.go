@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"github.com/ketanmu/ketanmu/flows"
+	"net/netip"
 	"os"
 	"regexp"
 	"slices"
@@ -39,6 +40,11 @@ func (c *Config) validate() error {
 func (c *Config) validateBasics() error {
 	if c.HTTP.Addr == "" {
 		return &Error{"http.addr", "must not be empty"}
+	}
+	for _, p := range c.HTTP.TrustedProxies {
+		if _, err := netip.ParsePrefix(strings.TrimSpace(p)); err != nil {
+			return &Error{"http.trusted_proxies", fmt.Sprintf("%q is not a CIDR such as 127.0.0.1/32 or 10.0.0.0/8", p)}
+		}
 	}
 	if !slices.Contains([]string{"text", "json"}, c.Log.Format) {
 		return &Error{"log.format", fmt.Sprintf("%q is not text or json", c.Log.Format)}

@@ -47,12 +47,30 @@ func (s *Server) authed(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		scheme, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 		tok = strings.TrimSpace(tok)
-		actor, ok, err := s.tokenActor(r.Context(), tok)
-		if err != nil {
-			s.writeErr(w, r, err)
-			return
+		ok := false
+		var actor casework.Actor
+		if strings.EqualFold(scheme, "Bearer") && tok != "" {
+			// A presented token is a guess until it matches: counted before it is checked.
+			addr := s.clientAddr(r)
+			done, allowed := s.bearer.reserve(addr, s.db.Now())
+			if !allowed {
+				s.log.Warn("API token attempts throttled", "remote", addr)
+				w.Header().Set("Retry-After", "900")
+				writeError(w, http.StatusTooManyRequests, "too many wrong tokens from this address; wait 15 minutes")
+				return
+			}
+			var err error
+			actor, ok, err = s.tokenActor(r.Context(), tok)
+			done(err == nil && ok)
+			if err != nil {
+				s.writeErr(w, r, err)
+				return
+			}
+			if !ok {
+				s.log.Info("API token refused", "remote", addr)
+			}
 		}
-		if !strings.EqualFold(scheme, "Bearer") || !ok {
+		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="ketanmu"`)
 			writeError(w, http.StatusUnauthorized, "missing or wrong bearer token")
 			return
@@ -68,7 +86,11 @@ func (s *Server) tokenActor(ctx context.Context, tok string) (casework.Actor, bo
 	// Both sides are hashed first so that the comparison takes the same time whatever the guess.
 	got, want := sha256.Sum256([]byte(tok)), sha256.Sum256([]byte(s.apiToken))
 	if s.apiToken != "" && subtle.ConstantTimeCompare(got[:], want[:]) == 1 {
-		return casework.SystemActor(s.cfg.Handoff.APIActor, config.RolesOf(s.cfg.Handoff.APIRoles)), true, nil
+		roles := s.apiRoles
+		if roles == nil {
+			roles = config.RolesOf(s.cfg.Handoff.APIRoles)
+		}
+		return casework.SystemActor(s.cfg.Handoff.APIActor, roles), true, nil
 	}
 	op, ok, err := s.db.OperatorByToken(ctx, tok)
 	return casework.OperatorActor(op), ok, err

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"html/template"
 	"io/fs"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -48,6 +47,8 @@ const (
 type opsUser struct {
 	Actor casework.Actor
 	CSRF  string
+	// session is the hash of the session's cookie (store.HashToken).
+	session string
 }
 
 // Supervisor reports whether the user sees everything, the audit and the numbers' linking.
@@ -86,13 +87,17 @@ type opsState struct {
 
 	linkMu sync.Mutex
 	links  map[string]*linkJob
+	// sessionStreams are the live streams per session, ended when it is signed out.
+	sessionStreams sessionStreams
+	// logins counts login attempts one at a time and remembers locked names and addresses.
+	logins loginGate
 }
 
 func newOpsState() *opsState {
 	st := &opsState{pages: map[string]*template.Template{}, poll: time.Second, links: map[string]*linkJob{}}
 	st.streams, st.stopStreams = context.WithCancel(context.Background())
 	st.dummyHash, _ = bcrypt.GenerateFromPassword([]byte("ketanmu-dummy"), bcrypt.DefaultCost)
-	for _, page := range []string{"login", "queue", "case", "numbers", "reports", "skm", "audit", "error", "link"} {
+	for _, page := range []string{"login", "queue", "case", "numbers", "reports", "skm", "audit", "error", "link", "sessions"} {
 		st.pages[page] = template.Must(template.New("layout.html").Funcs(opsFuncs).
 			ParseFS(opsFS, "ops/layout.html", "ops/link_banner.html", "ops/"+page+".html"))
 	}
@@ -131,6 +136,8 @@ func (s *Server) opsRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /ops/audit", s.ops(s.opsAudit))
 	mux.HandleFunc("GET /ops/audit.csv", s.ops(s.opsAuditCSV))
 	mux.HandleFunc("GET /ops/link", s.ops(s.opsLinkPage))
+	mux.HandleFunc("GET /ops/sessions", s.ops(s.opsSessions))
+	mux.HandleFunc("POST /ops/sessions/{id}/end", s.ops(s.opsSessionEnd))
 	mux.HandleFunc("/ops/", s.ops(func(w http.ResponseWriter, r *http.Request, u *opsUser) {
 		s.opsFail(w, r, u, http.StatusNotFound, "Halaman tidak ditemukan.")
 	}))
@@ -154,7 +161,7 @@ func (s *Server) opsAuthed(h opsHandler, touch bool) http.HandlerFunc {
 		if state != store.SessionValid {
 			msg := "Silakan masuk terlebih dahulu."
 			if state == store.SessionExpired {
-				msg = "Sesi Anda berakhir karena lama tidak aktif. Silakan masuk lagi."
+				msg = "Sesi Anda sudah berakhir. Silakan masuk lagi."
 			}
 			if r.Method == http.MethodGet && !live && r.URL.Path != "/ops/events" {
 				q := url.Values{"next": {r.URL.RequestURI()}}
@@ -193,7 +200,10 @@ func (s *Server) opsSession(r *http.Request, touch bool) (*opsUser, store.Sessio
 	if err != nil || state != store.SessionValid {
 		return nil, state, err
 	}
-	return &opsUser{Actor: casework.OperatorActor(sess.Operator), CSRF: sess.CSRF}, state, nil
+	if over, err := s.sessionExpired(r.Context(), c.Value, sess); over || err != nil {
+		return nil, store.SessionExpired, err
+	}
+	return &opsUser{Actor: casework.OperatorActor(sess.Operator), CSRF: sess.CSRF, session: store.HashToken(c.Value)}, state, nil
 }
 
 func opsHeaders(w http.ResponseWriter) {
@@ -292,27 +302,26 @@ func (s *Server) opsLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	nameKey, addrKey := "name:"+strings.ToLower(name), "addr:"+remoteHost(r)
-	since := s.db.Now().Add(-loginWindow)
-	byName, err1 := s.db.LoginFailures(ctx, nameKey, since)
-	byAddr, err2 := s.db.LoginFailures(ctx, addrKey, since)
-	if err := errors.Join(err1, err2); err != nil {
-		s.log.Error("Login throttle lookup failed", "error", err)
+	addr := s.clientAddr(r)
+	nameKey := "name:" + strings.ToLower(name)
+	// The attempt is counted before the password is checked: of simultaneous guesses only
+	// ops.max_failed_logins reach bcrypt, and a right password during a lockout is refused too.
+	attempt, allowed, err := s.opsState().logins.reserve(ctx, s.db,
+		store.LoginLimit{Key: nameKey, Max: s.cfg.Ops.MaxFailedLogins}, store.LoginLimit{Key: "addr:" + addr, Max: maxFailedFromAddress})
+	if err != nil {
+		s.log.Error("Login throttle failed", "error", err)
 		s.renderLogin(w, r, http.StatusInternalServerError, opsView{Title: "Masuk", Error: "Terjadi kesalahan di server. Coba lagi sebentar lagi."}, name)
 		return
 	}
-	if byName >= s.cfg.Ops.MaxFailedLogins || byAddr >= maxFailedFromAddress {
-		s.log.Warn("Login throttled", "remote", remoteHost(r))
+	if !allowed {
+		s.log.Warn("Login throttled", "remote", addr)
 		s.renderLogin(w, r, http.StatusTooManyRequests, opsView{Title: "Masuk",
 			Error: "Terlalu banyak percobaan masuk yang gagal. Tunggu 15 menit, lalu coba lagi."}, name)
 		return
 	}
 	op, ok := s.checkPassword(ctx, name, password)
 	if !ok {
-		if err := s.db.LoginFailure(ctx, nameKey, addrKey); err != nil {
-			s.log.Error("Recording a failed login failed", "error", err)
-		}
-		s.log.Info("Login failed", "remote", remoteHost(r))
+		s.log.Info("Login failed", "remote", addr)
 		s.renderLogin(w, r, http.StatusUnauthorized, opsView{Title: "Masuk", Error: "Nama atau kata sandi salah."}, name)
 		return
 	}
@@ -322,7 +331,9 @@ func (s *Server) opsLogin(w http.ResponseWriter, r *http.Request) {
 		s.renderLogin(w, r, http.StatusInternalServerError, opsView{Title: "Masuk", Error: "Terjadi kesalahan di server. Coba lagi sebentar lagi."}, name)
 		return
 	}
-	_ = s.db.ClearLoginFailures(ctx, nameKey)
+	if err := s.db.LoginSucceeded(ctx, attempt, nameKey); err != nil {
+		s.log.Error("Clearing failed logins failed", "error", err)
+	}
 	s.log.Info("Operator signed in", "operator", op.Name)
 	s.setCookie(w, r, opsLoginCookie, "", -1)
 	s.setCookie(w, r, opsCookie, token, 0)
@@ -337,32 +348,35 @@ func (s *Server) checkPassword(ctx context.Context, name, password string) (stor
 		if ketanmu.ErrorCode(err) != ketanmu.ENOTFOUND {
 			s.log.Error("Operator lookup failed", "error", err)
 		}
-		_ = bcrypt.CompareHashAndPassword(s.opsState().dummyHash, []byte(password))
+		s.compareHash(s.opsState().dummyHash, password)
 		return op, false
 	}
 	if s.sim != nil && password == "sim" {
 		return op, true
 	}
 	if op.PasswordHash == "" {
-		_ = bcrypt.CompareHashAndPassword(s.opsState().dummyHash, []byte(password))
+		s.compareHash(s.opsState().dummyHash, password)
 		return op, false
 	}
-	return op, bcrypt.CompareHashAndPassword([]byte(op.PasswordHash), []byte(password)) == nil
+	return op, s.compareHash([]byte(op.PasswordHash), password)
 }
 
-func remoteHost(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+// compareHash checks a password against its bcrypt hash, counting the check (PasswordChecks).
+func (s *Server) compareHash(hash []byte, password string) bool {
+	s.passwordChecks.Add(1)
+	return bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
 }
+
+// PasswordChecks is how many passwords were checked against a bcrypt hash since start: what
+// the login limits bound.
+func (s *Server) PasswordChecks() int64 { return s.passwordChecks.Load() }
 
 func (s *Server) opsLogout(w http.ResponseWriter, r *http.Request, u *opsUser) {
 	if c, err := r.Cookie(opsCookie); err == nil {
 		if err := s.db.DeleteSession(r.Context(), c.Value); err != nil {
 			s.log.Error("Sign-out failed", "error", err)
 		}
+		s.endStreams(store.HashToken(c.Value))
 	}
 	s.setCookie(w, r, opsCookie, "", -1)
 	s.log.Info("Operator signed out", "operator", u.Actor.Name)
@@ -413,14 +427,16 @@ func (s *Server) opsErr(w http.ResponseWriter, r *http.Request, u *opsUser, err 
 	s.opsFail(w, r, u, status, msg)
 }
 
+// erasedText stands in the workspace for a file the retention purge emptied.
+const erasedText = "Dokumen ini sudah dihapus sesuai masa simpan."
+
 func opsStatus(err error) (int, string) {
-	status := map[string]int{
-		ketanmu.EINVALID: http.StatusBadRequest, ketanmu.ENOTFOUND: http.StatusNotFound,
-		ketanmu.ECONFLICT: http.StatusConflict, ketanmu.EUNAUTHORIZED: http.StatusUnauthorized,
-		ketanmu.EFORBIDDEN: http.StatusForbidden, ketanmu.ETOOLARGE: http.StatusRequestEntityTooLarge,
-	}[ketanmu.ErrorCode(err)]
-	if status == 0 {
-		return http.StatusInternalServerError, ""
+	status := ketanmu.HTTPStatus(err)
+	switch {
+	case status == http.StatusInternalServerError:
+		return status, ""
+	case status == http.StatusGone:
+		return status, erasedText
 	}
 	msg := ketanmu.ErrorMessage(err)
 	if msg != "" {

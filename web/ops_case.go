@@ -20,6 +20,7 @@ type docView struct {
 	Key, Name, URL string
 	Filename, Mime string
 	Image, PDF     bool
+	Erased         bool // emptied by the retention purge
 	At, Size       string
 	MediaID        int64
 	FirstOfItsKind bool
@@ -169,10 +170,12 @@ func (s *Server) opsDocument(w http.ResponseWriter, r *http.Request, u *opsUser)
 	}
 	h.Set("Content-Type", ctype)
 	h.Set("Content-Length", strconv.Itoa(len(m.Data)))
+	// A resident's file is never run as a page of ours, whatever it holds: a sandbox without
+	// scripts, its own type (nosniff). PDFs (checked by the parser at intake) open in the
+	// browser's viewer under that policy; a browser that will not show them there downloads them.
+	h.Set("X-Content-Type-Options", "nosniff")
 	if ctype == "application/pdf" {
-		// The browser's PDF viewer does not run in a sandboxed document; the file is still
-		// never run as a page of ours (nosniff, its own type).
-		h.Del("Content-Security-Policy")
+		h.Set("Content-Security-Policy", "sandbox")
 		h.Set("Content-Disposition", inlineOr(m.Filename, "inline"))
 	} else {
 		h.Set("Content-Security-Policy", "sandbox; default-src 'none'")

@@ -159,7 +159,8 @@ func (s *Server) opsEvents(w http.ResponseWriter, r *http.Request, u *opsUser) {
 		return
 	}
 	st := s.opsState()
-	ctx := r.Context()
+	ctx, closeStream := s.streamContext(r, u) // ended too when this session signs out
+	defer closeStream()
 	committed := s.cases().Committed()
 	mark, err := s.cases().ChangeMark(ctx)
 	if err != nil {

@@ -700,6 +700,9 @@ func TestOpsPDFInline(t *testing.T) {
 	if status != http.StatusOK || h.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(h.Get("Content-Disposition"), "inline") || body != pdf {
 		t.Errorf("PDF = %d %s %q, want the file inline", status, h.Get("Content-Type"), h.Get("Content-Disposition"))
 	}
+	if csp := h.Get("Content-Security-Policy"); !strings.HasPrefix(csp, "sandbox") || strings.Contains(csp, "allow-scripts") || h.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("PDF served with CSP %q, nosniff %q; want a sandbox without scripts and nosniff", csp, h.Get("X-Content-Type-Options"))
+	}
 }
 
 // TestOpsChecklistWithAlternatives: a requirement a resident may meet with either of two

@@ -115,6 +115,18 @@ func TestRetentionErasesFiles(t *testing.T) {
 		}
 		assertJSONError(t, data)
 	}
+	// The workspace answers from the same table: 410, and the case page says why.
+	ops := newOpsClient(t, api.URL)
+	ops.mustLogin(t, kadis)
+	if status, page, _ := ops.get(t, "/ops/cases/"+number); status != http.StatusOK || !strings.Contains(page, "dihapus sesuai masa simpan") {
+		t.Errorf("case page after retention = %d, without \"dihapus sesuai masa simpan\":\n%.400s", status, page)
+	}
+	for _, d := range after.Documents {
+		status, page, _ := ops.get(t, fmt.Sprintf("/ops/cases/%s/documents/%d", number, d.ID))
+		if status != http.StatusGone || !strings.Contains(page, "dihapus sesuai masa simpan") {
+			t.Errorf("workspace document %d = %d, want 410 with \"dihapus sesuai masa simpan\":\n%.400s", d.ID, status, page)
+		}
+	}
 	status, _, data = api.call(t, http.MethodGet, "/api/sim/messages?account=kkktp&chat="+from, "")
 	if status != http.StatusOK || bytes.Contains(data, []byte(nikNo)) || bytes.Contains(data, []byte(name)) ||
 		bytes.Contains(data, []byte(address)) {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ketanmu/ketanmu"
@@ -16,6 +17,7 @@ import (
 	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/internal/metrics"
+	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -53,6 +55,12 @@ type Server struct {
 	opsSt   *opsState
 	// metrics serves /metrics (SetMetrics).
 	metrics http.Handler
+	// passwordChecks counts bcrypt comparisons (PasswordChecks).
+	passwordChecks atomic.Int64
+	// apiRoles are the shared token's roles (SetAPIRoles); nil: handoff.api_roles.
+	apiRoles []lifecycle.Role
+	// bearer throttles failed bearer tokens per address.
+	bearer bearerGuard
 }
 
 func (s *Server) cases() *casework.Service { return s.router.Cases() }
@@ -70,6 +78,7 @@ func (s *Server) SetMetrics(h http.Handler) { s.metrics = h }
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.HealthHandler())
+	mux.HandleFunc("GET /favicon.ico", serveFavicon)
 	mux.HandleFunc("GET /api/accounts", s.AccountsHandler())
 	if s.metrics != nil && s.cfg.HTTP.MetricsAddr == "" {
 		mux.Handle("GET /metrics", metrics.LoopbackOnly(s.metrics))
@@ -102,7 +111,7 @@ func (s *Server) Handler() http.Handler {
 	if s.sim != nil {
 		h = simGuard(h)
 	}
-	return handler{Handler: secureHeaders(s.recoverer(h)), s: s}
+	return handler{Handler: secureHeaders(s.privateHeaders(s.recoverer(h))), s: s}
 }
 
 // handler is the server's handler; CloseStreams ends its long-lived responses (live updates) so
@@ -145,14 +154,8 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 
 // writeErr maps a coded error to its status; internal errors are logged once, here.
 func (s *Server) writeErr(w http.ResponseWriter, r *http.Request, err error) {
-	status := map[string]int{
-		ketanmu.EINVALID: http.StatusBadRequest, ketanmu.ENOTFOUND: http.StatusNotFound,
-		ketanmu.ECONFLICT: http.StatusConflict, ketanmu.EUNAUTHORIZED: http.StatusUnauthorized,
-		ketanmu.EFORBIDDEN: http.StatusForbidden, ketanmu.ETOOLARGE: http.StatusRequestEntityTooLarge,
-		ketanmu.EGONE: http.StatusGone,
-	}[ketanmu.ErrorCode(err)]
-	if status == 0 {
-		status = http.StatusInternalServerError
+	status := ketanmu.HTTPStatus(err)
+	if status == http.StatusInternalServerError {
 		if !errors.Is(err, context.Canceled) {
 			s.log.Error("Request failed", "method", r.Method, "path", r.URL.Path, "error", err)
 		}

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot"
@@ -50,6 +51,10 @@ type simReply struct {
 	Media  *replyMedia `json:"media,omitempty"`
 	Revoke string      `json:"revoke,omitempty"` // the message deleted for everyone
 }
+
+// simMaxText is the longest text (or caption) WhatsApp lets anyone send, in characters; the
+// simulator refuses longer ones with 413 as it cannot be sent.
+const simMaxText = 65536
 
 // simBodyLimit is the hard HTTP limit of a simulator message: room for a file of twice
 // storage.max_media_bytes in base64 and the rest of the JSON. A file over max_media_bytes but
@@ -130,6 +135,9 @@ func (s *Server) receivedFromSim(req simMessage) (bot.Received, []byte, error) {
 	acc, ok := s.cfg.Account(req.Account)
 	if !ok {
 		return bot.Received{}, nil, ketanmu.Errorf(ketanmu.ENOTFOUND, "unknown account %q", req.Account)
+	}
+	if n := utf8.RuneCountInString(req.Text); n > simMaxText {
+		return bot.Received{}, nil, ketanmu.Errorf(ketanmu.ETOOLARGE, "text of %d characters; WhatsApp sends at most %d", n, simMaxText)
 	}
 	rec := bot.Received{Account: acc.Key, ID: strings.TrimSpace(req.ID), FromMe: req.FromMe,
 		Quote: req.Quote, Text: req.Text}

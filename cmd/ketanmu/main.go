@@ -28,6 +28,7 @@ func commands() []command {
 		{"sim", "run the whole service with the browser simulator instead of WhatsApp", runSim},
 		{"route", "read messages on stdin, print the service each is routed to (tune keywords)", runRoute},
 		{"nik", "check NIK numbers: one JSON object per argument", runNIK},
+		{"memload", "memory scenario: hostile and 10 MB uploads to a child simulator; prints its peak RSS", runMemLoad},
 		{"load", "load scenario: residents, operators and jobs on one number; prints the outbox waits per lane", runLoad},
 		{"report", "print the SLA report of a range of days (--from, --to, --json)", runReport},
 		{"operator", "set an operator's workspace password, manage their API tokens (passwd, token)", runOperator},

@@ -28,6 +28,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	token, err := apiToken(cfg, "")
+	if err != nil {
+		return err
+	}
 	log := newLogger(cfg, stderr)
 	tr, err := whatsapp.Open(ctx, cfg, log)
 	if err != nil {
@@ -50,7 +54,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	srv := web.New(cfg, core.DB, core.Router, tr, nil, log)
-	token := apiToken(cfg, "")
 	if token == "" {
 		log.Warn("Cases API is closed: set handoff.api_token or KETANMU_API_TOKEN")
 	}

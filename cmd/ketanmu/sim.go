@@ -38,7 +38,11 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	log := newLogger(cfg, stderr)
-	s, err := app.OpenSimulator(cfg, log, start, apiToken(cfg, "sim"))
+	token, err := apiToken(cfg, "sim")
+	if err != nil {
+		return err
+	}
+	s, err := app.OpenSimulator(cfg, log, start, token)
 	if err != nil {
 		return err
 	}
@@ -49,16 +53,26 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	})
 }
 
+// minAPIToken is the shortest shared API token ketanmu starts with: 32 characters, as many
+// as `openssl rand -base64 32` gives 44 of.
+const minAPIToken = 32
+
 // apiToken is the cases API's bearer token: KETANMU_API_TOKEN, else handoff.api_token (which
-// KETANMU_HANDOFF_API_TOKEN overrides), else fallback ("" keeps the API closed).
-func apiToken(cfg *config.Config, fallback string) string {
-	if tok := strings.TrimSpace(os.Getenv("KETANMU_API_TOKEN")); tok != "" {
-		return tok
+// KETANMU_HANDOFF_API_TOKEN overrides), else fallback ("" keeps the API closed). A configured
+// token shorter than minAPIToken is refused: the program does not start with it.
+func apiToken(cfg *config.Config, fallback string) (string, error) {
+	tok, from := strings.TrimSpace(os.Getenv("KETANMU_API_TOKEN")), "KETANMU_API_TOKEN"
+	if tok == "" {
+		tok, from = strings.TrimSpace(cfg.Handoff.APIToken), "handoff.api_token"
 	}
-	if tok := strings.TrimSpace(cfg.Handoff.APIToken); tok != "" {
-		return tok
+	if tok == "" {
+		return fallback, nil
 	}
-	return fallback
+	if n := len([]rune(tok)); n < minAPIToken {
+		return "", &exitError{code: 2, msg: fmt.Sprintf("%s is %d characters long; the cases API's token needs at least %d. "+
+			"Make one with: openssl rand -base64 32", from, n, minAPIToken)}
+	}
+	return tok, nil
 }
 
 // simSafe keeps the simulator, which has no login and shows every photo, away from real data:

@@ -18,6 +18,7 @@ import (
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/flows"
 	"github.com/ketanmu/ketanmu/internal/metrics"
+	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/reminder"
 	"github.com/ketanmu/ketanmu/store"
 	"github.com/ketanmu/ketanmu/web"
@@ -184,6 +185,8 @@ func OpenSimulator(cfg *config.Config, log *slog.Logger, start time.Time, token 
 	}}
 	s.Server = web.New(cfg, core.DB, core.Router, s.Transport, deps, log)
 	s.Server.SetAPIToken(token)
+	// Tools outside the project drive the simulator with its token at the supervisor's scope.
+	s.Server.SetAPIRoles([]lifecycle.Role{lifecycle.RoleSupervisor})
 	s.Server.SetMetrics(core.Metrics.Handler())
 	return s, nil
 }

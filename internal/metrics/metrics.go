@@ -8,6 +8,8 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -98,17 +100,32 @@ func (m *Metrics) Handler() http.Handler {
 }
 
 // LoopbackOnly lets through only requests made on this machine and not forwarded by a proxy,
-// so that /metrics on the main listener never reaches the internet by accident.
+// so that /metrics on the main listener never reaches the internet by accident. A request
+// carrying any forwarding header (whatever it claims) came through a proxy: refused.
 func LoopbackOnly(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		host, _, err := net.SplitHostPort(r.RemoteAddr)
 		ip := net.ParseIP(host)
-		if err != nil || ip == nil || !ip.IsLoopback() || r.Header.Get("X-Forwarded-For") != "" || r.Header.Get("Forwarded") != "" {
+		if err != nil || ip == nil || !ip.IsLoopback() || forwarded(r.Header) {
 			http.Error(w, "metrics are served to this machine only (see http.metrics_addr)", http.StatusForbidden)
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// forwardingHeaders are the headers proxies add to say whom they forward for.
+var forwardingHeaders = []string{"Forwarded", "Via", "X-Real-Ip", "X-Client-Ip", "True-Client-Ip",
+	"Cf-Connecting-Ip", "Fastly-Client-Ip", "X-Cluster-Client-Ip", "X-Original-Forwarded-For"}
+
+// forwarded reports whether h has any header a proxy adds (X-Forwarded-* included).
+func forwarded(h http.Header) bool {
+	for name := range h {
+		if strings.HasPrefix(http.CanonicalHeaderKey(name), "X-Forwarded-") || slices.Contains(forwardingHeaders, http.CanonicalHeaderKey(name)) {
+			return true
+		}
+	}
+	return false
 }
 
 // scraped reads the gauges when Prometheus scrapes.

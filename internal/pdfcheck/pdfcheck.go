@@ -1,4 +1,4 @@
-// Package pdfcheck tells whether bytes are a whole PDF, for files residents send and the signed
+// Package pdfcheck tells whether bytes are a whole, plain PDF, for files residents send and the signed
 // documents operators attach: one check for both.
 package pdfcheck
 
