@@ -18,6 +18,8 @@ type State struct {
 	Draft      *Draft    `json:"draft,omitempty"`
 	Fix        *Fix      `json:"fix,omitempty"` // an operator asked to resend items of a case
 	LastActive time.Time `json:"last_active,omitzero"`
+	// Misses counts the resident's messages in a row the bot could not place at the main menu.
+	Misses int `json:"misses,omitempty"`
 }
 
 // Draft is an application being filled in.
@@ -232,6 +234,7 @@ func (t *turn) idle() {
 		return
 	}
 	if t.menuNumber() || t.startFromText() {
+		t.st.Misses = 0
 		return
 	}
 	if english(t.word) {
@@ -240,7 +243,16 @@ func (t *turn) idle() {
 		t.sayf("not_understood")
 	}
 	t.say(t.e.menu(t.env.Account))
+	if t.st.Misses++; t.st.Misses == stuckAfter {
+		// Twice not placed: a person looks at the chat, and the resident knows it.
+		t.do(NeedHuman{Reason: "stuck", Stuck: true})
+		t.sayf("stuck_forwarded")
+	}
 }
+
+// stuckAfter is how many messages in a row the bot may fail to place before a person is asked
+// to look at the chat.
+const stuckAfter = 2
 
 // menuNumber starts the service a main-menu number picks; it reports whether the message was a
 // number (out of range: the menu again).

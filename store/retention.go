@@ -57,6 +57,9 @@ func (db *DB) Purge(ctx context.Context, r Retention) (Purged, error) {
 				WHERE k.account = conversations.account AND k.chat = conversations.chat AND k.closed_at = '')`, r); err != nil {
 			return err
 		}
+		if _, err = tx.purgeChatRequests(r); err != nil {
+			return err
+		}
 		p.Cases, err = tx.purgeCases(r)
 		return err
 	})

@@ -154,25 +154,7 @@ func (s *Server) caseView(r *http.Request, u *opsUser) (caseView, error) {
 	}
 	v.FixDocs = v.Checklist
 	v.TranscriptHidden = f.TranscriptHidden
-	for _, m := range f.Transcript {
-		line := transcriptLine{Text: m.Text, At: officeDate(m.At, s.cfg), Revoked: m.Revoked}
-		switch {
-		case m.Direction == "in" && m.FromMe:
-			line.Who, line.Class = "HP kantor", "office"
-		case m.Direction == "in":
-			line.Who, line.Class = "Pemohon", "in"
-		default:
-			line.Who, line.Class = "Kantor", "out"
-		}
-		if m.MediaID != 0 {
-			line.Media = strings.TrimSpace(m.Mime + " " + m.Filename)
-			line.DocURL = docURL[m.MediaID]
-		}
-		if m.Unsupported != "" && line.Text == "" {
-			line.Text = "(" + m.Unsupported + ")"
-		}
-		v.Transcript = append(v.Transcript, line)
-	}
+	v.Transcript = s.transcriptLines(f.Transcript, docURL)
 	for _, ev := range f.Events {
 		from := ""
 		if ev.From != "" {

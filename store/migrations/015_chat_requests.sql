@@ -1,0 +1,23 @@
+-- Chats that need a person, as the workspace lists them (/ops/chats): a resident asked for a
+-- person, the bot could not place their messages, or a person took the chat. One open row per
+-- chat at most; answered_at is the first response (the SLA of handoff.first_response, due_at),
+-- closed_at when an operator marked it handled or handed the chat back to the bot.
+CREATE TABLE chat_requests (
+    id          INTEGER PRIMARY KEY,
+    account     TEXT NOT NULL,
+    chat        TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    -- The service the resident was in (a complaint is for its officers only); '' for none.
+    service     TEXT NOT NULL DEFAULT '',
+    opened_at   TEXT NOT NULL,
+    due_at      TEXT NOT NULL DEFAULT '',
+    answered_at TEXT NOT NULL DEFAULT '',
+    answered_by TEXT NOT NULL DEFAULT '',
+    closed_at   TEXT NOT NULL DEFAULT '',
+    closed_by   TEXT NOT NULL DEFAULT '',
+    -- The SLA reminders sent (warning, breach), once each.
+    warned_at   TEXT NOT NULL DEFAULT '',
+    breached_at TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX chat_requests_one_open ON chat_requests (account, chat) WHERE closed_at = '';
+CREATE INDEX chat_requests_closed ON chat_requests (closed_at, id);
