@@ -242,12 +242,12 @@ func (t *turn) idle() {
 	} else {
 		t.sayf("not_understood")
 	}
-	t.say(t.e.menu(t.env.Account))
 	if t.st.Misses++; t.st.Misses == stuckAfter {
 		// Twice not placed: a person looks at the chat, and the resident knows it.
 		t.do(NeedHuman{Reason: "stuck", Stuck: true})
 		t.sayf("stuck_forwarded")
 	}
+	t.say(t.e.menu(t.env.Account))
 }
 
 // stuckAfter is how many messages in a row the bot may fail to place before a person is asked
