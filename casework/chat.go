@@ -180,6 +180,10 @@ func (s *Service) Resubmitted(tx *store.Tx, conv store.Conversation, fix flows.F
 	if err := s.record(tx, c, to, residentActor, fix.Note, "", ""); err != nil {
 		return nil, err
 	}
+	// Back to the step that asked, with its assignee: marked, so that nobody takes it for new.
+	if err := tx.MarkFixReturned(c.ID); err != nil {
+		return nil, err
+	}
 	if c, err = tx.CaseByNumber(c.Number); err != nil {
 		return nil, err
 	}

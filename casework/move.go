@@ -75,7 +75,7 @@ func (m mover) advance(c store.Case) error {
 	return m.move(c, next, "", "", assignee)
 }
 
-// askFix sends the case back to the resident for the documents docs (or, when none are named,
+// askFix sends the case back to the resident for the documents docs (or, when none are ticked,
 // for what text says). Where the profile only asks for fixes while checking, the actor takes the
 // case on the way: asking for a fix means the photos were checked.
 func (m mover) askFix(c store.Case, text string, docs []string) error {
@@ -96,10 +96,10 @@ func (m mover) askFix(c store.Case, text string, docs []string) error {
 			return err
 		}
 	}
+	// Only the ticked documents are asked for: words of the operator's are passed on as they are
+	// and any answer (text or photo) meets them; guessing documents from them asked residents
+	// for what nobody wanted.
 	ticked := len(docs) > 0
-	if !ticked {
-		docs = m.s.flows.DocsNamedIn(text)
-	}
 	names := make([]string, len(docs))
 	for i, d := range docs {
 		names[i] = m.s.cfg.Documents[d].Name

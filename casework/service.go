@@ -17,7 +17,6 @@ import (
 // items an operator asked for.
 type Flows interface {
 	Reopen(st flows.State, fix flows.FixRequest) flows.State
-	DocsNamedIn(text string) []string
 	Requirements(service, subtype string, details map[string]string) [][]string
 }
 

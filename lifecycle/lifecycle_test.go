@@ -115,8 +115,8 @@ func TestNextStage(t *testing.T) {
 	}
 }
 
-// TestResume checks where a fixed case goes: back to production when production asked, to the
-// queue when the front office did.
+// TestResume checks where a fixed case goes: back to the step that asked (production, the
+// front office checking), to the queue when it was waiting.
 func TestResume(t *testing.T) {
 	cfg, err := config.Load("")
 	if err != nil {
@@ -128,8 +128,8 @@ func TestResume(t *testing.T) {
 		asked lifecycle.Stage
 		want  lifecycle.Stage
 	}{
-		{pak, "in_production", "in_production"}, {pak, "verifying", "submitted"}, {pak, "submitted", "submitted"},
-		{pak, "", "submitted"}, {pos, "verifying", "submitted"}, {pos, "in_production", "submitted"},
+		{pak, "in_production", "in_production"}, {pak, "verifying", "verifying"}, {pak, "submitted", "submitted"},
+		{pak, "", "submitted"}, {pos, "verifying", "verifying"}, {pos, "in_production", "submitted"},
 	} {
 		if got := tc.p.Resume(tc.asked); got != tc.want {
 			t.Errorf("%s: Resume(%q) = %q, want %q", tc.p.Name, tc.asked, got, tc.want)

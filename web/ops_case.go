@@ -51,7 +51,7 @@ type moveView struct {
 type caseView struct {
 	Number, Service, Stage, StageKey, Assignee, Person string
 	Clock                                              clockView
-	Closed, CanTake                                    bool
+	Closed, CanTake, FixReturned                       bool
 	Name, Phone, NIK, Account, Created, Due            string
 	NIKCheck                                           nik.Result
 	NIKRegion                                          string
@@ -93,7 +93,7 @@ func (s *Server) caseView(r *http.Request, u *opsUser) (caseView, error) {
 	}
 	now := s.db.Now()
 	v := caseView{Number: f.Number, Service: s.serviceTitle(f.Case), Stage: cw.StageName(f.Stage), StageKey: string(f.Stage),
-		Assignee: f.Assignee, Person: f.Person, Clock: s.clockOf(f.Case, now), Closed: lifecycle.Closed(f.Stage),
+		Assignee: f.Assignee, Person: f.Person, Clock: s.clockOf(f.Case, now), Closed: lifecycle.Closed(f.Stage), FixReturned: !f.FixReturnedAt.IsZero(),
 		CanTake: !lifecycle.Closed(f.Stage) && (f.Assignee != u.Actor.Name || lifecycle.Waiting(f.Stage)), Name: casework.OrDash(f.Name), Phone: f.Chat, NIK: f.NIK,
 		Account: f.Account, Created: officeDate(f.CreatedAt, s.cfg), Due: officeDate(f.Due, s.cfg),
 		RejectReasons: s.cfg.Ops.RejectReasons}
@@ -222,6 +222,9 @@ func (s *Server) serviceTitle(c store.Case) string {
 func (s *Server) docName(key string) string {
 	if d, ok := s.cfg.Documents[key]; ok {
 		return d.Name
+	}
+	if key == "lampiran" {
+		return "Lampiran" // an extra photo, or the answer to a fix asked in words
 	}
 	return key
 }

@@ -64,6 +64,7 @@ type queueRow struct {
 	Number, Service, Stage, Assignee, Name, Phone string
 	Clock                                         clockView
 	Mine                                          bool
+	FixReturned                                   bool // back from a fix: "Perbaikan masuk"
 }
 
 type stageCount struct {
@@ -126,7 +127,7 @@ func (s *Server) opsQueue(w http.ResponseWriter, r *http.Request, u *opsUser) {
 	for _, c := range page.Cases {
 		v.Rows = append(v.Rows, queueRow{Number: c.Number, Service: s.serviceName(c.Service), Stage: s.cases().StageName(c.Stage),
 			Assignee: c.Assignee, Name: c.Name, Phone: ketanmu.MaskPhone(c.Chat), Clock: s.clockOf(c, now),
-			Mine: c.Assignee != "" && c.Assignee == u.Actor.Name})
+			Mine: c.Assignee != "" && c.Assignee == u.Actor.Name, FixReturned: !c.FixReturnedAt.IsZero()})
 	}
 	theirs := s.cases().RoleStages(u.Actor)
 	var names []string

@@ -21,3 +21,7 @@ CREATE TABLE chat_requests (
 );
 CREATE UNIQUE INDEX chat_requests_one_open ON chat_requests (account, chat) WHERE closed_at = '';
 CREATE INDEX chat_requests_closed ON chat_requests (closed_at, id);
+
+-- A case back from a fix: the resident answered what was asked (the queue and the case page
+-- mark it "Perbaikan masuk" until its next stage change).
+ALTER TABLE cases ADD COLUMN fix_returned_at TEXT NOT NULL DEFAULT '';
