@@ -24,7 +24,9 @@ type Filter struct {
 	Mine       bool
 	Unassigned bool
 	Assignee   string
-	Overdue    bool
+	// Tasks limits the list to what waits on the actor's roles (TurnOf): "Tugas saya".
+	Tasks   bool
+	Overdue bool
 	// Search is a registration number, a NIK, a phone number or part of a name.
 	Search string
 	// Phone is a resident's phone number in any common form.
@@ -94,6 +96,11 @@ func (s *Service) storeFilter(actor Actor, f Filter) (store.CaseFilter, error) {
 	}
 	if f.Mine {
 		sf.Assignee = actor.Name
+	}
+	if f.Tasks {
+		theirs, mine := s.taskStages(actor)
+		sf.Tasks = &store.Tasks{Any: theirs, Mine: mine, Me: actor.Name}
+		sf.OpenOnly = true
 	}
 	if f.Overdue {
 		sf.OverdueAt = s.db.Now()

@@ -93,10 +93,10 @@ func TestNextStage(t *testing.T) {
 		t.Error("NextStage(done) has a next stage; want none")
 	}
 	pak := cfg.Profiles["pak_pos"]
-	// The seed's roles: the validator approves (f) and verifies the TTE request (i), production
-	// checks the draft (h) and prints (k), the head of office signs (j).
+	// The roles: the validator approves (f), production checks the draft (h), requests the TTE
+	// (i) and prints (k), the head of office signs (j).
 	for stage, want := range map[lifecycle.Stage]lifecycle.Role{"validated": "validator", "in_production": "produksi",
-		"signing": "validator", "signed": "kepala", "printed": "produksi", "files_received": "", "shipped": ""} {
+		"signing": "produksi", "signed": "kepala", "printed": "produksi", "files_received": "", "shipped": ""} {
 		if got := pak.RoleFor(stage); got != want {
 			t.Errorf("pak_pos role for %s = %q, want %q", stage, got, want)
 		}

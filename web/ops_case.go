@@ -51,6 +51,7 @@ type moveView struct {
 type caseView struct {
 	Number, Service, Stage, StageKey, Assignee, Person string
 	Clock                                              clockView
+	Turn                                               turnView
 	Closed, CanTake, FixReturned                       bool
 	Name, Phone, NIK, Account, Created, Due            string
 	NIKCheck                                           nik.Result
@@ -93,7 +94,7 @@ func (s *Server) caseView(r *http.Request, u *opsUser) (caseView, error) {
 	}
 	now := s.db.Now()
 	v := caseView{Number: f.Number, Service: s.serviceTitle(f.Case), Stage: cw.StageName(f.Stage), StageKey: string(f.Stage),
-		Assignee: f.Assignee, Person: f.Person, Clock: s.clockOf(f.Case, now), Closed: lifecycle.Closed(f.Stage), FixReturned: !f.FixReturnedAt.IsZero(),
+		Assignee: f.Assignee, Person: f.Person, Clock: s.clockOf(f.Case, now), Closed: lifecycle.Closed(f.Stage), FixReturned: !f.FixReturnedAt.IsZero(), Turn: s.turnOf(f.Case, u),
 		CanTake: !lifecycle.Closed(f.Stage) && (f.Assignee != u.Actor.Name || lifecycle.Waiting(f.Stage)), Name: casework.OrDash(f.Name), Phone: f.Chat, NIK: f.NIK,
 		Account: f.Account, Created: officeDate(f.CreatedAt, s.cfg), Due: officeDate(f.Due, s.cfg),
 		RejectReasons: s.cfg.Ops.RejectReasons}

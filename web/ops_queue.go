@@ -65,6 +65,7 @@ type queueRow struct {
 	Clock                                         clockView
 	Mine                                          bool
 	FixReturned                                   bool // back from a fix: "Perbaikan masuk"
+	Turn                                          turnView
 }
 
 type stageCount struct {
@@ -105,6 +106,8 @@ func (s *Server) opsQueue(w http.ResponseWriter, r *http.Request, u *opsUser) {
 		f.Mine = true
 	case "unassigned":
 		f.Unassigned = true
+	case "tasks":
+		f.Tasks = true
 	}
 	if p, err := strconv.Atoi(q.Get("page")); err == nil && p > 0 && p <= casework.MaxPage {
 		f.Page = p
@@ -123,11 +126,12 @@ func (s *Server) opsQueue(w http.ResponseWriter, r *http.Request, u *opsUser) {
 	now := s.db.Now()
 	v := queueView{Total: page.Total, Page: page.Page, Query: f.Search, Overdue: f.Overdue,
 		Pages: max(1, (page.Total+queuePerPage-1)/queuePerPage), ResetURL: "/ops/",
-		Filtered: f.Service != "" || f.Stage != "" || f.Search != "" || f.Overdue || f.Mine || f.Unassigned}
+		Filtered: f.Service != "" || f.Stage != "" || f.Search != "" || f.Overdue || f.Mine || f.Unassigned || f.Tasks}
 	for _, c := range page.Cases {
 		v.Rows = append(v.Rows, queueRow{Number: c.Number, Service: s.serviceName(c.Service), Stage: s.cases().StageName(c.Stage),
 			Assignee: c.Assignee, Name: c.Name, Phone: ketanmu.MaskPhone(c.Chat), Clock: s.clockOf(c, now),
-			Mine: c.Assignee != "" && c.Assignee == u.Actor.Name, FixReturned: !c.FixReturnedAt.IsZero()})
+			Mine: c.Assignee != "" && c.Assignee == u.Actor.Name, FixReturned: !c.FixReturnedAt.IsZero(),
+			Turn: s.turnOf(c, u)})
 	}
 	theirs := s.cases().RoleStages(u.Actor)
 	var names []string
@@ -166,7 +170,8 @@ func (s *Server) opsQueue(w http.ResponseWriter, r *http.Request, u *opsUser) {
 		}
 	}
 	who := q.Get("who")
-	v.Who = []option{{"", "Semua", who == ""}, {"mine", "Milik saya", who == "mine"}, {"unassigned", "Belum diambil", who == "unassigned"}}
+	v.Who = []option{{"", "Semua", who == ""}, {"tasks", "Tugas saya", who == "tasks"}, {"mine", "Milik saya", who == "mine"},
+		{"unassigned", "Belum diambil", who == "unassigned"}}
 	if f.Page > 1 {
 		prev := cloneQuery(q)
 		prev.Set("page", strconv.Itoa(f.Page-1))
@@ -177,7 +182,11 @@ func (s *Server) opsQueue(w http.ResponseWriter, r *http.Request, u *opsUser) {
 		next.Set("page", strconv.Itoa(f.Page+1))
 		v.NextURL = "/ops/?" + next.Encode()
 	}
-	s.render(w, http.StatusOK, "queue", opsView{Title: "Antrian", Nav: "queue", User: u, Page: v})
+	title, nav := "Antrian", "queue"
+	if f.Tasks {
+		title, nav = "Tugas saya", "tasks"
+	}
+	s.render(w, http.StatusOK, "queue", opsView{Title: title, Nav: nav, User: u, Page: v})
 }
 
 func cloneQuery(q url.Values) url.Values {
