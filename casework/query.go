@@ -2,12 +2,14 @@ package casework
 
 import (
 	"context"
+	"errors"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/internal/thumb"
 	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/store"
 )
@@ -268,4 +270,25 @@ func (s *Service) ClockAt(c store.Case, now time.Time) Clock {
 		return Clock{HasDeadline: true, Left: cal.Between(now, c.StageDue), Due: c.StageDue}
 	}
 	return Clock{HasDeadline: true, Late: max(cal.Between(c.StageDue, now), time.Nanosecond), Due: c.StageDue}
+}
+
+// DocumentThumb returns a small JPEG of a case's photo for actor (made once, kept encrypted);
+// unlike ReadDocument it is not audited: the full photo is, when opened.
+func (s *Service) DocumentThumb(ctx context.Context, actor Actor, number string, docID int64) ([]byte, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	var c store.Case
+	err := s.db.View(ctx, func(tx *store.Tx) (err error) {
+		c, err = s.visibleCase(tx, actor, number)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	data, err := s.db.CaseDocumentThumb(ctx, c.Number, docID, thumb.Make)
+	if errors.Is(err, thumb.ErrNotImage) {
+		return nil, ketanmu.Errorf(ketanmu.ENOTFOUND, "dokumen ini tidak punya pratinjau")
+	}
+	return data, err
 }

@@ -259,12 +259,28 @@ func (db *DB) ReadCaseDocument(ctx context.Context, number string, docID int64, 
 		if m.Data, err = db.cipher.Open(sealed, []byte(m.SHA256)); err != nil {
 			return fmt.Errorf("decrypt document %d of %s: %w", docID, number, err)
 		}
-		return tx.Audit(Audit{Actor: actor, Action: AuditViewDocument, CaseID: c.ID, DocumentID: docID})
+		return tx.auditView(actor, c.ID, docID)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &m, nil
+}
+
+// ViewWindow is how long one recorded view of a document stands for the same person's views
+// of it: the audit keeps one row per person, document and window, not one per page load.
+const ViewWindow = 30 * time.Minute
+
+// auditView records that actor read document docID of case caseID, unless a row within
+// ViewWindow already says so.
+func (tx *Tx) auditView(actor string, caseID, docID int64) error {
+	var recent int
+	err := tx.tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM audit_log WHERE case_id = ? AND document_id = ?
+		AND actor = ? AND action = ? AND at > ?`, caseID, docID, actor, AuditViewDocument, formatTime(tx.now.Add(-ViewWindow))).Scan(&recent)
+	if err != nil || recent > 0 {
+		return err
+	}
+	return tx.Audit(Audit{Actor: actor, Action: AuditViewDocument, CaseID: caseID, DocumentID: docID})
 }
 
 // DocumentAccess is one recorded read of a case's document.

@@ -59,6 +59,7 @@ type AuditEntry struct {
 	ID      int64
 	Number  string
 	Service string
+	DocKey  string // the document's key, when the line is about one
 }
 
 // AuditLog lists the audit log, newest first.
@@ -94,7 +95,9 @@ func (db *DB) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
 		add(cond, vals...)
 	}
 	q := `SELECT a.id, a.actor, a.action, IFNULL(a.case_id, 0), IFNULL(a.document_id, 0), a.detail, a.at,
-		IFNULL(c.number, ''), IFNULL(c.service, '') FROM audit_log a LEFT JOIN cases c ON c.id = a.case_id`
+		IFNULL(c.number, ''), IFNULL(c.service, ''),
+		IFNULL((SELECT d.doc_key FROM case_documents d WHERE d.id = a.document_id), '')
+		FROM audit_log a LEFT JOIN cases c ON c.id = a.case_id`
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, ` AND `)
 	}
@@ -111,7 +114,7 @@ func (db *DB) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
 	for rows.Next() {
 		var e AuditEntry
 		var at string
-		if err := rows.Scan(&e.ID, &e.Actor, &e.Action, &e.CaseID, &e.DocumentID, &e.Detail, &at, &e.Number, &e.Service); err != nil {
+		if err := rows.Scan(&e.ID, &e.Actor, &e.Action, &e.CaseID, &e.DocumentID, &e.Detail, &at, &e.Number, &e.Service, &e.DocKey); err != nil {
 			return nil, err
 		}
 		e.At = parseTime(at)

@@ -60,6 +60,9 @@ func (db *DB) Purge(ctx context.Context, r Retention) (Purged, error) {
 		if _, err = tx.purgeChatRequests(r); err != nil {
 			return err
 		}
+		if err = tx.purgeThumbs(); err != nil {
+			return err
+		}
 		p.Cases, err = tx.purgeCases(r)
 		return err
 	})

@@ -19,6 +19,7 @@ type labelled struct{ Label, Value string }
 type docView struct {
 	ID             int64
 	Key, Name, URL string
+	ThumbURL       string
 	Filename, Mime string
 	Image, PDF     bool
 	At, Size       string
@@ -64,7 +65,7 @@ type caseView struct {
 	TranscriptHidden                                   bool
 	Events                                             []eventView
 	Notes                                              []noteView
-	Audit                                              []store.Audit
+	Audit                                              []auditRow
 	Moves                                              []moveView
 	Staff                                              []string
 	RejectReasons                                      []string
@@ -121,8 +122,9 @@ func (s *Server) caseView(r *http.Request, u *opsUser) (caseView, error) {
 	for i := len(f.Documents) - 1; i >= 0; i-- { // the newest of each kind first
 		d := f.Documents[i]
 		dv := docView{ID: d.ID, Key: d.Key, Name: s.docName(d.Key), Filename: d.Filename, Mime: d.Mime,
-			URL:   "/ops/cases/" + f.Number + "/documents/" + strconv.FormatInt(d.ID, 10),
-			Image: strings.HasPrefix(d.Mime, "image/"), PDF: d.Mime == "application/pdf",
+			URL:      "/ops/cases/" + f.Number + "/documents/" + strconv.FormatInt(d.ID, 10),
+			ThumbURL: "/ops/cases/" + f.Number + "/documents/" + strconv.FormatInt(d.ID, 10) + "/thumb",
+			Image:    strings.HasPrefix(d.Mime, "image/"), PDF: d.Mime == "application/pdf",
 			At: officeDate(d.At, s.cfg), Size: sizeText(d.Size), MediaID: d.MediaID, FirstOfItsKind: !seen[d.Key]}
 		seen[d.Key] = true
 		docURL[d.MediaID] = dv.URL
@@ -168,7 +170,14 @@ func (s *Server) caseView(r *http.Request, u *opsUser) (caseView, error) {
 		v.Notes = append(v.Notes, noteView{At: officeDate(n.At, s.cfg), Actor: n.Actor, Text: n.Text})
 	}
 	if u.Supervisor() {
-		v.Audit = f.Audit
+		keys := map[int64]string{}
+		for _, d := range f.Documents {
+			keys[d.ID] = d.Key
+		}
+		for _, a := range f.Audit {
+			v.Audit = append(v.Audit, auditRow{At: officeDate(a.At, s.cfg), Actor: a.Actor, Action: auditActionName(a.Action),
+				Detail: a.Detail, DocumentID: a.DocumentID, Doc: s.auditDocName(keys[a.DocumentID], a.DocumentID)})
+		}
 	}
 	for _, st := range f.Allowed {
 		if st == lifecycle.Verifying && v.CanTake && lifecycle.Waiting(f.Stage) {
@@ -238,6 +247,25 @@ func sizeText(n int64) string {
 		return fmt.Sprintf("%d kB", n>>10)
 	}
 	return fmt.Sprintf("%d B", n)
+}
+
+// opsThumb serves a small JPEG of a case's photo (not audited; the full photo is, when opened).
+func (s *Server) opsThumb(w http.ResponseWriter, r *http.Request, u *opsUser) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.opsFail(w, r, u, http.StatusNotFound, "Dokumen tidak ditemukan.")
+		return
+	}
+	data, err := s.cases().DocumentThumb(r.Context(), u.Actor, caseNumber(r), id)
+	if err != nil {
+		s.opsErr(w, r, u, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "image/jpeg")
+	h.Set("Content-Length", strconv.Itoa(len(data)))
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	_, _ = w.Write(data)
 }
 
 // opsDocument serves a case's document to the signed-in operator; the case service records the

@@ -25,3 +25,11 @@ CREATE INDEX chat_requests_closed ON chat_requests (closed_at, id);
 -- A case back from a fix: the resident answered what was asked (the queue and the case page
 -- mark it "Perbaikan masuk" until its next stage change).
 ALTER TABLE cases ADD COLUMN fix_returned_at TEXT NOT NULL DEFAULT '';
+
+-- Thumbnails of documents, made once from the original and encrypted like it: the case page
+-- shows them instead of the full photos. Erased with the original's data by the retention purge.
+CREATE TABLE media_thumbs (
+    media_id   INTEGER PRIMARY KEY REFERENCES media (id),
+    data       BLOB NOT NULL,
+    created_at TEXT NOT NULL
+);
