@@ -86,6 +86,12 @@ func TestBrowserOpsChats(t *testing.T) {
 	}
 	b.screenshot("ops-chat-1366", 1366)
 
+	// A canned reply (ops.replies) fills the box with its placeholders filled; it can be edited.
+	canned := b.eval(`(() => { const s = document.querySelector("#reply-template"); s.selectedIndex = 1;
+		s.dispatchEvent(new Event("change")); return document.querySelector("#chat-reply-text").value })()`)
+	if !strings.Contains(canned, "Kabupaten Mojokerto") || strings.Contains(canned, "{") {
+		t.Errorf("the canned reply reads %q: want the office named, no placeholder", canned)
+	}
 	b.do(chromedp.SetValue(chromedp.CSS("#chat-reply-text"), "Selamat siang, kami bantu. Akta anak untuk siapa?"))
 	b.load(chromedp.Click(chromedp.CSS(`#form-chat-reply button[type=submit]`)))
 	if e := b.text(".error"); e != "" {

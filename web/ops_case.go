@@ -69,6 +69,7 @@ type caseView struct {
 	Moves                                              []moveView
 	Staff                                              []string
 	RejectReasons                                      []string
+	Replies                                            []config.CannedReply
 	FixDocs                                            []checkItem
 }
 
@@ -98,7 +99,7 @@ func (s *Server) caseView(r *http.Request, u *opsUser) (caseView, error) {
 		Assignee: f.Assignee, Person: f.Person, Clock: s.clockOf(f.Case, now), Closed: lifecycle.Closed(f.Stage), FixReturned: !f.FixReturnedAt.IsZero(), Turn: s.turnOf(f.Case, u),
 		CanTake: !lifecycle.Closed(f.Stage) && (f.Assignee != u.Actor.Name || lifecycle.Waiting(f.Stage)), Name: casework.OrDash(f.Name), Phone: f.Chat, NIK: f.NIK,
 		Account: f.Account, Created: officeDate(f.CreatedAt, s.cfg), Due: officeDate(f.Due, s.cfg),
-		RejectReasons: s.cfg.Ops.RejectReasons}
+		RejectReasons: s.cfg.Ops.RejectReasons, Replies: cw.CannedReplies(&f.Case)}
 	if f.NIK != "" {
 		v.NIKCheck = nik.CheckNIK(f.NIK, nik.DefaultRegions(), now)
 		v.NIKRegion = strings.Join(nonEmpty(v.NIKCheck.District, v.NIKCheck.Regency, v.NIKCheck.Province), ", ")
