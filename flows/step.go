@@ -30,6 +30,8 @@ type Draft struct {
 	Name        string   `json:"name,omitempty"`
 	Docs        []DocRef `json:"docs,omitempty"`
 	Extras      []DocRef `json:"extras,omitempty"`
+	// Pending is a photo waiting for the resident to say which document it is.
+	Pending *Pending `json:"pending,omitempty"`
 	Lacks       []string `json:"lacks,omitempty"` // documents the resident said they do not have
 	Notes       string   `json:"notes,omitempty"`
 	Delivery    string   `json:"delivery,omitempty"` // pickup | post
