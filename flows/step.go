@@ -24,14 +24,14 @@ type State struct {
 
 // Draft is an application being filled in.
 type Draft struct {
-	Service     string   `json:"service"`
-	Subtype     string   `json:"subtype,omitempty"`
-	NIK         string   `json:"nik,omitempty"`
-	Name        string   `json:"name,omitempty"`
-	Docs        []DocRef `json:"docs,omitempty"`
-	Extras      []DocRef `json:"extras,omitempty"`
+	Service string   `json:"service"`
+	Subtype string   `json:"subtype,omitempty"`
+	NIK     string   `json:"nik,omitempty"`
+	Name    string   `json:"name,omitempty"`
+	Docs    []DocRef `json:"docs,omitempty"`
+	Extras  []DocRef `json:"extras,omitempty"`
 	// Pending is a photo waiting for the resident to say which document it is.
-	Pending *Pending `json:"pending,omitempty"`
+	Pending     *Pending `json:"pending,omitempty"`
 	Lacks       []string `json:"lacks,omitempty"` // documents the resident said they do not have
 	Notes       string   `json:"notes,omitempty"`
 	Delivery    string   `json:"delivery,omitempty"` // pickup | post
