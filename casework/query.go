@@ -163,6 +163,8 @@ type File struct {
 	// TranscriptHidden: the chat also holds a case this actor may not see (a complaint, perhaps
 	// about them), so its transcript is not shown to them.
 	TranscriptHidden bool
+	// Others are the resident's other cases (same resident or same NIK) this actor may see.
+	Others []store.Case
 }
 
 // Case loads one case actor may see.
@@ -190,6 +192,15 @@ func (s *Service) Case(ctx context.Context, actor Actor, number string) (File, e
 			f.Person = conv.HumanBy
 		}
 		f.Allowed = s.AllowedFor(actor, c)
+		others, err := tx.RelatedCases(c.ID, 20)
+		if err != nil {
+			return err
+		}
+		for _, o := range others {
+			if s.canSee(actor, o.Service) {
+				f.Others = append(f.Others, o)
+			}
+		}
 		services, err := tx.ChatServices(c.Account, c.Chat)
 		if err != nil {
 			return err

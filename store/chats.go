@@ -161,3 +161,23 @@ func (tx *Tx) MarkChatReminded(id int64, kind string) error {
 func (tx *Tx) purgeChatRequests(r Retention) (int64, error) {
 	return tx.exec("purge chat requests", `DELETE FROM chat_requests WHERE closed_at != '' AND closed_at < MAX(:closed, :abandoned)`, r)
 }
+
+// RelatedCases lists the other cases of case id's resident or of its NIK, newest first.
+func (tx *Tx) RelatedCases(id int64, limit int) ([]Case, error) {
+	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT `+caseColumns+` FROM cases c, cases me
+		WHERE me.id = ?1 AND c.id != me.id AND (c.resident_id = me.resident_id OR (me.nik != '' AND c.nik = me.nik))
+		ORDER BY c.id DESC LIMIT ?2`, id, limit)
+	if err != nil {
+		return nil, fmt.Errorf("related cases: %w", err)
+	}
+	defer rows.Close()
+	var out []Case
+	for rows.Next() {
+		var c Case
+		if err := scanCase(rows, &c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

@@ -70,6 +70,7 @@ type caseView struct {
 	Staff                                              []string
 	RejectReasons                                      []string
 	Replies                                            []config.CannedReply
+	Others                                             []chatCaseView
 	FixDocs                                            []checkItem
 }
 
@@ -159,6 +160,10 @@ func (s *Server) caseView(r *http.Request, u *opsUser) (caseView, error) {
 	v.FixDocs = v.Checklist
 	v.TranscriptHidden = f.TranscriptHidden
 	v.Transcript = s.transcriptLines(f.Transcript, docURL)
+	for _, o := range f.Others {
+		v.Others = append(v.Others, chatCaseView{Number: o.Number, Service: s.serviceTitle(o), Stage: cw.StageName(o.Stage),
+			Closed: lifecycle.Closed(o.Stage)})
+	}
 	for _, ev := range f.Events {
 		from := ""
 		if ev.From != "" {

@@ -157,3 +157,40 @@ func TestOpsChatsRules(t *testing.T) {
 		t.Error("the complaints officer does not see the complaint's chat")
 	}
 }
+
+// TestOpsCaseOtherCases: a case page lists the resident's other cases (same phone or same NIK)
+// with their stages, but not a complaint the reader may not see.
+func TestOpsCaseOtherCases(t *testing.T) {
+	env := MustCasesAPI(t, "")
+	const a, b = "6281298765455", "6281298765466"
+	env.MustCases(t, 4, []string{"kk_ktp", "akta", "kk_ktp", "pengaduan"}, []string{"submitted", "done", "verifying", "submitted"},
+		[]string{a, a, b, a})
+	var numbers []string
+	rows, err := env.DB.SQL().Query(`SELECT number FROM cases ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		numbers = append(numbers, n)
+	}
+	rows.Close()
+	if _, err := env.DB.SQL().Exec(`UPDATE cases SET nik = (SELECT nik FROM cases WHERE number = ?) WHERE number = ?`, numbers[0], numbers[2]); err != nil {
+		t.Fatal(err)
+	}
+	c := newOpsClient(t, env.URL)
+	c.login(t, rina, "sim")
+	_, page, _ := c.get(t, "/ops/cases/"+numbers[0])
+	others := between(page, `id="h-others"`, "</section>")
+	for _, want := range []string{numbers[1], "Selesai", numbers[2], "Diperiksa"} {
+		if !strings.Contains(others, want) {
+			t.Errorf("the other cases lack %q:\n%s", want, others)
+		}
+	}
+	if strings.Contains(others, numbers[3]) {
+		t.Errorf("the front office sees the resident's complaint %s among the other cases", numbers[3])
+	}
+}
