@@ -121,6 +121,7 @@ func (s *Server) opsRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /ops/cases/{number}", s.ops(s.opsCase))
 	mux.HandleFunc("GET /ops/cases/{number}/documents/{id}", s.ops(s.opsDocument))
 	mux.HandleFunc("GET /ops/cases/{number}/documents/{id}/thumb", s.ops(s.opsThumb))
+	mux.HandleFunc("GET /ops/cases/{number}/label", s.ops(s.opsLabel))
 	mux.HandleFunc("POST /ops/cases/{number}/actions", s.ops(s.opsAction))
 	mux.HandleFunc("GET /ops/chats", s.ops(s.opsChats))
 	mux.HandleFunc("GET /ops/chats/{id}", s.ops(s.opsChat))

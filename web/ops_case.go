@@ -53,7 +53,7 @@ type caseView struct {
 	Number, Service, Stage, StageKey, Assignee, Person string
 	Clock                                              clockView
 	Turn                                               turnView
-	Closed, CanTake, FixReturned                       bool
+	Closed, CanTake, FixReturned, ByPost               bool
 	Name, Phone, NIK, Account, Created, Due            string
 	NIKCheck                                           nik.Result
 	NIKRegion                                          string
@@ -98,6 +98,7 @@ func (s *Server) caseView(r *http.Request, u *opsUser) (caseView, error) {
 	now := s.db.Now()
 	v := caseView{Number: f.Number, Service: s.serviceTitle(f.Case), Stage: cw.StageName(f.Stage), StageKey: string(f.Stage),
 		Assignee: f.Assignee, Person: f.Person, Clock: s.clockOf(f.Case, now), Closed: lifecycle.Closed(f.Stage), FixReturned: !f.FixReturnedAt.IsZero(), Turn: s.turnOf(f.Case, u),
+		ByPost:  casework.Delivery(f.Case) == lifecycle.DeliveryPost,
 		CanTake: !lifecycle.Closed(f.Stage) && (f.Assignee != u.Actor.Name || lifecycle.Waiting(f.Stage)), Name: casework.OrDash(f.Name), Phone: f.Chat, NIK: f.NIK,
 		Account: f.Account, Created: officeDate(f.CreatedAt, s.cfg), Due: officeDate(f.Due, s.cfg),
 		RejectReasons: s.cfg.Ops.RejectReasons, Replies: cw.CannedReplies(&f.Case)}

@@ -326,7 +326,7 @@ func auditActionName(a string) string {
 	names := map[string]string{store.AuditViewDocument: "melihat dokumen", "take": "mengambil", "assign": "menugaskan",
 		"advance": "melanjutkan", "fix": "minta perbaikan", "reject": "menolak", "ship": "mengirim lewat Pos",
 		"pickup": "siap diambil", "close": "menyelesaikan", "reply": "membalas pemohon", "handback": "mengembalikan ke bot",
-		"move": "memindah tahap"}
+		"move": "memindah tahap", "label": "mencetak label Pos"}
 	if n, ok := names[a]; ok {
 		return n
 	}
