@@ -830,10 +830,10 @@ func TestHandoffNotAllowed(t *testing.T) {
 = NIK-261125-0001, 1 messages to the group (card and photos)
 
 group 081200000001> #kirim NIK-261125-0001 RESI1
-< [group] ⚠️ NIK-261125-0001 sedang di tahap Menunggu diperiksa, tidak bisa ke Dikirim lewat Pos. Tahap berikutnya yang bisa: Diperiksa, Selesai, Dibatalkan
+< [group] ⚠️ NIK-261125-0001 sedang di tahap Menunggu diperiksa, tidak bisa dipindah ke tahap Dikirim lewat Pos. Tahap berikutnya yang bisa: Diperiksa, Selesai, Dibatalkan
 
 group 081200000001> #siap NIK-261125-0001
-< [group] ⚠️ NIK-261125-0001 sedang di tahap Menunggu diperiksa, tidak bisa ke Siap diambil. Tahap berikutnya yang bisa: Diperiksa, Selesai, Dibatalkan
+< [group] ⚠️ NIK-261125-0001 sedang di tahap Menunggu diperiksa, tidak bisa dipindah ke tahap Siap diambil. Tahap berikutnya yang bisa: Diperiksa, Selesai, Dibatalkan
 
 [stage NIK-261125-0001 submitted]
 `)

@@ -132,7 +132,7 @@ func (m mover) check(c store.Case, to lifecycle.Stage) error {
 	}
 	p, _ := m.s.cfg.Profile(c.Service)
 	if p.Check(c.Stage, to) != nil {
-		return ketanmu.Errorf(ketanmu.ECONFLICT, "%s sedang di tahap %s, tidak bisa ke %s. Tahap berikutnya yang bisa: %s",
+		return ketanmu.Errorf(ketanmu.ECONFLICT, "%s sedang di tahap %s, tidak bisa dipindah ke tahap %s. Tahap berikutnya yang bisa: %s",
 			c.Number, m.s.StageName(c.Stage), m.s.StageName(to), m.s.stageNames(p.Allowed(c.Stage)))
 	}
 	if role := p.RoleFor(to); !m.actor.Has(role) {

@@ -100,7 +100,7 @@ func (s *Server) caseView(r *http.Request, u *opsUser) (caseView, error) {
 		Assignee: f.Assignee, Person: f.Person, Clock: s.clockOf(f.Case, now), Closed: lifecycle.Closed(f.Stage), FixReturned: !f.FixReturnedAt.IsZero(), Turn: s.turnOf(f.Case, u),
 		ByPost:  casework.Delivery(f.Case) == lifecycle.DeliveryPost,
 		CanTake: !lifecycle.Closed(f.Stage) && (f.Assignee != u.Actor.Name || lifecycle.Waiting(f.Stage)), Name: casework.OrDash(f.Name), Phone: f.Chat, NIK: f.NIK,
-		Account: f.Account, Created: officeDate(f.CreatedAt, s.cfg), Due: officeDate(f.Due, s.cfg),
+		Account: s.accountName(f.Account), Created: officeDate(f.CreatedAt, s.cfg), Due: officeDate(f.Due, s.cfg),
 		RejectReasons: s.cfg.Ops.RejectReasons, Replies: cw.CannedReplies(&f.Case)}
 	if f.NIK != "" {
 		v.NIKCheck = nik.CheckNIK(f.NIK, nik.DefaultRegions(), now)
