@@ -43,3 +43,21 @@ func (s *Service) ShippingLabel(ctx context.Context, actor Actor, number string)
 	})
 	return l, err
 }
+
+// OpenedBy records that actor has case number open and returns who else has it open now, so
+// that two people do not work on one case unawares.
+func (s *Service) OpenedBy(ctx context.Context, actor Actor, number string) ([]string, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	var others []string
+	err := s.db.Update(ctx, func(tx *store.Tx) error {
+		c, err := s.visibleCase(tx, actor, number)
+		if err != nil {
+			return err
+		}
+		others, err = tx.SeeCase(c.ID, actor.Name)
+		return err
+	})
+	return others, err
+}

@@ -27,19 +27,20 @@ func (db *DB) OutboxDepth(ctx context.Context) (map[string]int, error) {
 }
 
 // ChangeMark is a value that changes whenever a case, its history, notes, audit, any chat
-// message or a chat's need of a person changes: watchers compare it to know when to look again.
+// message, a chat's need of a person or who has a case open changes: watchers compare it to know when to look again.
 // (Requests only ever close after they open, so their newest id and open count never repeat.)
 func (db *DB) ChangeMark(ctx context.Context) (string, error) {
-	var events, audit, notes, messages, cases, chats, chatsOpen int64
+	var events, audit, notes, messages, cases, chats, chatsOpen, viewers int64
 	err := db.ro.QueryRowContext(ctx, `SELECT
 		(SELECT IFNULL(MAX(id), 0) FROM case_events), (SELECT IFNULL(MAX(id), 0) FROM audit_log),
 		(SELECT IFNULL(MAX(id), 0) FROM case_notes), (SELECT IFNULL(MAX(id), 0) FROM messages),
 		(SELECT IFNULL(MAX(id), 0) FROM cases), (SELECT IFNULL(MAX(id), 0) FROM chat_requests),
-		(SELECT COUNT(*) FROM chat_requests WHERE closed_at = '')`).Scan(&events, &audit, &notes, &messages, &cases, &chats, &chatsOpen)
+		(SELECT COUNT(*) FROM chat_requests WHERE closed_at = ''), (SELECT IFNULL(MAX(id), 0) FROM case_viewers)`).
+		Scan(&events, &audit, &notes, &messages, &cases, &chats, &chatsOpen, &viewers)
 	if err != nil {
 		return "", fmt.Errorf("change mark: %w", err)
 	}
-	return fmt.Sprintf("%d.%d.%d.%d.%d.%d.%d", events, audit, notes, messages, cases, chats, chatsOpen), nil
+	return fmt.Sprintf("%d.%d.%d.%d.%d.%d.%d.%d", events, audit, notes, messages, cases, chats, chatsOpen, viewers), nil
 }
 
 // AuditFilter selects lines of the audit log; zero fields match everything.

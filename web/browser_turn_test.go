@@ -101,3 +101,37 @@ func TestBrowserOpsPakPosTurns(t *testing.T) {
 	p.load(chromedp.Navigate(env.URL + "/ops/?who=tasks"))
 	p.screenshot("ops-tasks-400", 400)
 }
+
+// TestBrowserOpsAlsoOpen: when a second person opens a case, the first one's page says so
+// without a reload (the live stream), and the second one's page names the first.
+func TestBrowserOpsAlsoOpen(t *testing.T) {
+	env := MustCasesAPI(t, "")
+	env.MustCases(t, 1, []string{"kk_ktp"}, []string{"submitted"}, []string{apiResident})
+	var number string
+	if err := env.DB.SQL().QueryRow(`SELECT number FROM cases`).Scan(&number); err != nil {
+		t.Fatal(err)
+	}
+	a := newBrowser(t, 1366, 768)
+	if status := a.login(env.URL, rina, "sim"); status != 200 {
+		t.Fatalf("login: %d", status)
+	}
+	a.load(chromedp.Navigate(env.URL + "/ops/cases/" + number))
+	a.wait("the live stream", `document.getElementById("live-status").hidden`)
+	if got := a.text("#case-also"); got != "" {
+		t.Errorf("alone on the case, the page says %q", got)
+	}
+	a.eval(`window.stayed = "yes"; "ok"`)
+	b := newBrowser(t, 400, 860)
+	if status := b.login(env.URL, agus, "sim"); status != 200 {
+		t.Fatalf("login: %d", status)
+	}
+	b.load(chromedp.Navigate(env.URL + "/ops/cases/" + number))
+	if got := b.text("#case-also"); !strings.Contains(got, rina) {
+		t.Errorf("the second page says %q, want %s named", got, rina)
+	}
+	b.screenshot("ops-case-also-400", 400)
+	a.wait("the notice on the first page", `(document.querySelector("#case-also") || {innerText: ""}).innerText.includes("Agus")`)
+	if a.eval(`window.stayed || "reloaded"`) != "yes" {
+		t.Error("the first page reloaded instead of updating itself")
+	}
+}

@@ -71,6 +71,7 @@ type caseView struct {
 	RejectReasons                                      []string
 	Replies                                            []config.CannedReply
 	Others                                             []chatCaseView
+	AlsoOpen                                           string // others who have the case open
 	FixDocs                                            []checkItem
 }
 
@@ -161,6 +162,11 @@ func (s *Server) caseView(r *http.Request, u *opsUser) (caseView, error) {
 	v.FixDocs = v.Checklist
 	v.TranscriptHidden = f.TranscriptHidden
 	v.Transcript = s.transcriptLines(f.Transcript, docURL)
+	also, err := cw.OpenedBy(r.Context(), u.Actor, f.Number)
+	if err != nil {
+		return v, err
+	}
+	v.AlsoOpen = strings.Join(also, ", ")
 	for _, o := range f.Others {
 		v.Others = append(v.Others, chatCaseView{Number: o.Number, Service: s.serviceTitle(o), Stage: cw.StageName(o.Stage),
 			Closed: lifecycle.Closed(o.Stage)})

@@ -33,3 +33,13 @@ CREATE TABLE media_thumbs (
     data       BLOB NOT NULL,
     created_at TEXT NOT NULL
 );
+
+-- Who has a case's page open (the workspace's "also open" notice). A row's id is new when a
+-- person arrives, so the ChangeMark tells the others; rows older than an hour are dropped.
+CREATE TABLE case_viewers (
+    id      INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases (id),
+    actor   TEXT NOT NULL,
+    seen_at TEXT NOT NULL
+);
+CREATE INDEX case_viewers_case ON case_viewers (case_id, actor);
