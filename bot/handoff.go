@@ -153,9 +153,20 @@ func (r *Router) runCommand(tx *store.Tx, acc config.Account, actor casework.Act
 		return answer(r.text("op_bot_back", "phone", ketanmu.MaskPhone(chat)))
 	}
 	c, err := r.commandCase(tx, acc, cmd, in, chat)
-	if err != nil && cmd.name == "selesai" && chat != "" && cmd.number == "" && ketanmu.ErrorCode(err) == ketanmu.ENOTFOUND {
-		// Nothing to close (the resident only asked something): the operator is done with the chat.
-		return r.handBackAfter(tx, acc, actor, chat, res, answer)
+	if err != nil && chat != "" && cmd.number == "" && ketanmu.ErrorCode(err) == ketanmu.ENOTFOUND {
+		switch cmd.name {
+		case "selesai":
+			// Nothing to close (the resident only asked something): the operator is done with the chat.
+			return r.handBackAfter(tx, acc, actor, chat, res, answer)
+		case "balas":
+			// A chat without a case: the reply goes alone, as from the workspace's chat page.
+			msgs, err := r.cases.ReplyInChat(tx, actor, acc.Key, chat, cmd.args)
+			res.Replies = append(res.Replies, msgs...)
+			if err != nil {
+				return refuse(err)
+			}
+			return answer(r.text("op_replied", "phone", ketanmu.MaskPhone(chat)))
+		}
 	}
 	if err != nil {
 		return refuse(err)

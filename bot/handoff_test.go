@@ -553,8 +553,9 @@ office> #selesai
 // the KK, resends it, and the case is back in the queue with a new card showing the new photo.
 func TestHandoffNeedsFix(t *testing.T) {
 	h := runHandoff(t, MustConfig(t), `
-# #kurang quoting the card of a case nobody has taken yet: the resident is asked for the KK
-# again, resends it, and the case is back in the queue with a new card.
+# #kurang quoting the card of a case nobody has taken yet: the operator's words ask for no
+# document in particular, so the resident's next photo answers them, and the case is back with
+# the operator who asked, being checked.
 [apply show]
 < ✅ Permohonan *KK / KTP-el* sudah kami terima.
 | Nomor pendaftaran: *KTP-261125-0001*
@@ -573,24 +574,19 @@ group 081200000001 quote=KTP-261125-0001> #kurang foto KK buram, mohon foto ulan
 < [group] 👍 KTP-261125-0001 → *Menunggu perbaikan pemohon* (Rina (front office))
 
 [stage KTP-261125-0001 needs_fix]
-> sebentar ya
-< Untuk permohonan *KTP-261125-0001*, petugas meminta: _foto KK buram, mohon foto ulang_. Silakan kirim foto berikut:
-| 1. Kartu Keluarga (KK)
-
 > [photo kk-baru.jpg caption="kk"]
 < ✅ Terima kasih, perbaikan untuk *KTP-261125-0001* sudah kami terima. Permohonan Bapak/Ibu kembali diproses petugas.
-< [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke tahap: Menunggu diperiksa.
+< [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke tahap: Diperiksa.
 | • Catatan: kk
 | http://127.0.0.1:8080/ops/cases/KTP-261125-0001
 
-[stage KTP-261125-0001 submitted]
-group 081200000002 quote=KTP-261125-0001> #ambil
-< 🔎 Permohonan *KTP-261125-0001* sedang diperiksa petugas. Kami kabari lagi setelah selesai diperiksa.
-< [group] 👍 KTP-261125-0001 → *Diperiksa* (Agus (validator))
+[stage KTP-261125-0001 verifying]
 `)
 	assertEvents(t, h, "KTP-261125-0001", "→submitted by pemohon", "submitted→verifying by Rina (front office)",
-		"verifying→needs_fix by Rina (front office): foto KK buram, mohon foto ulang", "needs_fix→submitted by pemohon: kk",
-		"submitted→verifying by Agus (validator)")
+		"verifying→needs_fix by Rina (front office): foto KK buram, mohon foto ulang", "needs_fix→verifying by pemohon: kk")
+	if got := MustCount(t, h.db, `SELECT COUNT(*) FROM cases WHERE assignee = ? AND fix_returned_at != ''`, "Rina (front office)"); got != 1 {
+		t.Errorf("the fixed case is not Rina's, marked as back from a fix")
+	}
 	if got := MustCount(t, h.db, `SELECT COUNT(*) FROM case_documents`); got != 3 {
 		t.Errorf("%d documents, want the 2 sent first and the new KK", got)
 	}
@@ -622,11 +618,11 @@ office quote=IN000011> #kurang foto KK
 
 > [photo kk-utuh.jpg caption="kk"]
 < ✅ Terima kasih, perbaikan untuk *KTP-261125-0001* sudah kami terima. Permohonan Bapak/Ibu kembali diproses petugas.
-< [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke tahap: Menunggu diperiksa.
+< [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke tahap: Diperiksa.
 | • Catatan: kk
 | http://127.0.0.1:8080/ops/cases/KTP-261125-0001
 
-[stage KTP-261125-0001 submitted]
+[stage KTP-261125-0001 verifying]
 `)
 	if got := MustCount(t, h.db, `SELECT COUNT(*) FROM conversations WHERE chat = ? AND human_by = ''`, handoffResident); got != 1 {
 		t.Errorf("the chat is still an operator's, want it back with the bot")
@@ -838,10 +834,10 @@ func TestHandoffNotAllowed(t *testing.T) {
 = NIK-261125-0001, 1 messages to the group (card and photos)
 
 group 081200000001> #kirim NIK-261125-0001 RESI1
-< [group] ⚠️ NIK-261125-0001 sedang di tahap Menunggu diperiksa, tidak bisa ke Dikirim lewat Pos. Tahap berikutnya yang bisa: Diperiksa, Selesai, Dibatalkan
+< [group] ⚠️ NIK-261125-0001 sedang di tahap Menunggu diperiksa, tidak bisa dipindah ke tahap Dikirim lewat Pos. Tahap berikutnya yang bisa: Diperiksa, Selesai, Dibatalkan
 
 group 081200000001> #siap NIK-261125-0001
-< [group] ⚠️ NIK-261125-0001 sedang di tahap Menunggu diperiksa, tidak bisa ke Siap diambil. Tahap berikutnya yang bisa: Diperiksa, Selesai, Dibatalkan
+< [group] ⚠️ NIK-261125-0001 sedang di tahap Menunggu diperiksa, tidak bisa dipindah ke tahap Siap diambil. Tahap berikutnya yang bisa: Diperiksa, Selesai, Dibatalkan
 
 [stage NIK-261125-0001 submitted]
 `)
@@ -1221,11 +1217,11 @@ office> Bu, mohon kirim ulang foto KK yang lebih terang ya
 
 [taken HP kantor]
 > [photo kk-baru.jpg caption="kk"]
-< [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke tahap: Menunggu diperiksa.
+< [group] 🔁 *KTP-261125-0001* — pemohon sudah mengirim perbaikan. Kembali ke tahap: Diperiksa.
 | • Catatan: kk
 | http://127.0.0.1:8080/ops/cases/KTP-261125-0001
 
-[stage KTP-261125-0001 submitted]
+[stage KTP-261125-0001 verifying]
 `)
 	if got := MustCount(t, h.db, `SELECT COUNT(*) FROM case_documents`); got != 3 {
 		t.Errorf("%d documents, want the new KK attached", got)
@@ -1388,9 +1384,9 @@ group 081200000003 quote=KTP-261125-0001> #kurang Ejaan nama ibu kandung pada dr
 | http://127.0.0.1:8080/ops/cases/KTP-261125-0001
 
 [stage KTP-261125-0001 in_production]
-group 081200000002 quote=KTP-261125-0001> #proses
-< ✍️ Pengajuan tanda tangan elektronik (TTE) untuk permohonan *KTP-261125-0001* sudah diverifikasi. Dokumen menunggu TTE Kepala Dinas.
-< [group] 👍 KTP-261125-0001 → *Menunggu TTE Kepala Dinas* (Agus (validator))
+group 081200000003 quote=KTP-261125-0001> #proses
+< ✍️ Dokumen permohonan *KTP-261125-0001* sudah diajukan untuk tanda tangan elektronik (TTE). Dokumen menunggu TTE Kepala Dinas.
+< [group] 👍 KTP-261125-0001 → *Menunggu TTE Kepala Dinas* (Dewi (produksi))
 
 > status KTP-261125-0001
 < *KTP-261125-0001* — KK / KTP-el — KK rusak
@@ -1433,6 +1429,6 @@ group 081200000001 quote=KTP-261125-0001> #kirim RESI777
 		"verifying→validated by Agus (validator)", "validated→files_received by Rina (front office)",
 		"files_received→in_production by Dewi (produksi)",
 		"in_production→needs_fix by Dewi (produksi): Ejaan nama ibu kandung pada draf perlu dipastikan. Mohon tulis nama lengkap ibu kandung.",
-		"needs_fix→in_production by pemohon: Siti Aminah", "in_production→signing by Agus (validator)",
+		"needs_fix→in_production by pemohon: Siti Aminah", "in_production→signing by Dewi (produksi)",
 		"signing→signed by Bu Kadis", "signed→printed by Dewi (produksi)", "printed→shipped by Rina (front office) resi RESI777")
 }

@@ -256,20 +256,17 @@ func (r *Router) applyEffects(tx *store.Tx, acc config.Account, conv store.Conve
 			}
 			res.Replies = append(res.Replies, msgs...)
 		case flows.NeedHuman:
-			if err := tx.MarkNeedsHuman(conv.Account, conv.Chat); err != nil {
-				return nil, err
-			}
 			// A resident in the middle of a complaint is the complaints officers' to answer.
 			service, _, _ := strings.Cut(eff.Reason, "@")
-			chats, err := r.operatorChatsAbout(tx, acc, conv.Chat, service)
+			reason := store.ChatAsked
+			if eff.Stuck {
+				reason = store.ChatStuck
+			}
+			msgs, err := r.cases.PersonRequested(tx, acc, conv, reason, service)
 			if err != nil {
 				return nil, err
 			}
-			for _, to := range chats {
-				if err := r.answer(acc, to, r.text("group_needs_human", "phone", ketanmu.MaskPhone(conv.Chat)), res); err != nil {
-					return nil, err
-				}
-			}
+			res.Replies = append(res.Replies, msgs...)
 		}
 	}
 	return pairs, nil

@@ -211,7 +211,15 @@ func (s *Service) DetailKeys(c store.Case) []string {
 			rest = append(rest, k)
 		}
 	}
-	slices.Sort(rest)
+	// Other details by name, then how the document is received with the address lines together,
+	// then the resident's notes and the bot's warnings.
+	tail := []string{"delivery", "address", "desa", "kecamatan", "postal_code", "notes", "warnings"}
+	slices.SortFunc(rest, func(a, b string) int {
+		if ra, rb := slices.Index(tail, a), slices.Index(tail, b); ra != rb {
+			return ra - rb
+		}
+		return strings.Compare(a, b)
+	})
 	return append(keys, rest...)
 }
 

@@ -359,7 +359,8 @@ func TestPakPosPickup(t *testing.T) {
 		{rina, casework.Action{Kind: casework.Advance}, lifecycle.FilesReceived, ""},
 		{dewi, casework.Action{Kind: casework.Advance}, lifecycle.InProduction, ""},
 		{dewi, casework.Action{Kind: casework.Move, To: lifecycle.Printed}, "", ketanmu.ECONFLICT}, // no print before TTE
-		{agus, casework.Action{Kind: casework.Advance}, lifecycle.Signing, ""},
+		{agus, casework.Action{Kind: casework.Advance}, "", ketanmu.EFORBIDDEN},                    // production requests the TTE
+		{dewi, casework.Action{Kind: casework.Advance}, lifecycle.Signing, ""},
 		{dewi, casework.Action{Kind: casework.Advance}, "", ketanmu.EFORBIDDEN}, // only the head signs
 		{kadis, casework.Action{Kind: casework.Advance}, lifecycle.Signed, ""},
 		{dewi, casework.Action{Kind: casework.Advance}, lifecycle.Printed, ""},

@@ -29,8 +29,7 @@ func ReleaseChat(conv *store.Conversation) { conv.HumanBy = "" }
 func (s *Service) TakeChatTyped(tx *store.Tx, conv store.Conversation) ([]ketanmu.Outbound, error) {
 	acc, _ := s.cfg.Account(conv.Account)
 	actor := OfficePhoneOf(s.cfg, acc)
-	TakeChat(&conv, actor.Name, tx.Now())
-	if err := tx.SaveConversation(conv); err != nil {
+	if err := s.personHas(tx, &conv, actor.Name); err != nil {
 		return nil, err
 	}
 	var out []ketanmu.Outbound
@@ -60,8 +59,7 @@ func (m mover) reply(c store.Case, text string) error {
 		return err
 	}
 	m.send(ketanmu.Outbound{Account: c.Account, Chat: c.Chat, Address: conv.Address, Text: text})
-	TakeChat(&conv, m.actor.Name, m.tx.Now())
-	if err := m.tx.SaveConversation(conv); err != nil {
+	if err := m.s.personHas(m.tx, &conv, m.actor.Name); err != nil {
 		return err
 	}
 	if err := m.tx.AddNote(c.ID, m.actor.Name, m.s.cfg.Texts.Get("note_reply", "text", text)); err != nil {
@@ -73,8 +71,9 @@ func (m mover) reply(c store.Case, text string) error {
 	return m.s.lookAtWaitingCase(m.tx, m.actor, conv, m.out)
 }
 
-// HandBack hands a resident's chat back to the bot. Asked for explicitly (say), a chat the bot
-// already has is refused; as part of closing a case it is silently nothing to do.
+// HandBack hands a resident's chat back to the bot and ends its need of a person. Asked for
+// explicitly (say), a chat the bot already has and nobody waits in is refused; as part of
+// closing a case it is silently nothing to do.
 func (s *Service) HandBack(tx *store.Tx, actor Actor, account, chat string, say bool) ([]ketanmu.Outbound, error) {
 	if err := requireStaff(actor); err != nil {
 		return nil, err
@@ -89,8 +88,12 @@ func (m mover) handBack(account, chat string, say bool) error {
 	if err != nil {
 		return err
 	}
+	closed, err := m.tx.CloseChatRequest(account, chat, m.actor.Name)
+	if err != nil {
+		return err
+	}
 	if conv.HumanBy == "" {
-		if say {
+		if say && !closed {
 			return ketanmu.Errorf(ketanmu.ECONFLICT, "%s", m.s.cfg.Texts.Get("op_bot_already"))
 		}
 		return nil // the bot never left: no "welcome back" for the resident
@@ -175,6 +178,10 @@ func (s *Service) Resubmitted(tx *store.Tx, conv store.Conversation, fix flows.F
 		return nil, err
 	}
 	if err := s.record(tx, c, to, residentActor, fix.Note, "", ""); err != nil {
+		return nil, err
+	}
+	// Back to the step that asked, with its assignee: marked, so that nobody takes it for new.
+	if err := tx.MarkFixReturned(c.ID); err != nil {
 		return nil, err
 	}
 	if c, err = tx.CaseByNumber(c.Number); err != nil {

@@ -34,7 +34,7 @@ func (s *Service) AuditLog(ctx context.Context, actor Actor, f store.AuditFilter
 // office's (validator, production, head of office, complaints): the steps that are theirs.
 func (s *Service) RoleStages(actor Actor) []lifecycle.Stage {
 	var out []lifecycle.Stage
-	for _, p := range s.cfg.Profiles {
+	for _, p := range s.usedProfiles() {
 		for from, tos := range p.Transitions {
 			for _, to := range tos {
 				role := p.RoleFor(to)
@@ -55,6 +55,20 @@ func (s *Service) RoleStages(actor Actor) []lifecycle.Stage {
 		}
 	}
 	return ordered
+}
+
+// usedProfiles are the workflow profiles some service uses: a profile no service has (PAK POS
+// in an office that runs POS KETANMU) gives nobody a step to take.
+func (s *Service) usedProfiles() []lifecycle.Profile {
+	var out []lifecycle.Profile
+	seen := map[string]bool{}
+	for key := range s.cfg.Services {
+		if p, ok := s.cfg.Profile(key); ok && !seen[p.Name] {
+			seen[p.Name] = true
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // Staff lists the active operators an actor may assign cases to.

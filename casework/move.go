@@ -79,7 +79,7 @@ func (m mover) advance(c store.Case) error {
 	return m.move(c, next, "", "", assignee)
 }
 
-// askFix sends the case back to the resident for the documents docs (or, when none are named,
+// askFix sends the case back to the resident for the documents docs (or, when none are ticked,
 // for what text says). Where the profile only asks for fixes while checking, the actor takes the
 // case on the way: asking for a fix means the photos were checked.
 func (m mover) askFix(c store.Case, text string, docs []string) error {
@@ -100,10 +100,10 @@ func (m mover) askFix(c store.Case, text string, docs []string) error {
 			return err
 		}
 	}
+	// Only the ticked documents are asked for: words of the operator's are passed on as they are
+	// and any answer (text or photo) meets them; guessing documents from them asked residents
+	// for what nobody wanted.
 	ticked := len(docs) > 0
-	if !ticked {
-		docs = m.s.flows.DocsNamedIn(text)
-	}
 	names := make([]string, len(docs))
 	for i, d := range docs {
 		names[i] = m.s.cfg.Documents[d].Name
@@ -136,7 +136,7 @@ func (m mover) check(c store.Case, to lifecycle.Stage) error {
 	}
 	p, _ := m.s.cfg.Profile(c.Service)
 	if p.Check(c.Stage, to) != nil {
-		return ketanmu.Errorf(ketanmu.ECONFLICT, "%s sedang di tahap %s, tidak bisa ke %s. Tahap berikutnya yang bisa: %s",
+		return ketanmu.Errorf(ketanmu.ECONFLICT, "%s sedang di tahap %s, tidak bisa dipindah ke tahap %s. Tahap berikutnya yang bisa: %s",
 			c.Number, m.s.StageName(c.Stage), m.s.StageName(to), m.s.stageNames(p.Allowed(c.Stage)))
 	}
 	if role := p.RoleFor(to); !m.actor.Has(role) {

@@ -80,7 +80,7 @@ func (s *Service) attachOutput(tx *store.Tx, actor Actor, c store.Case, data []b
 	}
 	// No file name or content here: the case's documents hold the file, and retention erases it.
 	return o, tx.Audit(store.Audit{Actor: actor.Name, Action: AuditOutput, CaseID: c.ID,
-		Detail: fmt.Sprintf("PDF %d KB; %s", (len(data)+1023)/1024, auditDetail(c, o.Case))})
+		Detail: fmt.Sprintf("PDF %d KB; %s", (len(data)+1023)/1024, s.auditDetail(c, o.Case))})
 }
 
 // outputMessage is the stored PDF as a document message to the case's chat, with text key.

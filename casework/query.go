@@ -2,12 +2,14 @@ package casework
 
 import (
 	"context"
+	"errors"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/internal/thumb"
 	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/store"
 )
@@ -24,7 +26,9 @@ type Filter struct {
 	Mine       bool
 	Unassigned bool
 	Assignee   string
-	Overdue    bool
+	// Tasks limits the list to what waits on the actor's roles (TurnOf): "Tugas saya".
+	Tasks   bool
+	Overdue bool
 	// Search is a registration number, a NIK, a phone number or part of a name.
 	Search string
 	// Phone is a resident's phone number in any common form.
@@ -95,6 +99,11 @@ func (s *Service) storeFilter(actor Actor, f Filter) (store.CaseFilter, error) {
 	if f.Mine {
 		sf.Assignee = actor.Name
 	}
+	if f.Tasks {
+		theirs, mine := s.taskStages(actor)
+		sf.Tasks = &store.Tasks{Any: theirs, Mine: mine, Me: actor.Name}
+		sf.OpenOnly = true
+	}
 	if f.Overdue {
 		sf.OverdueAt = s.db.Now()
 	}
@@ -154,6 +163,8 @@ type File struct {
 	// TranscriptHidden: the chat also holds a case this actor may not see (a complaint, perhaps
 	// about them), so its transcript is not shown to them.
 	TranscriptHidden bool
+	// Others are the resident's other cases (same resident or same NIK) this actor may see.
+	Others []store.Case
 }
 
 // Case loads one case actor may see.
@@ -181,6 +192,15 @@ func (s *Service) Case(ctx context.Context, actor Actor, number string) (File, e
 			f.Person = conv.HumanBy
 		}
 		f.Allowed = s.AllowedFor(actor, c)
+		others, err := tx.RelatedCases(c.ID, 20)
+		if err != nil {
+			return err
+		}
+		for _, o := range others {
+			if s.canSee(actor, o.Service) {
+				f.Others = append(f.Others, o)
+			}
+		}
 		services, err := tx.ChatServices(c.Account, c.Chat)
 		if err != nil {
 			return err
@@ -261,4 +281,25 @@ func (s *Service) ClockAt(c store.Case, now time.Time) Clock {
 		return Clock{HasDeadline: true, Left: cal.Between(now, c.StageDue), Due: c.StageDue}
 	}
 	return Clock{HasDeadline: true, Late: max(cal.Between(c.StageDue, now), time.Nanosecond), Due: c.StageDue}
+}
+
+// DocumentThumb returns a small JPEG of a case's photo for actor (made once, kept encrypted);
+// unlike ReadDocument it is not audited: the full photo is, when opened.
+func (s *Service) DocumentThumb(ctx context.Context, actor Actor, number string, docID int64) ([]byte, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	var c store.Case
+	err := s.db.View(ctx, func(tx *store.Tx) (err error) {
+		c, err = s.visibleCase(tx, actor, number)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	data, err := s.db.CaseDocumentThumb(ctx, c.Number, docID, thumb.Make)
+	if errors.Is(err, thumb.ErrNotImage) {
+		return nil, ketanmu.Errorf(ketanmu.ENOTFOUND, "dokumen ini tidak punya pratinjau")
+	}
+	return data, err
 }

@@ -18,7 +18,6 @@ import (
 // items an operator asked for.
 type Flows interface {
 	Reopen(st flows.State, fix flows.FixRequest) flows.State
-	DocsNamedIn(text string) []string
 	Requirements(service, subtype string, details map[string]string) [][]string
 	Invite(st flows.State, number string, now time.Time) (flows.State, bool)
 }
@@ -164,7 +163,7 @@ func (s *Service) Apply(tx *store.Tx, actor Actor, c store.Case, a Action) (Outc
 			return nil // the note is its own record
 		}
 		return tx.Audit(store.Audit{Actor: actor.Name, Action: string(a.Kind), CaseID: c.ID,
-			Detail: auditDetail(c, o.Case)})
+			Detail: s.auditDetail(c, o.Case)})
 	})
 	return o, err
 }
@@ -245,10 +244,12 @@ func (s *Service) apply(tx *store.Tx, actor Actor, c store.Case, a Action) (Outc
 	return o, ketanmu.Errorf(ketanmu.EINVALID, "tindakan %q tidak dikenal", a.Kind)
 }
 
-func auditDetail(before, after store.Case) string {
+// auditDetail is what an action changed, in the names operators read (stages by their
+// configured names, not their keys).
+func (s *Service) auditDetail(before, after store.Case) string {
 	var parts []string
 	if before.Stage != after.Stage {
-		parts = append(parts, string(before.Stage)+"→"+string(after.Stage))
+		parts = append(parts, s.StageName(before.Stage)+" → "+s.StageName(after.Stage))
 	}
 	if before.Assignee != after.Assignee {
 		parts = append(parts, "petugas: "+after.Assignee)

@@ -17,6 +17,9 @@ type Ops struct {
 	IdleTimeoutRaw string `mapstructure:"idle_timeout"`
 	// RejectReasons are the reasons offered when rejecting a case (editable before sending).
 	RejectReasons []string `mapstructure:"reject_reasons"`
+	// Replies are canned replies offered in the reply, fix and reject forms (editable before
+	// sending); {office}, {address}, {hours} and, on a case, {number} and {name} are filled.
+	Replies []CannedReply `mapstructure:"replies"`
 	// MaxFailedLogins in a quarter of an hour for one name locks that name for the rest of it.
 	MaxFailedLogins int `mapstructure:"max_failed_logins"`
 	// SessionMaxRaw signs a person out this long after they signed in, however active.
@@ -26,8 +29,19 @@ type Ops struct {
 	SessionMax  time.Duration `mapstructure:"-"`
 }
 
+// CannedReply is a ready-made text an operator picks by its title.
+type CannedReply struct {
+	Title string `mapstructure:"title"`
+	Text  string `mapstructure:"text"`
+}
+
 func (c *Config) validateOps() error {
 	o := &c.Ops
+	for i, r := range o.Replies {
+		if strings.TrimSpace(r.Title) == "" || strings.TrimSpace(r.Text) == "" {
+			return &Error{fmt.Sprintf("ops.replies[%d]", i), "needs a title and a text"}
+		}
+	}
 	d, err := time.ParseDuration(o.IdleTimeoutRaw)
 	if err != nil || d < time.Minute {
 		return &Error{"ops.idle_timeout", fmt.Sprintf("%q is not a duration of at least a minute such as 30m", o.IdleTimeoutRaw)}

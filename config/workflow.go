@@ -39,8 +39,12 @@ type Handoff struct {
 	APIRoles []string `mapstructure:"api_roles"`
 	// GroupPhotos posts a case's photos to the operators' group after its card.
 	GroupPhotos bool `mapstructure:"group_photos"`
+	// FirstResponseRaw is how soon, in working time, a person answers a resident who asked for
+	// one ("petugas"); "0s": no deadline.
+	FirstResponseRaw string `mapstructure:"first_response"`
 
-	IdleRelease time.Duration `mapstructure:"-"`
+	IdleRelease   time.Duration `mapstructure:"-"`
+	FirstResponse sla.Duration  `mapstructure:"-"`
 }
 
 func (c *Config) validateWorkflows() error {
@@ -111,6 +115,9 @@ func (c *Config) validateWorkflows() error {
 		return &Error{"handoff.idle_release", fmt.Sprintf("%q is not a positive duration such as 2h", h.IdleReleaseRaw)}
 	}
 	h.IdleRelease = d
+	if h.FirstResponse, err = sla.ParseDuration(h.FirstResponseRaw); err != nil {
+		return &Error{"handoff.first_response", fmt.Sprintf("%q is not a working duration such as 1h or 1d", h.FirstResponseRaw)}
+	}
 	if h.APIActor == "" {
 		return &Error{"handoff.api_actor", "must not be empty: the name changes made with api_token are recorded under"}
 	}

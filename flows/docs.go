@@ -116,6 +116,9 @@ func (e *Engine) allDocs(d *Draft) []string {
 // docs collects the document photos, one requirement after another.
 func (t *turn) docs() {
 	d := t.st.Draft
+	if d.Pending != nil && t.answerWhich() {
+		return
+	}
 	switch t.in.Kind {
 	case ketanmu.KindImage, ketanmu.KindDocument:
 		t.takeDoc()
@@ -203,8 +206,14 @@ func (t *turn) takeDoc() {
 		return
 	}
 	missing := t.e.missingDocs(d)
-	key := t.e.docFromCaption(t.text, t.e.allDocs(d))
+	key, named := t.e.captionDoc(d, t.text)
 	ref := DocRef{MessageID: t.in.ID, SHA256: m.SHA256}
+	if named != "" {
+		if asked, ok := t.e.nextDoc(d); ok && asked != named {
+			t.askWhich(ref, asked, named)
+			return
+		}
+	}
 	if key != "" {
 		if old, ok := d.received(t.e.slotOf(d, key)); ok {
 			// A clearer photo of a requirement already met replaces it.
@@ -229,6 +238,12 @@ func (t *turn) takeDoc() {
 	}
 	ref.Key = key
 	d.Docs = append(d.Docs, ref)
+	t.docFiled(key)
+}
+
+// docFiled tells the resident a document came in and what is next, or moves on once complete.
+func (t *turn) docFiled(key string) {
+	d := t.st.Draft
 	total := len(t.e.slots(d))
 	if left := t.e.missingDocs(d); len(left) > 0 {
 		t.sayf("doc_received", "doc", t.e.docName(key), "done", strconv.Itoa(total-len(left)), "total", strconv.Itoa(total))

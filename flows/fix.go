@@ -2,6 +2,7 @@ package flows
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/ketanmu/ketanmu"
@@ -23,21 +24,6 @@ type FixRequest struct {
 	What string
 	// Docs are the document keys to resend; none means any answer in text or photo.
 	Docs []string
-}
-
-// DocsNamedIn returns the keys of the documents text names (by name, key or alias), sorted.
-func (e *Engine) DocsNamedIn(text string) []string {
-	var docs []string
-	norm := " " + normalizeWord(text) + " "
-	for key, doc := range e.opt.Documents {
-		for _, alias := range append([]string{strings.ToLower(doc.Name), key}, doc.Aliases...) {
-			if a := normalizeWord(alias); a != "" && strings.Contains(norm, " "+a+" ") && !slices.Contains(docs, key) {
-				docs = append(docs, key)
-			}
-		}
-	}
-	slices.Sort(docs)
-	return docs
 }
 
 // Reopen puts a conversation on the items an operator asked for (needs_fix). A draft in
@@ -109,7 +95,8 @@ func (t *turn) fix() {
 		}
 		f.Received = append(f.Received, DocRef{Key: key, MessageID: t.in.ID, SHA256: t.in.Media.SHA256})
 		if len(f.missing()) > 0 {
-			t.sayf("doc_received", "doc", t.e.docName(key))
+			done := strconv.Itoa(len(f.Docs) - len(f.missing()))
+			t.sayf("doc_received", "doc", t.e.docName(key), "done", done, "total", strconv.Itoa(len(f.Docs)))
 			t.say(t.fixPrompt())
 			return
 		}

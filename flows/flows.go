@@ -106,8 +106,12 @@ type AddDocuments struct {
 	Documents []DocRef
 }
 
-// NeedHuman marks the chat for an operator.
-type NeedHuman struct{ Reason string }
+// NeedHuman marks the chat for an operator: the resident asked for one, or (Stuck) the bot could
+// not place their messages.
+type NeedHuman struct {
+	Reason string
+	Stuck  bool
+}
 
 func (NewCase) effect()      {}
 func (NeedHuman) effect()    {}

@@ -222,8 +222,13 @@ func fuzzState(t *testing.T, s *fuzzSource) (flows.State, []string) {
 	if s.n(4) == 0 {
 		what := s.str(fuzzWords)
 		free = append(free, what)
+		// None (a fix asked in words), one, or several documents: "{done} of {total}" needs several.
+		docs := []string{}
+		for range s.n(4) {
+			docs = append(docs, s.pick(fuzzDocKeys))
+		}
 		m["fix"] = map[string]any{"number": "KTP-261125-0001", "service": service, "what": what,
-			"docs": []string{s.pick(fuzzDocKeys)}, "prev": s.pick(fuzzSteps)}
+			"docs": docs, "prev": s.pick(fuzzSteps)}
 	}
 	if s.bool() {
 		m["last_active"] = time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)

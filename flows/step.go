@@ -23,16 +23,20 @@ type State struct {
 	// plus the undo window.
 	Cancelled   *Draft    `json:"cancelled,omitempty"`
 	CancelledAt time.Time `json:"cancelled_at,omitzero"`
+	// Misses counts the resident's messages in a row the bot could not place at the main menu.
+	Misses int `json:"misses,omitempty"`
 }
 
 // Draft is an application being filled in.
 type Draft struct {
-	Service     string   `json:"service"`
-	Subtype     string   `json:"subtype,omitempty"`
-	NIK         string   `json:"nik,omitempty"`
-	Name        string   `json:"name,omitempty"`
-	Docs        []DocRef `json:"docs,omitempty"`
-	Extras      []DocRef `json:"extras,omitempty"`
+	Service string   `json:"service"`
+	Subtype string   `json:"subtype,omitempty"`
+	NIK     string   `json:"nik,omitempty"`
+	Name    string   `json:"name,omitempty"`
+	Docs    []DocRef `json:"docs,omitempty"`
+	Extras  []DocRef `json:"extras,omitempty"`
+	// Pending is a photo waiting for the resident to say which document it is.
+	Pending     *Pending `json:"pending,omitempty"`
 	Lacks       []string `json:"lacks,omitempty"` // documents the resident said they do not have
 	Notes       string   `json:"notes,omitempty"`
 	Delivery    string   `json:"delivery,omitempty"` // pickup | post
@@ -263,6 +267,7 @@ func (t *turn) idle() {
 		return
 	}
 	if t.menuNumber() || t.startFromText() {
+		t.st.Misses = 0
 		return
 	}
 	if english(t.word) {
@@ -270,8 +275,17 @@ func (t *turn) idle() {
 	} else {
 		t.sayf("not_understood")
 	}
+	if t.st.Misses++; t.st.Misses == stuckAfter {
+		// Twice not placed: a person looks at the chat, and the resident knows it.
+		t.do(NeedHuman{Reason: "stuck", Stuck: true})
+		t.sayf("stuck_forwarded")
+	}
 	t.say(t.e.menu(t.env.Account))
 }
+
+// stuckAfter is how many messages in a row the bot may fail to place before a person is asked
+// to look at the chat.
+const stuckAfter = 2
 
 // menuNumber starts the service a main-menu number picks; it reports whether the message was a
 // number (out of range: the menu again).

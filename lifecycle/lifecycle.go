@@ -288,11 +288,11 @@ func ResidentLate(s Stage, due, now time.Time) bool {
 	return !now.Before(due)
 }
 
-// Resume is the stage a case goes to when the resident has sent the fix asked for in asked: a
-// later step (production checking the draft) gets the case back where it was when the profile
-// allows it; the front office's own requests return it to the queue.
+// Resume is the stage a case goes to when the resident has sent the fix asked for in asked: the
+// step that asked (the front office checking, production checking the draft) gets the case back
+// where it was when the profile allows it, with its assignee; otherwise it returns to the queue.
 func (p Profile) Resume(asked Stage) Stage {
-	if asked != "" && !Waiting(asked) && asked != Verifying && p.Check(NeedsFix, asked) == nil {
+	if asked != "" && !Waiting(asked) && p.Check(NeedsFix, asked) == nil {
 		return asked
 	}
 	return Submitted

@@ -96,10 +96,10 @@ func TestNextStage(t *testing.T) {
 		t.Error("NextStage(done) has a next stage; want none")
 	}
 	pak := cfg.Profiles["pak_pos"]
-	// The seed's roles: the validator approves (f) and verifies the TTE request (i), production
-	// checks the draft (h) and prints (k), the head of office signs (j).
+	// The roles: the validator approves (f), production checks the draft (h), requests the TTE
+	// (i) and prints (k), the head of office signs (j).
 	for stage, want := range map[lifecycle.Stage]lifecycle.Role{"validated": "validator", "in_production": "produksi",
-		"signing": "validator", "signed": "kepala", "printed": "produksi", "files_received": "", "shipped": ""} {
+		"signing": "produksi", "signed": "kepala", "printed": "produksi", "files_received": "", "shipped": ""} {
 		if got := pak.RoleFor(stage); got != want {
 			t.Errorf("pak_pos role for %s = %q, want %q", stage, got, want)
 		}
@@ -118,8 +118,8 @@ func TestNextStage(t *testing.T) {
 	}
 }
 
-// TestResume checks where a fixed case goes: back to production when production asked, to the
-// queue when the front office did.
+// TestResume checks where a fixed case goes: back to the step that asked (production, the
+// front office checking), to the queue when it was waiting.
 func TestResume(t *testing.T) {
 	cfg, err := config.Load("")
 	if err != nil {
@@ -131,8 +131,8 @@ func TestResume(t *testing.T) {
 		asked lifecycle.Stage
 		want  lifecycle.Stage
 	}{
-		{pak, "in_production", "in_production"}, {pak, "verifying", "submitted"}, {pak, "submitted", "submitted"},
-		{pak, "", "submitted"}, {pos, "verifying", "submitted"}, {pos, "in_production", "submitted"},
+		{pak, "in_production", "in_production"}, {pak, "verifying", "verifying"}, {pak, "submitted", "submitted"},
+		{pak, "", "submitted"}, {pos, "verifying", "verifying"}, {pos, "in_production", "submitted"},
 	} {
 		if got := tc.p.Resume(tc.asked); got != tc.want {
 			t.Errorf("%s: Resume(%q) = %q, want %q", tc.p.Name, tc.asked, got, tc.want)

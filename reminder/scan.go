@@ -46,6 +46,16 @@ func (s *Scheduler) Scan(ctx context.Context, now time.Time) ([]ketanmu.Outbound
 	if !s.cfg.Office.Calendar.IsOpen(now) {
 		return nil, nil
 	}
+	chats, err := s.scanChats(ctx, now)
+	if err != nil {
+		return nil, err
+	}
+	msgs, err := s.scanCases(ctx, now)
+	return append(chats, msgs...), err
+}
+
+// scanCases sends the reminders about cases (Scan).
+func (s *Scheduler) scanCases(ctx context.Context, now time.Time) ([]ketanmu.Outbound, error) {
 	cases, err := s.db.SLACases(ctx)
 	if err != nil {
 		return nil, err

@@ -33,10 +33,43 @@ type CaseFilter struct {
 	Phone string
 	// NameLike matches names containing it (case-insensitive for ASCII).
 	NameLike string
+	// Tasks, when set, keeps only the cases in the stages of Tasks.Any, and those in the stages
+	// of Tasks.Mine that nobody or Tasks.Me has taken ("Tugas saya").
+	Tasks *Tasks
 	// OldestFirst orders the queue way; otherwise newest first.
 	OldestFirst bool
 	Limit       int
 	Offset      int
+}
+
+// ServiceStage is one stage of one service's cases.
+type ServiceStage struct {
+	Service string
+	Stage   lifecycle.Stage
+}
+
+// Tasks selects what waits on one person (CaseFilter.Tasks).
+type Tasks struct {
+	Any, Mine []ServiceStage
+	Me        string
+}
+
+func (t *Tasks) term() (string, []any) {
+	pairs := func(ss []ServiceStage) (string, []any) {
+		if len(ss) == 0 {
+			return "0", nil
+		}
+		var vals []string
+		var args []any
+		for _, s := range ss {
+			vals = append(vals, "(?, ?)")
+			args = append(args, s.Service, string(s.Stage))
+		}
+		return "(c.service, c.stage) IN (VALUES " + strings.Join(vals, ", ") + ")", args
+	}
+	anyTerm, args := pairs(t.Any)
+	mineTerm, mineArgs := pairs(t.Mine)
+	return "(" + anyTerm + " OR (" + mineTerm + " AND c.assignee IN ('', ?)))", append(append(args, mineArgs...), t.Me)
 }
 
 // where builds the filter's WHERE clause: only the terms that are set, so that SQLite can use
@@ -84,6 +117,10 @@ func (f CaseFilter) where(stage bool) (string, []any) {
 	}
 	if f.NameLike != "" {
 		add(`c.name LIKE ? ESCAPE '\'`, "%"+likeEscaper.Replace(f.NameLike)+"%")
+	}
+	if f.Tasks != nil {
+		term, a := f.Tasks.term()
+		add(term, a...)
 	}
 	if len(terms) == 0 {
 		return "", nil
@@ -222,12 +259,28 @@ func (db *DB) ReadCaseDocument(ctx context.Context, number string, docID int64, 
 		if m.Data, err = db.cipher.Open(sealed, []byte(m.SHA256)); err != nil {
 			return fmt.Errorf("decrypt document %d of %s: %w", docID, number, err)
 		}
-		return tx.Audit(Audit{Actor: actor, Action: AuditViewDocument, CaseID: c.ID, DocumentID: docID})
+		return tx.auditView(actor, c.ID, docID)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &m, nil
+}
+
+// ViewWindow is how long one recorded view of a document stands for the same person's views
+// of it: the audit keeps one row per person, document and window, not one per page load.
+const ViewWindow = 30 * time.Minute
+
+// auditView records that actor read document docID of case caseID, unless a row within
+// ViewWindow already says so.
+func (tx *Tx) auditView(actor string, caseID, docID int64) error {
+	var recent int
+	err := tx.tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM audit_log WHERE case_id = ? AND document_id = ?
+		AND actor = ? AND action = ? AND at > ?`, caseID, docID, actor, AuditViewDocument, formatTime(tx.now.Add(-ViewWindow))).Scan(&recent)
+	if err != nil || recent > 0 {
+		return err
+	}
+	return tx.Audit(Audit{Actor: actor, Action: AuditViewDocument, CaseID: caseID, DocumentID: docID})
 }
 
 // DocumentAccess is one recorded read of a case's document.

@@ -57,6 +57,8 @@ type Case struct {
 	StageAt    time.Time
 	StageDue   time.Time     // deadline of the current stage; zero when none
 	Paused     time.Duration // working time left on the case while it waits on the resident
+	// FixReturnedAt: the resident answered the fix asked for (zero: not since the last stage change).
+	FixReturnedAt time.Time
 }
 
 // CaseEvent is one recorded transition.

@@ -11,13 +11,13 @@ import (
 )
 
 const caseColumns = `c.id, c.number, c.account, c.chat, c.resident_id, c.service, c.subtype, c.stage, c.nik,
-	c.name, c.details, c.assignee, c.due_at, c.created_at, c.stage_at, c.stage_due_at, c.paused_ms`
+	c.name, c.details, c.assignee, c.due_at, c.created_at, c.stage_at, c.stage_due_at, c.paused_ms, c.fix_returned_at`
 
 func scanCase(sc interface{ Scan(...any) error }, c *Case) error {
-	var details, due, created, stageAt, stageDue string
+	var details, due, created, stageAt, stageDue, fixReturned string
 	var pausedMS int64
 	if err := sc.Scan(&c.ID, &c.Number, &c.Account, &c.Chat, &c.ResidentID, &c.Service, &c.Subtype, &c.Stage,
-		&c.NIK, &c.Name, &details, &c.Assignee, &due, &created, &stageAt, &stageDue, &pausedMS); err != nil {
+		&c.NIK, &c.Name, &details, &c.Assignee, &due, &created, &stageAt, &stageDue, &pausedMS, &fixReturned); err != nil {
 		return err
 	}
 	c.Details = map[string]string{}
@@ -27,6 +27,7 @@ func scanCase(sc interface{ Scan(...any) error }, c *Case) error {
 	c.Due, c.CreatedAt = parseTime(due), parseTime(created)
 	c.StageAt, c.StageDue = parseTime(stageAt), parseTime(stageDue)
 	c.Paused = time.Duration(pausedMS) * time.Millisecond
+	c.FixReturnedAt = parseTime(fixReturned)
 	return nil
 }
 
@@ -120,7 +121,7 @@ func (tx *Tx) SetStage(id int64, ch StageChange) error {
 		closed = now
 	}
 	res, err := tx.tx.ExecContext(tx.ctx, `UPDATE cases SET stage = ?, stage_at = ?, stage_due_at = ?, updated_at = ?,
-			closed_at = ?, paused_ms = ?, clock_paused = ?,
+			closed_at = ?, paused_ms = ?, clock_paused = ?, fix_returned_at = '',
 			due_at = CASE WHEN ? = '' THEN due_at ELSE ? END,
 			assignee = CASE WHEN ? = '' THEN assignee ELSE ? END
 		WHERE id = ? AND stage = ?`,
@@ -133,6 +134,12 @@ func (tx *Tx) SetStage(id int64, ch StageChange) error {
 		return ketanmu.Errorf(ketanmu.ECONFLICT, "the case is no longer %s", ch.From)
 	}
 	return tx.AddCaseEvent(id, CaseEvent{From: ch.From, To: ch.To, Actor: ch.Actor, Reason: ch.Reason, Tracking: ch.Tracking})
+}
+
+// MarkFixReturned marks case id as back from a fix, until its next stage change.
+func (tx *Tx) MarkFixReturned(id int64) error {
+	_, err := tx.tx.ExecContext(tx.ctx, `UPDATE cases SET fix_returned_at = ? WHERE id = ?`, formatTime(tx.now), id)
+	return err
 }
 
 // SetAssignee records who works on a case.

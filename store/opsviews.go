@@ -26,18 +26,21 @@ func (db *DB) OutboxDepth(ctx context.Context) (map[string]int, error) {
 	return out, rows.Err()
 }
 
-// ChangeMark is a value that changes whenever a case, its history, notes, audit or any chat
-// message changes: watchers compare it to know when to look again.
+// ChangeMark is a value that changes whenever a case, its history, notes, audit, any chat
+// message, a chat's need of a person or who has a case open changes: watchers compare it to know when to look again.
+// (Requests only ever close after they open, so their newest id and open count never repeat.)
 func (db *DB) ChangeMark(ctx context.Context) (string, error) {
-	var events, audit, notes, messages, cases int64
+	var events, audit, notes, messages, cases, chats, chatsOpen, viewers int64
 	err := db.ro.QueryRowContext(ctx, `SELECT
 		(SELECT IFNULL(MAX(id), 0) FROM case_events), (SELECT IFNULL(MAX(id), 0) FROM audit_log),
 		(SELECT IFNULL(MAX(id), 0) FROM case_notes), (SELECT IFNULL(MAX(id), 0) FROM messages),
-		(SELECT IFNULL(MAX(id), 0) FROM cases)`).Scan(&events, &audit, &notes, &messages, &cases)
+		(SELECT IFNULL(MAX(id), 0) FROM cases), (SELECT IFNULL(MAX(id), 0) FROM chat_requests),
+		(SELECT COUNT(*) FROM chat_requests WHERE closed_at = ''), (SELECT IFNULL(MAX(id), 0) FROM case_viewers)`).
+		Scan(&events, &audit, &notes, &messages, &cases, &chats, &chatsOpen, &viewers)
 	if err != nil {
 		return "", fmt.Errorf("change mark: %w", err)
 	}
-	return fmt.Sprintf("%d.%d.%d.%d.%d", events, audit, notes, messages, cases), nil
+	return fmt.Sprintf("%d.%d.%d.%d.%d.%d.%d.%d", events, audit, notes, messages, cases, chats, chatsOpen, viewers), nil
 }
 
 // AuditFilter selects lines of the audit log; zero fields match everything.
@@ -57,6 +60,7 @@ type AuditEntry struct {
 	ID      int64
 	Number  string
 	Service string
+	DocKey  string // the document's key, when the line is about one
 }
 
 // AuditLog lists the audit log, newest first.
@@ -92,7 +96,9 @@ func (db *DB) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
 		add(cond, vals...)
 	}
 	q := `SELECT a.id, a.actor, a.action, IFNULL(a.case_id, 0), IFNULL(a.document_id, 0), a.detail, a.at,
-		IFNULL(c.number, ''), IFNULL(c.service, '') FROM audit_log a LEFT JOIN cases c ON c.id = a.case_id`
+		IFNULL(c.number, ''), IFNULL(c.service, ''),
+		IFNULL((SELECT d.doc_key FROM case_documents d WHERE d.id = a.document_id), '')
+		FROM audit_log a LEFT JOIN cases c ON c.id = a.case_id`
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, ` AND `)
 	}
@@ -109,7 +115,7 @@ func (db *DB) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
 	for rows.Next() {
 		var e AuditEntry
 		var at string
-		if err := rows.Scan(&e.ID, &e.Actor, &e.Action, &e.CaseID, &e.DocumentID, &e.Detail, &at, &e.Number, &e.Service); err != nil {
+		if err := rows.Scan(&e.ID, &e.Actor, &e.Action, &e.CaseID, &e.DocumentID, &e.Detail, &at, &e.Number, &e.Service, &e.DocKey); err != nil {
 			return nil, err
 		}
 		e.At = parseTime(at)

@@ -65,6 +65,12 @@ func (db *DB) Purge(ctx context.Context, r Retention) (Purged, error) {
 				WHERE k.account = conversations.account AND k.chat = conversations.chat AND k.closed_at = '')`, r); err != nil {
 			return err
 		}
+		if _, err = tx.purgeChatRequests(r); err != nil {
+			return err
+		}
+		if err = tx.purgeThumbs(); err != nil {
+			return err
+		}
 		if p.Cases, err = tx.purgeCases(r); err != nil {
 			return err
 		}

@@ -97,7 +97,7 @@ func newOpsState() *opsState {
 	st := &opsState{pages: map[string]*template.Template{}, poll: time.Second, links: map[string]*linkJob{}}
 	st.streams, st.stopStreams = context.WithCancel(context.Background())
 	st.dummyHash, _ = bcrypt.GenerateFromPassword([]byte("ketanmu-dummy"), bcrypt.DefaultCost)
-	for _, page := range []string{"login", "queue", "case", "numbers", "reports", "skm", "audit", "error", "link", "sessions"} {
+	for _, page := range []string{"login", "queue", "case", "numbers", "reports", "skm", "audit", "error", "link", "sessions", "chats", "chat"} {
 		st.pages[page] = template.Must(template.New("layout.html").Funcs(opsFuncs).
 			ParseFS(opsFS, "ops/layout.html", "ops/link_banner.html", "ops/"+page+".html"))
 	}
@@ -125,8 +125,13 @@ func (s *Server) opsRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /ops/events", s.opsAuthed(s.opsEvents, false))
 	mux.HandleFunc("GET /ops/cases/{number}", s.ops(s.opsCase))
 	mux.HandleFunc("GET /ops/cases/{number}/documents/{id}", s.ops(s.opsDocument))
+	mux.HandleFunc("GET /ops/cases/{number}/documents/{id}/thumb", s.ops(s.opsThumb))
+	mux.HandleFunc("GET /ops/cases/{number}/label", s.ops(s.opsLabel))
 	mux.HandleFunc("POST /ops/cases/{number}/actions", s.ops(s.opsAction))
 	mux.HandleFunc("POST /ops/cases/{number}/output", s.opsUpload(s.opsOutput))
+	mux.HandleFunc("GET /ops/chats", s.ops(s.opsChats))
+	mux.HandleFunc("GET /ops/chats/{id}", s.ops(s.opsChat))
+	mux.HandleFunc("POST /ops/chats/{id}/actions", s.ops(s.opsChatAction))
 	mux.HandleFunc("GET /ops/numbers", s.ops(s.opsNumbers))
 	mux.HandleFunc("POST /ops/numbers/{key}/link", s.ops(s.opsLinkStart))
 	mux.HandleFunc("GET /ops/numbers/{key}/link", s.ops(s.opsLinkState))

@@ -18,6 +18,7 @@ type labelled struct{ Label, Value string }
 type docView struct {
 	ID             int64
 	Key, Name, URL string
+	ThumbURL       string
 	Filename, Mime string
 	Image, PDF     bool
 	Erased         bool // emptied by the retention purge
@@ -51,7 +52,8 @@ type moveView struct {
 type caseView struct {
 	Number, Service, Stage, StageKey, Assignee, Person string
 	Clock                                              clockView
-	Closed, CanTake                                    bool
+	Turn                                               turnView
+	Closed, CanTake, FixReturned, ByPost               bool
 	Name, Phone, NIK, Account, Created, Due            string
 	NIKCheck                                           nik.Result
 	NIKRegion                                          string
@@ -63,10 +65,13 @@ type caseView struct {
 	TranscriptHidden                                   bool
 	Events                                             []eventView
 	Notes                                              []noteView
-	Audit                                              []store.Audit
+	Audit                                              []auditRow
 	Moves                                              []moveView
 	Staff                                              []string
 	RejectReasons                                      []string
+	Replies                                            []config.CannedReply
+	Others                                             []chatCaseView
+	AlsoOpen                                           string // others who have the case open
 	FixDocs                                            []checkItem
 	CanAttachOutput                                    bool // the signed PDF may be attached now
 }
@@ -98,10 +103,13 @@ func (s *Server) caseView(r *http.Request, u *opsUser) (caseView, error) {
 	v.Checklist = s.caseChecklist(f, kinds)
 	v.FixDocs = v.Checklist
 	v.TranscriptHidden = f.TranscriptHidden
-	v.Transcript = s.caseTranscript(f, docURL)
+	v.Transcript = s.transcriptLines(f.Transcript, docURL)
+	if err := s.addCompany(r, u, f, &v); err != nil {
+		return v, err
+	}
 	v.Events, v.Notes = s.caseHistory(f)
 	if u.Supervisor() {
-		v.Audit = f.Audit
+		v.Audit = s.caseAudit(f)
 	}
 	v.Moves = s.caseMoves(f, v.CanTake)
 	if !v.Closed {
@@ -137,6 +145,9 @@ func (s *Server) docName(key string) string {
 	if d, ok := s.cfg.Documents[key]; ok {
 		return d.Name
 	}
+	if key == "lampiran" {
+		return "Lampiran" // an extra photo, or the answer to a fix asked in words
+	}
 	return key
 }
 
@@ -148,6 +159,25 @@ func sizeText(n int64) string {
 		return fmt.Sprintf("%d kB", n>>10)
 	}
 	return fmt.Sprintf("%d B", n)
+}
+
+// opsThumb serves a small JPEG of a case's photo (not audited; the full photo is, when opened).
+func (s *Server) opsThumb(w http.ResponseWriter, r *http.Request, u *opsUser) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.opsFail(w, r, u, http.StatusNotFound, "Dokumen tidak ditemukan.")
+		return
+	}
+	data, err := s.cases().DocumentThumb(r.Context(), u.Actor, caseNumber(r), id)
+	if err != nil {
+		s.opsErr(w, r, u, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "image/jpeg")
+	h.Set("Content-Length", strconv.Itoa(len(data)))
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	_, _ = w.Write(data)
 }
 
 // opsDocument serves a case's document to the signed-in operator; the case service records the

@@ -18,9 +18,10 @@ func (s *Server) caseHeader(f casework.File, u *opsUser) caseView {
 	now := s.db.Now()
 	v := caseView{Number: f.Number, Service: s.serviceTitle(f.Case), Stage: cw.StageName(f.Stage), StageKey: string(f.Stage),
 		Assignee: f.Assignee, Person: f.Person, Clock: s.clockOf(f.Case, now), Closed: lifecycle.Closed(f.Stage),
+		FixReturned: !f.FixReturnedAt.IsZero(), Turn: s.turnOf(f.Case, u), ByPost: casework.Delivery(f.Case) == lifecycle.DeliveryPost,
 		CanTake: !lifecycle.Closed(f.Stage) && (f.Assignee != u.Actor.Name || lifecycle.Waiting(f.Stage)), Name: casework.OrDash(f.Name), Phone: f.Chat, NIK: f.NIK,
-		Account: f.Account, Created: officeDate(f.CreatedAt, s.cfg), Due: officeDate(f.Due, s.cfg),
-		RejectReasons: s.cfg.Ops.RejectReasons, CanAttachOutput: cw.CanAttachOutput(f.Case)}
+		Account: s.accountName(f.Account), Created: officeDate(f.CreatedAt, s.cfg), Due: officeDate(f.Due, s.cfg),
+		RejectReasons: s.cfg.Ops.RejectReasons, Replies: cw.CannedReplies(&f.Case), CanAttachOutput: cw.CanAttachOutput(f.Case)}
 	if f.NIK != "" {
 		v.NIKCheck = nik.CheckNIK(f.NIK, nik.DefaultRegions(), now)
 		v.NIKRegion = strings.Join(nonEmpty(v.NIKCheck.District, v.NIKCheck.Regency, v.NIKCheck.Province), ", ")
@@ -55,8 +56,9 @@ func (v *caseView) addDocs(s *Server, f casework.File) (docURL map[int64]string,
 	for i := len(f.Documents) - 1; i >= 0; i-- {
 		d := f.Documents[i]
 		dv := docView{ID: d.ID, Key: d.Key, Name: s.docName(d.Key), Filename: d.Filename, Mime: d.Mime,
-			URL:   "/ops/cases/" + f.Number + "/documents/" + strconv.FormatInt(d.ID, 10),
-			Image: strings.HasPrefix(d.Mime, "image/"), PDF: d.Mime == "application/pdf",
+			URL:      "/ops/cases/" + f.Number + "/documents/" + strconv.FormatInt(d.ID, 10),
+			ThumbURL: "/ops/cases/" + f.Number + "/documents/" + strconv.FormatInt(d.ID, 10) + "/thumb",
+			Image:    strings.HasPrefix(d.Mime, "image/"), PDF: d.Mime == "application/pdf", Erased: d.Erased,
 			At: officeDate(d.At, s.cfg), Size: sizeText(d.Size), MediaID: d.MediaID, FirstOfItsKind: !kinds[d.Key]}
 		kinds[d.Key] = true
 		docURL[d.MediaID] = dv.URL
@@ -96,28 +98,31 @@ func (s *Server) caseChecklist(f casework.File, received map[string]bool) []chec
 	return out
 }
 
-// caseTranscript is the chat: the resident, the office phone and the bot, files linked to the
-// document they became.
-func (s *Server) caseTranscript(f casework.File, docURL map[int64]string) []transcriptLine {
-	var out []transcriptLine
-	for _, m := range f.Transcript {
-		line := transcriptLine{Text: m.Text, At: officeDate(m.At, s.cfg), Revoked: m.Revoked}
-		switch {
-		case m.Direction == "in" && m.FromMe:
-			line.Who, line.Class = "HP kantor", "office"
-		case m.Direction == "in":
-			line.Who, line.Class = "Pemohon", "in"
-		default:
-			line.Who, line.Class = "Kantor", "out"
-		}
-		if m.MediaID != 0 {
-			line.Media = strings.TrimSpace(m.Mime + " " + m.Filename)
-			line.DocURL = docURL[m.MediaID]
-		}
-		if m.Unsupported != "" && line.Text == "" {
-			line.Text = "(" + m.Unsupported + ")"
-		}
-		out = append(out, line)
+// addCompany adds who else has the case open now and the resident's other cases.
+func (s *Server) addCompany(r *http.Request, u *opsUser, f casework.File, v *caseView) error {
+	cw := s.cases()
+	also, err := cw.OpenedBy(r.Context(), u.Actor, f.Number)
+	if err != nil {
+		return err
+	}
+	v.AlsoOpen = strings.Join(also, ", ")
+	for _, o := range f.Others {
+		v.Others = append(v.Others, chatCaseView{Number: o.Number, Service: s.serviceTitle(o), Stage: cw.StageName(o.Stage),
+			Closed: lifecycle.Closed(o.Stage)})
+	}
+	return nil
+}
+
+// caseAudit is the case's audit log as supervisors read it: actions and documents by name.
+func (s *Server) caseAudit(f casework.File) []auditRow {
+	keys := map[int64]string{}
+	for _, d := range f.Documents {
+		keys[d.ID] = d.Key
+	}
+	var out []auditRow
+	for _, a := range f.Audit {
+		out = append(out, auditRow{At: officeDate(a.At, s.cfg), Actor: a.Actor, Action: auditActionName(a.Action),
+			Detail: a.Detail, DocumentID: a.DocumentID, Doc: s.auditDocName(keys[a.DocumentID], a.DocumentID)})
 	}
 	return out
 }

@@ -4,4 +4,5 @@ import "html/template"
 
 var opsFuncs = template.FuncMap{
 	"add": func(a, b int) int { return a + b },
+	"wa":  waFormat,
 }

@@ -62,6 +62,8 @@ type queueRow struct {
 	Number, Service, Stage, Assignee, Name, Phone string
 	Clock                                         clockView
 	Mine                                          bool
+	FixReturned                                   bool // back from a fix: "Perbaikan masuk"
+	Turn                                          turnView
 }
 
 type stageCount struct {
@@ -110,16 +112,21 @@ func (s *Server) opsQueue(w http.ResponseWriter, r *http.Request, u *opsUser) {
 	now := s.db.Now()
 	v := queueView{Total: page.Total, Page: page.Page, Query: f.Search, Overdue: f.Overdue,
 		Pages: max(1, (page.Total+queuePerPage-1)/queuePerPage), ResetURL: "/ops/",
-		Filtered: f.Service != "" || f.Stage != "" || f.Search != "" || f.Overdue || f.Mine || f.Unassigned}
+		Filtered: f.Service != "" || f.Stage != "" || f.Search != "" || f.Overdue || f.Mine || f.Unassigned || f.Tasks}
 	for _, c := range page.Cases {
 		v.Rows = append(v.Rows, queueRow{Number: c.Number, Service: s.serviceName(c.Service), Stage: s.cases().StageName(c.Stage),
 			Assignee: c.Assignee, Name: c.Name, Phone: ketanmu.MaskPhone(c.Chat), Clock: s.clockOf(c, now),
-			Mine: c.Assignee != "" && c.Assignee == u.Actor.Name})
+			Mine: c.Assignee != "" && c.Assignee == u.Actor.Name, FixReturned: !c.FixReturnedAt.IsZero(),
+			Turn: s.turnOf(c, u)})
 	}
 	s.addQueueCounts(&v, u, q, f, counts)
 	s.addQueueFilters(&v, u, q, f)
 	v.addPageLinks(q, f)
-	s.render(w, http.StatusOK, "queue", opsView{Title: "Antrean", Nav: "queue", User: u, Page: v})
+	title, nav := "Antrean", "queue"
+	if f.Tasks {
+		title, nav = "Tugas saya", "tasks"
+	}
+	s.render(w, http.StatusOK, "queue", opsView{Title: title, Nav: nav, User: u, Page: v})
 }
 
 func cloneQuery(q url.Values) url.Values {

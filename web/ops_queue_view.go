@@ -21,6 +21,8 @@ func opsQueueFilter(q url.Values) casework.Filter {
 		f.Mine = true
 	case "unassigned":
 		f.Unassigned = true
+	case "tasks":
+		f.Tasks = true
 	}
 	if p, err := strconv.Atoi(q.Get("page")); err == nil && p > 0 && p <= casework.MaxPage {
 		f.Page = p
@@ -73,7 +75,8 @@ func (s *Server) addQueueFilters(v *queueView, u *opsUser, q url.Values, f casew
 		}
 	}
 	who := q.Get("who")
-	v.Who = []option{{"", "Semua", who == ""}, {"mine", "Milik saya", who == "mine"}, {"unassigned", "Belum diambil", who == "unassigned"}}
+	v.Who = []option{{"", "Semua", who == ""}, {"tasks", "Tugas saya", who == "tasks"}, {"mine", "Milik saya", who == "mine"},
+		{"unassigned", "Belum diambil", who == "unassigned"}}
 }
 
 // addPageLinks adds the links to the previous and the next page, where there is one.

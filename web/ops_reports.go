@@ -234,6 +234,7 @@ func columnChart(title string, weeks []weekCount) template.HTML {
 type auditRow struct {
 	At, Actor, Action, Number, Detail string
 	DocumentID                        int64
+	Doc                               string // the document's name
 }
 
 type auditView struct {
@@ -278,7 +279,7 @@ func (s *Server) opsAudit(w http.ResponseWriter, r *http.Request, u *opsUser) {
 	}
 	for _, e := range entries {
 		v.Entries = append(v.Entries, auditRow{At: officeDate(e.At, s.cfg), Actor: e.Actor, Action: auditActionName(e.Action),
-			Number: e.Number, Detail: e.Detail, DocumentID: e.DocumentID})
+			Number: e.Number, Detail: e.Detail, DocumentID: e.DocumentID, Doc: s.auditDocName(e.DocKey, e.DocumentID)})
 	}
 	s.render(w, http.StatusOK, "audit", opsView{Title: "Audit", Nav: "audit", User: u, Page: v})
 }
@@ -297,15 +298,27 @@ func (s *Server) opsAuditCSV(w http.ResponseWriter, r *http.Request, u *opsUser)
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="audit.csv"`)
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"at", "actor", "action", "case_number", "document_id", "detail"})
+	_ = cw.Write([]string{"at", "actor", "action", "case_number", "document_id", "detail", "document"})
 	for _, e := range entries {
 		doc := ""
 		if e.DocumentID != 0 {
 			doc = strconv.FormatInt(e.DocumentID, 10)
 		}
-		_ = cw.Write([]string{e.At.In(s.cfg.Office.Location).Format(time.RFC3339), e.Actor, e.Action, e.Number, doc, e.Detail})
+		_ = cw.Write([]string{e.At.In(s.cfg.Office.Location).Format(time.RFC3339), e.Actor, e.Action, e.Number, doc, e.Detail,
+			s.auditDocName(e.DocKey, e.DocumentID)})
 	}
 	cw.Flush()
+}
+
+// auditDocName names the document an audit line is about ("" for none).
+func (s *Server) auditDocName(key string, id int64) string {
+	switch {
+	case id == 0:
+		return ""
+	case key == "":
+		return "#" + strconv.FormatInt(id, 10) // erased with its case
+	}
+	return s.docName(key)
 }
 
 // auditActionName is an audit action as people read it.
@@ -313,7 +326,7 @@ func auditActionName(a string) string {
 	names := map[string]string{store.AuditViewDocument: "melihat dokumen", "take": "mengambil", "assign": "menugaskan",
 		"advance": "melanjutkan", "fix": "minta perbaikan", "reject": "menolak", "ship": "mengirim lewat Pos",
 		"pickup": "siap diambil", "close": "menyelesaikan", "reply": "membalas pemohon", "handback": "mengembalikan ke bot",
-		"move": "memindah tahap"}
+		"move": "memindah tahap", "label": "mencetak label Pos"}
 	if n, ok := names[a]; ok {
 		return n
 	}

@@ -458,10 +458,10 @@ func TestOpsCaseFlow(t *testing.T) {
 	if !strings.Contains(page, "versi lama") {
 		t.Errorf("the resent KK does not replace the old one on the page")
 	}
-	if got := caseStage(t, env, number); got != "submitted" {
-		t.Fatalf("after the resident's new photo the stage is %s, want submitted", got)
+	if got := caseStage(t, env, number); got != "verifying" {
+		t.Fatalf("after the resident's new photo the stage is %s, want verifying (back to the step that asked)", got)
 	}
-	for _, vals := range []url.Values{{"action": {"take"}}, {"action": {"move"}, "to": {"in_production"}},
+	for _, vals := range []url.Values{{"action": {"move"}, "to": {"in_production"}},
 		{"action": {"move"}, "to": {"ready_for_pickup"}}, {"action": {"move"}, "to": {"done"}}} {
 		if status, body := c.act(t, number, vals); status != http.StatusSeeOther {
 			t.Fatalf("%v = %d:\n%s", vals, status, between(body, `role="alert">`, "<"))

@@ -32,9 +32,20 @@
     }
   }
 
+  // served keeps the HTML each live part last came with from the server: a part that comes back
+  // the same is left alone, so that a button is not swapped from under a click.
+  const served = new Map();
+  function remember() {
+    const live = $("#live");
+    if (live) served.set("#live", live.innerHTML);
+    $$("[data-live-part]").forEach(el => served.set(el.id, el.outerHTML));
+  }
+
   function swapQueue(doc) {
     const cur = $("#live"), next = doc.querySelector("#live");
     if (!cur || !next) return;
+    if (served.get("#live") === next.innerHTML) return;
+    served.set("#live", next.innerHTML);
     const known = new Set($$("tr[data-number]", cur).map(tr => tr.dataset.number));
     const focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.number : null;
     cur.innerHTML = next.innerHTML;
@@ -51,8 +62,10 @@
       if (cur.contains(document.activeElement) && document.activeElement !== document.body) return;
       if ($$("textarea, input[type=text], input:not([type])", cur).some(el => el.value)) return;
       if ($$("details[open]", cur).length) return;
-      // Documents are fetched (and audited) only when the set of documents changed.
+      // Documents are fetched only when the set of documents changed.
       if (cur.dataset.signature !== undefined && cur.dataset.signature === next.dataset.signature) return;
+      if (served.get(cur.id) === next.outerHTML) return;
+      served.set(cur.id, next.outerHTML);
       cur.replaceWith(document.importNode(next, true));
     });
     bindViewer();
@@ -70,7 +83,9 @@
     if (!window.EventSource || !($("#live") || $("[data-live-part]"))) return;
     const es = new EventSource("/ops/events");
     es.addEventListener("change", refresh);
-    es.addEventListener("hello", () => status(""));
+    // What changed between the page's rendering and the stream's start (a message arriving in
+    // that moment) would otherwise wait for the next change: look once when the stream starts.
+    es.addEventListener("hello", () => { status(""); refresh(); });
     es.onerror = () => {
       if (es.readyState === EventSource.CLOSED) status("Pembaruan langsung berhenti. Muat ulang halaman.");
     };
@@ -177,6 +192,6 @@
   }
 
   document.addEventListener("DOMContentLoaded", () => {
-    keyboard(); bindViewer(); bindTemplates(); scrollChat(); live(); linking();
+    remember(); keyboard(); bindViewer(); bindTemplates(); scrollChat(); live(); linking();
   });
 })();
