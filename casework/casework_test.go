@@ -412,7 +412,7 @@ func TestPakPosCardSkipsTTE(t *testing.T) {
 		{agus, casework.Action{Kind: casework.Advance}, lifecycle.Validated, ""},
 		{rina, casework.Action{Kind: casework.Advance}, lifecycle.FilesReceived, ""},
 		{dewi, casework.Action{Kind: casework.Advance}, lifecycle.InProduction, ""},
-		{agus, casework.Action{Kind: casework.Move, To: lifecycle.Signing}, "", ketanmu.ECONFLICT},
+		{dewi, casework.Action{Kind: casework.Move, To: lifecycle.Signing}, "", ketanmu.ECONFLICT},
 		{dewi, casework.Action{Kind: casework.Advance}, lifecycle.Printed, ""},
 	} {
 		c, err := e.svc.Do(ctx, st.actor, number, st.a)
