@@ -143,7 +143,7 @@ func (m mover) check(c store.Case, to lifecycle.Stage) error {
 		return ketanmu.Errorf(ketanmu.EFORBIDDEN, "%s tidak punya peran %s yang diperlukan untuk tahap %s",
 			m.actor.Name, role, m.s.StageName(to))
 	}
-	if d := Delivery(c); lifecycle.DeliveryConflict(to, d) {
+	if d := Delivery(c); p.DeliveryConflict(c.Stage, to, d) {
 		return ketanmu.Errorf(ketanmu.ECONFLICT, "pemohon memilih %s: %s tidak bisa ke %s kecuali pemohon mengubah pilihannya",
 			m.s.cfg.Texts.Get("delivery_"+string(d)+"_short"), c.Number, m.s.StageName(to))
 	}

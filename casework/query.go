@@ -224,7 +224,7 @@ func (s *Service) AllowedFor(actor Actor, c store.Case) []lifecycle.Stage {
 		return out
 	}
 	for _, to := range p.Allowed(c.Stage) {
-		if actor.Has(p.RoleFor(to)) && !lifecycle.DeliveryConflict(to, Delivery(c)) {
+		if actor.Has(p.RoleFor(to)) && !p.DeliveryConflict(c.Stage, to, Delivery(c)) {
 			out = append(out, to)
 		}
 	}

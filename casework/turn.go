@@ -29,10 +29,10 @@ type Turn struct {
 // rejection — is nobody's turn). The queue, the case page and "Tugas saya" all read it here.
 func (s *Service) TurnOf(c store.Case) Turn {
 	p, _ := s.cfg.Profile(c.Service)
-	return turnOf(p, c.Stage)
+	return turnOf(p, c.Stage, Delivery(c))
 }
 
-func turnOf(p lifecycle.Profile, st lifecycle.Stage) Turn {
+func turnOf(p lifecycle.Profile, st lifecycle.Stage, d lifecycle.Delivery) Turn {
 	switch {
 	case lifecycle.Closed(st):
 		return Turn{}
@@ -49,7 +49,7 @@ func turnOf(p lifecycle.Profile, st lifecycle.Stage) Turn {
 	}
 	t := Turn{Party: TurnStaff}
 	for _, to := range p.Allowed(st) {
-		if to == lifecycle.Rejected || to == lifecycle.NeedsFix {
+		if to == lifecycle.Rejected || to == lifecycle.NeedsFix || p.DeliveryConflict(st, to, d) {
 			continue
 		}
 		role := p.RoleFor(to)
@@ -94,7 +94,7 @@ func (s *Service) taskStages(actor Actor) (theirs, mine []store.ServiceStage) {
 			continue
 		}
 		for _, st := range lifecycle.Stages {
-			t := turnOf(p, st)
+			t := turnOf(p, st, lifecycle.DeliveryNone) // any delivery: the widest set of turns
 			if !t.Mine(actor) {
 				continue
 			}

@@ -171,12 +171,27 @@ func (p Profile) RoleFor(s Stage) Role { return p.Roles[s] }
 // CanSee reports whether someone holding roles may see the profile's cases.
 func (p Profile) CanSee(roles []Role) bool { return HasRole(roles, p.ViewRole) }
 
-// DeliveryConflict reports whether moving to s contradicts the resident's choice: a case to be
-// collected is never shipped, a case to be posted never waits at the counter, and a case whose
-// signed PDF goes in the chat does neither.
-func DeliveryConflict(s Stage, d Delivery) bool {
-	return (s == Shipped && d == DeliveryPickup) || (s == ReadyForPickup && d == DeliveryPost) ||
-		(d == DeliveryElectronic && (s == Shipped || s == ReadyForPickup))
+// DeliveryConflict reports whether moving from one stage to another contradicts the resident's
+// choice: a case to be collected is never shipped, a case to be posted never waits at the
+// counter, a case whose signed PDF goes in the chat does neither, and where the profile hands
+// paper documents over (by post or at the counter), a case whose resident chose that is not done
+// before it was handed over: done straight from production or signing is the PDF's path.
+func (p Profile) DeliveryConflict(from, to Stage, d Delivery) bool {
+	paper := d == DeliveryPost || d == DeliveryPickup
+	handedOver := from == Shipped || from == Delivered || from == ReadyForPickup
+	return (to == Shipped && d == DeliveryPickup) || (to == ReadyForPickup && d == DeliveryPost) ||
+		(d == DeliveryElectronic && (to == Shipped || to == ReadyForPickup)) ||
+		(to == Done && paper && !handedOver && p.handsOver())
+}
+
+// handsOver reports whether the profile's path leads to the post or the counter.
+func (p Profile) handsOver() bool {
+	for _, tos := range p.Transitions {
+		if slices.Contains(tos, Shipped) || slices.Contains(tos, ReadyForPickup) {
+			return true
+		}
+	}
+	return false
 }
 
 // Timing is a case's clock: the current stage's deadline, the case's overall due time, and the

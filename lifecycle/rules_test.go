@@ -49,21 +49,41 @@ func TestHasRole(t *testing.T) {
 }
 
 func TestDeliveryConflict(t *testing.T) {
+	handing := lifecycle.Profile{Transitions: map[lifecycle.Stage][]lifecycle.Stage{
+		lifecycle.InProduction: {lifecycle.Shipped, lifecycle.ReadyForPickup, lifecycle.Done},
+	}}
 	for _, tc := range []struct {
-		to   lifecycle.Stage
-		d    lifecycle.Delivery
-		want bool
+		from, to lifecycle.Stage
+		d        lifecycle.Delivery
+		want     bool
 	}{
-		{lifecycle.Shipped, lifecycle.DeliveryPickup, true},
-		{lifecycle.ReadyForPickup, lifecycle.DeliveryPost, true},
-		{lifecycle.Shipped, lifecycle.DeliveryPost, false},
-		{lifecycle.ReadyForPickup, lifecycle.DeliveryPickup, false},
-		{lifecycle.Shipped, lifecycle.DeliveryNone, false},
-		{lifecycle.Done, lifecycle.DeliveryPickup, false},
+		{lifecycle.InProduction, lifecycle.Shipped, lifecycle.DeliveryPickup, true},
+		{lifecycle.InProduction, lifecycle.ReadyForPickup, lifecycle.DeliveryPost, true},
+		{lifecycle.InProduction, lifecycle.Shipped, lifecycle.DeliveryPost, false},
+		{lifecycle.InProduction, lifecycle.ReadyForPickup, lifecycle.DeliveryPickup, false},
+		{lifecycle.InProduction, lifecycle.Shipped, lifecycle.DeliveryNone, false},
+		{lifecycle.ReadyForPickup, lifecycle.Done, lifecycle.DeliveryPickup, false},
+		{lifecycle.Shipped, lifecycle.Done, lifecycle.DeliveryPost, false},
+		{lifecycle.Delivered, lifecycle.Done, lifecycle.DeliveryPost, false},
+		{lifecycle.InProduction, lifecycle.Shipped, lifecycle.DeliveryElectronic, true},
+		{lifecycle.InProduction, lifecycle.Done, lifecycle.DeliveryElectronic, false},
+		{lifecycle.Signed, lifecycle.Done, lifecycle.DeliveryElectronic, false},
+		// The PDF's shortcut is not a way to close a paper document's case unseen.
+		{lifecycle.InProduction, lifecycle.Done, lifecycle.DeliveryPost, true},
+		{lifecycle.Signed, lifecycle.Done, lifecycle.DeliveryPickup, true},
+		// Services without delivery (validasi NIK, complaints) close from where they are.
+		{lifecycle.Verifying, lifecycle.Done, lifecycle.DeliveryNone, false},
 	} {
-		if got := lifecycle.DeliveryConflict(tc.to, tc.d); got != tc.want {
-			t.Errorf("DeliveryConflict(%s, %q) = %v, want %v", tc.to, tc.d, got, tc.want)
+		if got := handing.DeliveryConflict(tc.from, tc.to, tc.d); got != tc.want {
+			t.Errorf("DeliveryConflict(%s, %s, %q) = %v, want %v", tc.from, tc.to, tc.d, got, tc.want)
 		}
+	}
+	// A profile that hands nothing over (complaints) closes whatever a stray detail says.
+	complaints := lifecycle.Profile{Transitions: map[lifecycle.Stage][]lifecycle.Stage{
+		lifecycle.Verifying: {lifecycle.Done, lifecycle.Rejected},
+	}}
+	if complaints.DeliveryConflict(lifecycle.Verifying, lifecycle.Done, lifecycle.DeliveryPickup) {
+		t.Error("a profile without post or counter refuses done")
 	}
 }
 

@@ -23,6 +23,10 @@ func TestBrowserOpsPakPosTurns(t *testing.T) {
 	if err := env.DB.SQL().QueryRow(`SELECT number FROM cases`).Scan(&number); err != nil {
 		t.Fatal(err)
 	}
+	// The resident chose the post: after signing the document is printed, not sent as a PDF.
+	if _, err := env.DB.SQL().Exec(`UPDATE cases SET details = json_set(details, '$.delivery', 'post')`); err != nil {
+		t.Fatal(err)
+	}
 	b := newBrowser(t, 1366, 768)
 	page := env.URL + "/ops/cases/" + number
 	signedIn := ""
