@@ -5,8 +5,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"github.com/ketanmu/ketanmu/casework"
-	"github.com/ketanmu/ketanmu/lifecycle"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -19,11 +17,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ketanmu/ketanmu/casework"
+	"github.com/ketanmu/ketanmu/lifecycle"
+
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/bot/sim"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/internal/app"
+	"github.com/ketanmu/ketanmu/outbox"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -55,7 +57,7 @@ type handoff struct {
 	db      *store.DB
 	clock   *Clock
 	router  *bot.Router
-	outbox  *bot.Outbox
+	outbox  *outbox.Outbox
 	account string
 	chat    string
 	seq     int
@@ -77,7 +79,7 @@ func newHandoff(t *testing.T, cfg *config.Config) *handoff {
 		return fmt.Sprintf("OUT%06d", n)
 	}, nil)
 	h := &handoff{t: t, cfg: cfg, db: db, clock: clock, router: router, account: account, chat: handoffResident}
-	h.outbox = newOutbox(db, &sim.Transport{}, cfg, clock)
+	h.outbox = newOutbox(t, db, &sim.Transport{}, cfg, clock)
 	return h
 }
 

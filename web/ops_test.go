@@ -216,7 +216,7 @@ func TestOpsPasswords(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { core.DB.Close() })
-	srv := httptest.NewServer(web.New(cfg, core.DB, core.Router, &sim.Transport{}, nil, log).Handler())
+	srv := httptest.NewServer(web.New(cfg, core.DB, core.Cases, &sim.Transport{}, nil, log).Handler())
 	t.Cleanup(srv.Close)
 	hash, err := bcrypt.GenerateFromPassword([]byte("rahasia-rina-2026"), bcrypt.MinCost)
 	if err != nil {

@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/flows"
 	"github.com/ketanmu/ketanmu/lifecycle"
+	"github.com/ketanmu/ketanmu/outbox"
 	"io"
 	"log/slog"
 	"net/http"
@@ -70,8 +70,8 @@ func reportServer(tb testing.TB) *httptest.Server {
 
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	engine := flows.New(cfg.FlowOptions())
-	queue := bot.NewQueue(cfg, log, nil, nil)
-	s := New(cfg, db, bot.NewRouter(db, cfg, engine, casework.New(db, cfg, engine, queue, log), queue, log), nil, nil, log)
+	queue := outbox.NewQueue(db, cfg, log, nil, outbox.NewWake(cfg.Accounts).Kick)
+	s := New(cfg, db, casework.New(db, cfg, engine, queue, log), nil, nil, log)
 	mux := http.NewServeMux()
 	supervisor := casework.SystemActor("t", []lifecycle.Role{lifecycle.RoleSupervisor})
 	mux.HandleFunc("GET /api/reports/sla", func(w http.ResponseWriter, r *http.Request) {
