@@ -110,3 +110,29 @@ func TestFirstContactNotice(t *testing.T) {
 		t.Errorf("notice claims all data is encrypted:\n%s", notice)
 	}
 }
+
+// A privacy request is due after its profile's due_within, in calendar hours: an office that
+// sets 48h gets 48 hours, over a weekend too.
+func TestPrivacyDeadlineFromProfile(t *testing.T) {
+	cfg := MustConfig(t)
+	svc := cfg.Services["privasi"]
+	p := cfg.Profiles[svc.Profile]
+	p.DueWithin = 48 * time.Hour
+	cfg.Profiles[svc.Profile] = p
+	clock := NewClock()
+	friday := time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC) // 14:00 in Jakarta
+	clock.Advance(friday.Sub(clock.Now()))
+	db := MustOpenTemp(t, clock)
+	r := newRouter(db, cfg)
+	const chat = "6281234567890"
+	for i, s := range []string{"halo", "privasi", "2", "Tolong hapus nomor HP saya dari data kantor."} {
+		MustHandle(t, r, text(chat, "D"+string(rune('0'+i)), s))
+	}
+	var stageDue string
+	if err := db.SQL().QueryRow(`SELECT stage_due_at FROM cases WHERE service = 'privasi'`).Scan(&stageDue); err != nil {
+		t.Fatal(err)
+	}
+	if want := friday.Add(48 * time.Hour).Format("2006-01-02T15:04:05.000Z"); stageDue != want {
+		t.Errorf("deadline = %s, want %s (48 calendar hours)", stageDue, want)
+	}
+}

@@ -19,7 +19,13 @@ type Workflow struct {
 	DeadlinesRaw map[string]string `mapstructure:"deadlines"`
 	// ViewRole, when set, limits who sees the profile's cases (complaints: pengaduan).
 	ViewRole string `mapstructure:"view_role"`
+	// DueWithin, when set, is the case's deadline in calendar hours from the request (privacy
+	// requests: 72h, UU 27/2022), not working time.
+	DueWithin string `mapstructure:"due_within"`
 }
+
+// PrivacyService is the service key of residents' requests about their personal data.
+const PrivacyService = "privasi"
 
 // Operator is a member of staff as the config seeds them; the case service keeps them in the
 // database from then on.
@@ -68,10 +74,20 @@ func (c *Config) validateWorkflows() error {
 			}
 			p.Deadlines[lifecycle.Stage(stage)] = d
 		}
+		if w.DueWithin != "" {
+			d, err := time.ParseDuration(w.DueWithin)
+			if err != nil || d <= 0 {
+				return &Error{at + ".due_within", fmt.Sprintf("%q is not a positive duration in hours such as 72h", w.DueWithin)}
+			}
+			p.DueWithin = d
+		}
 		if err := p.Validate(); err != nil {
 			return &Error{at, err.Error()}
 		}
 		c.Profiles[name] = p
+	}
+	if s, ok := c.Services[PrivacyService]; ok && c.Profiles[s.Profile].DueWithin <= 0 {
+		return &Error{"workflows." + s.Profile + ".due_within", "must be set: the hours the office has to answer a request about personal data (UU 27/2022: 72h)"}
 	}
 	for key, s := range c.Services {
 		if _, ok := c.Profiles[s.Profile]; !ok {
