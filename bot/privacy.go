@@ -63,7 +63,7 @@ func (r *Router) privacyData(tx *store.Tx, conv store.Conversation) (string, err
 	}
 	for _, c := range cases {
 		service := r.cfg.Services[c.Service].Name
-		if strings.Contains(c.NIK, "*") {
+		if !c.ErasedAt.IsZero() {
 			lines = append(lines, r.text("privacy_case_erased", "number", c.Number, "service", service))
 			continue
 		}

@@ -57,6 +57,9 @@ type Case struct {
 	StageAt    time.Time
 	StageDue   time.Time     // deadline of the current stage; zero when none
 	Paused     time.Duration // working time left on the case while it waits on the resident
+	// ErasedAt is when retention erased the case's personal data (NIK, name, details, files);
+	// zero while they are kept.
+	ErasedAt time.Time
 }
 
 // CaseEvent is one recorded transition.
