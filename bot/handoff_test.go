@@ -25,6 +25,7 @@ import (
 	"github.com/ketanmu/ketanmu/bot/sim"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/internal/app"
+	"github.com/ketanmu/ketanmu/internal/testfix"
 	"github.com/ketanmu/ketanmu/outbox"
 	"github.com/ketanmu/ketanmu/store"
 )
@@ -69,10 +70,7 @@ const handoffResident = "6281234567890"
 func newHandoff(t *testing.T, cfg *config.Config) *handoff {
 	t.Helper()
 	clock := NewClock() // Wednesday 25 November 2026, 09:00 in Jakarta
-	db := MustOpenTemp(t, clock)
-	if err := db.SeedOperators(context.Background(), app.Operators(cfg)); err != nil {
-		t.Fatal(err)
-	}
+	db := testfix.DB(t, cfg, clock.Now)
 	n := 0
 	router := app.NewRouter(db, cfg, discard, func(string) string {
 		n++

@@ -68,7 +68,7 @@ func Open(cfg *config.Config, log *slog.Logger, tr bot.Transport, now func() tim
 		return nil, err
 	}
 	db.Now = now
-	if err := db.SeedOperators(context.Background(), Operators(cfg)); err != nil {
+	if err := db.SeedOperators(context.Background(), casework.ConfigOperators(cfg)); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -135,15 +135,6 @@ func newID(tr bot.Transport) func(account string) string {
 		return g.NewID
 	}
 	return nil
-}
-
-// Operators are the config's operators as the store keeps them.
-func Operators(cfg *config.Config) []store.Operator {
-	out := make([]store.Operator, 0, len(cfg.Operators))
-	for _, op := range cfg.Operators {
-		out = append(out, store.Operator{Name: op.Name, Phone: op.Phone, Roles: config.RolesOf(op.Roles)})
-	}
-	return out
 }
 
 // privateDir closes a data folder that an older release or an image left open to other local
