@@ -97,7 +97,7 @@ type Office struct {
 	// pengambilan), by key; texts hours_<key> name them.
 	ServiceHours   map[string]map[string]string `mapstructure:"service_hours"`
 	PostalPrefixes []string                     `mapstructure:"postal_prefixes"`
-	PostalCodes    map[string]string `mapstructure:"postal_codes"`
+	PostalCodes    map[string]string            `mapstructure:"postal_codes"`
 	// Fees are what the resident pays, as texts say it, by key (send_files, cod): {fee_<key>}.
 	Fees map[string]string `mapstructure:"fees"`
 

@@ -27,6 +27,43 @@ type Workflow struct {
 // PrivacyService is the service key of residents' requests about their personal data.
 const PrivacyService = "privasi"
 
+// profile reads the workflow named name as lifecycle rules and checks them.
+func (w Workflow) profile(name string) (lifecycle.Profile, error) {
+	at := "workflows." + name
+	p := lifecycle.Profile{Name: name, Transitions: map[lifecycle.Stage][]lifecycle.Stage{},
+		Next: map[lifecycle.Stage]lifecycle.Stage{}, Roles: map[lifecycle.Stage]lifecycle.Role{},
+		Deadlines: map[lifecycle.Stage]sla.Duration{}, ViewRole: lifecycle.Role(w.ViewRole)}
+	for from, tos := range w.Transitions {
+		for _, to := range tos {
+			p.Transitions[lifecycle.Stage(from)] = append(p.Transitions[lifecycle.Stage(from)], lifecycle.Stage(to))
+		}
+	}
+	for from, to := range w.Next {
+		p.Next[lifecycle.Stage(from)] = lifecycle.Stage(to)
+	}
+	for stage, role := range w.Roles {
+		p.Roles[lifecycle.Stage(stage)] = lifecycle.Role(role)
+	}
+	for stage, raw := range w.DeadlinesRaw {
+		d, err := sla.ParseDuration(raw)
+		if err != nil || !lifecycle.Known(lifecycle.Stage(stage)) {
+			return p, &Error{at + ".deadlines." + stage, fmt.Sprintf("%q is not a duration such as 7h or 1d for a known stage", raw)}
+		}
+		p.Deadlines[lifecycle.Stage(stage)] = d
+	}
+	if w.DueWithin != "" {
+		d, err := time.ParseDuration(w.DueWithin)
+		if err != nil || d <= 0 {
+			return p, &Error{at + ".due_within", fmt.Sprintf("%q is not a positive duration in hours such as 72h", w.DueWithin)}
+		}
+		p.DueWithin = d
+	}
+	if err := p.Validate(); err != nil {
+		return p, &Error{at, err.Error()}
+	}
+	return p, nil
+}
+
 // Operator is a member of staff as the config seeds them; the case service keeps them in the
 // database from then on.
 type Operator struct {
@@ -52,37 +89,9 @@ type Handoff struct {
 func (c *Config) validateWorkflows() error {
 	c.Profiles = map[string]lifecycle.Profile{}
 	for name, w := range c.Workflows {
-		at := "workflows." + name
-		p := lifecycle.Profile{Name: name, Transitions: map[lifecycle.Stage][]lifecycle.Stage{},
-			Next: map[lifecycle.Stage]lifecycle.Stage{}, Roles: map[lifecycle.Stage]lifecycle.Role{},
-			Deadlines: map[lifecycle.Stage]sla.Duration{}, ViewRole: lifecycle.Role(w.ViewRole)}
-		for from, tos := range w.Transitions {
-			for _, to := range tos {
-				p.Transitions[lifecycle.Stage(from)] = append(p.Transitions[lifecycle.Stage(from)], lifecycle.Stage(to))
-			}
-		}
-		for from, to := range w.Next {
-			p.Next[lifecycle.Stage(from)] = lifecycle.Stage(to)
-		}
-		for stage, role := range w.Roles {
-			p.Roles[lifecycle.Stage(stage)] = lifecycle.Role(role)
-		}
-		for stage, raw := range w.DeadlinesRaw {
-			d, err := sla.ParseDuration(raw)
-			if err != nil || !lifecycle.Known(lifecycle.Stage(stage)) {
-				return &Error{at + ".deadlines." + stage, fmt.Sprintf("%q is not a duration such as 7h or 1d for a known stage", raw)}
-			}
-			p.Deadlines[lifecycle.Stage(stage)] = d
-		}
-		if w.DueWithin != "" {
-			d, err := time.ParseDuration(w.DueWithin)
-			if err != nil || d <= 0 {
-				return &Error{at + ".due_within", fmt.Sprintf("%q is not a positive duration in hours such as 72h", w.DueWithin)}
-			}
-			p.DueWithin = d
-		}
-		if err := p.Validate(); err != nil {
-			return &Error{at, err.Error()}
+		p, err := w.profile(name)
+		if err != nil {
+			return err
 		}
 		c.Profiles[name] = p
 	}
