@@ -44,7 +44,8 @@ func NewRouter(db *store.DB, cfg *config.Config, engine *flows.Engine, cases *ca
 	return &Router{db: db, cfg: cfg, engine: engine, cases: cases, q: q, log: log}
 }
 
-// Cases is the case service the router's operator commands go through, for the other channels.
+// Cases is the case service the router's operator commands go through (tests reach it here;
+// internal/app gives the other channels the same service directly).
 func (r *Router) Cases() *casework.Service { return r.cases }
 
 // Result is what handling one message produced.
