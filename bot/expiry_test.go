@@ -8,6 +8,7 @@ import (
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot/sim"
 	"github.com/ketanmu/ketanmu/config"
+	"github.com/ketanmu/ketanmu/outbox"
 )
 
 // Messages queued while the residents had just written, sent only after an outage: the
@@ -20,8 +21,7 @@ func TestProactiveRuleAtSendTime(t *testing.T) {
 	cfg.Outbound.Proactive.Budget = config.Budget{PerMinute: 1, Burst: 1}
 	r := newRouter(db, cfg)
 	tr := &sim.Transport{}
-	o := newOutbox(db, tr, cfg, clock)
-	o.Recheck = r.Recheck
+	o := newOutbox(t, db, tr, cfg, clock, func(d *outbox.Deps) { d.Recheck = outbox.NewQueue(db, cfg, discard, nil, d.Wake.Kick) })
 	MustHandle(t, r, text(resA, "A1", "halo"))
 	MustHandle(t, r, text(resB, "B1", "halo"))
 	mustCase(t, db, resA)

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/bot/sim"
+	"github.com/ketanmu/ketanmu/outbox"
 )
 
 // TestLiveReplyNotDroppedWhenOfficeTypes: outside an offline backlog, a reply already queued
@@ -20,8 +20,7 @@ func TestLiveReplyNotDroppedWhenOfficeTypes(t *testing.T) {
 		r := newRouter(db, cfg)
 		r.Holding = func(string) bool { return holding }
 		tr := &sim.Transport{}
-		o := newOutbox(db, tr, cfg, clock)
-		o.Gate = &bot.ReplyGate{DB: db, Now: clock.Now}
+		o := newOutbox(t, db, tr, cfg, clock, func(d *outbox.Deps) { d.Gate = &outbox.ReplyGate{DB: db, Now: clock.Now} })
 		const chat = "6281234567890"
 		MustHandle(t, r, text(chat, "IN1", "halo"))
 		clock.Advance(time.Second)

@@ -5,8 +5,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"github.com/ketanmu/ketanmu/casework"
-	"github.com/ketanmu/ketanmu/lifecycle"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -19,11 +17,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ketanmu/ketanmu/casework"
+	"github.com/ketanmu/ketanmu/lifecycle"
+
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/bot/sim"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/internal/app"
+	"github.com/ketanmu/ketanmu/internal/testfix"
+	"github.com/ketanmu/ketanmu/outbox"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -55,7 +58,7 @@ type handoff struct {
 	db      *store.DB
 	clock   *Clock
 	router  *bot.Router
-	outbox  *bot.Outbox
+	outbox  *outbox.Outbox
 	account string
 	chat    string
 	seq     int
@@ -67,17 +70,14 @@ const handoffResident = "6281234567890"
 func newHandoff(t *testing.T, cfg *config.Config) *handoff {
 	t.Helper()
 	clock := NewClock() // Wednesday 25 November 2026, 09:00 in Jakarta
-	db := MustOpenTemp(t, clock)
-	if err := db.SeedOperators(context.Background(), app.Operators(cfg)); err != nil {
-		t.Fatal(err)
-	}
+	db := testfix.DB(t, cfg, clock.Now)
 	n := 0
 	router := app.NewRouter(db, cfg, discard, func(string) string {
 		n++
 		return fmt.Sprintf("OUT%06d", n)
 	}, nil)
 	h := &handoff{t: t, cfg: cfg, db: db, clock: clock, router: router, account: account, chat: handoffResident}
-	h.outbox = newOutbox(db, &sim.Transport{}, cfg, clock)
+	h.outbox = newOutbox(t, db, &sim.Transport{}, cfg, clock)
 	return h
 }
 

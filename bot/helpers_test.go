@@ -1,19 +1,16 @@
 package bot_test
 
 import (
-	"bytes"
 	"context"
-	"io"
-	"log/slog"
-	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot"
+	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/internal/app"
+	"github.com/ketanmu/ketanmu/internal/testfix"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -23,16 +20,13 @@ const (
 	group   = "120363000000000101@g.us"
 )
 
-var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
+var discard = testfix.Log
 
 // MustConfig loads the built-in example config with fast, generous outbound pacing so that only
 // the pacing test waits on the rate limiter.
 func MustConfig(tb testing.TB) *config.Config {
 	tb.Helper()
-	cfg, err := config.Load("")
-	if err != nil {
-		tb.Fatalf("config.Load: %v", err)
-	}
+	cfg := testfix.Config(tb, "")
 	Unpaced(cfg)
 	cfg.Outbound.RetryMin = 2 * time.Second
 	cfg.Outbound.RetryMax = time.Minute
@@ -51,27 +45,16 @@ func Unpaced(cfg *config.Config) {
 	cfg.Outbound.Parallel = 1
 }
 
-// MustOpen opens the database at path with a fixed key; it is closed when the test ends
-// (closing twice is harmless).
+// MustOpen opens the database at path on the clock (testfix.OpenDB).
 func MustOpen(tb testing.TB, path string, clock *Clock) *store.DB {
 	tb.Helper()
-	c, err := store.NewCipher(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	db, err := store.Open(path, c)
-	if err != nil {
-		tb.Fatalf("store.Open: %v", err)
-	}
-	db.Now = clock.Now
-	tb.Cleanup(func() { db.Close() })
-	return db
+	return testfix.OpenDB(tb, path, clock.Now)
 }
 
 // MustOpenTemp opens a fresh database in a temporary folder.
 func MustOpenTemp(tb testing.TB, clock *Clock) *store.DB {
 	tb.Helper()
-	return MustOpen(tb, filepath.Join(tb.TempDir(), "ketanmu.db"), clock)
+	return testfix.TempDB(tb, clock.Now)
 }
 
 // MustCount returns the result of a SELECT COUNT(*) query.
@@ -113,7 +96,7 @@ func newRouter(db *store.DB, cfg *config.Config) *bot.Router {
 
 // newRouterWaking is newRouter with wake told of each account whose outbox should wake.
 func newRouterWaking(db *store.DB, cfg *config.Config, wake func(account string)) *bot.Router {
-	if err := db.SeedOperators(context.Background(), app.Operators(cfg)); err != nil {
+	if err := db.SeedOperators(context.Background(), casework.ConfigOperators(cfg)); err != nil {
 		panic(err)
 	}
 	return app.NewRouter(db, cfg, discard, nil, wake)
@@ -123,30 +106,11 @@ func text(chat, id, s string) ketanmu.Inbound {
 	return ketanmu.Inbound{Account: account, ID: id, Chat: chat, Kind: ketanmu.KindText, Text: s}
 }
 
-// Clock is a fake clock that moves only when told.
-type Clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+// Clock is the tests' fake clock.
+type Clock = testfix.Clock
 
-// NewClock starts a clock at a fixed, millisecond-aligned instant.
-func NewClock() *Clock {
-	return &Clock{now: time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)}
-}
-
-// Now reads the clock.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Advance moves the clock forward.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
+// NewClock starts a clock on Wednesday 25 November 2026, 09:00 in Jakarta.
+func NewClock() *Clock { return testfix.NewClock(testfix.Start) }
 
 // sentIDs lists the IDs of delivered messages, in delivery order.
 func sentIDs(msgs []ketanmu.Outbound) []string {

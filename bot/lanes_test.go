@@ -3,18 +3,20 @@ package bot_test
 import (
 	"context"
 	"fmt"
-	"github.com/ketanmu/ketanmu/casework"
-	"github.com/ketanmu/ketanmu/lifecycle"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/ketanmu/ketanmu/casework"
+	"github.com/ketanmu/ketanmu/lifecycle"
+
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/bot/sim"
 	"github.com/ketanmu/ketanmu/config"
+	"github.com/ketanmu/ketanmu/outbox"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -38,7 +40,7 @@ func TestOutboxLaneOrder(t *testing.T) {
 	db := MustOpenTemp(t, clock)
 	cfg := MustConfig(t)
 	tr := &sim.Transport{}
-	o := newOutbox(db, tr, cfg, clock)
+	o := newOutbox(t, db, tr, cfg, clock)
 	MustQueue(t, db,
 		laneMsg("BULK", resA, ketanmu.LaneBulk),
 		laneMsg("OPS", group, ketanmu.LaneOperators),
@@ -63,7 +65,7 @@ func TestOutboxLaneBudgets(t *testing.T) {
 	cfg.Outbound.Lanes[string(ketanmu.LaneBulk)] = config.Budget{PerMinute: 60, Burst: 2} // 1 a second
 	cfg.Outbound.Lanes[string(ketanmu.LaneReply)] = config.Budget{PerMinute: 600, Burst: 3}
 	tr := &sim.Transport{}
-	o := newOutbox(db, tr, cfg, clock)
+	o := newOutbox(t, db, tr, cfg, clock)
 	for i := range 5 {
 		MustQueue(t, db, laneMsg(fmt.Sprintf("B%d", i), fmt.Sprintf("62857000001%02d", i), ketanmu.LaneBulk))
 	}
@@ -110,7 +112,7 @@ func TestOutboxRevokeOvertakes(t *testing.T) {
 	cfg.Outbound.Lanes[string(ketanmu.LaneOperators)] = config.Budget{PerMinute: 30, Burst: 5}
 	cfg.Outbound.Lanes[string(ketanmu.LaneNotification)] = config.Budget{PerMinute: 30, Burst: 1}
 	tr := &sim.Transport{}
-	o := newOutbox(db, tr, cfg, clock)
+	o := newOutbox(t, db, tr, cfg, clock)
 	for i := range 200 {
 		MustQueue(t, db, laneMsg(fmt.Sprintf("CARD%d", i), group, ketanmu.LaneOperators))
 	}
@@ -136,7 +138,7 @@ func TestOutboxChatOrderAcrossLanes(t *testing.T) {
 	cfg := MustConfig(t)
 	cfg.Outbound.Lanes[string(ketanmu.LaneBulk)] = config.Budget{PerMinute: 1, Burst: 1}
 	tr := &sim.Transport{}
-	o := newOutbox(db, tr, cfg, clock)
+	o := newOutbox(t, db, tr, cfg, clock)
 	MustQueue(t, db, laneMsg("B0", resB, ketanmu.LaneBulk)) // spends the bulk lane
 	MustSendDue(t, o)
 	MustQueue(t, db, laneMsg("B1", resA, ketanmu.LaneBulk), laneMsg("R1", resA, ketanmu.LaneReply))
@@ -155,7 +157,7 @@ func TestOutboxReplyDelay(t *testing.T) {
 	cfg := MustConfig(t)
 	cfg.Outbound.ReplyDelay = config.ReplyDelay{Min: 500 * time.Millisecond, PerChar: 10 * time.Millisecond, Max: 2 * time.Second}
 	tr := &sim.Transport{}
-	o := newOutbox(db, tr, cfg, clock)
+	o := newOutbox(t, db, tr, cfg, clock)
 	short := ketanmu.Outbound{ID: "SHORT", Chat: resA, Text: strings.Repeat("a", 50), Lane: ketanmu.LaneReply} // 1s
 	long := ketanmu.Outbound{ID: "LONG", Chat: resB, Text: strings.Repeat("b", 500), Lane: ketanmu.LaneReply}  // capped at 2s
 	next := ketanmu.Outbound{ID: "NEXT", Chat: resA, Text: "c", Lane: ketanmu.LaneReply}                       // 510ms, but after SHORT
@@ -216,7 +218,7 @@ func TestProactiveRule(t *testing.T) {
 	cfg.Outbound.Proactive.Budget = config.Budget{PerMinute: 2, Burst: 2}
 	r := newRouter(db, cfg)
 	tr := &sim.Transport{}
-	o := newOutbox(db, tr, cfg, clock)
+	o := newOutbox(t, db, tr, cfg, clock)
 
 	// Five residents wrote a day and a half ago; four of them have a case.
 	old := []string{resA, resB, resC, resD, "6285700000005"}
@@ -284,7 +286,7 @@ func TestNothingToNumbersThatNeverWrote(t *testing.T) {
 	cfg := MustConfig(t)
 	r := newRouter(db, cfg)
 	tr := &sim.Transport{}
-	o := newOutbox(db, tr, cfg, clock)
+	o := newOutbox(t, db, tr, cfg, clock)
 	const stranger = "6285711111111"
 	mustCase(t, db, stranger) // a case typed in by staff for a number that never wrote
 	tester := casework.Actor{Name: "tester", Roles: []lifecycle.Role{lifecycle.RoleSupervisor}}
@@ -335,9 +337,8 @@ func TestOutboxBacklogAlert(t *testing.T) {
 	cfg.Outbound.AlertAfter = 2 * time.Minute
 	cfg.Outbound.Lanes[string(ketanmu.LaneBulk)] = config.Budget{PerMinute: 0.1, Burst: 1}
 	tr := &sim.Transport{}
-	o := newOutbox(db, tr, cfg, clock)
 	spy := &backlogSpy{}
-	o.OnBacklog = spy.call
+	o := newOutbox(t, db, tr, cfg, clock, func(d *outbox.Deps) { d.OnBacklog = spy.call })
 	MustQueue(t, db, laneMsg("B0", resA, ketanmu.LaneBulk), laneMsg("B1", resB, ketanmu.LaneBulk))
 	MustSendDue(t, o)
 	clock.Advance(2*time.Minute + time.Second)
@@ -347,9 +348,8 @@ func TestOutboxBacklogAlert(t *testing.T) {
 	if got, want := spy.got(), []ketanmu.Lane{ketanmu.LaneBulk}; !slices.Equal(got, want) {
 		t.Fatalf("alerts %v, want %v (once)", got, want)
 	}
-	restarted := newOutbox(db, tr, cfg, clock)
 	again := &backlogSpy{}
-	restarted.OnBacklog = again.call
+	restarted := newOutbox(t, db, tr, cfg, clock, func(d *outbox.Deps) { d.OnBacklog = again.call })
 	MustSendDue(t, restarted)
 	if got := again.got(); len(got) != 0 {
 		t.Fatalf("after a restart alerts %v, want none (already told)", got)
@@ -375,7 +375,7 @@ func TestOutboxCombinesCards(t *testing.T) {
 	cfg := MustConfig(t)
 	cfg.Outbound.CombineAt = 10
 	tr := &sim.Transport{}
-	o := newOutbox(db, tr, cfg, clock)
+	o := newOutbox(t, db, tr, cfg, clock)
 	mustCase(t, db, resA)
 	for i := range 12 {
 		id := fmt.Sprintf("G%02d", i)
@@ -408,7 +408,7 @@ func TestOutboxKeepsCardsWhenShort(t *testing.T) {
 	cfg := MustConfig(t)
 	cfg.Outbound.CombineAt = 10
 	tr := &sim.Transport{}
-	o := newOutbox(db, tr, cfg, clock)
+	o := newOutbox(t, db, tr, cfg, clock)
 	mustCase(t, db, resA)
 	for i := range 4 {
 		id := fmt.Sprintf("G%02d", i)
@@ -434,8 +434,7 @@ func TestBacklogToldToSupervisors(t *testing.T) {
 	cfg.Outbound.Lanes[string(ketanmu.LaneBulk)] = config.Budget{PerMinute: 0.01, Burst: 1}
 	r := newRouter(db, cfg)
 	tr := &sim.Transport{}
-	o := newOutbox(db, tr, cfg, clock)
-	o.OnBacklog = r.TellBacklog
+	o := newOutbox(t, db, tr, cfg, clock, func(d *outbox.Deps) { d.OnBacklog = r.TellBacklog })
 	MustQueue(t, db, laneMsg("B0", resA, ketanmu.LaneBulk), laneMsg("B1", resB, ketanmu.LaneBulk))
 	for range 5 {
 		MustSendDue(t, o)
@@ -466,9 +465,8 @@ func TestOutboxBacklogAlertAtStart(t *testing.T) {
 	cfg.Outbound.AlertAfter = 2 * time.Minute
 	MustQueue(t, db, laneMsg("B0", resA, ketanmu.LaneBulk))
 	clock.Advance(5 * time.Minute) // e.g. the service was down
-	o := newOutbox(db, &sim.Transport{}, cfg, clock)
 	spy := &backlogSpy{}
-	o.OnBacklog = spy.call
+	o := newOutbox(t, db, &sim.Transport{}, cfg, clock, func(d *outbox.Deps) { d.OnBacklog = spy.call })
 	MustSendDue(t, o)
 	if got, want := spy.got(), []ketanmu.Lane{ketanmu.LaneBulk}; !slices.Equal(got, want) {
 		t.Errorf("alerts %v, want %v", got, want)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/internal/testfix"
+	"github.com/ketanmu/ketanmu/internal/testpdf"
 )
 
 // TestInspectMediaRefusesHarmfulFiles: files that pass a header check but are not whole, or
@@ -35,11 +36,11 @@ func TestInspectMediaRefusesHarmfulFiles(t *testing.T) {
 		{"png claiming 100000x100000 (33 bytes)", testfix.PNGHeader(100_000, 100_000), false},
 		{"progressive jpeg 1000x800", testfix.ProgressiveJPEG(1000, 800), true},
 		{"progressive jpeg 7200x7200 (0.3 MB, 780 MB to decode)", testfix.ProgressiveJPEG(7200, 7200), false},
-		{"pdf", testfix.PDF(3), true},
+		{"pdf", testpdf.PDF(3), true},
 		{"pdf header then html", []byte("%PDF-1.4\n<html><body><script>alert(1)</script></body></html>"), false},
-		{"pdf cut short", testfix.PDF(3)[:200], false},
-		{"pdf over the page limit", testfix.PDF(21), false},
-		{"pdf startxref pointing nowhere", bytes.Replace(testfix.PDF(1), []byte("startxref\n"), []byte("startxref\n9"), 1), false},
+		{"pdf cut short", testpdf.PDF(3)[:200], false},
+		{"pdf over the page limit", testpdf.PDF(21), false},
+		{"pdf startxref pointing nowhere", bytes.Replace(testpdf.PDF(1), []byte("startxref\n"), []byte("startxref\n9"), 1), false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fm := inspectMedia(&ketanmu.Media{Mime: "application/octet-stream", Data: tc.data}, 20)

@@ -10,21 +10,21 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu"
-	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/bot/sim"
 	"github.com/ketanmu/ketanmu/config"
+	"github.com/ketanmu/ketanmu/internal/testfix"
+	"github.com/ketanmu/ketanmu/outbox"
 	"github.com/ketanmu/ketanmu/store"
 )
 
-// newOutbox returns an outbox on the fake clock.
-func newOutbox(db *store.DB, tr bot.Transport, cfg *config.Config, clock *Clock) *bot.Outbox {
-	o := bot.NewOutbox(db, tr, cfg.Outbound, cfg.Accounts, discard)
-	o.Now = clock.Now
-	return o
+// newOutbox returns an outbox on the fake clock; with sets the collaborators a test looks at.
+func newOutbox(tb testing.TB, db *store.DB, tr outbox.Sender, cfg *config.Config, clock *Clock, with ...func(*outbox.Deps)) *outbox.Outbox {
+	tb.Helper()
+	return testfix.NewOutbox(tb, db, tr, cfg, clock.Now, with...)
 }
 
 // MustSendDue runs one outbox pass and returns how many messages it tried.
-func MustSendDue(tb testing.TB, o *bot.Outbox) int {
+func MustSendDue(tb testing.TB, o *outbox.Outbox) int {
 	tb.Helper()
 	n, err := o.SendDue(context.Background(), account)
 	if err != nil {
@@ -78,7 +78,7 @@ func TestOutboxRetry(t *testing.T) {
 	const chatA, chatB = "6281200000001", "6281200000002"
 	f := &failing{id: "A1", n: 2, err: errors.New("connection reset")}
 	tr := &sim.Transport{Fail: f.Fail}
-	o := newOutbox(db, tr, cfg, clock)
+	o := newOutbox(t, db, tr, cfg, clock)
 	MustQueue(t, db,
 		ketanmu.Outbound{ID: "A1", Chat: chatA, Text: "first"},
 		ketanmu.Outbound{ID: "A2", Chat: chatA, Text: "second"},
@@ -141,7 +141,7 @@ func TestOutboxGivesUp(t *testing.T) {
 	cfg.Outbound.MaxAttempts = 2
 	f := &failing{id: "A1", n: 100, err: errors.New("timeout")}
 	tr := &sim.Transport{Fail: f.Fail}
-	o := newOutbox(db, tr, cfg, clock)
+	o := newOutbox(t, db, tr, cfg, clock)
 	MustQueue(t, db,
 		ketanmu.Outbound{ID: "A1", Chat: "6281200000001", Text: "first"},
 		ketanmu.Outbound{ID: "A2", Chat: "6281200000001", Text: "second"},
@@ -164,7 +164,7 @@ func TestOutboxPermanentError(t *testing.T) {
 	cfg := MustConfig(t)
 	f := &failing{id: "A1", n: 100, err: ketanmu.Errorf(ketanmu.EINVALID, "not a WhatsApp number")}
 	tr := &sim.Transport{Fail: f.Fail}
-	o := newOutbox(db, tr, cfg, clock)
+	o := newOutbox(t, db, tr, cfg, clock)
 	MustQueue(t, db,
 		ketanmu.Outbound{ID: "A1", Chat: "6281200000001", Text: "first"},
 		ketanmu.Outbound{ID: "A2", Chat: "6281200000001", Text: "second"},
@@ -187,9 +187,9 @@ func TestOutboxPaused(t *testing.T) {
 	db := MustOpenTemp(t, clock)
 	cfg := MustConfig(t)
 	until := clock.Now().Add(time.Hour)
-	f := &failing{id: "A1", n: 1, err: &bot.PausedError{Until: until}}
+	f := &failing{id: "A1", n: 1, err: &outbox.PausedError{Until: until}}
 	tr := &sim.Transport{Fail: f.Fail}
-	o := newOutbox(db, tr, cfg, clock)
+	o := newOutbox(t, db, tr, cfg, clock)
 	MustQueue(t, db, ketanmu.Outbound{ID: "A1", Chat: "6281200000001", Text: "first"})
 
 	MustSendDue(t, o)
@@ -231,7 +231,7 @@ func TestOutboxRestart(t *testing.T) {
 
 	db = MustOpen(t, path, clock)
 	tr := &sim.Transport{}
-	o := newOutbox(db, tr, cfg, clock)
+	o := newOutbox(t, db, tr, cfg, clock)
 	for range len(res.Replies) { // one message per chat per pass
 		MustSendDue(t, o)
 	}
@@ -257,7 +257,7 @@ func TestOutboxRunSendsLeftRows(t *testing.T) {
 	MustQueue(t, db, ketanmu.Outbound{ID: "A1", Chat: "6281200000001", Text: "left from before"})
 	delivered := make(chan string, 1)
 	tr := &sim.Transport{Fail: func(m ketanmu.Outbound) error { delivered <- m.ID; return nil }}
-	o := newOutbox(db, tr, cfg, clock)
+	o := newOutbox(t, db, tr, cfg, clock)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { o.Run(ctx); close(done) }()
@@ -279,7 +279,7 @@ func TestOutboxUnreadableFile(t *testing.T) {
 	db := MustOpenTemp(t, clock)
 	cfg := MustConfig(t)
 	tr := &sim.Transport{}
-	o := newOutbox(db, tr, cfg, clock)
+	o := newOutbox(t, db, tr, cfg, clock)
 	MustQueue(t, db,
 		ketanmu.Outbound{ID: "P1", Chat: "6281200000001", Text: "photo",
 			Media: &ketanmu.Media{Mime: "image/jpeg", Filename: "kk.jpg", Data: []byte("jpeg bytes")}},

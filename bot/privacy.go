@@ -3,7 +3,6 @@ package bot
 import (
 	"fmt"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/ketanmu/ketanmu"
@@ -16,15 +15,8 @@ import (
 	"github.com/ketanmu/ketanmu/store"
 )
 
-// privacyDeadline is how long the office has to answer a resident's request about their
-// personal data: UU 27/2022 gives 3 × 24 hours. They are calendar hours from the request, not
-// working hours: the law counts hours, and a request made on Friday afternoon is due on Monday
-// afternoon, not on Wednesday. The case carries it as its deadline, so the SLA scan warns the
-// operators and escalates to the supervisor as for any other case.
-const privacyDeadline = 72 * time.Hour
-
-// privacyService is the service key of those requests (config services.privasi).
-const privacyService = "privasi"
+// privacyService is the service key of residents' requests about their personal data.
+const privacyService = config.PrivacyService
 
 // privacyEffect carries out the privacy flow's effects and returns the placeholders of its
 // replies: {privacy_data} for the summary, {number} and {due} for a request.
@@ -34,12 +26,14 @@ func (r *Router) privacyEffect(tx *store.Tx, acc config.Account, conv store.Conv
 		data, err := r.privacyData(tx, conv)
 		return []string{"privacy_data", data}, err
 	case flows.PrivacyRequest:
-		if _, ok := r.cfg.Services[privacyService]; !ok {
+		p, ok := r.cfg.Profile(privacyService)
+		if !ok {
 			return nil, fmt.Errorf("privacy request: services.%s is not configured", privacyService)
 		}
-		// The case service opens it like any case; with no stage deadline in its profile, the
-		// 3 × 24 hours are the deadline the SLA scan watches.
-		due := tx.Now().Add(privacyDeadline)
+		// The case service opens it like any case; with no stage deadline in its profile, its
+		// due_within (UU 27/2022: 3 × 24 calendar hours from the request, not working hours) is
+		// the deadline the SLA scan watches, warning and escalating as for any other case.
+		due := tx.Now().Add(p.DueWithin)
 		number, msgs, err := r.cases.Open(tx, conv, flows.NewCase{Service: privacyService, Subtype: eff.Kind,
 			Details: map[string]string{"description": eff.Text}, Due: due})
 		if err != nil {
@@ -69,7 +63,7 @@ func (r *Router) privacyData(tx *store.Tx, conv store.Conversation) (string, err
 	}
 	for _, c := range cases {
 		service := r.cfg.Services[c.Service].Name
-		if strings.Contains(c.NIK, "*") {
+		if !c.ErasedAt.IsZero() {
 			lines = append(lines, r.text("privacy_case_erased", "number", c.Number, "service", service))
 			continue
 		}

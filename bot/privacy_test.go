@@ -110,3 +110,67 @@ func TestFirstContactNotice(t *testing.T) {
 		t.Errorf("notice claims all data is encrypted:\n%s", notice)
 	}
 }
+
+// A privacy request is due after its profile's due_within, in calendar hours: an office that
+// sets 48h gets 48 hours, over a weekend too.
+func TestPrivacyDeadlineFromProfile(t *testing.T) {
+	cfg := MustConfig(t)
+	svc := cfg.Services["privasi"]
+	p := cfg.Profiles[svc.Profile]
+	p.DueWithin = 48 * time.Hour
+	cfg.Profiles[svc.Profile] = p
+	clock := NewClock()
+	friday := time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC) // 14:00 in Jakarta
+	clock.Advance(friday.Sub(clock.Now()))
+	db := MustOpenTemp(t, clock)
+	r := newRouter(db, cfg)
+	const chat = "6281234567890"
+	for i, s := range []string{"halo", "privasi", "2", "Tolong hapus nomor HP saya dari data kantor."} {
+		MustHandle(t, r, text(chat, "D"+string(rune('0'+i)), s))
+	}
+	var stageDue string
+	if err := db.SQL().QueryRow(`SELECT stage_due_at FROM cases WHERE service = 'privasi'`).Scan(&stageDue); err != nil {
+		t.Fatal(err)
+	}
+	if want := friday.Add(48 * time.Hour).Format("2006-01-02T15:04:05.000Z"); stageDue != want {
+		t.Errorf("deadline = %s, want %s (48 calendar hours)", stageDue, want)
+	}
+}
+
+// "Erased" is what retention recorded (erased_at), whatever is left of the NIK: a case whose
+// NIK was not 16 digits keeps none after retention and is still told as erased.
+func TestPrivacySummaryErasedCase(t *testing.T) {
+	cfg := MustConfig(t)
+	clock := NewClock()
+	db := MustOpenTemp(t, clock)
+	r := newRouter(db, cfg)
+	const chat = "6281234567890"
+	var number string
+	err := db.Update(context.Background(), func(tx *store.Tx) error {
+		rid, err := tx.Resident(chat, "")
+		if err != nil {
+			return err
+		}
+		if number, err = tx.CreateCase(store.NewCase{Account: account, Chat: chat, ResidentID: rid, Prefix: "KTP",
+			Service: "kk_ktp", NIK: "35161312", Name: "Budi Santoso", Day: "261125"}); err != nil {
+			return err
+		}
+		c, err := tx.CaseByNumber(number)
+		if err != nil {
+			return err
+		}
+		return tx.SetStage(c.ID, store.StageChange{From: "submitted", To: "done", Actor: "t"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(time.Hour)
+	if _, err := db.Purge(context.Background(), store.Retention{Closed: clock.Now(), Abandoned: clock.Now().Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	MustHandle(t, r, text(chat, "E0", "halo"))
+	summary := joinTexts(MustHandle(t, r, text(chat, "E1", "privasi")).Replies, chat)
+	if want := "*" + number + "* " + cfg.Services["kk_ktp"].Name + ": data pribadi sudah dihapus"; !strings.Contains(summary, want) {
+		t.Errorf("summary lacks %q:\n%s", want, summary)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/flows"
+	"github.com/ketanmu/ketanmu/outbox"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -23,7 +24,7 @@ type Router struct {
 	cfg    *config.Config
 	engine *flows.Engine
 	cases  *casework.Service
-	q      *Queue
+	q      *outbox.Queue
 	log    *slog.Logger
 	// Holding, when set, reports whether an account is still receiving the messages it missed
 	// while offline (WhatsApp's backlog); replies caused then may be dropped by the ReplyGate.
@@ -39,11 +40,12 @@ type Router struct {
 
 // NewRouter returns a router over the case service its operator commands go through and the
 // queueing rules that service uses too.
-func NewRouter(db *store.DB, cfg *config.Config, engine *flows.Engine, cases *casework.Service, q *Queue, log *slog.Logger) *Router {
+func NewRouter(db *store.DB, cfg *config.Config, engine *flows.Engine, cases *casework.Service, q *outbox.Queue, log *slog.Logger) *Router {
 	return &Router{db: db, cfg: cfg, engine: engine, cases: cases, q: q, log: log}
 }
 
-// Cases is the case service the router's operator commands go through, for the other channels.
+// Cases is the case service the router's operator commands go through (tests reach it here;
+// internal/app gives the other channels the same service directly).
 func (r *Router) Cases() *casework.Service { return r.cases }
 
 // Result is what handling one message produced.
@@ -84,8 +86,8 @@ func (r *Router) Handle(ctx context.Context, in ketanmu.Inbound) (Result, error)
 		if err := r.converse(tx, acc, in, media, &res); err != nil {
 			return err
 		}
-		answer := batch{replyTo: replyChat(in), wroteIn: in.Account, wroteAt: tx.InboundAt(in)}
-		if res.Replies, err = r.q.queue(tx, res.Replies, answer); err != nil {
+		answer := outbox.Batch{ReplyTo: replyChat(in), WroteIn: in.Account, WroteAt: tx.InboundAt(in)}
+		if res.Replies, err = r.q.QueueBatch(tx, res.Replies, answer); err != nil {
 			return err
 		}
 		return r.recordCauses(tx, in, &res)
@@ -371,7 +373,7 @@ func (r *Router) Send(ctx context.Context, fn func(tx *store.Tx) ([]ketanmu.Outb
 		if msgs, err = fn(tx); err != nil {
 			return err
 		}
-		msgs, err = r.q.queue(tx, msgs, batch{lane: ketanmu.LaneBulk})
+		msgs, err = r.q.QueueBatch(tx, msgs, outbox.Batch{Lane: ketanmu.LaneBulk})
 		return err
 	})
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/internal/app"
+	"github.com/ketanmu/ketanmu/internal/testfix"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -121,11 +122,8 @@ func TestRouterSerialisesChat(t *testing.T) {
 
 func TestRouterAtomic(t *testing.T) {
 	clock := NewClock()
-	db := MustOpenTemp(t, clock)
 	cfg := MustConfig(t)
-	if err := db.SeedOperators(context.Background(), app.Operators(cfg)); err != nil {
-		t.Fatal(err)
-	}
+	db := testfix.DB(t, cfg, clock.Now)
 	n := 0
 	newID := func(string) string { n++; return fmt.Sprintf("OUT-%d", n) }
 	r := app.NewRouter(db, cfg, discard, func(acc string) string { return newID(acc) }, nil)

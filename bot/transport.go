@@ -5,36 +5,24 @@ package bot
 
 import (
 	"context"
-	"fmt"
-	"time"
 
 	"github.com/ketanmu/ketanmu"
 )
 
-// ConnState is an account's connection state as operators see it.
-type ConnState string
+// ConnState is an account's connection state (ketanmu.ConnState).
+type ConnState = ketanmu.ConnState
 
-// Connection states. not_paired and the last four need a person.
+// Connection states, as ketanmu names them.
 const (
-	StateNotPaired    ConnState = "not_paired"
-	StateConnecting   ConnState = "connecting"
-	StateConnected    ConnState = "connected"
-	StateDisconnected ConnState = "disconnected"
-	StateLoggedOut    ConnState = "logged_out"
-	StateReplaced     ConnState = "replaced"
-	StateOutdated     ConnState = "outdated"
-	StateBanned       ConnState = "temporarily_banned"
+	StateNotPaired    = ketanmu.StateNotPaired
+	StateConnecting   = ketanmu.StateConnecting
+	StateConnected    = ketanmu.StateConnected
+	StateDisconnected = ketanmu.StateDisconnected
+	StateLoggedOut    = ketanmu.StateLoggedOut
+	StateReplaced     = ketanmu.StateReplaced
+	StateOutdated     = ketanmu.StateOutdated
+	StateBanned       = ketanmu.StateBanned
 )
-
-// NeedsPerson reports whether the state waits on someone (to pair, re-link, update, or wait
-// out a ban) rather than on the network.
-func (s ConnState) NeedsPerson() bool {
-	switch s {
-	case StateNotPaired, StateLoggedOut, StateReplaced, StateOutdated, StateBanned:
-		return true
-	}
-	return false
-}
 
 // Transport delivers messages to WhatsApp (or the simulator).
 type Transport interface {
@@ -43,12 +31,4 @@ type Transport interface {
 	Send(ctx context.Context, msg ketanmu.Outbound) error
 	// State reports an account's connection.
 	State(account string) ConnState
-}
-
-// PausedError tells the outbox to hold an account's messages until Until (a temporary ban),
-// without counting the try.
-type PausedError struct{ Until time.Time }
-
-func (e *PausedError) Error() string {
-	return fmt.Sprintf("account paused until %s", e.Until.Format(time.RFC3339))
 }

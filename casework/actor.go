@@ -70,3 +70,13 @@ func requireStaff(a Actor) error {
 	}
 	return nil
 }
+
+// ConfigOperators are the config's operators as the store keeps them: what `ketanmu sim` and
+// `serve` seed at start.
+func ConfigOperators(cfg *config.Config) []store.Operator {
+	out := make([]store.Operator, 0, len(cfg.Operators))
+	for _, op := range cfg.Operators {
+		out = append(out, store.Operator{Name: op.Name, Phone: op.Phone, Roles: config.RolesOf(op.Roles)})
+	}
+	return out
+}

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -17,6 +15,7 @@ import (
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/flows"
 	"github.com/ketanmu/ketanmu/internal/app"
+	"github.com/ketanmu/ketanmu/internal/testfix"
 	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/store"
 )
@@ -24,10 +23,10 @@ import (
 // env is the case service on a real SQLite file with the example config, its clock at
 // Wednesday 25 November 2026 09:00 in Jakarta.
 type env struct {
-	db  *store.DB
-	cfg *config.Config
-	svc *casework.Service
-	now time.Time
+	db    *store.DB
+	cfg   *config.Config
+	svc   *casework.Service
+	clock *testfix.Clock
 }
 
 func newEnv(tb testing.TB) *env { return newEnvFrom(tb, "") }
@@ -35,26 +34,11 @@ func newEnv(tb testing.TB) *env { return newEnvFrom(tb, "") }
 // newEnvFrom is newEnv with the office's config file at path over the example.
 func newEnvFrom(tb testing.TB, path string) *env {
 	tb.Helper()
-	cfg, err := config.Load(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	cipher, err := store.NewCipher(bytes.Repeat([]byte{9}, 32))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	db, err := store.Open(filepath.Join(tb.TempDir(), "ketanmu.db"), cipher)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	e := &env{db: db, cfg: cfg, now: time.Date(2026, 11, 25, 9, 0, 0, 0, cfg.Office.Location)}
-	db.Now = func() time.Time { return e.now }
-	if err := db.SeedOperators(context.Background(), app.Operators(cfg)); err != nil {
-		tb.Fatal(err)
-	}
+	cfg := testfix.Config(tb, path)
+	e := &env{cfg: cfg, clock: testfix.NewClock(testfix.Start)}
+	e.db = testfix.DB(tb, cfg, e.clock.Now)
 	// The production wiring: the router's queueing rules (lanes, the proactive rule).
-	e.svc = app.NewRouter(db, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil, nil).Cases()
+	e.svc = app.NewRouter(e.db, cfg, testfix.Log, nil, nil).Cases()
 	return e
 }
 
@@ -92,7 +76,7 @@ func (e *env) newCase(tb testing.TB, service, phone, name, nik string) string {
 			return err
 		}
 		number, _, err = e.svc.Open(tx, conv, flows.NewCase{Service: service, NIK: nik, Name: name,
-			Details: map[string]string{"delivery": "pickup"}, Due: e.cfg.Promise(service, lifecycle.DeliveryPickup, e.now)})
+			Details: map[string]string{"delivery": "pickup"}, Due: e.cfg.Promise(service, lifecycle.DeliveryPickup, e.clock.Now())})
 		return err
 	})
 	if err != nil {
@@ -208,7 +192,7 @@ func TestActionsRecordAndNotify(t *testing.T) {
 		t.Errorf("resident was sent %q, want only what to resend", texts)
 	}
 	// The clock stopped: the working time left is kept while the resident fixes.
-	if cl := e.svc.ClockAt(c, e.now.Add(time.Hour)); !cl.Paused {
+	if cl := e.svc.ClockAt(c, e.clock.Now().Add(time.Hour)); !cl.Paused {
 		t.Errorf("clock in needs_fix = %+v, want paused", cl)
 	}
 	if c.Paused <= 0 {
@@ -226,7 +210,7 @@ func TestQueueFilters(t *testing.T) {
 	if _, err := e.svc.Do(ctx, kadis, b, casework.Action{Kind: casework.Take}); err != nil {
 		t.Fatal(err)
 	}
-	e.now = e.now.Add(2 * time.Hour) // NIK validation is due in 30 minutes of working time
+	e.clock.Advance(2 * time.Hour) // NIK validation is due in 30 minutes of working time
 	for _, tc := range []struct {
 		name string
 		f    casework.Filter
@@ -438,7 +422,7 @@ func TestTranscriptOfAChatWithAComplaint(t *testing.T) {
 	application := e.newCase(t, "validasi_nik", chat, "Budi Santoso", "3516131204850003")
 	err := e.db.Update(ctx, func(tx *store.Tx) error {
 		_, err := tx.RecordInbound(ketanmu.Inbound{Account: "nik", ID: "IN1", Chat: chat, Kind: ketanmu.KindText,
-			Text: "Petugas Rina membentak saya", At: e.now})
+			Text: "Petugas Rina membentak saya", At: e.clock.Now()})
 		return err
 	})
 	if err != nil {

@@ -120,6 +120,12 @@ func TestLoadInvalid(t *testing.T) {
 			key: "services.kk_ktp.time_standard", msg: "workflows.pos_ketanmu.deadlines",
 		},
 		{
+			// The law counts hours: a privacy request's deadline is calendar hours, not days.
+			name: "privacy deadline not in hours",
+			yaml: "workflows:\n  privasi:\n    due_within: 3d\n",
+			key:  "workflows.privasi.due_within", msg: "positive duration in hours",
+		},
+		{
 			name: "field of an unknown kind",
 			yaml: "fields:\n  child_name: {kind: essay}\n",
 			key:  "fields.child_name.kind", msg: "not one of",

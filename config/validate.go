@@ -202,25 +202,33 @@ func (c *Config) validateServices() error {
 				return err
 			}
 		}
-		seen := map[string]bool{}
-		for i, st := range s.Subtypes {
-			sat := fmt.Sprintf("%s.subtypes[%d]", at, i)
-			if !keyPattern.MatchString(st.Key) || seen[st.Key] {
-				return &Error{sat + ".key", fmt.Sprintf("%q must be a unique lower-case key", st.Key)}
-			}
-			seen[st.Key] = true
-			if err := c.checkDocuments(sat+".documents", st.Documents); err != nil {
-				return err
-			}
-			if st.MinAge < 0 || st.MaxAge < 0 || (st.MaxAge > 0 && st.MaxAge <= st.MinAge) {
-				return &Error{sat + ".max_age", fmt.Sprintf("ages %d to %d: want 0 (no limit) or min_age < max_age", st.MinAge, st.MaxAge)}
-			}
-			if st.Output != "" && st.Output != flows.OutputTTE && st.Output != flows.OutputCard {
-				return &Error{sat + ".output", fmt.Sprintf("%q is not tte or card", st.Output)}
-			}
-			if st.AgeInstead != "" && !slices.ContainsFunc(s.Subtypes, func(o Subtype) bool { return o.Key == st.AgeInstead && o.Key != st.Key }) {
-				return &Error{sat + ".age_instead", fmt.Sprintf("%q is not another sub-type of %s", st.AgeInstead, key)}
-			}
+		if err := c.checkSubtypes(at, key, s.Subtypes); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkSubtypes checks a service's sub-types: unique keys, their documents, ages and output.
+func (c *Config) checkSubtypes(at, service string, subtypes []Subtype) error {
+	seen := map[string]bool{}
+	for i, st := range subtypes {
+		sat := fmt.Sprintf("%s.subtypes[%d]", at, i)
+		if !keyPattern.MatchString(st.Key) || seen[st.Key] {
+			return &Error{sat + ".key", fmt.Sprintf("%q must be a unique lower-case key", st.Key)}
+		}
+		seen[st.Key] = true
+		if err := c.checkDocuments(sat+".documents", st.Documents); err != nil {
+			return err
+		}
+		if st.MinAge < 0 || st.MaxAge < 0 || (st.MaxAge > 0 && st.MaxAge <= st.MinAge) {
+			return &Error{sat + ".max_age", fmt.Sprintf("ages %d to %d: want 0 (no limit) or min_age < max_age", st.MinAge, st.MaxAge)}
+		}
+		if st.Output != "" && st.Output != flows.OutputTTE && st.Output != flows.OutputCard {
+			return &Error{sat + ".output", fmt.Sprintf("%q is not tte or card", st.Output)}
+		}
+		if st.AgeInstead != "" && !slices.ContainsFunc(subtypes, func(o Subtype) bool { return o.Key == st.AgeInstead && o.Key != st.Key }) {
+			return &Error{sat + ".age_instead", fmt.Sprintf("%q is not another sub-type of %s", st.AgeInstead, service)}
 		}
 	}
 	return nil

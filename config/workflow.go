@@ -19,6 +19,49 @@ type Workflow struct {
 	DeadlinesRaw map[string]string `mapstructure:"deadlines"`
 	// ViewRole, when set, limits who sees the profile's cases (complaints: pengaduan).
 	ViewRole string `mapstructure:"view_role"`
+	// DueWithin, when set, is the case's deadline in calendar hours from the request (privacy
+	// requests: 72h, UU 27/2022), not working time.
+	DueWithin string `mapstructure:"due_within"`
+}
+
+// PrivacyService is the service key of residents' requests about their personal data.
+const PrivacyService = "privasi"
+
+// profile reads the workflow named name as lifecycle rules and checks them.
+func (w Workflow) profile(name string) (lifecycle.Profile, error) {
+	at := "workflows." + name
+	p := lifecycle.Profile{Name: name, Transitions: map[lifecycle.Stage][]lifecycle.Stage{},
+		Next: map[lifecycle.Stage]lifecycle.Stage{}, Roles: map[lifecycle.Stage]lifecycle.Role{},
+		Deadlines: map[lifecycle.Stage]sla.Duration{}, ViewRole: lifecycle.Role(w.ViewRole)}
+	for from, tos := range w.Transitions {
+		for _, to := range tos {
+			p.Transitions[lifecycle.Stage(from)] = append(p.Transitions[lifecycle.Stage(from)], lifecycle.Stage(to))
+		}
+	}
+	for from, to := range w.Next {
+		p.Next[lifecycle.Stage(from)] = lifecycle.Stage(to)
+	}
+	for stage, role := range w.Roles {
+		p.Roles[lifecycle.Stage(stage)] = lifecycle.Role(role)
+	}
+	for stage, raw := range w.DeadlinesRaw {
+		d, err := sla.ParseDuration(raw)
+		if err != nil || !lifecycle.Known(lifecycle.Stage(stage)) {
+			return p, &Error{at + ".deadlines." + stage, fmt.Sprintf("%q is not a duration such as 7h or 1d for a known stage", raw)}
+		}
+		p.Deadlines[lifecycle.Stage(stage)] = d
+	}
+	if w.DueWithin != "" {
+		d, err := time.ParseDuration(w.DueWithin)
+		if err != nil || d <= 0 {
+			return p, &Error{at + ".due_within", fmt.Sprintf("%q is not a positive duration in hours such as 72h", w.DueWithin)}
+		}
+		p.DueWithin = d
+	}
+	if err := p.Validate(); err != nil {
+		return p, &Error{at, err.Error()}
+	}
+	return p, nil
 }
 
 // Operator is a member of staff as the config seeds them; the case service keeps them in the
@@ -50,32 +93,14 @@ type Handoff struct {
 func (c *Config) validateWorkflows() error {
 	c.Profiles = map[string]lifecycle.Profile{}
 	for name, w := range c.Workflows {
-		at := "workflows." + name
-		p := lifecycle.Profile{Name: name, Transitions: map[lifecycle.Stage][]lifecycle.Stage{},
-			Next: map[lifecycle.Stage]lifecycle.Stage{}, Roles: map[lifecycle.Stage]lifecycle.Role{},
-			Deadlines: map[lifecycle.Stage]sla.Duration{}, ViewRole: lifecycle.Role(w.ViewRole)}
-		for from, tos := range w.Transitions {
-			for _, to := range tos {
-				p.Transitions[lifecycle.Stage(from)] = append(p.Transitions[lifecycle.Stage(from)], lifecycle.Stage(to))
-			}
-		}
-		for from, to := range w.Next {
-			p.Next[lifecycle.Stage(from)] = lifecycle.Stage(to)
-		}
-		for stage, role := range w.Roles {
-			p.Roles[lifecycle.Stage(stage)] = lifecycle.Role(role)
-		}
-		for stage, raw := range w.DeadlinesRaw {
-			d, err := sla.ParseDuration(raw)
-			if err != nil || !lifecycle.Known(lifecycle.Stage(stage)) {
-				return &Error{at + ".deadlines." + stage, fmt.Sprintf("%q is not a duration such as 7h or 1d for a known stage", raw)}
-			}
-			p.Deadlines[lifecycle.Stage(stage)] = d
-		}
-		if err := p.Validate(); err != nil {
-			return &Error{at, err.Error()}
+		p, err := w.profile(name)
+		if err != nil {
+			return err
 		}
 		c.Profiles[name] = p
+	}
+	if s, ok := c.Services[PrivacyService]; ok && c.Profiles[s.Profile].DueWithin <= 0 {
+		return &Error{"workflows." + s.Profile + ".due_within", "must be set: the hours the office has to answer a request about personal data (UU 27/2022: 72h)"}
 	}
 	for key, s := range c.Services {
 		if _, ok := c.Profiles[s.Profile]; !ok {

@@ -11,8 +11,6 @@ import (
 	"image/draw"
 	"image/jpeg"
 	"image/png"
-	"io"
-	"log/slog"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -27,6 +25,7 @@ import (
 	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/internal/app"
+	"github.com/ketanmu/ketanmu/internal/testfix"
 	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/store"
 )
@@ -135,21 +134,9 @@ func (c *conversation) open() {
 	if c.router != nil {
 		return
 	}
-	cipher, err := store.NewCipher(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	c.db, err = store.Open(filepath.Join(c.t.TempDir(), "ketanmu.db"), cipher)
-	if err != nil {
-		c.t.Fatalf("store.Open: %v", err)
-	}
-	c.t.Cleanup(func() { c.db.Close() })
-	c.db.Now = func() time.Time { return c.now }
-	if err := c.db.SeedOperators(context.Background(), app.Operators(c.cfg)); err != nil {
-		c.t.Fatal(err)
-	}
+	c.db = testfix.DB(c.t, c.cfg, func() time.Time { return c.now })
 	out := 0
-	c.router = app.NewRouter(c.db, c.cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), func(string) string {
+	c.router = app.NewRouter(c.db, c.cfg, testfix.Log, func(string) string {
 		out++
 		return fmt.Sprintf("OUT%06d", out)
 	}, nil)

@@ -117,6 +117,9 @@ type Profile struct {
 	// ViewRole, when set, is the role needed to see the profile's cases at all (complaints may
 	// be about a member of staff).
 	ViewRole Role
+	// DueWithin, when set, is the case's deadline counted in calendar time from the request (a
+	// law that counts hours, not working days: privacy requests).
+	DueWithin time.Duration
 }
 
 // Allowed lists the stages that may follow from.

@@ -1,23 +1,21 @@
 package reminder_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"github.com/ketanmu/ketanmu/casework"
-	"github.com/ketanmu/ketanmu/lifecycle"
-	"io"
-	"log/slog"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/ketanmu/ketanmu/casework"
+	"github.com/ketanmu/ketanmu/lifecycle"
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/internal/app"
+	"github.com/ketanmu/ketanmu/internal/testfix"
 	"github.com/ketanmu/ketanmu/reminder"
 	"github.com/ketanmu/ketanmu/sla"
 	"github.com/ketanmu/ketanmu/store"
@@ -25,7 +23,7 @@ import (
 
 var _ reminder.Sender = (*bot.Router)(nil)
 
-var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
+var discard = testfix.Log
 
 // The example config's numbers and people the tests meet.
 const (
@@ -38,23 +36,8 @@ const (
 	kadisPhone = "6281200000004" // Bu Kadis, the only supervisor
 )
 
-// Clock is a fake clock that moves only when told.
-type Clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *Clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.now = t
-	c.mu.Unlock()
-}
+// Clock is the tests' fake clock.
+type Clock = testfix.Clock
 
 // env is a database, a router and a scheduler wired as `ketanmu sim` wires them, on a fake clock.
 type env struct {
@@ -70,11 +53,7 @@ type env struct {
 // MustConfig loads the built-in example config.
 func MustConfig(tb testing.TB) *config.Config {
 	tb.Helper()
-	cfg, err := config.Load("")
-	if err != nil {
-		tb.Fatalf("config.Load: %v", err)
-	}
-	return cfg
+	return testfix.Config(tb, "")
 }
 
 // newEnv opens a fresh database with the clock at start (office time, "2006-01-02 15:04").
@@ -94,20 +73,10 @@ func newEnv(tb testing.TB, start string) *env {
 // open opens the database and wires a new router and scheduler on it: a (re)start.
 func (e *env) open() {
 	e.tb.Helper()
-	cipher, err := store.NewCipher(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		e.tb.Fatal(err)
-	}
-	db, err := store.Open(e.path, cipher)
-	if err != nil {
-		e.tb.Fatalf("store.Open: %v", err)
-	}
-	db.Now = e.clock.Now
-	e.tb.Cleanup(func() { db.Close() })
+	db := testfix.OpenDB(e.tb, e.path, e.clock.Now)
 	e.db = db
-	if err := db.SeedOperators(context.Background(), app.Operators(e.cfg)); err != nil {
-		e.tb.Fatal(err)
-	}
+	testfix.Seed(e.tb, db, e.cfg)
+	var err error
 	e.router = app.NewRouter(db, e.cfg, discard, nil, nil)
 	if e.sched, err = reminder.New(db, e.cfg, e.router, e.clock.Now, discard); err != nil {
 		e.tb.Fatalf("reminder.New: %v", err)

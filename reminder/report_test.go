@@ -7,7 +7,8 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu"
-	"github.com/ketanmu/ketanmu/reminder"
+	"github.com/ketanmu/ketanmu/casework"
+	"github.com/ketanmu/ketanmu/lifecycle"
 )
 
 // reportData files a small known set of cases in the week of Monday 23 November 2026 and
@@ -57,7 +58,7 @@ func reportData(tb testing.TB) (e *env, late string) {
 
 func TestReport(t *testing.T) {
 	e, late := reportData(t)
-	rep, err := reminder.NewReport(context.Background(), e.db, e.cfg, "2026-11-23", "2026-11-27", e.clock.Now())
+	rep, err := casework.NewReport(context.Background(), e.db, e.cfg, "2026-11-23", "2026-11-27", e.clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,14 +72,14 @@ func TestReport(t *testing.T) {
 	if want := []string{"kk_ktp", "pindah_datang", "akta", "validasi_nik", "kia", "pengaduan", "privasi"}; !slices.Equal(keys, want) {
 		t.Errorf("services %v, want %v", keys, want)
 	}
-	get := func(key string) reminder.ServiceReport {
+	get := func(key string) casework.ServiceReport {
 		for _, s := range rep.Services {
 			if s.Service == key {
 				return s
 			}
 		}
 		t.Fatalf("no %s in the report", key)
-		return reminder.ServiceReport{}
+		return casework.ServiceReport{}
 	}
 
 	nik := get("validasi_nik")
@@ -88,7 +89,7 @@ func TestReport(t *testing.T) {
 	if nik.OnTimeShare == nil || *nik.OnTimeShare < 0.333 || *nik.OnTimeShare > 0.334 {
 		t.Errorf("NIK on-time share %v, want 1/3", nik.OnTimeShare)
 	}
-	wantStages := []reminder.StageReport{
+	wantStages := []casework.StageReport{
 		{Stage: "submitted", Count: 4, MedianSeconds: 25 * 60, P90Seconds: 40 * 60, Median: "25m", P90: "40m"},
 		{Stage: "verifying", Count: 2, MedianSeconds: 30 * 60, P90Seconds: 50 * 60, Median: "30m", P90: "50m"},
 	}
@@ -104,7 +105,7 @@ func TestReport(t *testing.T) {
 		t.Errorf("KTP %+v, want opened 0 (before the range), closed 1 on time", ktp)
 	}
 	// Friday 10:30 to Monday 09:00: 30 minutes on Friday, 60 on Monday.
-	if want := []reminder.StageReport{{Stage: "verifying", Count: 1, MedianSeconds: 5400, P90Seconds: 5400,
+	if want := []casework.StageReport{{Stage: "verifying", Count: 1, MedianSeconds: 5400, P90Seconds: 5400,
 		Median: "1h30m", P90: "1h30m"}}; !slices.Equal(ktp.Stages, want) {
 		t.Errorf("KTP stages %+v, want %+v (the submitted stay ended before the range)", ktp.Stages, want)
 	}
@@ -115,7 +116,7 @@ func TestReport(t *testing.T) {
 	}
 
 	t.Run("range", func(t *testing.T) {
-		rep, err := reminder.NewReport(context.Background(), e.db, e.cfg, "2026-11-25", "2026-11-25", e.clock.Now())
+		rep, err := casework.NewReport(context.Background(), e.db, e.cfg, "2026-11-25", "2026-11-25", e.clock.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -129,7 +130,7 @@ func TestReport(t *testing.T) {
 
 func TestParseRange(t *testing.T) {
 	loc, _ := time.LoadLocation("Asia/Jakarta")
-	start, end, err := reminder.ParseRange("2026-11-23", "2026-11-27", loc)
+	start, end, err := casework.ParseRange("2026-11-23", "2026-11-27", loc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,8 +142,46 @@ func TestParseRange(t *testing.T) {
 	}
 	for _, tt := range [][2]string{{"", "2026-11-27"}, {"2026-11-23", ""}, {"23-11-2026", "2026-11-27"},
 		{"2026-11-23", "2026-11-31"}, {"2026-11-27", "2026-11-23"}, {"2026-11-23T00:00", "2026-11-27"}} {
-		if _, _, err := reminder.ParseRange(tt[0], tt[1], loc); ketanmu.ErrorCode(err) != ketanmu.EINVALID {
+		if _, _, err := casework.ParseRange(tt[0], tt[1], loc); ketanmu.ErrorCode(err) != ketanmu.EINVALID {
 			t.Errorf("ParseRange(%q, %q) = %v, want EINVALID", tt[0], tt[1], err)
+		}
+	}
+}
+
+// The report and its late weeks, read by an actor, leave out the services they may not see: a
+// complaint closed late counts for a complaints officer, not for a front-desk operator.
+func TestReportWithActor(t *testing.T) {
+	e, _ := reportData(t)
+	complaint := e.newCase("pengaduan", nikAccount, "6281234567809")
+	e.clock.Set(e.at("2026-12-10 10:00")) // past the complaint's promise of 5 working days
+	e.move(complaint, "done", "")
+	ctx := context.Background()
+	cs := e.router.Cases()
+	for _, tc := range []struct {
+		roles     []lifecycle.Role
+		complaint bool
+		late      []int // cases closed late in the weeks of 23 and 30 November and 7 December
+	}{
+		{[]lifecycle.Role{lifecycle.RoleOperator}, false, []int{2, 0, 0}},
+		{[]lifecycle.Role{lifecycle.RolePengaduan}, true, []int{2, 0, 1}},
+	} {
+		actor := casework.SystemActor("t", tc.roles)
+		rep, err := cs.Report(ctx, actor, "2026-11-23", "2026-12-11")
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := slices.ContainsFunc(rep.Services, func(s casework.ServiceReport) bool { return s.Service == "pengaduan" })
+		if seen != tc.complaint {
+			t.Errorf("%v: complaints in the report %v, want %v", tc.roles, seen, tc.complaint)
+		}
+		weeks, err := cs.LateWeeks(ctx, actor, "2026-11-23", "2026-12-11")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []casework.WeekCount{{Week: "2026-11-23", Count: tc.late[0]}, {Week: "2026-11-30", Count: tc.late[1]},
+			{Week: "2026-12-07", Count: tc.late[2]}}
+		if !slices.Equal(weeks, want) {
+			t.Errorf("%v: late weeks %+v, want %+v", tc.roles, weeks, want)
 		}
 	}
 }

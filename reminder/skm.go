@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/nik"
 	"github.com/ketanmu/ketanmu/skm"
@@ -76,7 +77,7 @@ func (f SKMFilter) keep(account, service string) bool {
 // whose cases were done in the range; a survey counts in the range its invitation (the case's
 // done notice) fell in.
 func NewSKMReport(ctx context.Context, db *store.DB, cfg *config.Config, from, to string, f SKMFilter) (SKMReport, error) {
-	start, end, err := ParseRange(from, to, cfg.Office.Location)
+	start, end, err := casework.ParseRange(from, to, cfg.Office.Location)
 	if err != nil {
 		return SKMReport{}, err
 	}
@@ -181,7 +182,7 @@ type SKMSuggestion struct {
 // SKMSuggestions returns the suggestions of the surveys of the days from..to, newest first, with
 // NIKs and phone numbers masked.
 func SKMSuggestions(ctx context.Context, db *store.DB, cfg *config.Config, from, to string, f SKMFilter) ([]SKMSuggestion, error) {
-	start, end, err := ParseRange(from, to, cfg.Office.Location)
+	start, end, err := casework.ParseRange(from, to, cfg.Office.Location)
 	if err != nil {
 		return nil, err
 	}

@@ -59,6 +59,9 @@ type Case struct {
 	Paused     time.Duration // working time left on the case while it waits on the resident
 	// FixReturnedAt: the resident answered the fix asked for (zero: not since the last stage change).
 	FixReturnedAt time.Time
+	// ErasedAt is when retention erased the case's personal data (NIK, name, details, files);
+	// zero while they are kept.
+	ErasedAt time.Time
 }
 
 // CaseEvent is one recorded transition.

@@ -11,13 +11,14 @@ import (
 )
 
 const caseColumns = `c.id, c.number, c.account, c.chat, c.resident_id, c.service, c.subtype, c.stage, c.nik,
-	c.name, c.details, c.assignee, c.due_at, c.created_at, c.stage_at, c.stage_due_at, c.paused_ms, c.fix_returned_at`
+	c.name, c.details, c.assignee, c.due_at, c.created_at, c.stage_at, c.stage_due_at, c.paused_ms, c.fix_returned_at,
+	c.erased_at`
 
 func scanCase(sc interface{ Scan(...any) error }, c *Case) error {
-	var details, due, created, stageAt, stageDue, fixReturned string
+	var details, due, created, stageAt, stageDue, fixReturned, erased string
 	var pausedMS int64
 	if err := sc.Scan(&c.ID, &c.Number, &c.Account, &c.Chat, &c.ResidentID, &c.Service, &c.Subtype, &c.Stage,
-		&c.NIK, &c.Name, &details, &c.Assignee, &due, &created, &stageAt, &stageDue, &pausedMS, &fixReturned); err != nil {
+		&c.NIK, &c.Name, &details, &c.Assignee, &due, &created, &stageAt, &stageDue, &pausedMS, &fixReturned, &erased); err != nil {
 		return err
 	}
 	c.Details = map[string]string{}
@@ -25,7 +26,7 @@ func scanCase(sc interface{ Scan(...any) error }, c *Case) error {
 		return fmt.Errorf("case %s: details are not valid JSON: %w", c.Number, err)
 	}
 	c.Due, c.CreatedAt = parseTime(due), parseTime(created)
-	c.StageAt, c.StageDue = parseTime(stageAt), parseTime(stageDue)
+	c.StageAt, c.StageDue, c.ErasedAt = parseTime(stageAt), parseTime(stageDue), parseTime(erased)
 	c.Paused = time.Duration(pausedMS) * time.Millisecond
 	c.FixReturnedAt = parseTime(fixReturned)
 	return nil

@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/ketanmu/ketanmu/bot"
+	"github.com/ketanmu/ketanmu"
 )
 
 // AccountDetailer is implemented by transports that know more about an account than its state
@@ -24,16 +24,16 @@ type AccountNoter interface {
 
 // AccountStatus is one account in GET /api/accounts.
 type AccountStatus struct {
-	Key         string        `json:"key"`
-	Name        string        `json:"name"`
-	Phone       string        `json:"phone"`
-	State       bot.ConnState `json:"state"`
-	Since       *time.Time    `json:"since,omitempty"`
-	Until       *time.Time    `json:"until,omitempty"`
-	Detail      string        `json:"detail,omitempty"`
-	NeedsPerson bool          `json:"needs_person"`
-	Version     string        `json:"version,omitempty"`
-	Notes       []string      `json:"notes,omitempty"`
+	Key         string            `json:"key"`
+	Name        string            `json:"name"`
+	Phone       string            `json:"phone"`
+	State       ketanmu.ConnState `json:"state"`
+	Since       *time.Time        `json:"since,omitempty"`
+	Until       *time.Time        `json:"until,omitempty"`
+	Detail      string            `json:"detail,omitempty"`
+	NeedsPerson bool              `json:"needs_person"`
+	Version     string            `json:"version,omitempty"`
+	Notes       []string          `json:"notes,omitempty"`
 	// Outbox is what waits to be sent from this number (GET /api/accounts only).
 	Outbox *OutboxStatus `json:"outbox,omitempty"`
 }
@@ -139,7 +139,7 @@ func (s *Server) HealthHandler() http.HandlerFunc {
 			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "error": "database unreachable"})
 			return
 		}
-		accounts := map[string]bot.ConnState{}
+		accounts := map[string]ketanmu.ConnState{}
 		attention := []AccountStatus{}
 		for _, st := range s.AccountStatuses() {
 			accounts[st.Key] = st.State

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"image"
@@ -11,38 +10,37 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 const chromiumPath = "/usr/bin/chromium"
 
-// TestBrowserSimulator drives the simulator page in headless Chromium. There is no DevTools
-// client in the standard library, so the page has a test hook instead: ?autotest=TEXT sends TEXT
-// through the composer's own send path, waits until the replies are rendered and sets the title
-// to "done". Chromium's --dump-dom then shows the rendered page, --screenshot a picture of it.
-// Set KETANMU_SCREENSHOTS to a folder to keep the screenshots.
+// TestBrowserSimulator uses the simulator page in headless Chromium as a person does: opens a
+// chat by typing the resident's number, types in the composer and clicks send, then reads the
+// replies, the delivery ticks and a photo as the page renders them. Set KETANMU_SCREENSHOTS to
+// a folder to keep the screenshot.
 func TestBrowserSimulator(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skipf("%s not installed (run .ci/install-browser)", chromiumPath)
-		}
-		t.Fatalf("%s not installed; .ci/install-browser should have installed it", chromiumPath)
-	}
 	srv := mustSimEnv(t, mustConfig(t, ""), "")
+	b := newBrowser(t, 1280, 800)
 	const resident = "081234567890"
+	messages := `document.querySelector("#messages")`
 
 	t.Run("send from the composer", func(t *testing.T) {
-		q := url.Values{"account": {"kkktp"}, "chat": {resident}, "autotest": {"halo"}}
-		dom := chromium(t, "--dump-dom", srv.URL+"/?"+q.Encode())
-		if !strings.Contains(dom, "<title>done</title>") {
-			t.Fatalf("autotest did not finish; title: %q", between(dom, "<title>", "</title>"))
+		b.load(chromedp.Navigate(srv.URL + "/?account=kkktp"))
+		b.do(chromedp.WaitVisible(chromedp.CSS("#new-chat-phone")),
+			chromedp.SendKeys(chromedp.CSS("#new-chat-phone"), resident),
+			chromedp.Click(chromedp.CSS("#open-chat")),
+			chromedp.WaitVisible(chromedp.CSS("#composer-text")),
+			chromedp.SendKeys(chromedp.CSS("#composer-text"), "halo"),
+			chromedp.Click(chromedp.CSS("#send")))
+		b.wait("the greeting", messages+`.innerText.includes("Selamat datang")`)
+		if got := b.eval(`document.querySelector("#composer-text").value`); got != "" {
+			t.Errorf("composer still holds %q after sending", got)
 		}
-		msgs := between(dom, `id="messages"`, `id="composer"`)
+		msgs := b.eval(messages + `.innerHTML`)
 		for _, want := range []string{`class="row in first"`, ">halo<", `class="row out first"`, "Selamat datang"} {
 			if !strings.Contains(msgs, want) {
 				t.Errorf("#messages lacks %q:\n%s", want, msgs)
@@ -65,72 +63,17 @@ func TestBrowserSimulator(t *testing.T) {
 	})
 
 	t.Run("delivery ticks", func(t *testing.T) {
-		deadline := time.Now().Add(10 * time.Second)
-		for {
-			var n int
-			if err := srv.DB.SQL().QueryRow(`SELECT COUNT(*) FROM outbox WHERE status = 'pending'`).Scan(&n); err != nil {
-				t.Fatal(err)
-			}
-			if n == 0 {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%d messages still queued", n)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		q := url.Values{"account": {"kkktp"}, "chat": {resident}}
-		msgs := between(chromium(t, "--dump-dom", srv.URL+"/?"+q.Encode()), `id="messages"`, `id="composer"`)
-		if sent := strings.Count(msgs, `class="tick sent"`); sent < 2 {
-			t.Errorf("%d replies with a sent tick, want every reply (at least 2):\n%s", sent, msgs)
-		}
-		if strings.Contains(msgs, `class="tick queued"`) {
-			t.Errorf("a reply still shows the queued clock after the outbox emptied:\n%s", msgs)
-		}
+		// The outbox sends the replies; the page's poll turns each clock into a sent tick.
+		b.wait("every reply sent", messages+`.querySelectorAll(".tick.sent").length >= 2 && !`+
+			messages+`.querySelector(".tick.queued")`)
 	})
 
 	t.Run("screenshot with a photo", func(t *testing.T) {
 		postImage(t, srv.URL, "kkktp", resident)
-		q := url.Values{"account": {"kkktp"}, "chat": {resident}}
-		shot := filepath.Join(t.TempDir(), "sim.png")
-		chromium(t, "--screenshot="+shot, srv.URL+"/?"+q.Encode())
-		data, err := os.ReadFile(shot)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg, err := png.DecodeConfig(bytes.NewReader(data))
-		if err != nil {
-			t.Fatalf("screenshot is not a PNG (%d bytes): %v", len(data), err)
-		}
-		if cfg.Width != 1280 || cfg.Height != 800 {
-			t.Errorf("screenshot is %dx%d, want 1280x800", cfg.Width, cfg.Height)
-		}
-		if dir := os.Getenv("KETANMU_SCREENSHOTS"); dir != "" {
-			if err := os.WriteFile(filepath.Join(dir, "sim-screenshot.png"), data, 0o644); err != nil {
-				t.Error(err)
-			}
-		}
+		b.wait("the photo", messages+`.innerText.includes("foto KK saya") && [...`+messages+
+			`.querySelectorAll("img")].some((i) => i.complete && i.naturalWidth > 0)`)
+		b.screenshot("sim-screenshot", 1280)
 	})
-}
-
-// chromium runs headless Chromium on pageURL with one command flag (--dump-dom or
-// --screenshot=FILE) and returns its stdout. The virtual time budget lets the page's timers
-// (the 1 s poll) run without waiting for them in real time.
-func chromium(t *testing.T, command, pageURL string) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, chromiumPath, "--headless", "--no-sandbox", "--disable-gpu",
-		"--disable-quic", "--no-first-run", "--no-default-browser-check", "--disable-background-networking",
-		"--disable-component-update", "--disable-sync", "--disable-extensions", "--no-proxy-server",
-		"--disable-dev-shm-usage", "--hide-scrollbars", "--user-data-dir="+t.TempDir(),
-		"--window-size=1280,800", "--virtual-time-budget=10000", command, pageURL)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium %s: %v\n%s", command, err, tail(stderr.String(), 2000))
-	}
-	return stdout.String()
 }
 
 type entry struct {
@@ -198,12 +141,5 @@ func postImage(t *testing.T, base, account, from string) {
 func between(s, start, end string) string {
 	_, s, _ = strings.Cut(s, start)
 	s, _, _ = strings.Cut(s, end)
-	return s
-}
-
-func tail(s string, n int) string {
-	if len(s) > n {
-		return "…" + s[len(s)-n:]
-	}
 	return s
 }

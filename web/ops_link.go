@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/ketanmu/ketanmu/bot"
+	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/casework"
 )
 
@@ -32,7 +32,7 @@ type linkAlert struct {
 func (s *Server) linkAlerts() []linkAlert {
 	var out []linkAlert
 	for _, a := range s.AccountStatuses() {
-		if a.State != bot.StateLoggedOut && a.State != bot.StateBanned {
+		if a.State != ketanmu.StateLoggedOut && a.State != ketanmu.StateBanned {
 			continue
 		}
 		al := linkAlert{Name: a.Name, State: string(a.State)}
@@ -97,7 +97,7 @@ func (s *Server) opsLinkPage(w http.ResponseWriter, r *http.Request, u *opsUser)
 			if kind != "logged_out" {
 				continue // a ban loses no incoming message: WhatsApp delivers them afterwards
 			}
-			o := outageView{Name: acc.Name, Kind: stateTexts[bot.StateLoggedOut][0], Since: officeDate(since, s.cfg),
+			o := outageView{Name: acc.Name, Kind: stateTexts[ketanmu.StateLoggedOut][0], Since: officeDate(since, s.cfg),
 				Ended: officeDate(ended, s.cfg)}
 			chats, err := s.db.MissedChats(ctx, acc.Key, since, missedLookback, missedLimit)
 			if err != nil {

@@ -11,7 +11,6 @@ import (
 	"rsc.io/qr"
 
 	"github.com/ketanmu/ketanmu"
-	"github.com/ketanmu/ketanmu/bot"
 )
 
 // Linker links an account's WhatsApp number while the service runs (the WhatsApp transport):
@@ -58,15 +57,15 @@ type numbersView struct {
 }
 
 // stateTexts say, per connection state, what it means and what a person should do.
-var stateTexts = map[bot.ConnState][2]string{
-	bot.StateConnected:    {"Terhubung", ""},
-	bot.StateConnecting:   {"Menyambung…", "Tunggu sebentar; bila lama, periksa internet server."},
-	bot.StateDisconnected: {"Terputus", "Sistem mencoba menyambung lagi sendiri. Bila berlangsung lama, periksa internet server."},
-	bot.StateNotPaired:    {"Belum ditautkan", "Tautkan nomor ini dengan tombol \"Tautkan\", lalu pindai kode QR dengan HP kantor."},
-	bot.StateLoggedOut:    {"Keluar dari WhatsApp", "Perangkat dilepas dari HP kantor. Tautkan ulang nomor ini."},
-	bot.StateReplaced:     {"Digantikan perangkat lain", "Nomor ini dibuka di server lain. Pastikan hanya satu server yang berjalan."},
-	bot.StateBanned:       {"Diblokir sementara", "WhatsApp membatasi nomor ini. Tunggu sampai batasnya berakhir; jangan tautkan ulang."},
-	bot.StateOutdated:     {"Versi klien usang", "Perbarui ketanmu ke versi terbaru, lalu jalankan ulang."},
+var stateTexts = map[ketanmu.ConnState][2]string{
+	ketanmu.StateConnected:    {"Terhubung", ""},
+	ketanmu.StateConnecting:   {"Menyambung…", "Tunggu sebentar; bila lama, periksa internet server."},
+	ketanmu.StateDisconnected: {"Terputus", "Sistem mencoba menyambung lagi sendiri. Bila berlangsung lama, periksa internet server."},
+	ketanmu.StateNotPaired:    {"Belum ditautkan", "Tautkan nomor ini dengan tombol \"Tautkan\", lalu pindai kode QR dengan HP kantor."},
+	ketanmu.StateLoggedOut:    {"Keluar dari WhatsApp", "Perangkat dilepas dari HP kantor. Tautkan ulang nomor ini."},
+	ketanmu.StateReplaced:     {"Digantikan perangkat lain", "Nomor ini dibuka di server lain. Pastikan hanya satu server yang berjalan."},
+	ketanmu.StateBanned:       {"Diblokir sementara", "WhatsApp membatasi nomor ini. Tunggu sampai batasnya berakhir; jangan tautkan ulang."},
+	ketanmu.StateOutdated:     {"Versi klien usang", "Perbarui ketanmu ke versi terbaru, lalu jalankan ulang."},
 }
 
 func (s *Server) opsNumbers(w http.ResponseWriter, r *http.Request, u *opsUser) {

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ketanmu/ketanmu/reminder"
+	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -22,7 +22,7 @@ type weekCount struct {
 
 type reportsView struct {
 	From, To, CSVURL string
-	Report           reminder.Report
+	Report           casework.Report
 	OnTime           template.HTML
 	StageCharts      []stageChart
 	Weeks            template.HTML
@@ -112,38 +112,12 @@ func ratio(a, b float64) float64 {
 
 // lateWeeks counts, per week (from Monday), the cases closed in the range after their deadline.
 func (s *Server) lateWeeks(r *http.Request, from, to string, u *opsUser) ([]weekCount, error) {
-	start, end, err := reminder.ParseRange(from, to, s.cfg.Office.Location)
-	if err != nil {
-		return nil, err
+	weeks, err := s.cases().LateWeeks(r.Context(), u.Actor, from, to)
+	out := make([]weekCount, len(weeks))
+	for i, w := range weeks {
+		out[i] = weekCount{Week: w.Week, Count: w.Count}
 	}
-	cases, err := s.db.ReportCases(r.Context(), start, end)
-	if err != nil {
-		return nil, err
-	}
-	counts := map[time.Time]int{}
-	loc := s.cfg.Office.Location
-	monday := func(t time.Time) time.Time {
-		t = t.In(loc)
-		d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
-		return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
-	}
-	for wk := monday(start); wk.Before(end); wk = wk.AddDate(0, 0, 7) {
-		counts[wk] = 0
-	}
-	for _, c := range cases {
-		if !s.cases().CanSeeService(u.Actor, c.Service) {
-			continue
-		}
-		if !c.Closed.IsZero() && !c.Closed.Before(start) && c.Closed.Before(end) && !c.Due.IsZero() && c.Closed.After(c.Due) {
-			counts[monday(c.Closed)]++
-		}
-	}
-	var out []weekCount
-	for wk, n := range counts {
-		out = append(out, weekCount{Week: wk.Format(time.DateOnly), Count: n})
-	}
-	slices.SortFunc(out, func(a, b weekCount) int { return strings.Compare(a.Week, b.Week) })
-	return out, nil
+	return out, err
 }
 
 // opsReportCSV exports the report as CSV: a line per service (stage empty) and per stage, the
@@ -256,7 +230,7 @@ func (s *Server) auditFilter(r *http.Request) (store.AuditFilter, auditView, err
 		if to == "" {
 			to = s.db.Now().In(s.cfg.Office.Location).Format(time.DateOnly)
 		}
-		start, end, err := reminder.ParseRange(from, to, s.cfg.Office.Location)
+		start, end, err := casework.ParseRange(from, to, s.cfg.Office.Location)
 		if err != nil {
 			return f, v, err
 		}

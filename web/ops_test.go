@@ -23,7 +23,7 @@ import (
 
 	"github.com/ketanmu/ketanmu/bot/sim"
 	"github.com/ketanmu/ketanmu/internal/app"
-	"github.com/ketanmu/ketanmu/internal/testfix"
+	"github.com/ketanmu/ketanmu/internal/testpdf"
 	"github.com/ketanmu/ketanmu/store"
 	"github.com/ketanmu/ketanmu/web"
 )
@@ -216,7 +216,7 @@ func TestOpsPasswords(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { core.DB.Close() })
-	srv := httptest.NewServer(web.New(cfg, core.DB, core.Router, &sim.Transport{}, nil, log).Handler())
+	srv := httptest.NewServer(web.New(cfg, core.DB, core.Cases, &sim.Transport{}, nil, log).Handler())
 	t.Cleanup(srv.Close)
 	hash, err := bcrypt.GenerateFromPassword([]byte("rahasia-rina-2026"), bcrypt.MinCost)
 	if err != nil {
@@ -688,7 +688,7 @@ func TestOpsPDFInline(t *testing.T) {
 	if status, _ := c.act(t, number, url.Values{"action": {"fix"}, "docs": {"kk"}, "text": {"kirim KK sebagai PDF"}}); status != http.StatusSeeOther {
 		t.Fatalf("fix = %d", status)
 	}
-	pdf := string(testfix.PDF(1))
+	pdf := string(testpdf.PDF(1))
 	env.post(t, map[string]any{"account": "kkktp", "from": apiResident, "text": "kk", "media": map[string]string{
 		"mime": "application/pdf", "filename": "kk.pdf", "data": b64([]byte(pdf))}})
 	_, page, _ := c.get(t, "/ops/cases/"+number)

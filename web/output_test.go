@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ketanmu/ketanmu/internal/testfix"
+	"github.com/ketanmu/ketanmu/internal/testpdf"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -72,7 +72,7 @@ func TestOutputPDFThroughTheSimulator(t *testing.T) {
 	chat := casePhone(t, from)
 	number := a.mustApplyForPDF(t, from)
 	say := func(text string) { a.post(t, map[string]any{"account": "kkktp", "from": from, "text": text}) }
-	signed := testfix.PDF(2)
+	signed := testpdf.PDF(2)
 
 	// Before the document is made: refused, nothing stored.
 	if status, body := a.upload(t, "/api/cases/"+number+"/output", signed); status != http.StatusConflict {
@@ -189,7 +189,7 @@ func TestOutputPDFFromTheCasePage(t *testing.T) {
 			mw.WriteField("csrf", csrf)
 		}
 		fw, _ := mw.CreateFormFile("file", "hasil.pdf")
-		fw.Write(testfix.PDF(1))
+		fw.Write(testpdf.PDF(1))
 		mw.Close()
 		req, err := http.NewRequest(http.MethodPost, a.URL+"/ops/cases/"+number+"/output", &body)
 		if err != nil {

@@ -2,10 +2,8 @@ package web
 
 import (
 	"net/http"
-	"slices"
 
 	"github.com/ketanmu/ketanmu/casework"
-	"github.com/ketanmu/ketanmu/reminder"
 )
 
 // slaReport serves GET /api/reports/sla?from=YYYY-MM-DD&to=YYYY-MM-DD: per service, the cases
@@ -22,15 +20,7 @@ func (s *Server) slaReport(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, rep)
 }
 
-// report is the SLA report of the services actor may see: the API, the workspace's charts and
-// its CSV all read it here, so a complaint's figures and numbers reach only who may see them.
-func (s *Server) report(r *http.Request, actor casework.Actor, from, to string) (reminder.Report, error) {
-	rep, err := reminder.NewReport(r.Context(), s.db, s.cfg, from, to, s.db.Now())
-	if err != nil {
-		return rep, err
-	}
-	rep.Services = slices.DeleteFunc(rep.Services, func(sr reminder.ServiceReport) bool {
-		return !s.cases().CanSeeService(actor, sr.Service)
-	})
-	return rep, nil
+// report is the SLA report of the services actor may see (casework.Service.Report).
+func (s *Server) report(r *http.Request, actor casework.Actor, from, to string) (casework.Report, error) {
+	return s.cases().Report(r.Context(), actor, from, to)
 }

@@ -1,22 +1,21 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/ketanmu/ketanmu/bot"
-	"github.com/ketanmu/ketanmu/casework"
-	"github.com/ketanmu/ketanmu/flows"
-	"github.com/ketanmu/ketanmu/lifecycle"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/ketanmu/ketanmu/config"
+	"github.com/ketanmu/ketanmu/casework"
+	"github.com/ketanmu/ketanmu/flows"
+	"github.com/ketanmu/ketanmu/internal/testfix"
+	"github.com/ketanmu/ketanmu/lifecycle"
+	"github.com/ketanmu/ketanmu/outbox"
+
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -24,21 +23,10 @@ import (
 // on Wednesday 25 November 2026: one answered within its 30 minutes, one still waiting at noon.
 func reportServer(tb testing.TB) *httptest.Server {
 	tb.Helper()
-	cfg, err := config.Load("")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	cipher, err := store.NewCipher(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	db, err := store.Open(filepath.Join(tb.TempDir(), "ketanmu.db"), cipher)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	cfg := testfix.Config(tb, "")
 	loc := cfg.Office.Location
 	now := time.Date(2026, 11, 25, 9, 0, 0, 0, loc)
-	db.Now = func() time.Time { return now }
+	db := testfix.DB(tb, cfg, func() time.Time { return now })
 	var ids []int64
 	for _, phone := range []string{"6281234567801", "6281234567802"} {
 		err := db.Update(context.Background(), func(tx *store.Tx) error {
@@ -70,8 +58,8 @@ func reportServer(tb testing.TB) *httptest.Server {
 
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	engine := flows.New(cfg.FlowOptions())
-	queue := bot.NewQueue(cfg, log, nil, nil)
-	s := New(cfg, db, bot.NewRouter(db, cfg, engine, casework.New(db, cfg, engine, queue, log), queue, log), nil, nil, log)
+	queue := outbox.NewQueue(db, cfg, log, nil, outbox.NewWake(cfg.Accounts).Kick)
+	s := New(cfg, db, casework.New(db, cfg, engine, queue, log), nil, nil, log)
 	mux := http.NewServeMux()
 	supervisor := casework.SystemActor("t", []lifecycle.Role{lifecycle.RoleSupervisor})
 	mux.HandleFunc("GET /api/reports/sla", func(w http.ResponseWriter, r *http.Request) {

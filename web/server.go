@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu"
-	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/internal/metrics"
@@ -21,16 +20,16 @@ import (
 	"github.com/ketanmu/ketanmu/store"
 )
 
-// Router is the part of bot.Router the server uses: the inbound path and the case service.
-type Router interface {
-	Handle(ctx context.Context, in ketanmu.Inbound) (bot.Result, error)
-	Cases() *casework.Service
+// Transport is what the server asks of the transport: each account's connection.
+type Transport interface {
+	State(account string) ketanmu.ConnState
 }
 
-var _ Router = (*bot.Router)(nil)
-
-// Sim holds what only the simulator has: a movable clock and the jobs to run when it moves.
+// Sim holds what only the simulator has: the input path its page and API write to, a movable
+// clock and the jobs to run when it moves.
 type Sim struct {
+	// Inbox is the input path WhatsApp's messages take too (internal/app wires it).
+	Inbox Inbox
 	Clock interface {
 		Now() time.Time
 		Advance(time.Duration) time.Time
@@ -41,12 +40,12 @@ type Sim struct {
 
 // Server is the HTTP server's handler set.
 type Server struct {
-	cfg    *config.Config
-	db     *store.DB
-	router Router
-	tr     bot.Transport
-	sim    *Sim
-	log    *slog.Logger
+	cfg *config.Config
+	db  *store.DB
+	cs  *casework.Service
+	tr  Transport
+	sim *Sim
+	log *slog.Logger
 	// apiToken is the cases API's shared bearer token (SetAPIToken); empty: personal tokens only.
 	apiToken string
 	// linker links WhatsApp numbers from the workspace (SetLinker); nil in the simulator.
@@ -63,11 +62,11 @@ type Server struct {
 	bearer bearerGuard
 }
 
-func (s *Server) cases() *casework.Service { return s.router.Cases() }
+func (s *Server) cases() *casework.Service { return s.cs }
 
-// New returns a server; sim is nil under `ketanmu serve`.
-func New(cfg *config.Config, db *store.DB, router Router, tr bot.Transport, sim *Sim, log *slog.Logger) *Server {
-	return &Server{cfg: cfg, db: db, router: router, tr: tr, sim: sim, log: log}
+// New returns a server over the case service cs; sim is nil under `ketanmu serve`.
+func New(cfg *config.Config, db *store.DB, cs *casework.Service, tr Transport, sim *Sim, log *slog.Logger) *Server {
+	return &Server{cfg: cfg, db: db, cs: cs, tr: tr, sim: sim, log: log}
 }
 
 // SetMetrics serves h at GET /metrics on this server, to loopback clients only, unless

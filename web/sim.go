@@ -14,7 +14,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/ketanmu/ketanmu"
-	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/store"
 )
@@ -81,24 +80,14 @@ func (s *Server) simPost(w http.ResponseWriter, r *http.Request) {
 		s.writeErr(w, r, err)
 		return
 	}
-	intake := &bot.Intake{MaxMedia: s.cfg.Storage.MaxMediaBytes, MaxAge: s.cfg.WhatsApp.OfflineMaxAge,
-		Now: s.sim.Clock.Now, Sent: s.db}
-	in, skipped, err := intake.Take(r.Context(), rec)
+	res, err := s.sim.Inbox.Receive(r.Context(), rec, data)
 	if err != nil {
 		s.writeErr(w, r, err)
 		return
 	}
-	if skipped != "" {
+	if res.Skipped != "" {
 		// What WhatsApp would not hand to the bot: nothing stored, nothing answered.
-		writeJSON(w, http.StatusOK, map[string]any{"id": rec.ID, "skipped": string(skipped), "replies": []simReply{}})
-		return
-	}
-	if in.Media != nil {
-		in = intake.WithData(in, data)
-	}
-	res, err := s.router.Handle(r.Context(), in)
-	if err != nil {
-		s.writeErr(w, r, err)
+		writeJSON(w, http.StatusOK, map[string]any{"id": rec.ID, "skipped": res.Skipped, "replies": []simReply{}})
 		return
 	}
 	replies := make([]simReply, 0, len(res.Replies))
@@ -109,7 +98,7 @@ func (s *Server) simPost(w http.ResponseWriter, r *http.Request) {
 		}
 		replies = append(replies, rep)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": in.ID, "duplicate": res.Duplicate, "replies": replies})
+	writeJSON(w, http.StatusOK, map[string]any{"id": res.ID, "duplicate": res.Duplicate, "replies": replies})
 }
 
 // decodeJSON decodes one JSON value from r into v and refuses anything after it, so that a
@@ -131,15 +120,15 @@ func decodeJSON(r io.Reader, v any) error {
 
 // receivedFromSim validates a simulator request and describes it as a transport would: the
 // intake then decides about it exactly as for WhatsApp. data is the file's content, if any.
-func (s *Server) receivedFromSim(req simMessage) (bot.Received, []byte, error) {
+func (s *Server) receivedFromSim(req simMessage) (SimReceived, []byte, error) {
 	acc, ok := s.cfg.Account(req.Account)
 	if !ok {
-		return bot.Received{}, nil, ketanmu.Errorf(ketanmu.ENOTFOUND, "unknown account %q", req.Account)
+		return SimReceived{}, nil, ketanmu.Errorf(ketanmu.ENOTFOUND, "unknown account %q", req.Account)
 	}
 	if n := utf8.RuneCountInString(req.Text); n > simMaxText {
-		return bot.Received{}, nil, ketanmu.Errorf(ketanmu.ETOOLARGE, "text of %d characters; WhatsApp sends at most %d", n, simMaxText)
+		return SimReceived{}, nil, ketanmu.Errorf(ketanmu.ETOOLARGE, "text of %d characters; WhatsApp sends at most %d", n, simMaxText)
 	}
-	rec := bot.Received{Account: acc.Key, ID: strings.TrimSpace(req.ID), FromMe: req.FromMe,
+	rec := SimReceived{Account: acc.Key, ID: strings.TrimSpace(req.ID), FromMe: req.FromMe,
 		Quote: req.Quote, Text: req.Text}
 	chat, err := s.simChat(acc, req.From, req.FromMe)
 	if err != nil {
@@ -194,7 +183,7 @@ func (s *Server) simChat(acc config.Account, from string, fromMe bool) (string, 
 
 // decodeMedia reads an uploaded file. Its size is checked by the intake, like a file WhatsApp
 // announces: an oversize file is answered politely, not refused here.
-func decodeMedia(m simMedia) (*bot.Attachment, []byte, error) {
+func decodeMedia(m simMedia) (*SimFile, []byte, error) {
 	if m.Mime == "" {
 		return nil, nil, ketanmu.Errorf(ketanmu.EINVALID, "media.mime is required")
 	}
@@ -205,7 +194,7 @@ func decodeMedia(m simMedia) (*bot.Attachment, []byte, error) {
 	if len(data) == 0 {
 		return nil, nil, ketanmu.Errorf(ketanmu.EINVALID, "media.data is empty")
 	}
-	return &bot.Attachment{Hint: bot.HintOfMime(m.Mime), Mime: m.Mime, Filename: m.Filename, Size: int64(len(data))}, data, nil
+	return &SimFile{Mime: m.Mime, Filename: m.Filename, Size: int64(len(data))}, data, nil
 }
 
 type transcriptMedia struct {

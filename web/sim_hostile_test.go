@@ -14,6 +14,7 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 
 	"github.com/ketanmu/ketanmu/internal/testfix"
+	"github.com/ketanmu/ketanmu/internal/testpdf"
 )
 
 // TestSimRefusesDecompressionBombs: a progressive 7200×7200 JPEG (0.3 MB, 780 MB to decode) and
@@ -59,25 +60,25 @@ func TestSimRefusesHostilePDFs(t *testing.T) {
 	refusal := strings.Join(strings.Fields(cfg.Texts["doc_unreadable"])[0:3], " ")
 	var encrypted bytes.Buffer
 	pdfapi.DisableConfigDir()
-	if err := pdfapi.Encrypt(bytes.NewReader(testfix.PDF(3)), &encrypted, model.NewAESConfiguration("", "owner-secret", 256)); err != nil {
+	if err := pdfapi.Encrypt(bytes.NewReader(testpdf.PDF(3)), &encrypted, model.NewAESConfiguration("", "owner-secret", 256)); err != nil {
 		t.Fatal(err)
 	}
 	action := func(body string) []byte {
-		return testfix.PDFDoc{Pages: 1, Catalog: "/OpenAction 3 0 R", Objects: []string{body}}.Bytes()
+		return testpdf.Doc{Pages: 1, Catalog: "/OpenAction 3 0 R", Objects: []string{body}}.Bytes()
 	}
 	for i, tc := range []struct {
 		name    string
 		data    []byte
 		refused bool
 	}{
-		{"scanned, 3 pages", testfix.PDF(3), false},
+		{"scanned, 3 pages", testpdf.PDF(3), false},
 		{"OpenAction JavaScript", action("<< /S /JavaScript /JS (app.alert\\(1\\)) >>"), true},
 		{"Launch action", action("<< /S /Launch /F (cmd.exe) >>"), true},
-		{"embedded file", testfix.PDFDoc{Pages: 1, Catalog: "/Names << /EmbeddedFiles 3 0 R >>", Objects: []string{
+		{"embedded file", testpdf.Doc{Pages: 1, Catalog: "/Names << /EmbeddedFiles 3 0 R >>", Objects: []string{
 			"<< /Names [(a.txt) 4 0 R] >>", "<< /Type /Filespec /F (a.txt) /EF << /F 5 0 R >> >>",
 			"<< /Type /EmbeddedFile /Length 2 >>\nstream\nhi\nendstream"}}.Bytes(), true},
-		{"500 pages in object streams", testfix.PDFDoc{Pages: 500, ObjectStreams: true}.Bytes(), true},
-		{"truncated", testfix.PDF(3)[:300], true},
+		{"500 pages in object streams", testpdf.Doc{Pages: 500, ObjectStreams: true}.Bytes(), true},
+		{"truncated", testpdf.PDF(3)[:300], true},
 		{"encrypted", encrypted.Bytes(), true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

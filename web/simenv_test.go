@@ -10,6 +10,7 @@ import (
 
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/internal/app"
+	"github.com/ketanmu/ketanmu/internal/testfix"
 )
 
 // simEnv is the simulator wired by app.OpenSimulator, as `ketanmu sim` wires it (the outbox and
@@ -47,11 +48,7 @@ func mustSimEnv(tb testing.TB, cfg *config.Config, token string) *simEnv {
 // mustConfig loads the config the way the program does: path "" is the built-in example.
 func mustConfig(tb testing.TB, path string) *config.Config {
 	tb.Helper()
-	cfg, err := config.Load(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return cfg
+	return testfix.Config(tb, path)
 }
 
 // tableCounts counts the rows of each table, to show that a refused request changed nothing.

@@ -9,7 +9,8 @@ import (
 	"go.mau.fi/whatsmeow/types"
 	"go.mau.fi/whatsmeow/types/events"
 
-	"github.com/ketanmu/ketanmu/bot"
+	"github.com/ketanmu/ketanmu/internal/testfix"
+	"github.com/ketanmu/ketanmu/outbox"
 )
 
 // The backlog after downtime holds a text, a photo and the office phone's answer, in that
@@ -19,9 +20,9 @@ import (
 func TestNoReplyOverAnOperatorWhenTheBacklogHoldsAFile(t *testing.T) {
 	w := newWired(t)
 	ctx := context.Background()
-	ob := bot.NewOutbox(w.db, w.tr, w.cfg.Outbound, w.cfg.Accounts, discard)
-	ob.Now = w.clock.Now
-	ob.Gate = &bot.ReplyGate{DB: w.db, Holding: w.tr.Holding, Waiting: w.tr.Waiting, Now: w.clock.Now}
+	ob := testfix.NewOutbox(t, w.db, w.tr, w.cfg, w.clock.Now, func(d *outbox.Deps) {
+		d.Gate = &outbox.ReplyGate{DB: w.db, Holding: w.tr.Holding, Waiting: w.tr.Waiting, Now: w.clock.Now}
+	})
 	w.router.Backlog = w.tr.Backlog // as internal/app wires it
 	w.acc.dial(w.cli)
 	w.internals().DispatchEvent(&events.Connected{})

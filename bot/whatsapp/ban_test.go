@@ -11,6 +11,7 @@ import (
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot"
+	"github.com/ketanmu/ketanmu/internal/testfix"
 )
 
 // A 24-hour ban, reported by WhatsApp as whatsmeow parses it, holds the outbox; when it ends,
@@ -23,8 +24,7 @@ func TestBanThenUnbanSendsNothingStale(t *testing.T) {
 	if maxAge <= 0 || maxAge >= 24*time.Hour {
 		t.Fatalf("reply lane max_age = %s: the test wants one shorter than the ban", maxAge)
 	}
-	ob := bot.NewOutbox(w.db, w.tr, w.cfg.Outbound, w.cfg.Accounts, discard)
-	ob.Now = w.clock.Now
+	ob := testfix.NewOutbox(t, w.db, w.tr, w.cfg, w.clock.Now)
 
 	w.internals().HandleConnectFailure(ctx, failure(waBinary.Attrs{"reason": "402", "code": "101", "expire": "86400"}))
 	st := w.waitState(t, bot.StateBanned, "")

@@ -3,96 +3,24 @@ package whatsapp
 import (
 	"context"
 	"database/sql"
+	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
+	"path"
+	"sort"
 	"time"
 )
 
 // The transport keeps its own bookkeeping in whatsmeow's database file, beside the device keys
 // it only makes sense with: which device belongs to which account, messages acknowledged to
 // WhatsApp but not yet handed to the router (the inbox), and uploaded media of sent messages.
-// The application's store stays free of WhatsApp.
-var schema = []string{
-	// version 1
-	`CREATE TABLE ketanmu_devices (
-		account   TEXT PRIMARY KEY,
-		jid       TEXT NOT NULL,
-		paired_at TEXT NOT NULL
-	);
-	-- Messages persisted before being acknowledged, waiting for a media download or for an
-	-- earlier message of the same chat. inbound is the router's message as JSON, media the
-	-- protobuf part needed to download the file, source the WhatsApp addressing (JSON) that a
-	-- media retry request names.
-	CREATE TABLE ketanmu_inbox (
-		id              INTEGER PRIMARY KEY,
-		account         TEXT NOT NULL,
-		wa_id           TEXT NOT NULL,
-		chat            TEXT NOT NULL,
-		inbound         TEXT NOT NULL,
-		media           BLOB,
-		source          TEXT NOT NULL DEFAULT '',
-		attempts        INTEGER NOT NULL DEFAULT 0,
-		media_retry     INTEGER NOT NULL DEFAULT 0,
-		next_attempt_at TEXT NOT NULL,
-		last_error      TEXT NOT NULL DEFAULT '',
-		created_at      TEXT NOT NULL,
-		UNIQUE (account, wa_id)
-	);
-	CREATE INDEX ketanmu_inbox_chat ON ketanmu_inbox (account, chat, id);
-	-- The exact message sent under an outbox ID when it carried an upload, so that retries and
-	-- retry receipts reuse the upload instead of sending a different file.
-	CREATE TABLE ketanmu_sent (
-		account    TEXT NOT NULL,
-		wa_id      TEXT NOT NULL,
-		message    BLOB NOT NULL,
-		created_at TEXT NOT NULL,
-		PRIMARY KEY (account, wa_id)
-	);`,
-	// version 2: message IDs are unique per sender, so the inbox is unique per chat.
-	`CREATE TABLE ketanmu_inbox_new (
-		id              INTEGER PRIMARY KEY,
-		account         TEXT NOT NULL,
-		wa_id           TEXT NOT NULL,
-		chat            TEXT NOT NULL,
-		inbound         TEXT NOT NULL,
-		media           BLOB,
-		source          TEXT NOT NULL DEFAULT '',
-		attempts        INTEGER NOT NULL DEFAULT 0,
-		media_retry     INTEGER NOT NULL DEFAULT 0,
-		next_attempt_at TEXT NOT NULL,
-		last_error      TEXT NOT NULL DEFAULT '',
-		created_at      TEXT NOT NULL,
-		UNIQUE (account, chat, wa_id)
-	);
-	INSERT INTO ketanmu_inbox_new SELECT id, account, wa_id, chat, inbound, media, source, attempts, media_retry,
-		next_attempt_at, last_error, created_at FROM ketanmu_inbox;
-	DROP TABLE ketanmu_inbox;
-	ALTER TABLE ketanmu_inbox_new RENAME TO ketanmu_inbox;
-	CREATE INDEX ketanmu_inbox_chat ON ketanmu_inbox (account, chat, id);`,
-	// version 3: messages the handler failed on, counted per message; at whatsapp.redelivery_limit
-	// the message is given up (gave_up_at), kept here with its error and acknowledged. And per
-	// account what the link watch remembers: the office phone's last sign of life, the ping and
-	// the warning sent about it, and the outage (logged out, banned) under way.
-	`CREATE TABLE ketanmu_failures (
-		account    TEXT NOT NULL,
-		chat       TEXT NOT NULL,
-		wa_id      TEXT NOT NULL,
-		sent_at    TEXT NOT NULL,
-		count      INTEGER NOT NULL DEFAULT 0,
-		last_error TEXT NOT NULL DEFAULT '',
-		gave_up_at TEXT NOT NULL DEFAULT '',
-		PRIMARY KEY (account, chat, wa_id)
-	);
-	CREATE TABLE ketanmu_link (
-		account       TEXT PRIMARY KEY,
-		phone_seen_at TEXT NOT NULL DEFAULT '',
-		pinged_at     TEXT NOT NULL DEFAULT '',
-		warned_at     TEXT NOT NULL DEFAULT '',
-		outage        TEXT NOT NULL DEFAULT '',
-		outage_since  TEXT NOT NULL DEFAULT '',
-		outage_ended  TEXT NOT NULL DEFAULT ''
-	);`,
-}
+// The application's store stays free of WhatsApp. Its schema is the numbered files in
+// migrations/, applied as store's are: each once, in its own transaction, recorded in
+// ketanmu_migrations.
+//
+//go:embed migrations/*.sql
+var migrations embed.FS
 
 const timeFormat = "2006-01-02T15:04:05.000Z"
 
@@ -109,38 +37,109 @@ type waDB struct {
 	now func() time.Time
 }
 
-// migrate applies pending schema versions, each in its own transaction.
+// migrate applies the migrations not yet recorded, each in its own transaction, in the order
+// of their numbers. A file from before the numbered files (one ketanmu_version row) has its
+// versions recorded first.
 func (d *waDB) migrate(ctx context.Context) error {
-	if _, err := d.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS ketanmu_version (version INTEGER NOT NULL)`); err != nil {
+	if _, err := d.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS ketanmu_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
 		return err
 	}
-	var v int
-	err := d.db.QueryRowContext(ctx, `SELECT version FROM ketanmu_version`).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		if _, err := d.db.ExecContext(ctx, `INSERT INTO ketanmu_version (version) VALUES (0)`); err != nil {
-			return err
-		}
-	} else if err != nil {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
 		return err
 	}
-	for ; v < len(schema); v++ {
-		tx, err := d.db.BeginTx(ctx, nil)
+	sort.Strings(names)
+	if err := d.adoptVersion(ctx, names); err != nil {
+		return fmt.Errorf("schema version: %w", err)
+	}
+	for _, name := range names {
+		base := path.Base(name)
+		version, err := migrationVersion(base)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, schema[v]); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("schema version %d: %w", v+1, err)
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE ketanmu_version SET version = ?`, v+1); err != nil {
-			tx.Rollback()
-			return err
-		}
-		if err := tx.Commit(); err != nil {
-			return err
+		if err := d.apply(ctx, version, base); err != nil {
+			return fmt.Errorf("migration %s: %w", base, err)
 		}
 	}
 	return nil
+}
+
+// migrationVersion is the number a migration's file name starts with.
+func migrationVersion(name string) (int, error) {
+	var v int
+	if _, err := fmt.Sscanf(name, "%d_", &v); err != nil || v <= 0 {
+		return 0, fmt.Errorf("migration %s: name must start with a positive number", name)
+	}
+	return v, nil
+}
+
+// adoptVersion records, for a file the earlier runner upgraded (its schema version in the one
+// row of ketanmu_version), the migrations up to that version as applied, and drops the old
+// table; in one transaction.
+func (d *waDB) adoptVersion(ctx context.Context, names []string) error {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var tables int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'ketanmu_version'`).
+		Scan(&tables); err != nil || tables == 0 {
+		return err
+	}
+	var v int
+	err = tx.QueryRowContext(ctx, `SELECT version FROM ketanmu_version`).Scan(&v)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if v > len(names) {
+		return fmt.Errorf("the file is at version %d, newer than this release knows (%d)", v, len(names))
+	}
+	for _, name := range names {
+		base := path.Base(name)
+		n, err := migrationVersion(base)
+		if err != nil {
+			return err
+		}
+		if n > v {
+			break
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO ketanmu_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+			n, base, formatTime(d.now())); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DROP TABLE ketanmu_version`); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// apply runs one migration unless it is recorded already, and records it, in one transaction.
+func (d *waDB) apply(ctx context.Context, version int, name string) error {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM ketanmu_migrations WHERE version = ?`, version).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	body, err := migrations.ReadFile("migrations/" + name)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO ketanmu_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+		version, name, formatTime(d.now())); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // device returns the JID of the device paired for account, or "".

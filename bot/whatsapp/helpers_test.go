@@ -21,6 +21,7 @@ import (
 	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/internal/app"
+	"github.com/ketanmu/ketanmu/internal/testfix"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -44,32 +45,14 @@ var (
 	epoch       = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 )
 
-// clock is a settable test clock.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
+// clock is the tests' settable clock.
+type clock = testfix.Clock
 
 // mustConfig loads the built-in example config with its data in a temporary folder and quick
 // retries.
 func mustConfig(tb testing.TB) *config.Config {
 	tb.Helper()
-	cfg, err := config.Load("")
-	if err != nil {
-		tb.Fatalf("config.Load: %v", err)
-	}
+	cfg := testfix.Config(tb, "")
 	cfg.Storage.DataDir = tb.TempDir()
 	for lane, b := range cfg.Outbound.Lanes {
 		b.PerMinute, b.Burst = 60*1000, 100 // the lane's max_age stays
@@ -103,27 +86,16 @@ func newEnv(tb testing.TB) *env {
 func newEnvWith(tb testing.TB, cfg *config.Config) *env {
 	tb.Helper()
 	ctx := context.Background()
-	e := &env{cfg: cfg, clock: &clock{now: epoch}, wa: &fakeSender{}, dl: &fakeFetcher{}}
+	e := &env{cfg: cfg, clock: testfix.NewClock(epoch), wa: &fakeSender{}, dl: &fakeFetcher{}}
 	tr, err := Open(ctx, cfg, discard)
 	if err != nil {
 		tb.Fatalf("Open: %v", err)
 	}
 	tb.Cleanup(func() { tr.Close() })
 	tr.Now = e.clock.Now
-	cipher, err := store.NewCipher(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	db, err := store.Open(filepath.Join(cfg.Storage.DataDir, "ketanmu.db"), cipher)
-	if err != nil {
-		tb.Fatalf("store.Open: %v", err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	db.Now = e.clock.Now
+	db := testfix.OpenDB(tb, filepath.Join(cfg.Storage.DataDir, "ketanmu.db"), e.clock.Now)
 	e.tr, e.db = tr, db
-	if err := db.SeedOperators(ctx, app.Operators(cfg)); err != nil {
-		tb.Fatal(err)
-	}
+	testfix.Seed(tb, db, cfg)
 	e.router = app.NewRouter(db, cfg, discard, tr.NewID, nil)
 	e.router.Holding = tr.Holding // as internal/app wires it
 	tr.attach(ctx, e.router, db)

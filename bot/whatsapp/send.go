@@ -14,6 +14,7 @@ import (
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot"
+	"github.com/ketanmu/ketanmu/outbox"
 )
 
 // sender is the sending side of a client; *whatsmeow.Client satisfies it, tests use a fake.
@@ -69,7 +70,7 @@ func (t *Transport) ready(key string) (*account, sender, error) {
 		return nil, nil, ketanmu.Errorf(ketanmu.EINVALID, "%v", err)
 	}
 	if t.isClosed() {
-		return nil, nil, &bot.PausedError{Until: t.Now().Add(pauseReconnecting)}
+		return nil, nil, &outbox.PausedError{Until: t.Now().Add(pauseReconnecting)}
 	}
 	st := a.state.get()
 	wa := a.sender()
@@ -77,11 +78,11 @@ func (t *Transport) ready(key string) (*account, sender, error) {
 	case st.State == bot.StateConnected && wa != nil:
 		return a, wa, nil
 	case st.State == bot.StateBanned:
-		return nil, nil, &bot.PausedError{Until: st.Until}
+		return nil, nil, &outbox.PausedError{Until: st.Until}
 	case st.State.NeedsPerson():
-		return nil, nil, &bot.PausedError{Until: t.Now().Add(pauseNeedsPerson)}
+		return nil, nil, &outbox.PausedError{Until: t.Now().Add(pauseNeedsPerson)}
 	}
-	return nil, nil, &bot.PausedError{Until: t.Now().Add(pauseReconnecting)}
+	return nil, nil, &outbox.PausedError{Until: t.Now().Add(pauseReconnecting)}
 }
 
 func (t *Transport) sendError(err error) error {
@@ -89,7 +90,7 @@ func (t *Transport) sendError(err error) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, whatsmeow.ErrNotLoggedIn), errors.Is(err, whatsmeow.ErrNotConnected):
-		return &bot.PausedError{Until: t.Now().Add(pauseReconnecting)}
+		return &outbox.PausedError{Until: t.Now().Add(pauseReconnecting)}
 	case errors.Is(err, whatsmeow.ErrRecipientADJID), errors.Is(err, whatsmeow.ErrUnknownServer):
 		return ketanmu.Errorf(ketanmu.EINVALID, "cannot send there: %v", err)
 	case errors.Is(err, whatsmeow.ErrServerReturnedError) && strings.HasSuffix(err.Error(), " 463"):

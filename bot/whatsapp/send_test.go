@@ -12,6 +12,8 @@ import (
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/config"
+	"github.com/ketanmu/ketanmu/internal/testfix"
+	"github.com/ketanmu/ketanmu/outbox"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -24,14 +26,12 @@ func mustQueue(tb testing.TB, e *env, msgs ...ketanmu.Outbound) {
 	}
 }
 
-func newOutbox(e *env) *bot.Outbox {
-	o := bot.NewOutbox(e.db, e.tr, e.cfg.Outbound, e.cfg.Accounts, discard)
-	o.Now = e.clock.Now
-	return o
+func newOutbox(t *testing.T, e *env) *outbox.Outbox {
+	return testfix.NewOutbox(t, e.db, e.tr, e.cfg, e.clock.Now)
 }
 
 // sendUntilSent runs outbox passes, moving the clock past each backoff, until id is sent.
-func sendUntilSent(t *testing.T, e *env, o *bot.Outbox, id string, passes int) {
+func sendUntilSent(t *testing.T, e *env, o *outbox.Outbox, id string, passes int) {
 	t.Helper()
 	ctx := context.Background()
 	for range passes {
@@ -58,7 +58,7 @@ func TestSenderReusesStoredIDAcrossRetries(t *testing.T) {
 	id := e.tr.NewID(accKey)
 	mustQueue(t, e, ketanmu.Outbound{ID: id, Account: accKey, Chat: resident, Address: residentLID.String(),
 		Text: "Nomor registrasi Anda KTP-261125-0001", Quote: "3EB0RESIDENTMSG"})
-	sendUntilSent(t, e, newOutbox(e), id, 5)
+	sendUntilSent(t, e, newOutbox(t, e), id, 5)
 
 	sends := e.wa.Sends()
 	if len(sends) != 3 {
@@ -99,7 +99,7 @@ func TestFileIsUploadedOnceAcrossRetries(t *testing.T) {
 	data := bytes.Repeat([]byte("PDF"), 100)
 	mustQueue(t, e, ketanmu.Outbound{ID: id, Account: accKey, Chat: resident, Text: "Tanda terima",
 		Media: &ketanmu.Media{Mime: "application/pdf", Filename: "tanda-terima.pdf", Data: data}})
-	sendUntilSent(t, e, newOutbox(e), id, 4)
+	sendUntilSent(t, e, newOutbox(t, e), id, 4)
 
 	sends := e.wa.Sends()
 	if e.wa.uploads != 1 || len(sends) != 2 {
@@ -119,7 +119,7 @@ func TestBanPausesTheOutbox(t *testing.T) {
 	until := e.clock.Now().Add(2 * time.Hour)
 	e.acc.state.set(bot.StateBanned, until, "")
 	err := e.tr.Send(context.Background(), ketanmu.Outbound{ID: "3EB0X", Account: accKey, Chat: resident, Text: "halo"})
-	var paused *bot.PausedError
+	var paused *outbox.PausedError
 	if !errors.As(err, &paused) || !paused.Until.Equal(until) {
 		t.Fatalf("Send = %v, want a pause until %s", err, until)
 	}
@@ -145,7 +145,7 @@ func TestPacing(t *testing.T) {
 		chat := "62812000000" + string(rune('0'+i)) + "0"
 		mustQueue(t, e, ketanmu.Outbound{ID: e.tr.NewID(accKey), Account: accKey, Chat: chat, Text: "Pengingat", Lane: ketanmu.LaneOperators})
 	}
-	o := newOutbox(e)
+	o := newOutbox(t, e)
 	ctx := context.Background()
 	for pass := range n {
 		if _, err := o.SendDue(ctx, accKey); err != nil {

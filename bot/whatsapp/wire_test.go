@@ -28,6 +28,8 @@ import (
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot"
+	"github.com/ketanmu/ketanmu/internal/testfix"
+	"github.com/ketanmu/ketanmu/outbox"
 )
 
 // Tests that feed whatsmeow's own code paths (cli.DangerousInternals()) instead of hand-made
@@ -343,9 +345,9 @@ func TestNoReplyOverAnOperatorAfterDowntime(t *testing.T) {
 		t.Run(fmt.Sprintf("operator wrote %v", operatorWrote), func(t *testing.T) {
 			w := newWired(t)
 			ctx := context.Background()
-			ob := bot.NewOutbox(w.db, w.tr, w.cfg.Outbound, w.cfg.Accounts, discard)
-			ob.Now = w.clock.Now
-			ob.Gate = &bot.ReplyGate{DB: w.db, Holding: w.tr.Holding, Now: w.clock.Now}
+			ob := testfix.NewOutbox(t, w.db, w.tr, w.cfg, w.clock.Now, func(d *outbox.Deps) {
+				d.Gate = &outbox.ReplyGate{DB: w.db, Holding: w.tr.Holding, Now: w.clock.Now}
+			})
 			w.acc.dial(w.cli) // connecting: the backlog follows
 			w.internals().DispatchEvent(&events.Connected{})
 			missed := epoch.Add(-3 * time.Hour) // written while the service was down
@@ -401,9 +403,7 @@ func TestPermanentSendErrorsFailAtOnceAndAreTold(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWired(t)
 			ctx := context.Background()
-			ob := bot.NewOutbox(w.db, w.tr, w.cfg.Outbound, w.cfg.Accounts, discard)
-			ob.Now = w.clock.Now
-			ob.GaveUp = w.router.TellGaveUp
+			ob := testfix.NewOutbox(t, w.db, w.tr, w.cfg, w.clock.Now, func(d *outbox.Deps) { d.GaveUp = w.router.TellGaveUp })
 			w.wa.Fail = func(n int) error {
 				if n == 1 {
 					return tc.err

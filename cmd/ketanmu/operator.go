@@ -19,6 +19,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/internal/app"
 	"github.com/ketanmu/ketanmu/store"
 )
@@ -88,7 +89,7 @@ func runOperator(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	defer db.Close()
 	// The operators follow the config, as at start-up, so that a new operator can get a
 	// password before the service has run.
-	if err := db.SeedOperators(ctx, app.Operators(cfg)); err != nil {
+	if err := db.SeedOperators(ctx, casework.ConfigOperators(cfg)); err != nil {
 		return err
 	}
 	name := ""

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/internal/app"
-	"github.com/ketanmu/ketanmu/reminder"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -35,7 +35,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *from == "" || *to == "" {
 		return &exitError{code: 2, msg: "--from and --to are required, as dates YYYY-MM-DD"}
 	}
-	if _, _, err := reminder.ParseRange(*from, *to, cfg.Office.Location); err != nil {
+	if _, _, err := casework.ParseRange(*from, *to, cfg.Office.Location); err != nil {
 		return &exitError{code: 2, msg: "--" + ketanmu.ErrorMessage(err)}
 	}
 	path := app.InDir(cfg.Storage.DataDir, cfg.Storage.Database)
@@ -47,7 +47,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	rep, err := reminder.NewReport(ctx, db, cfg, *from, *to, time.Now())
+	rep, err := casework.NewReport(ctx, db, cfg, *from, *to, time.Now())
 	err = errors.Join(err, db.Close())
 	if err != nil {
 		return err
@@ -61,7 +61,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 // writeReport prints the report as two tables: cases per service, working time per stage.
-func writeReport(w io.Writer, rep reminder.Report) error {
+func writeReport(w io.Writer, rep casework.Report) error {
 	fmt.Fprintf(w, "SLA report %s to %s (%s), made %s\n\n", rep.From, rep.To, rep.Timezone,
 		rep.GeneratedAt.Format("2006-01-02 15:04"))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ketanmu/ketanmu/internal/testfix"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -20,14 +21,10 @@ import (
 func reportData(tb testing.TB) (dir, late string) {
 	tb.Helper()
 	dir = tb.TempDir()
-	db, err := store.Open(filepath.Join(dir, "ketanmu.db"), nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer db.Close()
 	jakarta, _ := time.LoadLocation("Asia/Jakarta")
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, jakarta)
-	db.Now = func() time.Time { return now }
+	db := testfix.OpenDB(tb, filepath.Join(dir, "ketanmu.db"), func() time.Time { return now })
+	defer db.Close()
 	var numbers []string
 	var first int64
 	for i, phone := range []string{"6281234567801", "6281234567802"} {

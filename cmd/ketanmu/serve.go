@@ -53,7 +53,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			paired++
 		}
 	}
-	srv := web.New(cfg, core.DB, core.Router, tr, nil, log)
+	srv := web.New(cfg, core.DB, core.Cases, tr, nil, log)
 	if token == "" {
 		log.Warn("Cases API is closed: set handoff.api_token or KETANMU_API_TOKEN")
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/ketanmu/ketanmu/flows"
 	"github.com/ketanmu/ketanmu/internal/metrics"
 	"github.com/ketanmu/ketanmu/lifecycle"
+	"github.com/ketanmu/ketanmu/outbox"
 	"github.com/ketanmu/ketanmu/reminder"
 	"github.com/ketanmu/ketanmu/store"
 	"github.com/ketanmu/ketanmu/web"
@@ -31,7 +32,9 @@ type Core struct {
 	Log    *slog.Logger
 	DB     *store.DB
 	Router *bot.Router
-	Outbox *bot.Outbox
+	// Cases is the case service the router's commands, the cases API and the workspace share.
+	Cases  *casework.Service
+	Outbox *outbox.Outbox
 	// Metrics is what /metrics serves.
 	Metrics *metrics.Metrics
 	// Backups takes the scheduled backups; nil when backup.recipients is empty.
@@ -66,16 +69,21 @@ func Open(cfg *config.Config, log *slog.Logger, tr bot.Transport, now func() tim
 		return nil, err
 	}
 	db.Now = now
-	if err := db.SeedOperators(context.Background(), Operators(cfg)); err != nil {
+	if err := db.SeedOperators(context.Background(), casework.ConfigOperators(cfg)); err != nil {
 		db.Close()
 		return nil, err
 	}
 	c := &Core{Cfg: cfg, Log: log, DB: db}
-	c.Outbox = bot.NewOutbox(db, tr, cfg.Outbound, cfg.Accounts, log)
-	c.Outbox.Now = now
-	c.Router = NewRouter(db, cfg, log, newID(tr), c.Outbox.Kick)
-	c.Outbox.GaveUp = c.Router.TellGaveUp
-	gate := &bot.ReplyGate{DB: db, Now: now}
+	keys := make([]string, 0, len(cfg.Accounts))
+	for _, a := range cfg.Accounts {
+		keys = append(keys, a.Key)
+	}
+	c.Metrics = metrics.New(db, tr, keys, now)
+	wake := outbox.NewWake(cfg.Accounts)
+	var queue *outbox.Queue
+	c.Router, c.Cases, queue = wire(db, cfg, log, newID(tr), wake.Kick)
+	c.Router.Observer = c.Metrics
+	gate := &outbox.ReplyGate{DB: db, Now: now}
 	if h, ok := tr.(interface{ Holding(account string) bool }); ok {
 		gate.Holding = h.Holding // WhatsApp: replies wait for the offline backlog
 		c.Router.Holding = h.Holding
@@ -84,17 +92,15 @@ func Open(cfg *config.Config, log *slog.Logger, tr bot.Transport, now func() tim
 		gate.Waiting = b.Waiting // WhatsApp: and for the files of their chat still being fetched
 		c.Router.Backlog = b.Backlog
 	}
-	c.Outbox.Gate = gate
-	c.Outbox.OnBacklog = c.Router.TellBacklog
-	c.Outbox.Expired = c.Router.TellExpired
-	c.Outbox.Recheck = c.Router.Recheck
-	keys := make([]string, 0, len(cfg.Accounts))
-	for _, a := range cfg.Accounts {
-		keys = append(keys, a.Key)
+	c.Outbox, err = outbox.New(cfg.Outbound, cfg.Accounts, outbox.Deps{
+		DB: db, Transport: tr, Wake: wake, Gate: gate, Recheck: queue, Observer: c.Metrics,
+		GaveUp: c.Router.TellGaveUp, OnBacklog: c.Router.TellBacklog, Expired: c.Router.TellExpired,
+		Now: now, Log: log,
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
 	}
-	c.Metrics = metrics.New(db, tr, keys, now)
-	c.Router.Observer = c.Metrics
-	c.Outbox.Observer = c.Metrics
 	c.Metrics.WatchBackups(cfg.Backup.Dir)
 	if c.Backups, err = backupJob(c, time.Now); err != nil {
 		db.Close()
@@ -105,11 +111,22 @@ func Open(cfg *config.Config, log *slog.Logger, tr bot.Transport, now func() tim
 
 // NewRouter builds the router and the case service its commands, the cases API and the
 // workspace go through, over one queueing path (lanes, the proactive rule, waking the outbox
-// with wake) with newID as the generator of outbound message IDs (nil: ketanmu's own).
+// with wake; nil: a wake-up nobody listens to) with newID as the generator of outbound message
+// IDs (nil: ketanmu's own).
 func NewRouter(db *store.DB, cfg *config.Config, log *slog.Logger, newID func(account string) string, wake func(account string)) *bot.Router {
+	if wake == nil {
+		wake = outbox.NewWake(cfg.Accounts).Kick
+	}
+	r, _, _ := wire(db, cfg, log, newID, wake)
+	return r
+}
+
+// wire builds the queueing rules, the flows engine, the case service and the router over them.
+func wire(db *store.DB, cfg *config.Config, log *slog.Logger, newID func(account string) string, wake func(account string)) (*bot.Router, *casework.Service, *outbox.Queue) {
 	engine := flows.New(cfg.FlowOptions())
-	queue := bot.NewQueue(cfg, log, newID, wake)
-	return bot.NewRouter(db, cfg, engine, casework.New(db, cfg, engine, queue, log), queue, log)
+	queue := outbox.NewQueue(db, cfg, log, newID, wake)
+	cases := casework.New(db, cfg, engine, queue, log)
+	return bot.NewRouter(db, cfg, engine, cases, queue, log), cases, queue
 }
 
 // newID is the transport's generator of outbound message IDs (WhatsApp's own format), nil
@@ -119,15 +136,6 @@ func newID(tr bot.Transport) func(account string) string {
 		return g.NewID
 	}
 	return nil
-}
-
-// Operators are the config's operators as the store keeps them.
-func Operators(cfg *config.Config) []store.Operator {
-	out := make([]store.Operator, 0, len(cfg.Operators))
-	for _, op := range cfg.Operators {
-		out = append(out, store.Operator{Name: op.Name, Phone: op.Phone, Roles: config.RolesOf(op.Roles)})
-	}
-	return out
 }
 
 // privateDir closes a data folder that an older release or an image left open to other local
@@ -176,14 +184,14 @@ func OpenSimulator(cfg *config.Config, log *slog.Logger, start time.Time, token 
 		core.DB.Close()
 		return nil, err
 	}
-	deps := &web.Sim{Clock: s.Clock, RunDue: func(ctx context.Context, now time.Time) error {
+	deps := &web.Sim{Inbox: simInbox{cfg: cfg, db: core.DB, router: core.Router, now: s.Clock.Now}, Clock: s.Clock, RunDue: func(ctx context.Context, now time.Time) error {
 		// The SLA scan and every digest that came due, then the outbox: its retries whose
 		// time came, and the reminders just queued.
 		err := s.Scheduler.RunDue(ctx, now)
 		s.Outbox.KickAll()
 		return err
 	}}
-	s.Server = web.New(cfg, core.DB, core.Router, s.Transport, deps, log)
+	s.Server = web.New(cfg, core.DB, core.Cases, s.Transport, deps, log)
 	s.Server.SetAPIToken(token)
 	// Tools outside the project drive the simulator with its token at the supervisor's scope.
 	s.Server.SetAPIRoles([]lifecycle.Role{lifecycle.RoleSupervisor})
@@ -214,6 +222,12 @@ func (s *Simulator) Start(ctx context.Context) (stop func()) {
 		wg.Wait()
 	}
 }
+
+// The metrics count what the router and the outbox report.
+var (
+	_ bot.InboundObserver = (*metrics.Metrics)(nil)
+	_ outbox.Observer     = (*metrics.Metrics)(nil)
+)
 
 // backlogTransport is a transport that receives a backlog after downtime (WhatsApp).
 type backlogTransport interface {

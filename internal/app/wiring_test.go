@@ -5,19 +5,21 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 )
 
-// The case service and the queueing rules it shares with the router are built in one place,
-// internal/app: any other package (tests aside) calling their constructors would build a second
-// wiring, or a case service that queues around the lane and proactive rules.
+// The case service, the queueing rules it shares with the router and the outbox worker are built
+// in one place, internal/app: any other package (tests aside) calling their constructors would
+// build a second wiring, or a case service that queues around the lane and proactive rules.
 func TestWiredOnlyInApp(t *testing.T) {
 	constructors := map[string]map[string]bool{
 		"github.com/ketanmu/ketanmu/casework": {"New": true},
-		"github.com/ketanmu/ketanmu/bot":      {"NewQueue": true, "NewRouter": true},
+		"github.com/ketanmu/ketanmu/bot":      {"NewRouter": true},
+		"github.com/ketanmu/ketanmu/outbox":   {"New": true, "NewQueue": true, "NewWake": true},
 	}
 	root, err := filepath.Abs("../..")
 	if err != nil {
@@ -33,7 +35,9 @@ func TestWiredOnlyInApp(t *testing.T) {
 			return filepath.SkipDir
 		}
 		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") ||
-			filepath.Dir(path) == filepath.Join(root, "internal", "app") {
+			filepath.Dir(path) == filepath.Join(root, "internal", "app") ||
+			filepath.Dir(path) == filepath.Join(root, "internal", "testfix") { // the tests' fixtures
+
 			return nil
 		}
 		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
@@ -47,7 +51,7 @@ func TestWiredOnlyInApp(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range calls {
-		t.Errorf("%s: only internal/app builds the case service and its queue", c)
+		t.Errorf("%s: only internal/app builds the case service, its queue and the outbox", c)
 	}
 }
 
@@ -87,4 +91,17 @@ func constructorCalls(fset *token.FileSet, f *ast.File, constructors map[string]
 		return true
 	})
 	return out
+}
+
+// The HTTP surfaces get what they need from internal/app, not from the WhatsApp router.
+func TestWebDoesNotImportBot(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "github.com/ketanmu/ketanmu/web").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		if dep == "github.com/ketanmu/ketanmu/bot" || strings.HasPrefix(dep, "github.com/ketanmu/ketanmu/bot/") {
+			t.Errorf("web depends on %s", dep)
+		}
+	}
 }

@@ -3,9 +3,8 @@ package metrics
 import (
 	"time"
 
+	"github.com/ketanmu/ketanmu"
 	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/ketanmu/ketanmu/bot"
 )
 
 // PhoneWatcher is implemented by transports that know when each number last saw its office
@@ -23,7 +22,7 @@ var (
 
 // collectLink reports whether a number needs a person and how long its phone has been silent;
 // false when the silence could not be read.
-func (s *scraped) collectLink(ch chan<- prometheus.Metric, account string, st bot.ConnState, now time.Time) bool {
+func (s *scraped) collectLink(ch chan<- prometheus.Metric, account string, st ketanmu.ConnState, now time.Time) bool {
 	needs := 0.0
 	if st.NeedsPerson() {
 		needs = 1

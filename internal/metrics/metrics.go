@@ -17,7 +17,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/ketanmu/ketanmu"
-	"github.com/ketanmu/ketanmu/bot"
+
+	"github.com/ketanmu/ketanmu/outbox"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -29,7 +30,7 @@ type Source interface {
 
 // States reports an account's connection state (the transport).
 type States interface {
-	State(account string) bot.ConnState
+	State(account string) ketanmu.ConnState
 }
 
 // Metrics is the registry and the counters the router and the outbox feed.
@@ -44,9 +45,7 @@ type Metrics struct {
 }
 
 var (
-	_ bot.SendObserver    = (*Metrics)(nil)
-	_ bot.InboundObserver = (*Metrics)(nil)
-	_ bot.ExpiryObserver  = (*Metrics)(nil)
+	_ outbox.Observer = (*Metrics)(nil)
 )
 
 // New registers every metric; accounts are the configured account keys, now the service's clock.
@@ -89,7 +88,7 @@ func (m *Metrics) Failed(account string, lane ketanmu.Lane) {
 	m.failed.WithLabelValues(account, string(lane)).Inc()
 }
 
-// Expired counts messages that outlived their lane's max_age (bot.ExpiryObserver).
+// Expired counts messages that outlived their lane's max_age (outbox.Observer).
 func (m *Metrics) Expired(account string, lane ketanmu.Lane, n int) {
 	m.expired.WithLabelValues(account, string(lane)).Add(float64(n))
 }
@@ -149,8 +148,8 @@ var (
 		"1 when the database could not be read for this scrape.", nil, nil)
 )
 
-var allStates = []bot.ConnState{bot.StateNotPaired, bot.StateConnecting, bot.StateConnected, bot.StateDisconnected,
-	bot.StateLoggedOut, bot.StateReplaced, bot.StateOutdated, bot.StateBanned}
+var allStates = []ketanmu.ConnState{ketanmu.StateNotPaired, ketanmu.StateConnecting, ketanmu.StateConnected, ketanmu.StateDisconnected,
+	ketanmu.StateLoggedOut, ketanmu.StateReplaced, ketanmu.StateOutdated, ketanmu.StateBanned}
 
 func (s *scraped) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{depthDesc, oldestDesc, stateDesc, needsDesc, phoneDesc, breachDesc, scrapeErrDesc} {

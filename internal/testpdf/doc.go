@@ -1,4 +1,5 @@
-package testfix
+// Package testpdf builds PDFs for tests: plain scanned-like documents and hostile variants.
+package testpdf
 
 import (
 	"bytes"
@@ -8,11 +9,11 @@ import (
 	"strings"
 )
 
-// PDFDoc is a PDF of blank pages to build hostile variants from: extra catalog entries (an
+// Doc is a PDF of blank pages to build hostile variants from: extra catalog entries (an
 // /OpenAction, /Names with embedded files) and extra objects, numbered 3, 4, … in order; with
 // ObjectStreams the page tree and its pages sit in one compressed object stream behind a
 // cross-reference stream (PDF 1.5), where no text search sees them.
-type PDFDoc struct {
+type Doc struct {
 	Pages         int
 	Catalog       string
 	Objects       []string
@@ -20,7 +21,7 @@ type PDFDoc struct {
 }
 
 // Bytes writes the document.
-func (d PDFDoc) Bytes() []byte {
+func (d Doc) Bytes() []byte {
 	first := 3 + len(d.Objects) // the first page's object number
 	kids := make([]string, d.Pages)
 	for i := range kids {
@@ -115,4 +116,31 @@ func deflate(data []byte) []byte {
 	w.Write(data)
 	w.Close()
 	return z.Bytes()
+}
+
+// PDF is a well-formed PDF of pages blank pages with a correct cross-reference table.
+func PDF(pages int) []byte {
+	var b bytes.Buffer
+	var offsets []int
+	obj := func(body string) {
+		offsets = append(offsets, b.Len())
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", len(offsets), body)
+	}
+	b.WriteString("%PDF-1.4\n")
+	kids := make([]string, pages)
+	for i := range kids {
+		kids[i] = fmt.Sprintf("%d 0 R", i+3)
+	}
+	obj("<< /Type /Catalog /Pages 2 0 R >>")
+	obj(fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), pages))
+	for range pages {
+		obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>")
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
+	return b.Bytes()
 }

@@ -1,9 +1,9 @@
-package bot
+package outbox
 
 import (
 	"context"
 	"errors"
-	"log/slog"
+	"fmt"
 	"sync"
 	"time"
 
@@ -21,40 +21,15 @@ import (
 // it leaves in the most urgent lane of what waits behind it. Failed sends are retried with
 // backoff under the same message ID.
 type Outbox struct {
-	db  *store.DB
-	tr  Transport
-	cfg config.Outbound
-	log *slog.Logger
-	// Now is the clock for due times and budgets (the simulator's clock in `ketanmu sim`).
-	Now func() time.Time
-	// Gate, when set, is asked before each send whether to hold or drop the message.
-	Gate Gate
-	// GaveUp, when set, is told about each message given up for good.
-	GaveUp func(ctx context.Context, it store.OutboxItem, cause error)
-	// OnBacklog is called once when a lane's oldest message has waited longer than
-	// outbound.alert_after, and again only after the lane has recovered.
-	OnBacklog func(ctx context.Context, account string, lane ketanmu.Lane, depth int, waited time.Duration)
-	// Observer, when set, is told of every send.
-	Observer SendObserver
-	// Expired, when set, is told after messages of the account expired unsent (the call-back
-	// summary).
-	Expired func(ctx context.Context, account string)
-	// Recheck, when set, applies the proactive rule again at send time (Router.Recheck).
-	Recheck func(ctx context.Context, it store.OutboxItem) (proactive bool, drop string, err error)
-
+	cfg      config.Outbound
+	d        Deps
 	accounts map[string]*outboxAccount
-}
-
-// SendObserver is told of every outcome of a send (metrics).
-type SendObserver interface {
-	Sent(account string, lane ketanmu.Lane, waited time.Duration)
-	Failed(account string, lane ketanmu.Lane)
 }
 
 // outboxAccount is the worker state of one account.
 type outboxAccount struct {
 	pass      sync.Mutex // serialises SendDue: two overlapping passes would send a row twice
-	kick      chan struct{}
+	kick      <-chan struct{}
 	lanes     map[ketanmu.Lane]*rate.Limiter
 	proactive *rate.Limiter
 
@@ -69,11 +44,18 @@ type outboxAccount struct {
 // pendingLimit bounds how many pending rows one pass reads.
 const pendingLimit = 2000
 
-// NewOutbox returns an outbox worker for the given accounts.
-func NewOutbox(db *store.DB, tr Transport, cfg config.Outbound, accounts []config.Account, log *slog.Logger) *Outbox {
-	o := &Outbox{db: db, tr: tr, cfg: cfg, log: log, Now: time.Now, accounts: map[string]*outboxAccount{}}
+// New returns an outbox worker for the given accounts; every collaborator in d is required.
+func New(cfg config.Outbound, accounts []config.Account, d Deps) (*Outbox, error) {
+	if err := d.missing(); err != nil {
+		return nil, err
+	}
+	o := &Outbox{cfg: cfg, d: d, accounts: map[string]*outboxAccount{}}
 	for _, a := range accounts {
-		st := &outboxAccount{kick: make(chan struct{}, 1), lanes: map[ketanmu.Lane]*rate.Limiter{},
+		kick, ok := d.Wake.kick[a.Key]
+		if !ok {
+			return nil, fmt.Errorf("outbox: no wake-up for account %q", a.Key)
+		}
+		st := &outboxAccount{kick: kick, lanes: map[ketanmu.Lane]*rate.Limiter{},
 			lastSent: map[string]time.Time{}, alerted: map[ketanmu.Lane]bool{}}
 		for _, lane := range ketanmu.Lanes {
 			b := laneBudget(cfg, lane)
@@ -82,20 +64,11 @@ func NewOutbox(db *store.DB, tr Transport, cfg config.Outbound, accounts []confi
 		st.proactive = rate.NewLimiter(rate.Limit(cfg.Proactive.PerMinute/60), cfg.Proactive.Burst)
 		o.accounts[a.Key] = st
 	}
-	return o
+	return o, nil
 }
 
 // Kick wakes the account's worker because something was queued.
-func (o *Outbox) Kick(account string) {
-	st := o.accounts[account]
-	if st == nil {
-		return
-	}
-	select {
-	case st.kick <- struct{}{}:
-	default:
-	}
-}
+func (o *Outbox) Kick(account string) { o.d.Wake.Kick(account) }
 
 // KickAll wakes every worker (after the simulator's clock moved).
 func (o *Outbox) KickAll() {
@@ -127,7 +100,7 @@ func (o *Outbox) runAccount(ctx context.Context, account string) {
 			return
 		}
 		if err != nil {
-			o.log.Error("Outbox pass failed", "account", account, "error", err)
+			o.d.Log.Error("Outbox pass failed", "account", account, "error", err)
 		}
 		if n > 0 {
 			continue
@@ -136,7 +109,7 @@ func (o *Outbox) runAccount(ctx context.Context, account string) {
 		st.mu.Lock()
 		gap := max(passGap, time.Duration(st.read)*passPerRow)
 		if !st.next.IsZero() {
-			wait = min(max(st.next.Sub(o.Now()), gap), idlePoll)
+			wait = min(max(st.next.Sub(o.d.Now()), gap), idlePoll)
 		}
 		st.mu.Unlock()
 		t := time.NewTimer(wait)
@@ -189,7 +162,7 @@ func (o *Outbox) SendDue(ctx context.Context, account string) (int, error) {
 	}
 	st.pass.Lock()
 	defer st.pass.Unlock()
-	now := o.Now()
+	now := o.d.Now()
 	if wait, err := o.budgetWait(ctx, account, st, now); err != nil || wait > 0 {
 		// No lane could send anything now, and the backlog was checked within the second: it
 		// need not be read to know that.
@@ -198,7 +171,7 @@ func (o *Outbox) SendDue(ctx context.Context, account string) (int, error) {
 		st.mu.Unlock()
 		return 0, err
 	}
-	items, err := o.db.PendingOutbox(ctx, account, pendingLimit)
+	items, err := o.d.DB.PendingOutbox(ctx, account, pendingLimit)
 	if err != nil {
 		return 0, err
 	}
@@ -299,7 +272,7 @@ func (o *Outbox) budgetWait(ctx context.Context, account string, st *outboxAccou
 			}
 			continue
 		}
-		pending, err := o.db.LanePending(ctx, account, lane)
+		pending, err := o.d.DB.LanePending(ctx, account, lane)
 		if err != nil || pending {
 			return 0, err
 		}
@@ -324,76 +297,69 @@ func (o *Outbox) kicked(st *outboxAccount) bool {
 func (o *Outbox) sendOne(ctx context.Context, it store.OutboxItem, lane ketanmu.Lane, st *outboxAccount) error {
 	msg := it.Msg
 	if it.MediaID != 0 {
-		m, err := o.db.Media(ctx, it.MediaID)
+		m, err := o.d.DB.Media(ctx, it.MediaID)
 		if err != nil {
 			// A file that cannot be read (erased, or the key changed) will not become readable:
 			// give the message up so the chat, and the account, move on.
-			o.log.Error("Outbox file unreadable, message given up", "account", msg.Account,
+			o.d.Log.Error("Outbox file unreadable, message given up", "account", msg.Account,
 				"chat", ketanmu.MaskPhone(msg.Chat), "message_id", msg.ID, "error", err)
 			o.observeFailed(msg.Account, lane)
-			return o.db.MarkRetry(ctx, it, o.Now(), true, err.Error())
+			return o.d.DB.MarkRetry(ctx, it, o.d.Now(), true, err.Error())
 		}
 		msg.Media = m
 	}
-	err := o.tr.Send(ctx, msg)
+	err := o.d.Transport.Send(ctx, msg)
 	if err == nil {
-		now := o.Now()
+		now := o.d.Now()
 		st.mu.Lock()
 		st.lastSent[msg.Chat] = now
 		st.mu.Unlock()
-		if o.Observer != nil {
-			o.Observer.Sent(msg.Account, lane, now.Sub(it.CreatedAt))
-		}
-		return o.db.MarkSent(ctx, it)
+		o.d.Observer.Sent(msg.Account, lane, now.Sub(it.CreatedAt))
+		return o.d.DB.MarkSent(ctx, it)
 	}
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
 	var paused *PausedError
 	if errors.As(err, &paused) {
-		o.log.Warn("Account paused, holding its outbox", "account", msg.Account, "until", paused.Until)
-		return o.db.Postpone(ctx, it, paused.Until, err.Error())
+		o.d.Log.Warn("Account paused, holding its outbox", "account", msg.Account, "until", paused.Until)
+		return o.d.DB.Postpone(ctx, it, paused.Until, err.Error())
 	}
 	attempts := it.Attempts + 1
 	failed := attempts >= o.cfg.MaxAttempts || ketanmu.ErrorCode(err) == ketanmu.EINVALID
-	next := o.Now().Add(o.backoff(attempts))
-	o.log.Warn("Send failed", "account", msg.Account, "chat", ketanmu.MaskPhone(msg.Chat), "lane", string(lane),
+	next := o.d.Now().Add(o.backoff(attempts))
+	o.d.Log.Warn("Send failed", "account", msg.Account, "chat", ketanmu.MaskPhone(msg.Chat), "lane", string(lane),
 		"message_id", msg.ID, "attempt", attempts, "gave_up", failed, "error", ketanmu.MaskNumbers(err.Error()))
 	if failed {
 		o.observeFailed(msg.Account, lane)
 	}
-	if err := o.db.MarkRetry(ctx, it, next, failed, err.Error()); err != nil {
+	if err := o.d.DB.MarkRetry(ctx, it, next, failed, err.Error()); err != nil {
 		return err
 	}
-	if failed && o.GaveUp != nil {
-		o.GaveUp(ctx, it, err)
+	if failed {
+		o.d.GaveUp(ctx, it, err)
 	}
 	return nil
 }
 
 // gate asks the Gate about it and records a hold or a drop; true means it is not sent now.
 func (o *Outbox) gate(ctx context.Context, it store.OutboxItem) (bool, error) {
-	if o.Gate == nil {
-		return false, nil
-	}
-	v, err := o.Gate.Check(ctx, it)
+	v, err := o.d.Gate.Check(ctx, it)
 	switch {
 	case err != nil:
 		return true, err
 	case v.Drop != "":
-		o.log.Info("Reply dropped", "account", it.Msg.Account, "chat", ketanmu.MaskPhone(it.Msg.Chat),
+		o.d.Log.Info("Reply dropped", "account", it.Msg.Account, "chat", ketanmu.MaskPhone(it.Msg.Chat),
 			"message_id", it.Msg.ID, "reason", v.Drop)
-		return true, o.db.MarkRetry(ctx, it, o.Now(), true, "dropped: "+v.Drop)
+		return true, o.d.DB.MarkRetry(ctx, it, o.d.Now(), true, "dropped: "+v.Drop)
 	case !v.HoldUntil.IsZero():
-		return true, o.db.Postpone(ctx, it, v.HoldUntil, "held: "+v.Why)
+		return true, o.d.DB.Postpone(ctx, it, v.HoldUntil, "held: "+v.Why)
 	}
 	return false, nil
 }
 
 func (o *Outbox) observeFailed(account string, lane ketanmu.Lane) {
-	if o.Observer != nil {
-		o.Observer.Failed(account, lane)
-	}
+	o.d.Observer.Failed(account, lane)
 }
 
 // backoff doubles from RetryMin up to RetryMax.

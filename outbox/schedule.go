@@ -1,4 +1,4 @@
-package bot
+package outbox
 
 import (
 	"context"
@@ -134,10 +134,10 @@ func (o *Outbox) combine(ctx context.Context, head store.OutboxItem, items []sto
 		return head, nil
 	}
 	text := strings.Join(texts, "\n\n")
-	if err := o.db.CombineCards(ctx, head, others, text); err != nil {
+	if err := o.d.DB.CombineCards(ctx, head, others, text); err != nil {
 		return head, err
 	}
-	o.log.Info("Case cards combined", "account", head.Msg.Account, "chat", head.Msg.Chat, "cards", len(texts))
+	o.d.Log.Info("Case cards combined", "account", head.Msg.Account, "chat", head.Msg.Chat, "cards", len(texts))
 	head.Msg.Text = text
 	return head, nil
 }
@@ -175,20 +175,18 @@ func (o *Outbox) checkBacklog(ctx context.Context, account string, st *outboxAcc
 		case late && !was:
 			// The row in outbox_alerts, not this worker's memory, decides: after a restart a
 			// lane still backed up is not told twice.
-			raised, err := o.db.RaiseOutboxAlert(ctx, account, lane)
+			raised, err := o.d.DB.RaiseOutboxAlert(ctx, account, lane)
 			if err != nil {
-				o.log.Error("Outbox alert not recorded", "account", account, "lane", string(lane), "error", err)
+				o.d.Log.Error("Outbox alert not recorded", "account", account, "lane", string(lane), "error", err)
 				continue
 			}
 			if raised {
-				o.log.Warn("Outbox lane backed up", "account", account, "lane", string(lane),
+				o.d.Log.Warn("Outbox lane backed up", "account", account, "lane", string(lane),
 					"depth", depth[lane], "oldest_wait", now.Sub(t).Round(time.Second).String())
-				if o.OnBacklog != nil {
-					o.OnBacklog(ctx, account, lane, depth[lane], now.Sub(t))
-				}
+				o.d.OnBacklog(ctx, account, lane, depth[lane], now.Sub(t))
 			}
 		case !late && (was || !known):
-			if err := o.db.ClearOutboxAlert(ctx, account, lane); err != nil {
+			if err := o.d.DB.ClearOutboxAlert(ctx, account, lane); err != nil {
 				continue
 			}
 		default:

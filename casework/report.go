@@ -1,8 +1,9 @@
-package reminder
+package casework
 
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ketanmu/ketanmu"
@@ -66,7 +67,21 @@ func ParseRange(from, to string, loc *time.Location) (start, end time.Time, err 
 	return start, last.AddDate(0, 0, 1), nil
 }
 
-// NewReport computes the report of the days from..to (see ParseRange); breaches are counted at now.
+// Report is the SLA report of the days from..to (see ParseRange) over the services actor may
+// see, breaches counted now: the cases API, the workspace's charts and its CSV all read it here,
+// so a complaint's figures and numbers reach only who may see them.
+func (s *Service) Report(ctx context.Context, actor Actor, from, to string) (Report, error) {
+	rep, err := NewReport(ctx, s.db, s.cfg, from, to, s.db.Now())
+	if err != nil {
+		return rep, err
+	}
+	rep.Services = slices.DeleteFunc(rep.Services, func(sr ServiceReport) bool { return !s.canSee(actor, sr.Service) })
+	return rep, nil
+}
+
+// NewReport computes the report of the days from..to over every service (the administrator's
+// `ketanmu report`; channels with a signed-in actor use Service.Report); breaches are counted
+// at now.
 func NewReport(ctx context.Context, db *store.DB, cfg *config.Config, from, to string, now time.Time) (Report, error) {
 	loc := cfg.Office.Location
 	start, end, err := ParseRange(from, to, loc)
@@ -88,6 +103,58 @@ func NewReport(ctx context.Context, db *store.DB, cfg *config.Config, from, to s
 	rep := Report{From: from, To: to, Timezone: loc.String(), GeneratedAt: now.In(loc)}
 	rep.Services = buildServices(cfg, start, end, cases, visits, late)
 	return rep, nil
+}
+
+// ClosedOnTime is the SLA report's on-time rule: a closed case is on time when it closed no
+// later than its due date; ok is false for a case still open or that had no due date.
+func ClosedOnTime(c store.CaseTimes) (onTime, ok bool) {
+	if c.Closed.IsZero() || c.Due.IsZero() {
+		return false, false
+	}
+	return !c.Closed.After(c.Due), true
+}
+
+// WeekCount is a number of cases in the week starting on Monday Week (YYYY-MM-DD).
+type WeekCount struct {
+	Week  string
+	Count int
+}
+
+// LateWeeks counts, per week (from Monday, the office's days), the cases of the services actor
+// may see that closed in the days from..to after their due date (ClosedOnTime).
+func (s *Service) LateWeeks(ctx context.Context, actor Actor, from, to string) ([]WeekCount, error) {
+	loc := s.cfg.Office.Location
+	start, end, err := ParseRange(from, to, loc)
+	if err != nil {
+		return nil, err
+	}
+	cases, err := s.db.ReportCases(ctx, start, end)
+	if err != nil {
+		return nil, err
+	}
+	monday := func(t time.Time) time.Time {
+		t = t.In(loc)
+		d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+		return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
+	}
+	counts := map[time.Time]int{}
+	for wk := monday(start); wk.Before(end); wk = wk.AddDate(0, 0, 7) {
+		counts[wk] = 0
+	}
+	for _, c := range cases {
+		if !s.canSee(actor, c.Service) || c.Closed.Before(start) || !c.Closed.Before(end) {
+			continue
+		}
+		if onTime, ok := ClosedOnTime(c); ok && !onTime {
+			counts[monday(c.Closed)]++
+		}
+	}
+	out := make([]WeekCount, 0, len(counts))
+	for wk, n := range counts {
+		out = append(out, WeekCount{Week: wk.Format(time.DateOnly), Count: n})
+	}
+	slices.SortFunc(out, func(a, b WeekCount) int { return strings.Compare(a.Week, b.Week) })
+	return out, nil
 }
 
 func buildServices(cfg *config.Config, start, end time.Time, cases []store.CaseTimes, visits []store.StageVisit,
@@ -123,9 +190,9 @@ func buildServices(cfg *config.Config, start, end time.Time, cases []store.CaseT
 			continue
 		}
 		r.Closed++
-		if !c.Due.IsZero() {
+		if onTime, ok := ClosedOnTime(c); ok {
 			withDue[c.Service]++
-			if !c.Closed.After(c.Due) {
+			if onTime {
 				r.ClosedOnTime++
 			}
 		}

@@ -1,6 +1,7 @@
-package bot
+package outbox
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
@@ -10,53 +11,54 @@ import (
 	"github.com/ketanmu/ketanmu/store"
 )
 
-// batch is what the producer of a set of messages knows about all of them, for the lane rule:
+// Batch is what the producer of a set of messages knows about all of them, for the lane rule:
 // a lane for the whole batch (the jobs of Router.Send: bulk), and the chat whose own message is
 // being answered.
-type batch struct {
-	lane    ketanmu.Lane
-	replyTo string
-	// wroteIn and wroteAt are the account and the time of the message being answered
+type Batch struct {
+	Lane    ketanmu.Lane
+	ReplyTo string
+	// WroteIn and WroteAt are the account and the time of the message being answered
 	// (recorded in this transaction).
-	wroteIn string
-	wroteAt time.Time
+	WroteIn string
+	WroteAt time.Time
 }
 
 // Queue is the one way messages enter the outbox, for the router, its jobs and the case
 // service: the lane rule, the proactive rule, and waking the outbox after the commit.
 type Queue struct {
+	db    *store.DB
 	cfg   *config.Config
 	log   *slog.Logger
 	newID func(account string) string
 	wake  func(account string)
 }
 
-var _ casework.Outbox = (*Queue)(nil)
+var (
+	_ casework.Outbox = (*Queue)(nil)
+	_ Rechecker       = (*Queue)(nil)
+)
 
-// NewQueue returns the queueing rules. newID gives outbound message IDs (the transport's
-// generator; nil: ketanmu.NewMessageID); wake is told, after a commit, of each account that got
-// something queued (the outbox's Kick; nil: nobody).
-func NewQueue(cfg *config.Config, log *slog.Logger, newID func(account string) string, wake func(account string)) *Queue {
+// NewQueue returns the queueing rules over db. newID gives outbound message IDs (the
+// transport's generator; nil when it has none: ketanmu.NewMessageID); wake, required, is told
+// after a commit of each account that got something queued (Wake.Kick).
+func NewQueue(db *store.DB, cfg *config.Config, log *slog.Logger, newID func(account string) string, wake func(account string)) *Queue {
 	if newID == nil {
 		newID = func(string) string { return ketanmu.NewMessageID() }
 	}
-	if wake == nil {
-		wake = func(string) {}
-	}
-	return &Queue{cfg: cfg, log: log, newID: newID, wake: wake}
+	return &Queue{db: db, cfg: cfg, log: log, newID: newID, wake: wake}
 }
 
 // Queue puts msgs in the outbox inside tx and returns those queued: the case service's way in.
 func (q *Queue) Queue(tx *store.Tx, msgs []ketanmu.Outbound) ([]ketanmu.Outbound, error) {
-	return q.queue(tx, msgs, batch{})
+	return q.QueueBatch(tx, msgs, Batch{})
 }
 
 // Notify wakes the outbox of account, after the commit that queued something for it.
 func (q *Queue) Notify(account string) { q.wake(account) }
 
-// queue gives each message its lane, drops what the proactive rule refuses, and queues the rest
-// in order inside tx. It returns the messages queued.
-func (q *Queue) queue(tx *store.Tx, msgs []ketanmu.Outbound, b batch) ([]ketanmu.Outbound, error) {
+// QueueBatch gives each message its lane, drops what the proactive rule refuses, and queues the
+// rest in order inside tx. It returns the messages queued.
+func (q *Queue) QueueBatch(tx *store.Tx, msgs []ketanmu.Outbound, b Batch) ([]ketanmu.Outbound, error) {
 	kept := msgs[:0]
 	var chats chatFacts
 	for _, msg := range msgs {
@@ -86,7 +88,7 @@ type chatFact struct {
 // a flow's replies and a case's notifications often go to the same chat.
 type chatFacts map[string]chatFact
 
-func (c *chatFacts) of(q *Queue, tx *store.Tx, b batch, account, chat string) (chatFact, error) {
+func (c *chatFacts) of(q *Queue, tx *store.Tx, b Batch, account, chat string) (chatFact, error) {
 	key := account + "\x00" + chat
 	if f, ok := (*c)[key]; ok {
 		return f, nil
@@ -98,10 +100,10 @@ func (c *chatFacts) of(q *Queue, tx *store.Tx, b batch, account, chat string) (c
 	}
 	switch {
 	case f.staff:
-	case chat == b.replyTo && account == b.wroteIn && tx.Now().Sub(b.wroteAt) < q.cfg.Outbound.Proactive.Window:
+	case chat == b.ReplyTo && account == b.WroteIn && tx.Now().Sub(b.WroteAt) < q.cfg.Outbound.Proactive.Window:
 		// The resident's message just recorded is within the window, so their last one is
 		// too: the proactive rule lets the answer go without asking the database.
-		f.lastIn, f.wrote = b.wroteAt, true
+		f.lastIn, f.wrote = b.WroteAt, true
 	default:
 		if f.lastIn, f.wrote, f.hasCase, err = tx.ChatContact(account, chat); err != nil {
 			return f, err
@@ -119,17 +121,17 @@ func (c *chatFacts) of(q *Queue, tx *store.Tx, b batch, account, chat string) (c
 // staff (the operators' groups, the office phone's own chat, an operator's phone) is the
 // operators'; what answers the resident's own message in that chat is a reply; anything else to
 // a resident tells them of a step of their case.
-func laneOf(msg ketanmu.Outbound, b batch, staff bool) ketanmu.Lane {
+func laneOf(msg ketanmu.Outbound, b Batch, staff bool) ketanmu.Lane {
 	switch {
 	case msg.Revoke != "":
 		return ketanmu.LaneRevoke
 	case msg.Lane != "":
 		return msg.Lane
-	case b.lane != "":
-		return b.lane
+	case b.Lane != "":
+		return b.Lane
 	case staff:
 		return ketanmu.LaneOperators
-	case b.replyTo != "" && msg.Chat == b.replyTo:
+	case b.ReplyTo != "" && msg.Chat == b.ReplyTo:
 		return ketanmu.LaneReply
 	}
 	return ketanmu.LaneNotification
@@ -145,15 +147,6 @@ func (q *Queue) staffChat(tx *store.Tx, account, chat string) (bool, error) {
 	}
 	_, ok, err := tx.OperatorByPhone(chat)
 	return ok, err
-}
-
-// replyChat is the chat whose own message the replies of in answer: a resident's chat, not
-// the office phone typing in it.
-func replyChat(in ketanmu.Inbound) string {
-	if in.FromMe {
-		return ""
-	}
-	return in.Chat
 }
 
 // mayWrite applies the proactive rule to one message and marks it proactive when it is: a
@@ -172,6 +165,28 @@ func (q *Queue) mayWrite(tx *store.Tx, msg *ketanmu.Outbound, chat chatFact) boo
 	q.log.Warn("Message not queued", "account", msg.Account, "chat", ketanmu.MaskPhone(msg.Chat),
 		"lane", string(msg.Lane), "reason", why)
 	return false
+}
+
+// Recheck is the proactive rule for a queued message at send time (the outbox's Rechecker):
+// the rule mayWrite applies when queueing, against what the database says now.
+func (q *Queue) Recheck(ctx context.Context, it store.OutboxItem) (proactive bool, drop string, err error) {
+	m := it.Msg
+	if m.Revoke != "" || m.Lane == ketanmu.LaneOperators || ketanmu.IsGroup(m.Chat) {
+		return m.Proactive, "", nil
+	}
+	err = q.db.View(ctx, func(tx *store.Tx) error {
+		staff, err := q.staffChat(tx, m.Account, m.Chat)
+		if err != nil || staff {
+			return err
+		}
+		lastIn, wrote, hasCase, err := tx.ChatContact(m.Account, m.Chat)
+		if err != nil {
+			return err
+		}
+		proactive, drop = proactiveRule(tx.Now(), lastIn, wrote, hasCase, q.cfg.Outbound.Proactive.Window)
+		return nil
+	})
+	return proactive, drop, err
 }
 
 // laneBudget returns the configured budget of a lane.
