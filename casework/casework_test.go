@@ -60,6 +60,12 @@ func (e *env) actor(tb testing.TB, name string) casework.Actor {
 // newCase stores a case of service for phone, waiting, with a stage deadline from the profile.
 func (e *env) newCase(tb testing.TB, service, phone, name, nik string) string {
 	tb.Helper()
+	return e.newCaseDue(tb, service, phone, name, nik, e.cfg.Promise(service, lifecycle.DeliveryPickup, e.clock.Now()))
+}
+
+// newCaseDue is newCase with the case's deadline due.
+func (e *env) newCaseDue(tb testing.TB, service, phone, name, nik string, due time.Time) string {
+	tb.Helper()
 	var number string
 	err := e.db.Update(context.Background(), func(tx *store.Tx) error {
 		// The resident applied by writing to the number: what lets the bot write back.
@@ -76,7 +82,7 @@ func (e *env) newCase(tb testing.TB, service, phone, name, nik string) string {
 			return err
 		}
 		number, _, err = e.svc.Open(tx, conv, flows.NewCase{Service: service, NIK: nik, Name: name,
-			Details: map[string]string{"delivery": "pickup"}, Due: e.cfg.Promise(service, lifecycle.DeliveryPickup, e.clock.Now())})
+			Details: map[string]string{"delivery": "pickup"}, Due: due})
 		return err
 	})
 	if err != nil {

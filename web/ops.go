@@ -132,6 +132,7 @@ func (s *Server) opsRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /ops/chats", s.ops(s.opsChats))
 	mux.HandleFunc("GET /ops/chats/{id}", s.ops(s.opsChat))
 	mux.HandleFunc("POST /ops/chats/{id}/actions", s.ops(s.opsChatAction))
+	mux.HandleFunc("GET /ops/notify", s.ops(s.opsNotify))
 	mux.HandleFunc("GET /ops/numbers", s.ops(s.opsNumbers))
 	mux.HandleFunc("POST /ops/numbers/{key}/link", s.ops(s.opsLinkStart))
 	mux.HandleFunc("GET /ops/numbers/{key}/link", s.ops(s.opsLinkState))

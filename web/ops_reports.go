@@ -157,30 +157,30 @@ type bar struct {
 	Alt   bool
 }
 
-// barChart draws horizontal bars, each with its label above and its figure at its end.
+// barChart draws horizontal bars, each under its label and figure. The words are the page's
+// own text, so they keep their size and wrap on a narrow screen (an SVG scaled to the width
+// shrank them to 9 px at 400 px and ran label into figure); only the bars are SVG, stretched
+// to the width (the page's CSP allows no inline style).
 func barChart(title string, bars []bar) template.HTML {
-	const width, rowH = 480, 38
 	var b strings.Builder
-	h := len(bars)*rowH + 8
-	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-label="%s"><title>%s</title>`,
-		width, h, template.HTMLEscapeString(title), template.HTMLEscapeString(title))
-	for i, br := range bars {
-		y := i*rowH + 4
+	fmt.Fprintf(&b, `<div class="chart hbars" role="group" aria-label="%s">`, template.HTMLEscapeString(title))
+	for _, br := range bars {
 		v := math.Max(0, math.Min(1, br.Value))
 		class := "bar"
 		if br.Alt {
 			class = "bar alt"
 		}
-		fmt.Fprintf(&b, `<text x="0" y="%d" class="lbl">%s</text>`, y+11, template.HTMLEscapeString(br.Label))
-		fmt.Fprintf(&b, `<text x="%d" y="%d" class="val" text-anchor="end">%s</text>`, width, y+11, template.HTMLEscapeString(br.Text))
-		fmt.Fprintf(&b, `<rect x="0" y="%d" width="%d" height="14" class="track"/>`, y+16, width)
-		fmt.Fprintf(&b, `<rect x="0" y="%d" width="%.1f" height="14" class="%s"/>`, y+16, v*float64(width), class)
+		fmt.Fprintf(&b, `<div class="hrow"><span class="lbl">%s</span> <span class="val">%s</span>`,
+			template.HTMLEscapeString(br.Label), template.HTMLEscapeString(br.Text))
+		fmt.Fprintf(&b, `<svg class="hbar" viewBox="0 0 100 14" preserveAspectRatio="none" aria-hidden="true">`+
+			`<rect width="100" height="14" class="track"/><rect width="%.1f" height="14" class="%s"/></svg></div>`, v*100, class)
 	}
-	b.WriteString(`</svg>`)
+	b.WriteString(`</div>`)
 	return template.HTML(b.String())
 }
 
-// columnChart draws one column per week with its count.
+// columnChart draws one column per week with its count, at its own size: in a narrow window
+// it scrolls sideways instead of shrinking its text.
 func columnChart(title string, weeks []weekCount) template.HTML {
 	const height, colW = 160, 56
 	most, total := 1, 0
@@ -191,9 +191,11 @@ func columnChart(title string, weeks []weekCount) template.HTML {
 		return template.HTML(`<p class="muted">Tidak ada permohonan yang selesai terlambat dalam rentang ini.</p>`)
 	}
 	width := max(len(weeks)*colW, colW)
+	t := template.HTMLEscapeString(title)
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart cols" viewBox="0 0 %d %d" role="img" aria-label="%s"><title>%s</title>`,
-		width, height+34, template.HTMLEscapeString(title), template.HTMLEscapeString(title))
+	fmt.Fprintf(&b, `<div class="chart scroll" tabindex="0" role="region" aria-label="%s">`, t)
+	fmt.Fprintf(&b, `<svg class="cols" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-label="%s"><title>%s</title>`,
+		width, height+34, width, height+34, t, t)
 	for i, wk := range weeks {
 		hh := float64(wk.Count) / float64(most) * height
 		x := i*colW + 8
@@ -201,7 +203,7 @@ func columnChart(title string, weeks []weekCount) template.HTML {
 		fmt.Fprintf(&b, `<text x="%d" y="%.1f" class="val" text-anchor="middle">%d</text>`, x+(colW-16)/2, height-hh+10, wk.Count)
 		fmt.Fprintf(&b, `<text x="%d" y="%d" class="lbl" text-anchor="middle">%s</text>`, x+(colW-16)/2, height+30, wk.Week[5:])
 	}
-	b.WriteString(`</svg>`)
+	b.WriteString(`</svg></div>`)
 	return template.HTML(b.String())
 }
 

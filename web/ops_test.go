@@ -584,7 +584,7 @@ func TestOpsReportCSV(t *testing.T) {
 		t.Errorf("no stage figures to compare:\n%s", body)
 	}
 	status, page, _ := c.get(t, "/ops/reports?"+q)
-	for _, want := range []string{`<svg class="chart" viewBox="0 0 480`, "Bagian permohonan yang selesai tepat waktu",
+	for _, want := range []string{`<div class="chart hbars"`, "Bagian permohonan yang selesai tepat waktu",
 		"Waktu kerja per tahap, KK / KTP-el", "100% tepat waktu (1 dari 1)"} {
 		if status != http.StatusOK || !strings.Contains(page, want) {
 			t.Errorf("reports page (%d) lacks %q", status, want)

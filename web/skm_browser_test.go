@@ -48,7 +48,7 @@ func TestBrowserSKM(t *testing.T) {
 	if !strings.Contains(rows, "86,11") || !strings.Contains(rows, "B (baik)") || !strings.Contains(rows, "100,00") {
 		t.Errorf("services table = %q, want KK/KTP 86,11 B and Akta 100,00", rows)
 	}
-	if n := b.eval(`String(document.querySelector(".skm-chart svg").querySelectorAll("rect.bar").length)`); n != "9" {
+	if n := b.eval(`String(document.querySelector(".skm-chart .chart").querySelectorAll("rect.bar").length)`); n != "9" {
 		t.Errorf("a service chart has %s bars, want 9", n)
 	}
 	sugg := b.text("#skm-suggestions")

@@ -82,7 +82,7 @@
   function live() {
     if (!window.EventSource || !($("#live") || $("[data-live-part]"))) return;
     const es = new EventSource("/ops/events");
-    es.addEventListener("change", refresh);
+    es.addEventListener("change", () => { refresh(); document.dispatchEvent(new Event("ketanmu:change")); });
     // What changed between the page's rendering and the stream's start (a message arriving in
     // that moment) would otherwise wait for the next change: look once when the stream starts.
     es.addEventListener("hello", () => { status(""); refresh(); });
