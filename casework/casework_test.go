@@ -92,7 +92,7 @@ func (e *env) newCase(tb testing.TB, service, phone, name, nik string) string {
 			return err
 		}
 		number, _, err = e.svc.Open(tx, conv, flows.NewCase{Service: service, NIK: nik, Name: name,
-			Details: map[string]string{"delivery": "pickup"}, Due: e.cfg.Promise(service, lifecycle.DeliveryPickup, e.now)})
+			Details: map[string]string{"delivery": "pickup"}, Due: e.cfg.Promise(service, lifecycle.Path{Delivery: lifecycle.DeliveryPickup}, e.now)})
 		return err
 	})
 	if err != nil {

@@ -60,13 +60,10 @@ func (m mover) advance(c store.Case) error {
 		return err
 	}
 	p, _ := m.s.cfg.Profile(c.Service)
-	next, ok := p.NextStage(c.Stage, Delivery(c))
+	next, ok := p.NextStage(c.Stage, m.s.path(c))
 	if !ok {
 		return ketanmu.Errorf(ketanmu.ECONFLICT, "%s sedang di tahap %s: tidak ada tahap berikutnya yang biasa; pilih tindakannya",
 			c.Number, m.s.StageName(c.Stage))
-	}
-	if next == lifecycle.Signing && m.s.output(c) != flows.OutputTTE && p.Check(c.Stage, lifecycle.Printed) == nil {
-		next = lifecycle.Printed // a card is printed, not signed electronically
 	}
 	if next == lifecycle.Shipped {
 		return ketanmu.Errorf(ketanmu.EINVALID, "tahap berikutnya adalah %s: nomor resi pos wajib diisi",

@@ -162,10 +162,11 @@ func (e *Engine) deliveryText(d *Draft) string {
 	return ""
 }
 
-// due is the completion date promised for a draft submitted at now: the stage deadlines of its
-// service's usual path, for the delivery the resident chose.
+// due is the completion date promised for a draft submitted at now: the stage deadlines of the
+// path its case will take (the delivery the resident chose; a card skips the signature).
 func (e *Engine) due(d *Draft, now time.Time) time.Time {
-	return e.opt.Services[d.Service].Profile.Promise(e.cal, now, lifecycle.Delivery(d.Delivery))
+	path := lifecycle.Path{Delivery: lifecycle.Delivery(d.Delivery), Card: e.output(d) != OutputTTE}
+	return e.opt.Services[d.Service].Profile.Promise(e.cal, now, path)
 }
 
 func (e *Engine) dueText(t time.Time) string {

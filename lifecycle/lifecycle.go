@@ -103,6 +103,14 @@ const (
 	DeliveryElectronic Delivery = "elektronik"
 )
 
+// Path is what decides the way a case takes through its profile: how the resident receives the
+// document, and whether it is a card (anything not signed electronically: a KTP-el, a KIA), which
+// goes from production straight to printing and never passes the signing stages.
+type Path struct {
+	Delivery Delivery
+	Card     bool
+}
+
 // Profile is one workflow: what may follow what, who may do it, and how long each stage may take.
 type Profile struct {
 	Name string
@@ -144,12 +152,18 @@ func (p Profile) Check(from, to Stage) error {
 	return &TransitionError{From: from, To: to, Allowed: allowed}
 }
 
-// NextStage returns the usual next stage from from. A case collected at the office skips the
-// post: where the path says shipped, it goes to ready_for_pickup when that is allowed.
-func (p Profile) NextStage(from Stage, d Delivery) (Stage, bool) {
+// NextStage returns the usual next stage from from on the case's path. A case collected at the
+// office skips the post: where the path says shipped, it goes to ready_for_pickup when that is
+// allowed; a card is printed where the path says signing; a signed PDF sent in the chat closes
+// the case where paper would be printed or handed over.
+func (p Profile) NextStage(from Stage, path Path) (Stage, bool) {
 	next, ok := p.Next[from]
 	if !ok {
 		return "", false
+	}
+	d := path.Delivery
+	if path.Card && next == Signing && slices.Contains(p.Allowed(from), Printed) {
+		next = Printed // a card is printed, not signed electronically
 	}
 	if d == DeliveryPickup && next == Shipped && slices.Contains(p.Allowed(from), ReadyForPickup) {
 		next = ReadyForPickup
@@ -266,11 +280,11 @@ func (p Profile) Validate() error {
 	return nil
 }
 
-// Promise is the completion date promised to a resident who submits at now and chose d: the
-// deadlines of the stages on the usual path, added one after another from now. A case that keeps
+// Promise is the completion date promised to a resident who submits at now on path: the deadlines
+// of the stages the case will pass (NextStage), added one after another from now. A case that keeps
 // to every stage deadline is therefore done by the promised date, and the promise never
 // contradicts the stages. The zero time means the profile sets no deadline on that path.
-func (p Profile) Promise(cal *sla.Calendar, now time.Time, d Delivery) time.Time {
+func (p Profile) Promise(cal *sla.Calendar, now time.Time, path Path) time.Time {
 	t, set := now, false
 	s := Submitted
 	for range Stages { // a path visits each stage at most once; this also bounds a cycle
@@ -280,7 +294,7 @@ func (p Profile) Promise(cal *sla.Calendar, now time.Time, d Delivery) time.Time
 		if dl, ok := p.Deadlines[s]; ok {
 			t, set = cal.Add(t, dl), true
 		}
-		next, ok := p.NextStage(s, d)
+		next, ok := p.NextStage(s, path)
 		if !ok {
 			break
 		}

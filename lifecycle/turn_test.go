@@ -19,7 +19,7 @@ func TestValidatedWaitsOnTheResident(t *testing.T) {
 	}
 	p, cal := cfg.Profiles["pak_pos"], cfg.Office.Calendar
 	start := time.Date(2026, 11, 25, 9, 0, 0, 0, cfg.Office.Location)
-	due := p.Promise(cal, start, lifecycle.DeliveryPost)
+	due := p.Promise(cal, start, lifecycle.Path{Delivery: lifecycle.DeliveryPost})
 	in := lifecycle.Timing{Stage: lifecycle.Verifying, Due: due}
 	validated := p.Enter(cal, start, in, lifecycle.Validated)
 	allowance := cal.Add(start, sla.Duration{Days: 3})
