@@ -210,7 +210,8 @@ func (m mover) doneWithChat(c store.Case) error {
 // record writes a stage change with the new stage's deadline and the case's clock.
 func (s *Service) record(tx *store.Tx, c store.Case, to lifecycle.Stage, actor, reason, tracking, assignee string) error {
 	p, _ := s.cfg.Profile(c.Service)
-	t := p.Enter(s.cfg.Office.Calendar, tx.Now(), lifecycle.Timing{Stage: c.Stage, StageDue: c.StageDue, Due: c.Due, Paused: c.Paused}, to)
+	t := p.Enter(s.cfg.Office.Calendar, tx.Now(), lifecycle.Timing{Stage: c.Stage, StageDue: c.StageDue, Due: c.Due, Paused: c.Paused,
+		Path: s.path(c)}, to)
 	ch := store.StageChange{From: c.Stage, To: to, Actor: actor, Reason: reason, Tracking: tracking,
 		StageDue: t.StageDue, Paused: t.Paused, Assignee: assignee}
 	if !t.Due.Equal(c.Due) {

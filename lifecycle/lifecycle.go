@@ -208,14 +208,22 @@ func (p Profile) handsOver() bool {
 	return false
 }
 
-// Timing is a case's clock: the current stage's deadline, the case's overall due time, and the
-// working time that was left when its clock stopped.
+// Timing is a case's clock: the current stage's deadline, the case's overall due time, the
+// working time that was left when its clock stopped, and the path the case takes.
 type Timing struct {
 	Stage    Stage
 	StageDue time.Time
 	Due      time.Time
 	Paused   time.Duration
+	Path     Path
 }
+
+// PausedUnknown is the Paused of a case whose clock stopped without the working time it had left
+// being recorded: migration 016 stopped the clock of the PAK POS cases already waiting for the
+// resident's files, and that time is working time on the office's calendar, which SQL cannot
+// count (migration 020 marks them, paused_ms -1). Such a case, when it resumes, gets the
+// configured deadlines of the rest of its path.
+const PausedUnknown = -time.Millisecond
 
 // Enter returns the timing of a case that moves from t.Stage to to at now. The new stage's
 // deadline starts now; a case waiting on the resident keeps its remaining working time, which
@@ -239,6 +247,8 @@ func (p Profile) Enter(cal *sla.Calendar, now time.Time, t Timing, to Stage) Tim
 		out.Paused = cal.Between(from, t.Due)
 	case PausesClock(t.Stage) && t.Paused > 0 && !Closed(to):
 		out.Due = cal.Add(now, sla.Duration{Work: t.Paused})
+	case PausesClock(t.Stage) && t.Paused < 0 && !Closed(to):
+		out.Due = p.promiseFrom(cal, now, to, t.Path) // PausedUnknown
 	}
 	return out
 }
@@ -285,8 +295,12 @@ func (p Profile) Validate() error {
 // to every stage deadline is therefore done by the promised date, and the promise never
 // contradicts the stages. The zero time means the profile sets no deadline on that path.
 func (p Profile) Promise(cal *sla.Calendar, now time.Time, path Path) time.Time {
+	return p.promiseFrom(cal, now, Submitted, path)
+}
+
+// promiseFrom adds the deadlines of the stages on path from stage s on, from now.
+func (p Profile) promiseFrom(cal *sla.Calendar, now time.Time, s Stage, path Path) time.Time {
 	t, set := now, false
-	s := Submitted
 	for range Stages { // a path visits each stage at most once; this also bounds a cycle
 		if Closed(s) {
 			break

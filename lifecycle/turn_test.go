@@ -47,3 +47,42 @@ func TestValidatedWaitsOnTheResident(t *testing.T) {
 		t.Error("the clock runs while the resident's files are awaited")
 	}
 }
+
+// TestResumeWithUnknownTimeLeft: a case whose clock migration 016 stopped without recording the
+// time left (PausedUnknown) gets, when the files come, the configured deadlines of the rest of its
+// path, not its old due date (long past by then); a case that was late when it was paused stays
+// late.
+func TestResumeWithUnknownTimeLeft(t *testing.T) {
+	cfg, err := config.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, cal := cfg.Profiles["pak_pos"], cfg.Office.Calendar
+	filed := time.Date(2026, 11, 2, 9, 0, 0, 0, cfg.Office.Location)
+	arrives := time.Date(2026, 11, 25, 9, 0, 0, 0, cfg.Office.Location) // a Wednesday
+	post := lifecycle.DeliveryPost
+	for _, tc := range []struct {
+		name string
+		from lifecycle.Stage
+		path lifecycle.Path
+		rest sla.Duration // the office's time after the files come, as the promise counts it
+	}{
+		// files received 2h, production 5h, signing 3h30m, signed 3h30m, printed, shipped, delivered 1d each
+		{"signed document by post", lifecycle.Validated, lifecycle.Path{Delivery: post}, sla.Duration{Days: 5}},
+		{"card by post", lifecycle.AwaitingFiles, lifecycle.Path{Delivery: post, Card: true}, sla.Duration{Days: 4}},
+		{"signed PDF in the chat", lifecycle.Validated, lifecycle.Path{Delivery: lifecycle.DeliveryElectronic}, sla.Duration{Days: 2}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			old := p.Promise(cal, filed, tc.path)
+			paused := lifecycle.Timing{Stage: tc.from, Due: old, Paused: lifecycle.PausedUnknown, Path: tc.path}
+			got := p.Enter(cal, arrives, paused, lifecycle.FilesReceived)
+			if want := cal.Add(arrives, tc.rest); !got.Due.Equal(want) {
+				t.Errorf("due after the files came = %s, want %s (%s after they came; old due %s)", got.Due, want, tc.rest, old)
+			}
+		})
+	}
+	late := lifecycle.Timing{Stage: lifecycle.Validated, Due: filed, Paused: 0}
+	if got := p.Enter(cal, arrives, late, lifecycle.FilesReceived); !got.Due.Equal(filed) {
+		t.Errorf("a case late when paused moved its due to %s; want it kept at %s", got.Due, filed)
+	}
+}
