@@ -221,9 +221,21 @@ type Timing struct {
 // PausedUnknown is the Paused of a case whose clock stopped without the working time it had left
 // being recorded: migration 016 stopped the clock of the PAK POS cases already waiting for the
 // resident's files, and that time is working time on the office's calendar, which SQL cannot
-// count (migration 020 marks them, paused_ms -1). Such a case, when it resumes, gets the
-// configured deadlines of the rest of its path.
+// count (migration 020 marks them, paused_ms -1). While such a case is still in the stage whose
+// deadline was the resident's allowance (validated), its time left is derived as Enter counts it
+// for any case: the office's time from that deadline to the due date. Otherwise (the stage's
+// deadline is no longer known, as in awaiting_files) it gets, when it resumes, the configured
+// deadlines of the rest of its path.
 const PausedUnknown = -time.Millisecond
+
+// timeLeft is the working time a case waiting on the resident had left: as recorded, else derived
+// from its stage's deadline (PausedUnknown), else still PausedUnknown.
+func timeLeft(cal *sla.Calendar, t Timing) time.Duration {
+	if t.Paused >= 0 || t.StageDue.IsZero() {
+		return t.Paused
+	}
+	return cal.Between(t.StageDue, t.Due)
+}
 
 // Enter returns the timing of a case that moves from t.Stage to to at now. The new stage's
 // deadline starts now; a case waiting on the resident keeps its remaining working time, which
@@ -233,9 +245,10 @@ func (p Profile) Enter(cal *sla.Calendar, now time.Time, t Timing, to Stage) Tim
 	if d, ok := p.Deadlines[to]; ok {
 		out.StageDue = cal.Add(now, d)
 	}
+	left := timeLeft(cal, t)
 	switch {
 	case PausesClock(to) && PausesClock(t.Stage):
-		out.Paused = t.Paused // still the resident's turn: the time left is what it was
+		out.Paused = left // still the resident's turn: the time left is what it was
 	case PausesClock(to):
 		// The resident's own allowance in this stage (posting the files) is not the office's
 		// time: what is kept is the office's time after it, so that files that come sooner
@@ -245,10 +258,10 @@ func (p Profile) Enter(cal *sla.Calendar, now time.Time, t Timing, to Stage) Tim
 			from = cal.Add(now, d)
 		}
 		out.Paused = cal.Between(from, t.Due)
-	case PausesClock(t.Stage) && t.Paused > 0 && !Closed(to):
-		out.Due = cal.Add(now, sla.Duration{Work: t.Paused})
-	case PausesClock(t.Stage) && t.Paused < 0 && !Closed(to):
-		out.Due = p.promiseFrom(cal, now, to, t.Path) // PausedUnknown
+	case PausesClock(t.Stage) && left > 0 && !Closed(to):
+		out.Due = cal.Add(now, sla.Duration{Work: left})
+	case PausesClock(t.Stage) && left < 0 && !Closed(to):
+		out.Due = p.promiseFrom(cal, now, to, t.Path) // PausedUnknown, not derivable
 	}
 	return out
 }

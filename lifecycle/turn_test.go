@@ -49,9 +49,10 @@ func TestValidatedWaitsOnTheResident(t *testing.T) {
 }
 
 // TestResumeWithUnknownTimeLeft: a case whose clock migration 016 stopped without recording the
-// time left (PausedUnknown) gets, when the files come, the configured deadlines of the rest of its
-// path, not its old due date (long past by then); a case that was late when it was paused stays
-// late.
+// time left (PausedUnknown) resumes with the time derived from its stage's deadline while that
+// is known (validated: the office's time after the resident's allowance), else with the
+// configured deadlines of the rest of its path; never with its old due date alone (long past by
+// then), unless it was late already.
 func TestResumeWithUnknownTimeLeft(t *testing.T) {
 	cfg, err := config.Load("")
 	if err != nil {
@@ -60,29 +61,45 @@ func TestResumeWithUnknownTimeLeft(t *testing.T) {
 	p, cal := cfg.Profiles["pak_pos"], cfg.Office.Calendar
 	filed := time.Date(2026, 11, 2, 9, 0, 0, 0, cfg.Office.Location)
 	arrives := time.Date(2026, 11, 25, 9, 0, 0, 0, cfg.Office.Location) // a Wednesday
-	post := lifecycle.DeliveryPost
+	post := lifecycle.Path{Delivery: lifecycle.DeliveryPost}
+	due := p.Promise(cal, filed, post) // 9 working days
+	allowance := cal.Add(filed, sla.Duration{Days: 7})
+	if left := cal.Between(allowance, due); left <= 0 || left >= cal.Between(arrives, cal.Add(arrives, sla.Duration{Days: 5})) {
+		t.Fatalf("the test needs an allowance ending before the due date with less than the path's rest left; left %s", left)
+	}
 	for _, tc := range []struct {
-		name string
-		from lifecycle.Stage
-		path lifecycle.Path
-		rest sla.Duration // the office's time after the files come, as the promise counts it
+		name     string
+		from     lifecycle.Stage
+		stageDue time.Time // the stage's deadline as the row holds it (zero: none)
+		path     lifecycle.Path
+		want     time.Time
 	}{
-		// files received 2h, production 5h, signing 3h30m, signed 3h30m, printed, shipped, delivered 1d each
-		{"signed document by post", lifecycle.Validated, lifecycle.Path{Delivery: post}, sla.Duration{Days: 5}},
-		{"card by post", lifecycle.AwaitingFiles, lifecycle.Path{Delivery: post, Card: true}, sla.Duration{Days: 4}},
-		{"signed PDF in the chat", lifecycle.Validated, lifecycle.Path{Delivery: lifecycle.DeliveryElectronic}, sla.Duration{Days: 2}},
+		// The allowance ended about 2 days before the due date: that office time is left, not
+		// the 5 days the rest of the path would give.
+		{"validated, deadline known", lifecycle.Validated, allowance, post,
+			cal.Add(arrives, sla.Duration{Work: cal.Between(allowance, due)})},
+		// The allowance ended after the due date: late it was, late it stays.
+		{"validated, late when paused", lifecycle.Validated, cal.Add(filed, sla.Duration{Days: 10}), post, due},
+		// No deadline of the allowance left in the row: the rest of the path's deadlines (files
+		// received 2h, production 5h, signing and signed 3h30m each, printed, shipped, delivered 1d each).
+		{"awaiting files, signed document by post", lifecycle.AwaitingFiles, time.Time{}, post,
+			cal.Add(arrives, sla.Duration{Days: 5})},
+		{"awaiting files, card by post", lifecycle.AwaitingFiles, time.Time{}, lifecycle.Path{Delivery: lifecycle.DeliveryPost, Card: true},
+			cal.Add(arrives, sla.Duration{Days: 4})},
+		{"awaiting files, signed PDF in the chat", lifecycle.AwaitingFiles, time.Time{}, lifecycle.Path{Delivery: lifecycle.DeliveryElectronic},
+			cal.Add(arrives, sla.Duration{Days: 2})},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			old := p.Promise(cal, filed, tc.path)
-			paused := lifecycle.Timing{Stage: tc.from, Due: old, Paused: lifecycle.PausedUnknown, Path: tc.path}
-			got := p.Enter(cal, arrives, paused, lifecycle.FilesReceived)
-			if want := cal.Add(arrives, tc.rest); !got.Due.Equal(want) {
-				t.Errorf("due after the files came = %s, want %s (%s after they came; old due %s)", got.Due, want, tc.rest, old)
+			paused := lifecycle.Timing{Stage: tc.from, StageDue: tc.stageDue, Due: due, Paused: lifecycle.PausedUnknown, Path: tc.path}
+			if got := p.Enter(cal, arrives, paused, lifecycle.FilesReceived); !got.Due.Equal(tc.want) {
+				t.Errorf("due after the files came = %s, want %s (old due %s)", got.Due, tc.want, due)
 			}
 		})
 	}
-	late := lifecycle.Timing{Stage: lifecycle.Validated, Due: filed, Paused: 0}
-	if got := p.Enter(cal, arrives, late, lifecycle.FilesReceived); !got.Due.Equal(filed) {
-		t.Errorf("a case late when paused moved its due to %s; want it kept at %s", got.Due, filed)
+	// Posting the files (validated -> awaiting_files) keeps what the allowance's deadline told.
+	paused := lifecycle.Timing{Stage: lifecycle.Validated, StageDue: allowance, Due: due, Paused: lifecycle.PausedUnknown}
+	posted := p.Enter(cal, arrives.Add(-time.Hour), paused, lifecycle.AwaitingFiles)
+	if want := cal.Between(paused.StageDue, due); posted.Paused != want {
+		t.Errorf("time left after posting = %s, want %s", posted.Paused, want)
 	}
 }
