@@ -60,7 +60,7 @@ func (e *env) actor(tb testing.TB, name string) casework.Actor {
 // newCase stores a case of service for phone, waiting, with a stage deadline from the profile.
 func (e *env) newCase(tb testing.TB, service, phone, name, nik string) string {
 	tb.Helper()
-	return e.newCaseDue(tb, service, phone, name, nik, e.cfg.Promise(service, lifecycle.DeliveryPickup, e.clock.Now()))
+	return e.newCaseDue(tb, service, phone, name, nik, e.cfg.Promise(service, lifecycle.Path{Delivery: lifecycle.DeliveryPickup}, e.clock.Now()))
 }
 
 // newCaseDue is newCase with the case's deadline due.

@@ -60,13 +60,10 @@ func (m mover) advance(c store.Case) error {
 		return err
 	}
 	p, _ := m.s.cfg.Profile(c.Service)
-	next, ok := p.NextStage(c.Stage, Delivery(c))
+	next, ok := p.NextStage(c.Stage, m.s.path(c))
 	if !ok {
 		return ketanmu.Errorf(ketanmu.ECONFLICT, "%s sedang di tahap %s: tidak ada tahap berikutnya yang biasa; pilih tindakannya",
 			c.Number, m.s.StageName(c.Stage))
-	}
-	if next == lifecycle.Signing && m.s.output(c) != flows.OutputTTE && p.Check(c.Stage, lifecycle.Printed) == nil {
-		next = lifecycle.Printed // a card is printed, not signed electronically
 	}
 	if next == lifecycle.Shipped {
 		return ketanmu.Errorf(ketanmu.EINVALID, "tahap berikutnya adalah %s: nomor resi pos wajib diisi",
@@ -213,7 +210,8 @@ func (m mover) doneWithChat(c store.Case) error {
 // record writes a stage change with the new stage's deadline and the case's clock.
 func (s *Service) record(tx *store.Tx, c store.Case, to lifecycle.Stage, actor, reason, tracking, assignee string) error {
 	p, _ := s.cfg.Profile(c.Service)
-	t := p.Enter(s.cfg.Office.Calendar, tx.Now(), lifecycle.Timing{Stage: c.Stage, StageDue: c.StageDue, Due: c.Due, Paused: c.Paused}, to)
+	t := p.Enter(s.cfg.Office.Calendar, tx.Now(), lifecycle.Timing{Stage: c.Stage, StageDue: c.StageDue, Due: c.Due, Paused: c.Paused,
+		Path: s.path(c)}, to)
 	ch := store.StageChange{From: c.Stage, To: to, Actor: actor, Reason: reason, Tracking: tracking,
 		StageDue: t.StageDue, Paused: t.Paused, Assignee: assignee}
 	if !t.Due.Equal(c.Due) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/flows"
 	"github.com/ketanmu/ketanmu/internal/pdfcheck"
 	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/store"
@@ -151,4 +152,10 @@ func (s *Service) output(c store.Case) string {
 		}
 	}
 	return svc.Output
+}
+
+// path is the way case c takes through its profile: the resident's delivery, and whether it is
+// a card (printed without an electronic signature).
+func (s *Service) path(c store.Case) lifecycle.Path {
+	return lifecycle.Path{Delivery: Delivery(c), Card: s.output(c) != flows.OutputTTE}
 }

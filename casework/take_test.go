@@ -30,7 +30,7 @@ func TestTakeLeavesWaiting(t *testing.T) {
 			t.Fatalf("config %q has no privasi service", path)
 		}
 		for i, service := range keys {
-			due := e.cfg.Promise(service, lifecycle.DeliveryPickup, e.clock.Now())
+			due := e.cfg.Promise(service, lifecycle.Path{Delivery: lifecycle.DeliveryPickup}, e.clock.Now())
 			if p, _ := e.cfg.Profile(service); p.DueWithin > 0 {
 				due = e.clock.Now().Add(p.DueWithin) // as bot/privacy.go makes it: calendar hours
 			}

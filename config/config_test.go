@@ -141,6 +141,11 @@ func TestLoadInvalid(t *testing.T) {
 			key:  "fields.dest_province.when", msg: "yes/no field asked before it",
 		},
 		{
+			name: "desa field without its kecamatan",
+			yaml: "fields:\n  within_desa: {kind: desa, of: dest_address}\n",
+			key:  "fields.within_desa.of", msg: "kecamatan field asked before it",
+		},
+		{
 			name: "variant naming an unknown field",
 			yaml: "services:\n  akta:\n    subtypes:\n      - key: akta_kelahiran\n        name: Akta kelahiran\n        documents: [kk]\n        fields: [shoe_size]\n",
 			key:  "services.akta.subtypes[0].fields", msg: "unknown field",

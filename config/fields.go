@@ -17,11 +17,13 @@ type Field struct {
 	When      string   `mapstructure:"when"`
 	Documents []string `mapstructure:"documents"`
 	Instead   string   `mapstructure:"instead"`
+	// Of names, for a desa field, the kecamatan field asked before it.
+	Of string `mapstructure:"of"`
 }
 
 // flowField is the field as the flows take it.
 func (f Field) flowField() flows.Field {
-	return flows.Field{Kind: f.Kind, List: f.List, Optional: f.Optional, When: f.When, Documents: f.Documents, Instead: f.Instead}
+	return flows.Field{Kind: f.Kind, List: f.List, Optional: f.Optional, When: f.When, Documents: f.Documents, Instead: f.Instead, Of: f.Of}
 }
 
 // validateFields checks every field and every sub-type's use of them: a known kind, its list,
@@ -57,6 +59,9 @@ func (c *Config) validateFields() error {
 				if v, sub, ok := strings.Cut(f.Instead, "="); f.Instead != "" && (!ok || (v != "ya" && v != "tidak") ||
 					!slices.ContainsFunc(s.Subtypes, func(o Subtype) bool { return o.Key == sub && o.Key != st.Key })) {
 					return &Error{"fields." + key + ".instead", fmt.Sprintf("%q must be ya=<sub-type> or tidak=<sub-type>, another sub-type of %s", f.Instead, skey)}
+				}
+				if f.Kind == flows.KindDesa && (!slices.Contains(st.Fields[:j], f.Of) || c.Fields[f.Of].Kind != flows.KindKecamatan) {
+					return &Error{"fields." + key + ".of", fmt.Sprintf("%q must name a kecamatan field asked before it in %s", f.Of, at)}
 				}
 				if f.When == "" {
 					continue

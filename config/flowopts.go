@@ -7,7 +7,8 @@ func (c *Config) FlowOptions() flows.Options {
 	o := flows.Options{
 		Office: flows.Office{Name: c.Office.Name, ShortName: c.Office.ShortName, Address: c.Office.Address,
 			RegencyCode: c.Office.RegencyCode, PickupCounter: c.Office.PickupCounter, Hours: c.Office.Hours,
-			PostalPrefixes: c.Office.PostalPrefixes, PostalCodes: c.postalCodes(), ServiceHours: c.Office.ServiceHours},
+			PostalPrefixes: c.Office.PostalPrefixes, PostalCodes: c.postalCodes(), ServiceHours: c.Office.ServiceHours,
+			Fees: c.Office.Fees},
 		Services: map[string]flows.Service{}, Documents: map[string]flows.Document{}, MenuOrder: ServiceKeys,
 		Texts: c.Texts, Lists: c.Lists, Keywords: c.Keywords, Calendar: c.Office.Calendar,
 		MaxMediaBytes: c.Storage.MaxMediaBytes, MinImageWidth: c.Flows.MinImageWidth,

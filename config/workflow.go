@@ -180,12 +180,12 @@ func RolesOf(names []string) []lifecycle.Role {
 	return out
 }
 
-// Promise is the completion date promised to a resident of service who submits at now and chose
-// d (lifecycle.Profile.Promise); zero for an unknown service.
-func (c *Config) Promise(service string, d lifecycle.Delivery, now time.Time) time.Time {
+// Promise is the completion date promised to a resident of service who submits at now on path
+// (lifecycle.Profile.Promise); zero for an unknown service.
+func (c *Config) Promise(service string, path lifecycle.Path, now time.Time) time.Time {
 	p, ok := c.Profile(service)
 	if !ok {
 		return time.Time{}
 	}
-	return p.Promise(c.Office.Calendar, now, d)
+	return p.Promise(c.Office.Calendar, now, path)
 }

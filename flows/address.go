@@ -25,14 +25,19 @@ func (e *Engine) addressHint(d *Draft, step string) string {
 	case "desa":
 		return e.text("ask_desa", "kecamatan", d.Kecamatan)
 	case "desa_pick":
-		var names []string
-		for _, code := range d.Choices {
-			v, _ := e.villages.Get(code)
-			names = append(names, villageLabel(v.Name, v.Code))
-		}
-		return e.text("desa_choose", "kecamatan", d.Kecamatan) + "\n" + numbered(names) + "\n" + e.text("desa_choose_hint")
+		return e.villageChoices(d.Kecamatan, d.Choices)
 	}
 	return e.text("ask_postal")
+}
+
+// villageChoices asks which of the villages codes of kecamatan kec was meant, as a numbered list.
+func (e *Engine) villageChoices(kec string, codes []string) string {
+	var names []string
+	for _, code := range codes {
+		v, _ := e.villages.Get(code)
+		names = append(names, villageLabel(v.Name, v.Code))
+	}
+	return e.text("desa_choose", "kecamatan", kec) + "\n" + numbered(names) + "\n" + e.text("desa_choose_hint")
 }
 
 // villageLabel names a village as on an envelope: "Desa Pungging", "Kelurahan Sooko".
@@ -65,15 +70,25 @@ func (t *turn) askAddress() {
 	t.advance()
 }
 
-func (t *turn) askKecamatan() {
-	code := strings.ReplaceAll(t.e.opt.Office.RegencyCode, ".", "")
-	dist, ok := t.e.regions.FindDistrict(code, t.text)
+// findKecamatan reads a kecamatan of the office's regency (typo-tolerant); when there is none by
+// that name, it returns what to say (with the list).
+func (e *Engine) findKecamatan(text string) (nik.District, string) {
+	code := strings.ReplaceAll(e.opt.Office.RegencyCode, ".", "")
+	dist, ok := e.regions.FindDistrict(code, text)
 	if !ok {
 		var names []string
-		for _, d := range t.e.regions.Districts(code) {
+		for _, d := range e.regions.Districts(code) {
 			names = append(names, d.Name)
 		}
-		t.sayf("kecamatan_invalid", "regency", t.e.regencyName(), "list", listText(t.e, names))
+		return dist, e.text("kecamatan_invalid", "regency", e.regencyName(), "list", listText(e, names))
+	}
+	return dist, ""
+}
+
+func (t *turn) askKecamatan() {
+	dist, problem := t.e.findKecamatan(t.text)
+	if problem != "" {
+		t.say(problem)
 		return
 	}
 	d := t.st.Draft
@@ -88,8 +103,8 @@ func (t *turn) askKecamatan() {
 // not in the kecamatan gets a numbered list to choose from.
 func (t *turn) askDesa(step string) {
 	d := t.st.Draft
-	if step == "desa_pick" && t.pickVillage() {
-		return
+	if step != "desa_pick" {
+		d.Choices = nil
 	}
 	if len(t.e.villages.In(d.KecCode)) == 0 {
 		// The office's regency has no village list: take what was typed.
@@ -102,48 +117,62 @@ func (t *turn) askDesa(step string) {
 		t.advance()
 		return
 	}
-	found, exact := t.e.villages.Match(d.KecCode, t.text)
-	if exact {
-		t.takeVillage(found[0])
+	if v, ok := t.matchVillage(d.KecCode, d.Kecamatan); ok {
+		t.takeVillage(v)
 		return
-	}
-	if len(found) == 0 {
-		t.sayf("desa_not_found", "kecamatan", d.Kecamatan)
-		found = t.e.villages.In(d.KecCode)
-	}
-	d.Choices = nil
-	for _, v := range found {
-		d.Choices = append(d.Choices, v.Code)
-	}
-	if len(found) < len(t.e.villages.In(d.KecCode)) && len(d.Choices) > maxChoices {
-		d.Choices = d.Choices[:maxChoices]
 	}
 	t.st.Step = d.Service + "@desa_pick"
 	t.prompt()
 }
 
-// pickVillage takes a number from the list (or "ya" for a list of one); false when the answer
-// is not one, so that it is read as a name typed again.
-func (t *turn) pickVillage() bool {
+// matchVillage reads an answer naming a desa/kelurahan of kecamatan code kec (kecName in the
+// texts): a number from the list offered before (the draft's Choices, or "ya" for a list of
+// one), else a name matched with typo tolerance. When no village is decided, Choices holds the
+// list to offer (a wrong number has been said); the caller asks with it. The resident's own
+// address and a move's destination both read villages here.
+func (t *turn) matchVillage(kec, kecName string) (nik.Village, bool) {
 	d := t.st.Draft
-	n, err := strconv.Atoi(t.word)
-	switch {
-	case err == nil && n >= 1 && n <= len(d.Choices):
-	case err == nil:
-		t.sayf("choose_number", "max", strconv.Itoa(len(d.Choices)))
-		t.prompt()
-		return true
-	case len(d.Choices) == 1 && confirms(t.word):
-		n = 1
-	default:
-		return false
+	if len(d.Choices) > 0 {
+		n, err := strconv.Atoi(t.word)
+		switch {
+		case err == nil && n >= 1 && n <= len(d.Choices):
+		case err == nil:
+			t.sayf("choose_number", "max", strconv.Itoa(len(d.Choices)))
+			return nik.Village{}, false
+		case len(d.Choices) == 1 && confirms(t.word):
+			n = 1
+		default:
+			n = 0 // a name typed again
+		}
+		if v, ok := t.e.villages.Get(pickCode(d.Choices, n)); ok {
+			d.Choices = nil
+			return v, true
+		}
 	}
-	v, ok := t.e.villages.Get(d.Choices[n-1])
-	if !ok {
-		return false
+	found, exact := t.e.villages.Match(kec, t.text)
+	d.Choices = nil
+	if exact {
+		return found[0], true
 	}
-	t.takeVillage(v)
-	return true
+	if len(found) == 0 {
+		t.sayf("desa_not_found", "kecamatan", kecName)
+		found = t.e.villages.In(kec)
+	}
+	for _, v := range found {
+		d.Choices = append(d.Choices, v.Code)
+	}
+	if len(found) < len(t.e.villages.In(kec)) && len(d.Choices) > maxChoices {
+		d.Choices = d.Choices[:maxChoices]
+	}
+	return nik.Village{}, false
+}
+
+// pickCode is the n-th (from 1) of codes, "" when n is out of range.
+func pickCode(codes []string, n int) string {
+	if n < 1 || n > len(codes) {
+		return ""
+	}
+	return codes[n-1]
 }
 
 func (t *turn) takeVillage(v nik.Village) {

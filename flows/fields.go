@@ -28,6 +28,9 @@ type Field struct {
 	// Instead, "value=subtype", switches the application to another variant of the service
 	// when the field is answered value (a move within the regency needs no SKPWNI).
 	Instead string
+	// Of is, for a desa field, the kecamatan field asked before it whose villages it is
+	// matched among.
+	Of string
 }
 
 // Field kinds.
@@ -40,10 +43,15 @@ const (
 	KindKK     = "kk"
 	KindChoice = "choice"
 	KindYesNo  = "yesno"
+	// KindKecamatan is a kecamatan of the office's regency, KindDesa a desa/kelurahan of the
+	// kecamatan field named by Of: checked against the Kemendagri list as the resident's own
+	// address is, and stored by their official names.
+	KindKecamatan = "kecamatan"
+	KindDesa      = "desa"
 )
 
 // FieldKinds are the kinds a Field may have.
-var FieldKinds = []string{KindName, KindText, KindDate, KindNIK, KindNIKs, KindKK, KindChoice, KindYesNo}
+var FieldKinds = []string{KindName, KindText, KindDate, KindNIK, KindNIKs, KindKK, KindChoice, KindYesNo, KindKecamatan, KindDesa}
 
 // fieldStep is the step name of field key.
 func fieldStep(key string) string { return "f_" + key }
@@ -129,6 +137,9 @@ func (t *turn) askField(key string) {
 	}
 	before := d.Fields[key]
 	d.Fields[key] = value
+	if f.Kind == KindKecamatan && before != value {
+		t.e.dropDesaOf(d, key) // the desa is checked against the new kecamatan
+	}
 	if want, sub, ok := strings.Cut(f.Instead, "="); ok && value == want {
 		t.switchSubtype(sub)
 		return
@@ -177,6 +188,8 @@ func (t *turn) readField(f Field) (string, string) {
 		return r.NIK, ""
 	case KindNIKs:
 		return t.readNIKs(text)
+	case KindKecamatan, KindDesa:
+		return t.readRegion(f)
 	case KindChoice:
 		items := t.e.opt.Lists[f.List]
 		i := pick(t.word, len(items), func(i int) string { return items[i] })

@@ -87,7 +87,7 @@ func (t *turn) answerInfo(topic string) {
 	case "recording":
 		t.sayf("info_recording", "address", e.opt.Office.Address, "hours", e.deskHours("perekaman"))
 	case "legalisir":
-		t.sayf("info_legalisir")
+		t.sayf("info_legalisir", e.feePairs()...)
 	case "kuasa":
 		t.sayf("info_kuasa", "counter", e.opt.Office.PickupCounter, "hours", e.deskHours("pengambilan"))
 	case "ikd":

@@ -51,6 +51,8 @@ type Office struct {
 	PostalPrefixes []string
 	// PostalCodes are the usual postal code of each kecamatan, by its official name lower-cased.
 	PostalCodes map[string]string
+	// Fees are what the resident pays, as texts say it, by key (office.fees): {fee_<key>}.
+	Fees map[string]string
 }
 
 // Account is one WhatsApp number and the services its menu offers.

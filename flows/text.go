@@ -117,10 +117,20 @@ func (e *Engine) requirements(service, subtype string) string {
 func (e *Engine) visitText(d *Draft) string {
 	for _, st := range e.opt.Services[d.Service].Subtypes {
 		if st.Key == d.Subtype && st.Visit != "" {
-			return ketanmu.Fill(st.Visit, "address", e.opt.Office.Address, "hours", e.hoursText())
+			return ketanmu.Fill(st.Visit, append(e.feePairs(), "address", e.opt.Office.Address, "hours", e.hoursText())...)
 		}
 	}
 	return ""
+}
+
+// feePairs are the office's fees as placeholders ({fee_<key>}, office.fees), as the case
+// service's notices fill them.
+func (e *Engine) feePairs() []string {
+	var pairs []string
+	for k, v := range e.opt.Office.Fees {
+		pairs = append(pairs, "fee_"+k, v)
+	}
+	return pairs
 }
 
 // summary shows the draft for confirmation; the NIK is shown in full to its owner only.
@@ -162,10 +172,11 @@ func (e *Engine) deliveryText(d *Draft) string {
 	return ""
 }
 
-// due is the completion date promised for a draft submitted at now: the stage deadlines of its
-// service's usual path, for the delivery the resident chose.
+// due is the completion date promised for a draft submitted at now: the stage deadlines of the
+// path its case will take (the delivery the resident chose; a card skips the signature).
 func (e *Engine) due(d *Draft, now time.Time) time.Time {
-	return e.opt.Services[d.Service].Profile.Promise(e.cal, now, lifecycle.Delivery(d.Delivery))
+	path := lifecycle.Path{Delivery: lifecycle.Delivery(d.Delivery), Card: e.output(d) != OutputTTE}
+	return e.opt.Services[d.Service].Profile.Promise(e.cal, now, path)
 }
 
 func (e *Engine) dueText(t time.Time) string {

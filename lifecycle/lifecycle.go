@@ -103,6 +103,14 @@ const (
 	DeliveryElectronic Delivery = "elektronik"
 )
 
+// Path is what decides the way a case takes through its profile: how the resident receives the
+// document, and whether it is a card (anything not signed electronically: a KTP-el, a KIA), which
+// goes from production straight to printing and never passes the signing stages.
+type Path struct {
+	Delivery Delivery
+	Card     bool
+}
+
 // Profile is one workflow: what may follow what, who may do it, and how long each stage may take.
 type Profile struct {
 	Name string
@@ -147,12 +155,18 @@ func (p Profile) Check(from, to Stage) error {
 	return &TransitionError{From: from, To: to, Allowed: allowed}
 }
 
-// NextStage returns the usual next stage from from. A case collected at the office skips the
-// post: where the path says shipped, it goes to ready_for_pickup when that is allowed.
-func (p Profile) NextStage(from Stage, d Delivery) (Stage, bool) {
+// NextStage returns the usual next stage from from on the case's path. A case collected at the
+// office skips the post: where the path says shipped, it goes to ready_for_pickup when that is
+// allowed; a card is printed where the path says signing; a signed PDF sent in the chat closes
+// the case where paper would be printed or handed over.
+func (p Profile) NextStage(from Stage, path Path) (Stage, bool) {
 	next, ok := p.Next[from]
 	if !ok {
 		return "", false
+	}
+	d := path.Delivery
+	if path.Card && next == Signing && slices.Contains(p.Allowed(from), Printed) {
+		next = Printed // a card is printed, not signed electronically
 	}
 	if d == DeliveryPickup && next == Shipped && slices.Contains(p.Allowed(from), ReadyForPickup) {
 		next = ReadyForPickup
@@ -197,13 +211,33 @@ func (p Profile) handsOver() bool {
 	return false
 }
 
-// Timing is a case's clock: the current stage's deadline, the case's overall due time, and the
-// working time that was left when its clock stopped.
+// Timing is a case's clock: the current stage's deadline, the case's overall due time, the
+// working time that was left when its clock stopped, and the path the case takes.
 type Timing struct {
 	Stage    Stage
 	StageDue time.Time
 	Due      time.Time
 	Paused   time.Duration
+	Path     Path
+}
+
+// PausedUnknown is the Paused of a case whose clock stopped without the working time it had left
+// being recorded: migration 016 stopped the clock of the PAK POS cases already waiting for the
+// resident's files, and that time is working time on the office's calendar, which SQL cannot
+// count (migration 020 marks them, paused_ms -1). While such a case is still in the stage whose
+// deadline was the resident's allowance (validated), its time left is derived as Enter counts it
+// for any case: the office's time from that deadline to the due date. Otherwise (the stage's
+// deadline is no longer known, as in awaiting_files) it gets, when it resumes, the configured
+// deadlines of the rest of its path.
+const PausedUnknown = -time.Millisecond
+
+// timeLeft is the working time a case waiting on the resident had left: as recorded, else derived
+// from its stage's deadline (PausedUnknown), else still PausedUnknown.
+func timeLeft(cal *sla.Calendar, t Timing) time.Duration {
+	if t.Paused >= 0 || t.StageDue.IsZero() {
+		return t.Paused
+	}
+	return cal.Between(t.StageDue, t.Due)
 }
 
 // Enter returns the timing of a case that moves from t.Stage to to at now. The new stage's
@@ -214,9 +248,10 @@ func (p Profile) Enter(cal *sla.Calendar, now time.Time, t Timing, to Stage) Tim
 	if d, ok := p.Deadlines[to]; ok {
 		out.StageDue = cal.Add(now, d)
 	}
+	left := timeLeft(cal, t)
 	switch {
 	case PausesClock(to) && PausesClock(t.Stage):
-		out.Paused = t.Paused // still the resident's turn: the time left is what it was
+		out.Paused = left // still the resident's turn: the time left is what it was
 	case PausesClock(to):
 		// The resident's own allowance in this stage (posting the files) is not the office's
 		// time: what is kept is the office's time after it, so that files that come sooner
@@ -226,8 +261,10 @@ func (p Profile) Enter(cal *sla.Calendar, now time.Time, t Timing, to Stage) Tim
 			from = cal.Add(now, d)
 		}
 		out.Paused = cal.Between(from, t.Due)
-	case PausesClock(t.Stage) && t.Paused > 0 && !Closed(to):
-		out.Due = cal.Add(now, sla.Duration{Work: t.Paused})
+	case PausesClock(t.Stage) && left > 0 && !Closed(to):
+		out.Due = cal.Add(now, sla.Duration{Work: left})
+	case PausesClock(t.Stage) && left < 0 && !Closed(to):
+		out.Due = p.promiseFrom(cal, now, to, t.Path) // PausedUnknown, not derivable
 	}
 	return out
 }
@@ -269,13 +306,17 @@ func (p Profile) Validate() error {
 	return nil
 }
 
-// Promise is the completion date promised to a resident who submits at now and chose d: the
-// deadlines of the stages on the usual path, added one after another from now. A case that keeps
+// Promise is the completion date promised to a resident who submits at now on path: the deadlines
+// of the stages the case will pass (NextStage), added one after another from now. A case that keeps
 // to every stage deadline is therefore done by the promised date, and the promise never
 // contradicts the stages. The zero time means the profile sets no deadline on that path.
-func (p Profile) Promise(cal *sla.Calendar, now time.Time, d Delivery) time.Time {
+func (p Profile) Promise(cal *sla.Calendar, now time.Time, path Path) time.Time {
+	return p.promiseFrom(cal, now, Submitted, path)
+}
+
+// promiseFrom adds the deadlines of the stages on path from stage s on, from now.
+func (p Profile) promiseFrom(cal *sla.Calendar, now time.Time, s Stage, path Path) time.Time {
 	t, set := now, false
-	s := Submitted
 	for range Stages { // a path visits each stage at most once; this also bounds a cycle
 		if Closed(s) {
 			break
@@ -283,7 +324,7 @@ func (p Profile) Promise(cal *sla.Calendar, now time.Time, d Delivery) time.Time
 		if dl, ok := p.Deadlines[s]; ok {
 			t, set = cal.Add(t, dl), true
 		}
-		next, ok := p.NextStage(s, d)
+		next, ok := p.NextStage(s, path)
 		if !ok {
 			break
 		}

@@ -87,12 +87,12 @@ func TestNextStage(t *testing.T) {
 		{"in_production", post, "shipped"}, {"in_production", pickup, "ready_for_pickup"},
 		{"shipped", post, "delivered"}, {"delivered", post, "done"}, {"ready_for_pickup", pickup, "done"},
 	} {
-		got, ok := pos.NextStage(tc.from, tc.delivery)
+		got, ok := pos.NextStage(tc.from, lifecycle.Path{Delivery: tc.delivery})
 		if !ok || got != tc.want {
 			t.Errorf("NextStage(%s, %q) = %q, %v; want %q", tc.from, tc.delivery, got, ok, tc.want)
 		}
 	}
-	if _, ok := pos.NextStage("done", post); ok {
+	if _, ok := pos.NextStage("done", lifecycle.Path{Delivery: post}); ok {
 		t.Error("NextStage(done) has a next stage; want none")
 	}
 	pak := cfg.Profiles["pak_pos"]
@@ -112,7 +112,7 @@ func TestNextStage(t *testing.T) {
 		{"verifying", post, "validated"}, {"validated", post, "files_received"}, {"in_production", post, "signing"},
 		{"signing", post, "signed"}, {"signed", post, "printed"}, {"printed", post, "shipped"}, {"printed", pickup, "ready_for_pickup"},
 	} {
-		if got, ok := pak.NextStage(tc.from, tc.delivery); !ok || got != tc.want {
+		if got, ok := pak.NextStage(tc.from, lifecycle.Path{Delivery: tc.delivery}); !ok || got != tc.want {
 			t.Errorf("pak_pos NextStage(%s, %q) = %q, %v; want %q", tc.from, tc.delivery, got, ok, tc.want)
 		}
 	}

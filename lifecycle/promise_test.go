@@ -22,12 +22,16 @@ func TestPromiseAgreesWithStages(t *testing.T) {
 		if len(p.Deadlines) == 0 {
 			// No stage deadlines (privasi): the profile promises nothing; the case carries the
 			// deadline set when it is opened.
-			if got := p.Promise(cal, time.Now(), lifecycle.DeliveryNone); !got.IsZero() {
+			if got := p.Promise(cal, time.Now(), lifecycle.Path{}); !got.IsZero() {
 				t.Errorf("%s has no deadlines but promises %s", name, got)
 			}
 			continue
 		}
+		paths := []lifecycle.Path{{Delivery: lifecycle.DeliveryPost, Card: true}, {Delivery: lifecycle.DeliveryPickup, Card: true}}
 		for _, d := range []lifecycle.Delivery{lifecycle.DeliveryPost, lifecycle.DeliveryPickup, lifecycle.DeliveryElectronic, lifecycle.DeliveryNone} {
+			paths = append(paths, lifecycle.Path{Delivery: d})
+		}
+		for _, d := range paths {
 			for _, start := range starts {
 				now, _ := time.Parse(time.RFC3339, start)
 				promise := p.Promise(cal, now, d)
@@ -44,7 +48,7 @@ func TestPromiseAgreesWithStages(t *testing.T) {
 					tm = p.Enter(cal, at, tm, next)
 				}
 				if !at.Equal(promise) {
-					t.Errorf("%s/%q from %s: last stage deadline %s, promised %s", name, d, start, at, promise)
+					t.Errorf("%s/%+v from %s: last stage deadline %s, promised %s", name, d, start, at, promise)
 				}
 			}
 		}
@@ -59,23 +63,29 @@ func TestPromiseTimeStandards(t *testing.T) {
 	}
 	cal := cfg.Office.Calendar
 	wed, _ := time.Parse(time.RFC3339, "2026-11-25T09:00:00+07:00")
+	post, pickup, pdf := lifecycle.DeliveryPost, lifecycle.DeliveryPickup, lifecycle.DeliveryElectronic
 	for _, tc := range []struct {
 		profile string
-		d       lifecycle.Delivery
+		d       lifecycle.Path
 		want    sla.Duration
 	}{
-		{"pos_ketanmu", lifecycle.DeliveryPost, sla.Duration{Days: 3}}, // POS KETANMU: 3 working days
-		{"pos_ketanmu", lifecycle.DeliveryPickup, sla.Duration{Days: 1}},
-		{"validasi_nik", lifecycle.DeliveryNone, sla.Duration{Work: 30 * time.Minute}},
-		{"pengaduan", lifecycle.DeliveryNone, sla.Duration{Days: 5}},
+		{"pos_ketanmu", lifecycle.Path{Delivery: post}, sla.Duration{Days: 3}}, // POS KETANMU: 3 working days
+		{"pos_ketanmu", lifecycle.Path{Delivery: pickup}, sla.Duration{Days: 1}},
+		{"validasi_nik", lifecycle.Path{}, sla.Duration{Work: 30 * time.Minute}},
+		{"pengaduan", lifecycle.Path{}, sla.Duration{Days: 5}},
 		// PAK POS: a day at the front office, 3 days for the files by post, a day each for
 		// production, the signature and the printing, and by post 2 more.
-		{"pak_pos", lifecycle.DeliveryPost, sla.Duration{Days: 9}},
-		{"pak_pos", lifecycle.DeliveryPickup, sla.Duration{Days: 7}},
+		{"pak_pos", lifecycle.Path{Delivery: post}, sla.Duration{Days: 9}},
+		{"pak_pos", lifecycle.Path{Delivery: pickup}, sla.Duration{Days: 7}},
+		// A card (KTP-el, KIA) is printed after production: no day for the signature.
+		{"pak_pos", lifecycle.Path{Delivery: post, Card: true}, sla.Duration{Days: 8}},
+		{"pak_pos", lifecycle.Path{Delivery: pickup, Card: true}, sla.Duration{Days: 6}},
+		// A signed PDF in the chat closes once signed: no printing, no post, no counter.
+		{"pak_pos", lifecycle.Path{Delivery: pdf}, sla.Duration{Days: 6}},
 	} {
 		got := cfg.Profiles[tc.profile].Promise(cal, wed, tc.d)
 		if want := cal.Add(wed, tc.want); !got.Equal(want) {
-			t.Errorf("%s/%s promise from %s = %s, want %s (%s)", tc.profile, tc.d, wed, got, want, tc.want)
+			t.Errorf("%s/%+v promise from %s = %s, want %s (%s)", tc.profile, tc.d, wed, got, want, tc.want)
 		}
 	}
 }
@@ -115,7 +125,7 @@ func TestPromiseAcrossTheYear(t *testing.T) {
 		t.Fatal(err)
 	}
 	filed := time.Date(2026, 12, 29, 9, 0, 0, 0, cfg.Office.Location)
-	got := cfg.Promise("kk_ktp", lifecycle.DeliveryPost, filed)
+	got := cfg.Promise("kk_ktp", lifecycle.Path{Delivery: lifecycle.DeliveryPost}, filed)
 	if want := time.Date(2027, 1, 4, 9, 0, 0, 0, cfg.Office.Location); !got.Equal(want) {
 		t.Errorf("promise for 29 December 2026 = %s, want %s (1 January 2027 is a holiday)", got, want)
 	}

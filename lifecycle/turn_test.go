@@ -19,7 +19,7 @@ func TestValidatedWaitsOnTheResident(t *testing.T) {
 	}
 	p, cal := cfg.Profiles["pak_pos"], cfg.Office.Calendar
 	start := time.Date(2026, 11, 25, 9, 0, 0, 0, cfg.Office.Location)
-	due := p.Promise(cal, start, lifecycle.DeliveryPost)
+	due := p.Promise(cal, start, lifecycle.Path{Delivery: lifecycle.DeliveryPost})
 	in := lifecycle.Timing{Stage: lifecycle.Verifying, Due: due}
 	validated := p.Enter(cal, start, in, lifecycle.Validated)
 	allowance := cal.Add(start, sla.Duration{Days: 3})
@@ -45,5 +45,61 @@ func TestValidatedWaitsOnTheResident(t *testing.T) {
 	}
 	if !lifecycle.PausesClock(lifecycle.Validated) || !lifecycle.PausesClock(lifecycle.AwaitingFiles) {
 		t.Error("the clock runs while the resident's files are awaited")
+	}
+}
+
+// TestResumeWithUnknownTimeLeft: a case whose clock migration 016 stopped without recording the
+// time left (PausedUnknown) resumes with the time derived from its stage's deadline while that
+// is known (validated: the office's time after the resident's allowance), else with the
+// configured deadlines of the rest of its path; never with its old due date alone (long past by
+// then), unless it was late already.
+func TestResumeWithUnknownTimeLeft(t *testing.T) {
+	cfg, err := config.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, cal := cfg.Profiles["pak_pos"], cfg.Office.Calendar
+	filed := time.Date(2026, 11, 2, 9, 0, 0, 0, cfg.Office.Location)
+	arrives := time.Date(2026, 11, 25, 9, 0, 0, 0, cfg.Office.Location) // a Wednesday
+	post := lifecycle.Path{Delivery: lifecycle.DeliveryPost}
+	due := p.Promise(cal, filed, post) // 9 working days
+	allowance := cal.Add(filed, sla.Duration{Days: 7})
+	if left := cal.Between(allowance, due); left <= 0 || left >= cal.Between(arrives, cal.Add(arrives, sla.Duration{Days: 5})) {
+		t.Fatalf("the test needs an allowance ending before the due date with less than the path's rest left; left %s", left)
+	}
+	for _, tc := range []struct {
+		name     string
+		from     lifecycle.Stage
+		stageDue time.Time // the stage's deadline as the row holds it (zero: none)
+		path     lifecycle.Path
+		want     time.Time
+	}{
+		// The allowance ended about 2 days before the due date: that office time is left, not
+		// the 5 days the rest of the path would give.
+		{"validated, deadline known", lifecycle.Validated, allowance, post,
+			cal.Add(arrives, sla.Duration{Work: cal.Between(allowance, due)})},
+		// The allowance ended after the due date: late it was, late it stays.
+		{"validated, late when paused", lifecycle.Validated, cal.Add(filed, sla.Duration{Days: 10}), post, due},
+		// No deadline of the allowance left in the row: the rest of the path's deadlines (files
+		// received 2h, production 5h, signing and signed 3h30m each, printed, shipped, delivered 1d each).
+		{"awaiting files, signed document by post", lifecycle.AwaitingFiles, time.Time{}, post,
+			cal.Add(arrives, sla.Duration{Days: 5})},
+		{"awaiting files, card by post", lifecycle.AwaitingFiles, time.Time{}, lifecycle.Path{Delivery: lifecycle.DeliveryPost, Card: true},
+			cal.Add(arrives, sla.Duration{Days: 4})},
+		{"awaiting files, signed PDF in the chat", lifecycle.AwaitingFiles, time.Time{}, lifecycle.Path{Delivery: lifecycle.DeliveryElectronic},
+			cal.Add(arrives, sla.Duration{Days: 2})},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			paused := lifecycle.Timing{Stage: tc.from, StageDue: tc.stageDue, Due: due, Paused: lifecycle.PausedUnknown, Path: tc.path}
+			if got := p.Enter(cal, arrives, paused, lifecycle.FilesReceived); !got.Due.Equal(tc.want) {
+				t.Errorf("due after the files came = %s, want %s (old due %s)", got.Due, tc.want, due)
+			}
+		})
+	}
+	// Posting the files (validated -> awaiting_files) keeps what the allowance's deadline told.
+	paused := lifecycle.Timing{Stage: lifecycle.Validated, StageDue: allowance, Due: due, Paused: lifecycle.PausedUnknown}
+	posted := p.Enter(cal, arrives.Add(-time.Hour), paused, lifecycle.AwaitingFiles)
+	if want := cal.Between(paused.StageDue, due); posted.Paused != want {
+		t.Errorf("time left after posting = %s, want %s", posted.Paused, want)
 	}
 }

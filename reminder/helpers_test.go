@@ -214,5 +214,5 @@ func (e *env) promise(service string, now time.Time) time.Time {
 	if service == "validasi_nik" {
 		return e.cfg.Office.Calendar.Add(now, sla.Duration{Work: 30 * time.Minute})
 	}
-	return e.cfg.Promise(service, lifecycle.DeliveryNone, now)
+	return e.cfg.Promise(service, lifecycle.Path{}, now)
 }

@@ -13,6 +13,7 @@ func DefaultKeywords() Keywords {
 			"status nikah", "nikah", "menikah", "kawin", "rabi", "cerai", "pecah kk", "pisah kk",
 			"tambah anggota", "anggota keluarga", "numpang kk", "masuk kk", "ikut kk",
 			"tanggal lahir", "tempat lahir", "damel ktp", "damel kk",
+			"legalisir kk", "legalisasi kk", // a service of its own, not the legalisir information
 		},
 		"kia": {"kia", "kartu identitas anak", "kartu anak", "ktp anak", "identitas anak"},
 		"pindah_datang": {
@@ -28,6 +29,7 @@ func DefaultKeywords() Keywords {
 			"meninggal", "meninggal dunia", "wafat", "almarhum", "almarhumah", "surat lahir",
 			"surat kelahiran", "surat keterangan lahir", "skl", "surat kematian",
 			"surat keterangan kematian", "lair", "layang lair", "tilar donya", "seda", "ninggal",
+			"legalisir akta", "legalisasi akta",
 		},
 		"validasi_nik": {
 			"nik", "validasi", "verifikasi nik", "tidak terdaftar", "belum terdaftar", "tidak valid",
