@@ -370,3 +370,33 @@ func (o *Outbox) backoff(attempts int) time.Duration {
 	}
 	return min(d, o.cfg.RetryMax)
 }
+
+// Settle sends what would go within window of real time, and returns when nothing more would go
+// that soon (or ctx ends). The simulator calls it before its clock jumps: a tool that posts a
+// message and at once moves the clock gets the bot's answers, not the expiry that a real
+// outage of that length would bring.
+func (o *Outbox) Settle(ctx context.Context, window time.Duration) error {
+	deadline := time.Now().Add(window)
+	for account, st := range o.accounts {
+		for {
+			n, err := o.SendDue(ctx, account)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				continue
+			}
+			st.mu.Lock()
+			next := st.next
+			st.mu.Unlock()
+			wait := next.Sub(o.d.Now())
+			if next.IsZero() || time.Now().Add(wait).After(deadline) {
+				break
+			}
+			if !sleepCtx(ctx, wait) {
+				return ctx.Err()
+			}
+		}
+	}
+	return nil
+}

@@ -151,3 +151,31 @@ func TestSimRetentionErasesQueuedReplies(t *testing.T) {
 		t.Errorf("%d outbox rows still hold the NIK, name or address typed 400 days ago", n)
 	}
 }
+
+// A tool that posts a message and at once moves the clock gets the bot's answers: what was about
+// to go is sent before the jump, nothing expires, and nobody is asked to call the resident back.
+func TestSimJumpRightAfterAMessage(t *testing.T) {
+	api := MustSimAPI(t)
+	const from = "081311110009"
+	api.MustPost(t, map[string]any{"account": "kkktp", "from": from, "text": "halo, saya mau tanya syarat KK"})
+	api.mustAdvance(t, 2*time.Hour)
+	api.MustOutboxIdle(t)
+	out := 0
+	for _, m := range api.mustStatuses(t, "kkktp", from) {
+		if m.Direction != "out" {
+			continue
+		}
+		out++
+		if m.Status != "sent" {
+			t.Errorf("reply %s: status %q, want sent before the clock jumped", m.ID, m.Status)
+		}
+	}
+	if out == 0 {
+		t.Fatal("no reply at all: the test would prove nothing")
+	}
+	for _, m := range api.Transport.Sent() {
+		if strings.Contains(m.Text, "tidak terkirim") {
+			t.Errorf("a call-back alert went to %s: %q", m.Chat, m.Text)
+		}
+	}
+}

@@ -36,6 +36,8 @@ type Sim struct {
 	}
 	// RunDue runs every scheduled job due at now (reminders, outbox retries).
 	RunDue func(ctx context.Context, now time.Time) error
+	// Settle sends, before the clock jumps, what the outbox would send within seconds anyway.
+	Settle func(ctx context.Context) error
 }
 
 // Server is the HTTP server's handler set.

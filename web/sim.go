@@ -290,6 +290,13 @@ func (s *Server) simClock(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("advance %q is not a non-negative Go duration such as 2h30m", req.Advance))
 		return
 	}
+	// What was about to go goes first; only then does the jump age what is still queued.
+	if s.sim.Settle != nil {
+		if err := s.sim.Settle(r.Context()); err != nil {
+			s.writeErr(w, r, err)
+			return
+		}
+	}
 	now := s.sim.Clock.Advance(d)
 	if s.sim.RunDue != nil {
 		if err := s.sim.RunDue(r.Context(), now); err != nil {

@@ -190,7 +190,7 @@ func OpenSimulator(cfg *config.Config, log *slog.Logger, start time.Time, token 
 		err := s.Scheduler.RunDue(ctx, now)
 		s.Outbox.KickAll()
 		return err
-	}}
+	}, Settle: func(ctx context.Context) error { return s.Outbox.Settle(ctx, simSettle) }}
 	s.Server = web.New(cfg, core.DB, core.Cases, s.Transport, deps, log)
 	s.Server.SetAPIToken(token)
 	// Tools outside the project drive the simulator with its token at the supervisor's scope.
@@ -198,6 +198,10 @@ func OpenSimulator(cfg *config.Config, log *slog.Logger, start time.Time, token 
 	s.Server.SetMetrics(core.Metrics.Handler())
 	return s, nil
 }
+
+// simSettle is how much real time the simulator gives the outbox to send what is about to go
+// before its clock jumps (replies wait reply_delay, at most a few seconds).
+const simSettle = 5 * time.Second
 
 // Start runs the outbox and the scheduler (which follows the simulated clock between jumps) in
 // the background; stop ends them and waits. The database stays open.
