@@ -53,12 +53,21 @@ func (s *Service) attachOutput(tx *store.Tx, actor Actor, c store.Case, data []b
 	if err := s.checkAction(actor, c, Action{Kind: Close}); err != nil {
 		return o, err
 	}
-	if d := Delivery(c); d != lifecycle.DeliveryElectronic {
+	switch d := Delivery(c); d {
+	case lifecycle.DeliveryElectronic:
+	case lifecycle.DeliveryNone:
+		return o, ketanmu.Errorf(ketanmu.ECONFLICT, "%s (%s) tidak punya dokumen hasil untuk dikirim ke pemohon",
+			c.Number, s.cfg.Services[c.Service].Name)
+	default:
 		return o, ketanmu.Errorf(ketanmu.ECONFLICT, "pemohon %s tidak memilih %s: dokumennya %s",
 			c.Number, s.cfg.Texts.Get("delivery_elektronik_short"), s.cfg.Texts.Get("delivery_"+string(d)+"_short"))
 	}
 	p, _ := s.cfg.Profile(c.Service)
-	if err := p.Check(c.Stage, lifecycle.Done); err != nil || lifecycle.Closed(c.Stage) {
+	if lifecycle.Closed(c.Stage) {
+		return o, ketanmu.Errorf(ketanmu.ECONFLICT, "%s sudah %s: PDF hasil tidak bisa dilampirkan lagi",
+			c.Number, s.StageName(c.Stage))
+	}
+	if err := p.Check(c.Stage, lifecycle.Done); err != nil {
 		return o, ketanmu.Errorf(ketanmu.ECONFLICT, "%s sedang di tahap %s: PDF hasil bisa dilampirkan setelah dokumen dibuat",
 			c.Number, s.StageName(c.Stage))
 	}

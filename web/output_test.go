@@ -210,3 +210,19 @@ func TestOutputPDFFromTheCasePage(t *testing.T) {
 		t.Errorf("stage after the upload = %q (%v), want done", stage, err)
 	}
 }
+
+// A case without a document to hand over (a complaint) and a closed case refuse the PDF in a
+// sentence operators read, never a text key.
+func TestOutputRefusalsReadable(t *testing.T) {
+	a := MustCasesAPI(t, "sim")
+	a.MustCases(t, 1, []string{"pengaduan"}, []string{"verifying"}, []string{apiResident})
+	var number string
+	if err := a.DB.SQL().QueryRow(`SELECT number FROM cases`).Scan(&number); err != nil {
+		t.Fatal(err)
+	}
+	status, body := a.upload(t, "/api/cases/"+number+"/output", testpdf.PDF(1))
+	if status != http.StatusConflict || bytes.Contains(body, []byte("_short")) || bytes.Contains(body, []byte("[")) ||
+		!bytes.Contains(body, []byte("tidak punya dokumen hasil")) {
+		t.Errorf("output to a complaint = %d %s, want 409 saying it has no document", status, body)
+	}
+}
