@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/internal/thumb"
 	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/store"
@@ -269,18 +270,27 @@ type Clock struct {
 	Due         time.Time
 }
 
-// ClockAt tells how case c's stage deadline stands at now, holidays and closed hours excluded.
+// ClockAt tells how case c's stage deadline stands at now, on the case's own clock (Elapsed).
 func (s *Service) ClockAt(c store.Case, now time.Time) Clock {
-	cal := s.cfg.Office.Calendar
 	switch {
 	case lifecycle.PausesClock(c.Stage):
 		return Clock{Paused: true}
 	case lifecycle.Closed(c.Stage) || c.StageDue.IsZero():
 		return Clock{}
 	case c.StageDue.After(now):
-		return Clock{HasDeadline: true, Left: cal.Between(now, c.StageDue), Due: c.StageDue}
+		return Clock{HasDeadline: true, Left: Elapsed(s.cfg, c.Service, now, c.StageDue), Due: c.StageDue}
 	}
-	return Clock{HasDeadline: true, Late: max(cal.Between(c.StageDue, now), time.Nanosecond), Due: c.StageDue}
+	return Clock{HasDeadline: true, Late: max(Elapsed(s.cfg, c.Service, c.StageDue, now), time.Nanosecond), Due: c.StageDue}
+}
+
+// Elapsed is the time from from to to on the clock of service's cases: calendar time where the
+// profile's deadline counts calendar hours (privacy requests, due_within), else working time,
+// holidays and closed hours excluded.
+func Elapsed(cfg *config.Config, service string, from, to time.Time) time.Duration {
+	if p, ok := cfg.Profile(service); ok && p.DueWithin > 0 {
+		return max(to.Sub(from), 0)
+	}
+	return cfg.Office.Calendar.Between(from, to)
 }
 
 // DocumentThumb returns a small JPEG of a case's photo for actor (made once, kept encrypted);

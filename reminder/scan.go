@@ -133,13 +133,12 @@ func (s *Scheduler) planWarning(c store.SLACase, now time.Time) []item {
 	if s.rules.WarnAt <= 0 || sentLevel(c, kindWarning) >= 0 {
 		return nil
 	}
-	cal := s.cfg.Office.Calendar
 	start := c.StageAt
 	if start.IsZero() { // a case from before stage_at was recorded
 		start = c.CreatedAt
 	}
-	total := cal.Between(start, c.StageDue)
-	if total > 0 && cal.Between(start, now) >= time.Duration(float64(total)*s.rules.WarnAt) {
+	total := casework.Elapsed(s.cfg, c.Service, start, c.StageDue)
+	if total > 0 && casework.Elapsed(s.cfg, c.Service, start, now) >= time.Duration(float64(total)*s.rules.WarnAt) {
 		return []item{{c, kindWarning, 0}}
 	}
 	return nil

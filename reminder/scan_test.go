@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/sla"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -382,4 +383,27 @@ func TestJumpPastClosingStillReminds(t *testing.T) {
 	if n := e.count(`SELECT COUNT(*) FROM reminders r JOIN cases c ON c.id = r.case_id WHERE c.number = ? AND r.kind = 'breach'`, number); n != 1 {
 		t.Errorf("%d breach notices after the jump, want 1", n)
 	}
+}
+
+// A privacy request's deadline counts calendar hours (its profile's due_within): the breach
+// notice counts how late it is on the same clock, not in working hours.
+func TestPrivacyLatenessOnItsOwnClock(t *testing.T) {
+	e := newEnv(t, "2026-11-25 09:00")
+	number := e.newCase("privasi", nikAccount, resident)
+	p, _ := e.cfg.Profile("privasi")
+	due := e.at("2026-11-25 09:00").Add(p.DueWithin) // Saturday 09:00
+	if _, err := e.db.SQL().Exec(`UPDATE cases SET stage_due_at = ?, due_at = ? WHERE number = ?`,
+		due.UTC().Format("2006-01-02T15:04:05.000Z"), due.UTC().Format("2006-01-02T15:04:05.000Z"), number); err != nil {
+		t.Fatal(err)
+	}
+	var breach string
+	for _, m := range e.scan("2026-11-30 09:00") { // Monday: 48 calendar hours late, 1 working hour
+		if strings.Contains(m.Text, number) && strings.Contains(m.Text, breachText) {
+			breach = m.Text
+		}
+	}
+	if breach == "" {
+		t.Fatal("no breach notice for the privacy request")
+	}
+	assertText(t, breach, []string{"lewat " + sla.FormatDurationID(48*time.Hour)})
 }

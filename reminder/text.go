@@ -1,11 +1,12 @@
 package reminder
 
 import (
-	"github.com/ketanmu/ketanmu"
-	"github.com/ketanmu/ketanmu/casework"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/casework"
 
 	"github.com/ketanmu/ketanmu/sla"
 )
@@ -52,12 +53,11 @@ func (s *Scheduler) operatorText(items []item, commands bool, now time.Time) str
 // repeat is "pengingat ke-2" (the breach notice was the first), whatever level it stands for.
 func (s *Scheduler) caseLine(it item, now time.Time) string {
 	c := it.c.Case
-	cal := s.cfg.Office.Calendar
 	var left string
 	if it.kind == kindWarning {
-		left = s.text("sla_left", "time", sla.FormatDurationID(cal.Between(now, c.StageDue)))
+		left = s.text("sla_left", "time", sla.FormatDurationID(casework.Elapsed(s.cfg, c.Service, now, c.StageDue)))
 	} else {
-		left = s.text("sla_late", "time", sla.FormatDurationID(cal.Between(c.StageDue, now)))
+		left = s.text("sla_late", "time", sla.FormatDurationID(casework.Elapsed(s.cfg, c.Service, c.StageDue, now)))
 	}
 	if sent := it.c.Count[kindBreach]; it.kind == kindBreach && sent > 0 {
 		left += " · " + s.text("sla_repeat", "n", strconv.Itoa(sent+1))
