@@ -8,6 +8,7 @@ import (
 	"github.com/ketanmu/ketanmu/flows"
 	"github.com/ketanmu/ketanmu/internal/pdfcheck"
 	"github.com/ketanmu/ketanmu/lifecycle"
+	"github.com/ketanmu/ketanmu/sla"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -124,7 +125,16 @@ func (s *Service) ResendOutput(tx *store.Tx, conv store.Conversation) ([]ketanmu
 		return nil, err
 	}
 	for _, c := range cases {
-		if Delivery(c) != lifecycle.DeliveryElectronic || c.Account != conv.Account {
+		if c.Account != conv.Account {
+			continue
+		}
+		if !c.ErasedAt.IsZero() {
+			if msgs, err := s.outputErased(tx, conv, c); err != nil || msgs != nil {
+				return msgs, err
+			}
+			continue
+		}
+		if Delivery(c) != lifecycle.DeliveryElectronic {
 			continue
 		}
 		id, ok, err := tx.KeptCaseFile(c.ID, store.OutputKey)
@@ -142,6 +152,25 @@ func (s *Service) ResendOutput(tx *store.Tx, conv store.Conversation) ([]ketanmu
 	}
 	return []ketanmu.Outbound{{Account: conv.Account, Chat: conv.Chat, Address: conv.Address,
 		Text: s.cfg.Texts.Get("output_none")}}, nil
+}
+
+// outputErased answers "kirim ulang" for a case whose PDF was sent and then erased with the
+// case's personal data at the end of retention (its audit log keeps that it was sent, and when):
+// the resident learns when it went and that the office keeps no copy. nil when none was sent.
+func (s *Service) outputErased(tx *store.Tx, conv store.Conversation, c store.Case) ([]ketanmu.Outbound, error) {
+	audit, err := tx.CaseAudit(c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range audit {
+		if a.Action != AuditOutput {
+			continue
+		}
+		text := s.cfg.Texts.Get("output_erased", "number", c.Number,
+			"date", sla.FormatDateID(a.At.In(s.cfg.Office.Location)))
+		return []ketanmu.Outbound{{Account: conv.Account, Chat: conv.Chat, Address: conv.Address, Text: text}}, nil
+	}
+	return nil, nil
 }
 
 // CanAttachOutput reports whether the finished PDF of case c may be attached now: its resident

@@ -121,6 +121,28 @@ func TestOutputPDFThroughTheSimulator(t *testing.T) {
 		t.Fatal("kirim ulang found the first message")
 	}
 	mustSameFile(t, a, again.Media.URL, signed)
+
+	// After retention erased it: the resident learns when it was sent and that it is gone.
+	res, err := http.Post(a.URL+"/api/sim/clock", "application/json", strings.NewReader(`{"advance": "9600h"}`))
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("advance the clock: %v %v", res, err)
+	}
+	res.Body.Close()
+	say("kirim ulang")
+	var last simLine
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		_, _, data := a.call(t, http.MethodGet, "/api/sim/messages?"+url.Values{"account": {"kkktp"}, "chat": {chat}}.Encode(), "")
+		var lines []simLine
+		if err := json.Unmarshal(data, &lines); err != nil {
+			t.Fatal(err)
+		}
+		if last = lines[len(lines)-1]; last.Direction == "out" && strings.Contains(last.Text, "sudah dihapus") {
+			break
+		}
+	}
+	if last.Media != nil || !strings.Contains(last.Text, number) || !strings.Contains(last.Text, "sudah dihapus") {
+		t.Errorf("kirim ulang after retention answered %q (media %+v), want when it was sent and that it is erased", last.Text, last.Media)
+	}
 }
 
 func mustSameFile(t *testing.T, a *casesAPI, path string, want []byte) {
