@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"encoding/base64"
 	"fmt"
 	"io"
 	"net/http"
@@ -108,27 +107,8 @@ func TestSimRetentionErasesQueuedReplies(t *testing.T) {
 		name    = "Siti Aminah"
 		address = "Jl. Raya Sooko No. 12 RT 02 RW 05"
 	)
-	say := func(text string, photo ...string) {
-		msg := map[string]any{"account": "kkktp", "from": from, "text": text}
-		if len(photo) > 0 {
-			msg["media"] = map[string]string{"mime": "image/jpeg", "filename": photo[0],
-				"data": base64.StdEncoding.EncodeToString(documentJPEG(t, photo[0]))}
-		}
-		api.MustPost(t, msg)
-	}
 	// The application up to its summary, which repeats the NIK, the name and the address.
-	say("Assalamualaikum, ktp saya hilang")
-	say("6")
-	say(nikNo)
-	say(name)
-	say("ini kk nya", "kk-siti.jpg")
-	say("surat kehilangan dari polsek", "laporan-polisi.jpg")
-	say("tidak")
-	say("2")
-	say(address)
-	say("kec. sokko")
-	say("Sooko")
-	say("61361")
+	sitiApplies(t, func(msg map[string]any) { api.MustPost(t, msg) }, from, nikNo, name, address, "tidak")
 	holding := func() int {
 		var n int
 		err := api.DB.SQL().QueryRow(`SELECT COUNT(*) FROM outbox WHERE instr(text, ?) > 0 OR instr(text, ?) > 0

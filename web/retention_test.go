@@ -27,27 +27,9 @@ func TestRetentionErasesFiles(t *testing.T) {
 		name    = "Siti Aminah"
 		address = "Jl. Raya Sooko No. 12 RT 02 RW 05"
 	)
-	say := func(text string, photo ...string) {
-		msg := map[string]any{"account": "kkktp", "from": from, "text": text}
-		if len(photo) > 0 {
-			msg["media"] = map[string]string{"mime": "image/jpeg", "filename": photo[0],
-				"data": base64.StdEncoding.EncodeToString(documentJPEG(t, photo[0]))}
-		}
-		api.post(t, msg)
-	}
-	say("Assalamualaikum, ktp saya hilang")
-	say("6")
-	say(nikNo)
-	say(name)
-	say("ini kk nya", "kk-siti.jpg")
-	say("surat kehilangan dari polsek", "laporan-polisi.jpg")
-	say("KTP hilang waktu di pasar, atas nama " + name + " NIK " + nikNo)
-	say("2")
-	say(address)
-	say("kec. sokko")
-	say("Sooko")
-	say("61361")
-	say("ya")
+	post := func(msg map[string]any) { api.post(t, msg) }
+	sitiApplies(t, post, from, nikNo, name, address, "KTP hilang waktu di pasar, atas nama "+name+" NIK "+nikNo)
+	post(map[string]any{"account": "kkktp", "from": from, "text": "ya"})
 	var number string
 	if err := api.DB.SQL().QueryRow(`SELECT number FROM cases ORDER BY id DESC LIMIT 1`).Scan(&number); err != nil {
 		t.Fatalf("no case: %v", err)
@@ -154,4 +136,31 @@ func grepFiles(tb testing.TB, dir string, files []string, needles ...string) []s
 		}
 	}
 	return hits
+}
+
+// sitiApplies plays a resident's lost-KTP application by post up to its summary, which repeats
+// the NIK, the name and the address; note is what she writes for the officer. post sends one
+// message through the simulator.
+func sitiApplies(t testing.TB, post func(map[string]any), from, nikNo, name, address, note string) {
+	t.Helper()
+	say := func(text string, photo ...string) {
+		msg := map[string]any{"account": "kkktp", "from": from, "text": text}
+		if len(photo) > 0 {
+			msg["media"] = map[string]string{"mime": "image/jpeg", "filename": photo[0],
+				"data": base64.StdEncoding.EncodeToString(documentJPEG(t, photo[0]))}
+		}
+		post(msg)
+	}
+	say("Assalamualaikum, ktp saya hilang")
+	say("6")
+	say(nikNo)
+	say(name)
+	say("ini kk nya", "kk-siti.jpg")
+	say("surat kehilangan dari polsek", "laporan-polisi.jpg")
+	say(note)
+	say("2")
+	say(address)
+	say("kec. sokko")
+	say("Sooko")
+	say("61361")
 }
