@@ -157,7 +157,7 @@ func (s *Service) CardText(c store.Case, key string, extra ...string) string {
 		due = sla.FormatDateTimeID(c.StageDue.In(s.cfg.Office.Location))
 	}
 	// Whatever a resident typed reaches operators' groups masked: a NIK, then any phone-like run.
-	return ketanmu.MaskNumbers(nik.MaskInText(s.cfg.Texts.Get(key, "number", c.Number, "service", title, "nik", nik.MaskNIK(c.NIK),
+	return ketanmu.MaskNumbers(nik.MaskInText(s.cfg.Texts.Get(key, "number", c.Number, "service", title, "nik", OrDash(nik.MaskNIK(c.NIK)),
 		"phone", ketanmu.MaskPhone(c.Chat), "name", OrDash(c.Name), "details", strings.Join(details, "\n"),
 		"due", due, "prefix", s.cfg.Handoff.CommandPrefix, "stage", s.StageName(c.Stage),
 		"link", s.cfg.WorkspaceURL("/ops/cases/"+c.Number), "extra", note)))

@@ -473,3 +473,19 @@ func TestClosingTheLastCaseHandsTheChatBack(t *testing.T) {
 		t.Errorf("hand-back message queued %d times (%v), want once", told, err)
 	}
 }
+
+// A case without a NIK (a complaint) reads "-" on an operator's card, never an empty slot.
+func TestCardWithoutNIK(t *testing.T) {
+	e := newEnv(t)
+	number := e.newCase(t, "pengaduan", "6281300000021", "", "")
+	var c store.Case
+	if err := e.db.View(context.Background(), func(tx *store.Tx) (err error) {
+		c, err = tx.CaseByNumber(number)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if card := e.svc.CardText(c, "op_status"); !strings.Contains(card, "NIK - ·") {
+		t.Errorf("card of a complaint = %q, want NIK -", card)
+	}
+}
