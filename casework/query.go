@@ -232,16 +232,22 @@ func (s *Service) AllowedFor(actor Actor, c store.Case) []lifecycle.Stage {
 	return out
 }
 
-// ReadDocument returns a case's document for actor, recording the reading in the audit log.
-func (s *Service) ReadDocument(ctx context.Context, actor Actor, number string, docID int64) (*ketanmu.Media, error) {
+// lookCase is the case with this number as actor may see it, read without writing.
+func (s *Service) lookCase(ctx context.Context, actor Actor, number string) (store.Case, error) {
 	if err := requireStaff(actor); err != nil {
-		return nil, err
+		return store.Case{}, err
 	}
 	var c store.Case
 	err := s.db.View(ctx, func(tx *store.Tx) (err error) {
 		c, err = s.visibleCase(tx, actor, number)
 		return err
 	})
+	return c, err
+}
+
+// ReadDocument returns a case's document for actor, recording the reading in the audit log.
+func (s *Service) ReadDocument(ctx context.Context, actor Actor, number string, docID int64) (*ketanmu.Media, error) {
+	c, err := s.lookCase(ctx, actor, number)
 	if err != nil {
 		return nil, err
 	}
@@ -296,14 +302,7 @@ func Elapsed(cfg *config.Config, service string, from, to time.Time) time.Durati
 // DocumentThumb returns a small JPEG of a case's photo for actor (made once, kept encrypted);
 // unlike ReadDocument it is not audited: the full photo is, when opened.
 func (s *Service) DocumentThumb(ctx context.Context, actor Actor, number string, docID int64) ([]byte, error) {
-	if err := requireStaff(actor); err != nil {
-		return nil, err
-	}
-	var c store.Case
-	err := s.db.View(ctx, func(tx *store.Tx) (err error) {
-		c, err = s.visibleCase(tx, actor, number)
-		return err
-	})
+	c, err := s.lookCase(ctx, actor, number)
 	if err != nil {
 		return nil, err
 	}
