@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ketanmu/ketanmu/reminder"
+	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/sla"
 )
 
@@ -25,9 +25,9 @@ var skmPrint = sync.OnceValue(func() *template.Template {
 type skmView struct {
 	From, To, Account string
 	Accounts          []skmAccount
-	Report            reminder.SKMReport
+	Report            casework.SKMReport
 	Charts            []skmChart
-	Suggestions       []reminder.SKMSuggestion
+	Suggestions       []casework.SKMSuggestion
 	CSVURL, PrintURL  string
 	Office            string // the office's name, for the printed summary
 }
@@ -35,7 +35,7 @@ type skmView struct {
 type skmAccount struct{ Key, Name string }
 
 type skmChart struct {
-	Figures reminder.SKMFigures
+	Figures casework.SKMFigures
 	Chart   template.HTML
 }
 
@@ -69,13 +69,13 @@ func (s *Server) skmView(r *http.Request, u *opsUser) (skmView, error) {
 func (s *Server) opsSKM(w http.ResponseWriter, r *http.Request, u *opsUser) {
 	v, err := s.skmView(r, u)
 	if err == nil {
-		v.Suggestions, err = reminder.SKMSuggestions(r.Context(), s.db, s.cfg, v.From, v.To, s.skmFilter(u.Actor, v.Account))
+		v.Suggestions, err = s.cases().SKMSuggestionsFor(r.Context(), u.Actor, v.From, v.To, v.Account)
 	}
 	if err != nil {
 		s.opsErr(w, r, u, err)
 		return
 	}
-	for _, f := range append([]reminder.SKMFigures{v.Report.Office}, v.Report.Services...) {
+	for _, f := range append([]casework.SKMFigures{v.Report.Office}, v.Report.Services...) {
 		if f.Respondents == 0 && f.Service != "" {
 			continue
 		}
@@ -107,7 +107,7 @@ func (s *Server) opsSKMCSV(w http.ResponseWriter, r *http.Request, u *opsUser) {
 		head = append(head, el.Code)
 	}
 	_ = cw.Write(append(head, "ikm", "category", "category_name"))
-	for _, f := range append([]reminder.SKMFigures{v.Report.Office}, v.Report.Services...) {
+	for _, f := range append([]casework.SKMFigures{v.Report.Office}, v.Report.Services...) {
 		row := []string{v.From, v.To, f.Service, f.Name, strconv.Itoa(f.Respondents), strconv.Itoa(f.Population), strconv.Itoa(f.MinSample)}
 		for _, el := range f.Elements {
 			row = append(row, optFloat(el.NRR, 3))

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/ketanmu/ketanmu/casework"
-	"github.com/ketanmu/ketanmu/reminder"
 )
 
 // skmReport serves GET /api/reports/skm?from=YYYY-MM-DD&to=YYYY-MM-DD[&account=KEY]: the
@@ -23,12 +22,6 @@ func (s *Server) skmReport(w http.ResponseWriter, r *http.Request) {
 
 // skm is the satisfaction index over the services actor may see: the API, the workspace's SKM
 // tab, its CSV and its printable summary all read it here.
-func (s *Server) skm(r *http.Request, actor casework.Actor, from, to, account string) (reminder.SKMReport, error) {
-	return reminder.NewSKMReport(r.Context(), s.db, s.cfg, from, to, s.skmFilter(actor, account))
-}
-
-func (s *Server) skmFilter(actor casework.Actor, account string) reminder.SKMFilter {
-	return reminder.SKMFilter{Account: account, Visible: func(service string) bool {
-		return s.cases().CanSeeService(actor, service)
-	}}
+func (s *Server) skm(r *http.Request, actor casework.Actor, from, to, account string) (casework.SKMReport, error) {
+	return s.cases().SKM(r.Context(), actor, from, to, account)
 }

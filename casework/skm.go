@@ -1,4 +1,4 @@
-package reminder
+package casework
 
 import (
 	"context"
@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu"
-	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/nik"
 	"github.com/ketanmu/ketanmu/skm"
@@ -77,7 +76,7 @@ func (f SKMFilter) keep(account, service string) bool {
 // whose cases were done in the range; a survey counts in the range its invitation (the case's
 // done notice) fell in.
 func NewSKMReport(ctx context.Context, db *store.DB, cfg *config.Config, from, to string, f SKMFilter) (SKMReport, error) {
-	start, end, err := casework.ParseRange(from, to, cfg.Office.Location)
+	start, end, err := ParseRange(from, to, cfg.Office.Location)
 	if err != nil {
 		return SKMReport{}, err
 	}
@@ -182,7 +181,7 @@ type SKMSuggestion struct {
 // SKMSuggestions returns the suggestions of the surveys of the days from..to, newest first, with
 // NIKs and phone numbers masked.
 func SKMSuggestions(ctx context.Context, db *store.DB, cfg *config.Config, from, to string, f SKMFilter) ([]SKMSuggestion, error) {
-	start, end, err := casework.ParseRange(from, to, cfg.Office.Location)
+	start, end, err := ParseRange(from, to, cfg.Office.Location)
 	if err != nil {
 		return nil, err
 	}
@@ -205,14 +204,14 @@ func SKMSuggestions(ctx context.Context, db *store.DB, cfg *config.Config, from,
 	return out, nil
 }
 
-// phoneLike is a run of digits, perhaps grouped by spaces, dots or dashes, long enough to be a
-// phone number.
-var phoneLike = regexp.MustCompile(`\+?\d(?:[ .-]?\d){7,}`)
+// groupedPhone is a run of digits, perhaps grouped by spaces, dots or dashes, long enough to be
+// a phone number: free text such as a suggestion holds no registration numbers or dates to spare.
+var groupedPhone = regexp.MustCompile(`\+?\d(?:[ .-]?\d){7,}`)
 
 // MaskSuggestion hides NIKs and phone numbers in a resident's free text.
 func MaskSuggestion(s string) string {
 	s = nik.MaskInText(s)
-	return phoneLike.ReplaceAllStringFunc(s, func(m string) string {
+	return groupedPhone.ReplaceAllStringFunc(s, func(m string) string {
 		digits := strings.Map(func(r rune) rune {
 			if r >= '0' && r <= '9' {
 				return r
@@ -221,4 +220,26 @@ func MaskSuggestion(s string) string {
 		}, m)
 		return ketanmu.MaskPhone(digits)
 	})
+}
+
+// SKM is the satisfaction index of the days from..to over the services actor may see,
+// optionally of one WhatsApp number (account): the API, the workspace's SKM tab, its CSV and its
+// printable summary all read it here.
+func (s *Service) SKM(ctx context.Context, actor Actor, from, to, account string) (SKMReport, error) {
+	if err := requireStaff(actor); err != nil {
+		return SKMReport{}, err
+	}
+	return NewSKMReport(ctx, s.db, s.cfg, from, to, s.skmFilter(actor, account))
+}
+
+// SKMSuggestionsFor are the survey's suggestions of those days that actor may read, masked.
+func (s *Service) SKMSuggestionsFor(ctx context.Context, actor Actor, from, to, account string) ([]SKMSuggestion, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	return SKMSuggestions(ctx, s.db, s.cfg, from, to, s.skmFilter(actor, account))
+}
+
+func (s *Service) skmFilter(actor Actor, account string) SKMFilter {
+	return SKMFilter{Account: account, Visible: func(service string) bool { return s.CanSeeService(actor, service) }}
 }
