@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"sort"
 	"strings"
 )
 
@@ -105,18 +104,7 @@ func Inspect(ctx context.Context, path string) (Stats, error) {
 }
 
 // SchemaVersion is the newest migration this build knows.
-func SchemaVersion() int {
-	names, _ := fs.Glob(migrations, "migrations/*.sql")
-	sort.Strings(names)
-	v := 0
-	for _, name := range names {
-		var n int
-		if _, err := fmt.Sscanf(strings.TrimPrefix(name, "migrations/"), "%d_", &n); err == nil && n > v {
-			v = n
-		}
-	}
-	return v
-}
+func SchemaVersion() int { return schema.Latest() }
 
 // PendingMigrations reports how many of this build's migrations the existing database at path
 // has not applied yet; a missing or empty database has nothing to lose and reports 0.
@@ -132,41 +120,11 @@ func PendingMigrations(ctx context.Context, path string) (int, error) {
 		return 0, err
 	}
 	defer db.Close()
-	var tables int
-	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE name = 'schema_migrations'`).Scan(&tables); err != nil {
+	n, err := schema.Pending(ctx, db)
+	if err != nil {
 		return 0, fmt.Errorf("read %s: %w", path, err)
 	}
-	if tables == 0 {
-		return 0, nil
-	}
-	applied := map[int]bool{}
-	rows, err := db.QueryContext(ctx, `SELECT version FROM schema_migrations`)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v int
-		if err := rows.Scan(&v); err != nil {
-			return 0, err
-		}
-		applied[v] = true
-	}
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return 0, err
-	}
-	pending := 0
-	for _, name := range names {
-		var v int
-		if _, err := fmt.Sscanf(strings.TrimPrefix(name, "migrations/"), "%d_", &v); err == nil && !applied[v] {
-			pending++
-		}
-	}
-	return pending, nil
+	return n, nil
 }
 
 // CheckDocuments decrypts up to n stored documents (the newest first) with the database's key

@@ -8,14 +8,13 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
-	"io/fs"
-	"sort"
 	"strings"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/internal/migrate"
 )
 
 //go:embed migrations/*.sql
@@ -87,55 +86,17 @@ func (db *DB) Close() error {
 // SQL exposes the handle for tests and read-only reports.
 func (db *DB) SQL() *sql.DB { return db.db }
 
-func (db *DB) migrate(ctx context.Context) error {
-	if _, err := db.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
-		return err
-	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+// schema is the store's numbered migrations. The files are embedded, so a bad name is a
+// build mistake (TestMigrations), like a template that does not parse.
+var schema = func() *migrate.Set {
+	set, err := migrate.Load(migrations, "migrations", "schema_migrations")
 	if err != nil {
-		return err
+		panic(err)
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		var version int
-		base := strings.TrimPrefix(name, "migrations/")
-		if _, err := fmt.Sscanf(base, "%d_", &version); err != nil {
-			return fmt.Errorf("migration %s: name must start with a number", base)
-		}
-		if err := db.applyMigration(ctx, version, base); err != nil {
-			return fmt.Errorf("migration %s: %w", base, err)
-		}
-	}
-	return nil
-}
+	return set
+}()
 
-func (db *DB) applyMigration(ctx context.Context, version int, name string) error {
-	tx, err := db.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
-		return err
-	}
-	if n > 0 {
-		return nil
-	}
-	body, err := migrations.ReadFile("migrations/" + name)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-		version, name, formatTime(db.Now())); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
+func (db *DB) migrate(ctx context.Context) error { return schema.Apply(ctx, db.db, db.Now) }
 
 // Tx is one write transaction. Its methods are the building blocks the router and the outbox
 // combine so that "record message + save state + queue replies" commits or fails as one.

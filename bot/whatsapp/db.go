@@ -6,10 +6,9 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"path"
-	"sort"
 	"time"
+
+	"github.com/ketanmu/ketanmu/internal/migrate"
 )
 
 // The transport keeps its own bookkeeping in whatsmeow's database file, beside the device keys
@@ -37,48 +36,33 @@ type waDB struct {
 	now func() time.Time
 }
 
-// migrate applies the migrations not yet recorded, each in its own transaction, in the order
-// of their numbers. A file from before the numbered files (one ketanmu_version row) has its
-// versions recorded first.
+// schema is the transport's numbered migrations; the files are embedded, so a bad name is a
+// build mistake that every test opening the tables catches, like a template that does not parse.
+var schema = func() *migrate.Set {
+	set, err := migrate.Load(migrations, "migrations", "ketanmu_migrations")
+	if err != nil {
+		panic(err)
+	}
+	return set
+}()
+
+// migrate applies the migrations not yet recorded, as store's are (internal/migrate). A file
+// from before the numbered files (one ketanmu_version row) has its versions recorded first.
 func (d *waDB) migrate(ctx context.Context) error {
 	if _, err := d.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS ketanmu_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
 		return err
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return err
-	}
-	sort.Strings(names)
-	if err := d.adoptVersion(ctx, names); err != nil {
+	if err := d.adoptVersion(ctx); err != nil {
 		return fmt.Errorf("schema version: %w", err)
 	}
-	for _, name := range names {
-		base := path.Base(name)
-		version, err := migrationVersion(base)
-		if err != nil {
-			return err
-		}
-		if err := d.apply(ctx, version, base); err != nil {
-			return fmt.Errorf("migration %s: %w", base, err)
-		}
-	}
-	return nil
-}
-
-// migrationVersion is the number a migration's file name starts with.
-func migrationVersion(name string) (int, error) {
-	var v int
-	if _, err := fmt.Sscanf(name, "%d_", &v); err != nil || v <= 0 {
-		return 0, fmt.Errorf("migration %s: name must start with a positive number", name)
-	}
-	return v, nil
+	return schema.Apply(ctx, d.db, d.now)
 }
 
 // adoptVersion records, for a file the earlier runner upgraded (its schema version in the one
 // row of ketanmu_version), the migrations up to that version as applied, and drops the old
 // table; in one transaction.
-func (d *waDB) adoptVersion(ctx context.Context, names []string) error {
+func (d *waDB) adoptVersion(ctx context.Context) error {
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -94,49 +78,13 @@ func (d *waDB) adoptVersion(ctx context.Context, names []string) error {
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
-	if v > len(names) {
-		return fmt.Errorf("the file is at version %d, newer than this release knows (%d)", v, len(names))
+	if v > schema.Latest() {
+		return fmt.Errorf("the file is at version %d, newer than this release knows (%d)", v, schema.Latest())
 	}
-	for _, name := range names {
-		base := path.Base(name)
-		n, err := migrationVersion(base)
-		if err != nil {
-			return err
-		}
-		if n > v {
-			break
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO ketanmu_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-			n, base, formatTime(d.now())); err != nil {
-			return err
-		}
+	if err := schema.Record(ctx, tx, v, d.now); err != nil {
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DROP TABLE ketanmu_version`); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
-// apply runs one migration unless it is recorded already, and records it, in one transaction.
-func (d *waDB) apply(ctx context.Context, version int, name string) error {
-	tx, err := d.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM ketanmu_migrations WHERE version = ?`, version).Scan(&n); err != nil || n > 0 {
-		return err
-	}
-	body, err := migrations.ReadFile("migrations/" + name)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO ketanmu_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-		version, name, formatTime(d.now())); err != nil {
 		return err
 	}
 	return tx.Commit()
