@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -227,16 +228,33 @@ func (t *turn) chooseSubtype() {
 	t.prompt()
 }
 
-// takeSubtype sets the draft's sub-type, shows its requirements and moves on.
+// takeSubtype sets the draft's sub-type, shows its requirements and moves on. Chosen again from
+// the summary, it keeps what the new sub-type needs too (the NIK, the name, answers and photos
+// it asks as well), applies its age rule to the NIK already given, and asks only what is missing.
 func (t *turn) takeSubtype(key string) {
 	d := t.st.Draft
-	if d.Subtype != key {
-		d.Fields = nil
-	}
 	d.Subtype = key
-	d.Docs, d.Lacks = nil, nil
+	t.e.keepFor(d)
 	t.say(t.e.requirements(d.Service, key))
+	if d.Editing && d.NIK != "" {
+		t.st.Step = d.Service + "@nik"
+		if t.checkAge() {
+			return
+		}
+	}
 	t.advance()
+}
+
+// keepFor drops from a draft the answers and photos its sub-type does not ask for, and the
+// documents the resident said they lack (the new sub-type asks afresh).
+func (e *Engine) keepFor(d *Draft) {
+	fields := e.variantFields(d)
+	maps.DeleteFunc(d.Fields, func(k, _ string) bool { return !slices.Contains(fields, k) })
+	slots := e.slots(d)
+	d.Docs = slices.DeleteFunc(d.Docs, func(r DocRef) bool {
+		return !slices.ContainsFunc(slots, func(slot []string) bool { return slices.Contains(slot, r.Key) })
+	})
+	d.Lacks = nil
 }
 
 // subtypeFromText finds the one sub-type of service whose match patterns a message (normalised
@@ -517,10 +535,10 @@ func (t *turn) edit() {
 // openField goes back to one field of the draft from the summary.
 func (t *turn) openField(f string) {
 	d := t.st.Draft
-	if f == "docs" || f == "subtype" {
+	if f == "docs" {
 		d.Docs, d.Extras, d.Lacks = nil, nil, nil
 	}
-	d.Editing = f != "subtype"
+	d.Editing = true
 	t.st.Step = d.Service + "@" + f
 	t.prompt()
 }

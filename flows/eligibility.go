@@ -101,7 +101,8 @@ func (t *turn) checkAge() bool {
 		return true
 	}
 	if alt, ok := t.e.ageInstead(d.Service, sub, age); ok {
-		d.Subtype, d.Fields, d.Docs, d.Lacks = alt.Key, nil, nil, nil
+		d.Subtype = alt.Key
+		t.e.keepFor(d)
 		t.sayf("age_switched", "age", strconv.Itoa(age), "subtype", alt.Name)
 		t.say(t.e.requirements(d.Service, alt.Key))
 		return false
