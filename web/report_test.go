@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/flows"
 	"github.com/ketanmu/ketanmu/internal/testfix"
@@ -58,8 +59,17 @@ func reportServer(tb testing.TB) *httptest.Server {
 
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	engine := flows.New(cfg.FlowOptions())
-	queue := outbox.NewQueue(db, cfg, log, nil, outbox.NewWake(cfg.Accounts).Kick)
-	s := New(cfg, db, casework.New(db, cfg, engine, queue, log), nil, nil, log)
+	// An in-package test cannot import internal/app (which imports web): the production
+	// queueing rules are built here as app.Wire builds them.
+	queue, err := outbox.NewQueue(db, cfg, log, func(string) string { return ketanmu.NewMessageID() }, outbox.NewWake(cfg.Accounts).Kick)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cs, err := casework.New(db, cfg, engine, queue, log)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s := New(cfg, db, cs, nil, nil, log)
 	mux := http.NewServeMux()
 	supervisor := casework.SystemActor("t", []lifecycle.Role{lifecycle.RoleSupervisor})
 	mux.HandleFunc("GET /api/reports/sla", func(w http.ResponseWriter, r *http.Request) {

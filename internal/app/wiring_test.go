@@ -35,9 +35,7 @@ func TestWiredOnlyInApp(t *testing.T) {
 			return filepath.SkipDir
 		}
 		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") ||
-			filepath.Dir(path) == filepath.Join(root, "internal", "app") ||
-			filepath.Dir(path) == filepath.Join(root, "internal", "testfix") { // the tests' fixtures
-
+			filepath.Dir(path) == filepath.Join(root, "internal", "app") {
 			return nil
 		}
 		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
