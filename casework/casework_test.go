@@ -222,7 +222,8 @@ func TestQueueFilters(t *testing.T) {
 	if _, err := e.svc.Do(ctx, kadis, b, casework.Action{Kind: casework.Take}); err != nil {
 		t.Fatal(err)
 	}
-	e.clock.Advance(2 * time.Hour) // NIK validation is due in 30 minutes of working time
+	// NIK validation is due in 30 minutes of working time, the others' first stage in 2 hours.
+	e.clock.Advance(time.Hour)
 	for _, tc := range []struct {
 		name string
 		f    casework.Filter

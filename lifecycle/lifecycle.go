@@ -50,6 +50,15 @@ func Closed(s Stage) bool { return s == Done || s == Rejected }
 // a fix or for the original files they post (PAK POS: validated, then awaiting_files).
 func PausesClock(s Stage) bool { return s == NeedsFix || s == Validated || s == AwaitingFiles }
 
+// Overdue is the one rule for "late now": a case in stage s whose stage deadline is stageDue
+// is late at now when it is open, its clock runs (it does not wait on the resident), the stage
+// has a deadline and that deadline has come. The morning digest, the SLA scan's breach notices,
+// the SLA report, the metrics and the workspace's clock read it; store's SQL form of it (the
+// cases API's overdue filter, and the candidates LateCases reads) is held to it by a test.
+func Overdue(s Stage, stageDue, now time.Time) bool {
+	return !Closed(s) && !PausesClock(s) && !stageDue.IsZero() && !now.Before(stageDue)
+}
+
 // Waiting reports whether s is the stage a case waits in for an operator to take it.
 func Waiting(s Stage) bool { return s == Submitted }
 
