@@ -69,7 +69,7 @@ func reportServer(tb testing.TB) *httptest.Server {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s := New(cfg, db, cs, nil, nil, log)
+	s := New(cfg, db, cs, nil, nil, Options{}, log)
 	mux := http.NewServeMux()
 	supervisor := casework.SystemActor("t", []lifecycle.Role{lifecycle.RoleSupervisor})
 	mux.HandleFunc("GET /api/reports/sla", func(w http.ResponseWriter, r *http.Request) {
