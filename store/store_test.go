@@ -125,7 +125,7 @@ func TestMigrations(t *testing.T) {
 
 	t.Run("reopening is a no-op", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "ketanmu.db")
-		db, err := store.Open(path, MustCipher(t))
+		db, err := store.Open(path, MustCipher(t), time.Now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -473,7 +473,7 @@ func TestMedia(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		db2, err := store.Open(path, other)
+		db2, err := store.Open(path, other, time.Now)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -67,11 +67,10 @@ func Open(cfg *config.Config, log *slog.Logger, tr bot.Transport, now func() tim
 	if err := backupBeforeMigrating(cfg, log); err != nil {
 		return nil, err
 	}
-	db, err := store.Open(InDir(dir, cfg.Storage.Database), cipher)
+	db, err := store.Open(InDir(dir, cfg.Storage.Database), cipher, now)
 	if err != nil {
 		return nil, err
 	}
-	db.Now = now
 	if err := db.SeedOperators(context.Background(), casework.ConfigOperators(cfg)); err != nil {
 		db.Close()
 		return nil, err
