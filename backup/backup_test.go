@@ -15,6 +15,7 @@ import (
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/backup"
+	"github.com/ketanmu/ketanmu/internal/testfix"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -25,19 +26,12 @@ const secretNIK = "3516131204850003"
 func mustDataFolder(t *testing.T) (backup.Source, []byte) {
 	t.Helper()
 	dir := t.TempDir()
-	key := bytes.Repeat([]byte{7}, 32)
-	cipher, err := store.NewCipher(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(filepath.Join(dir, "ketanmu.db"), cipher)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	key := testfix.Key
+	db := testfix.OpenDB(t, filepath.Join(dir, "ketanmu.db"), time.Now)
+	defer db.Close() // closed before the backup reads it
 	photo := append([]byte{0xFF, 0xD8, 0xFF, 0xE0}, bytes.Repeat([]byte("JFIF-photo-of-KK "), 200)...)
 	ctx := context.Background()
-	err = db.Update(ctx, func(tx *store.Tx) error {
+	err := db.Update(ctx, func(tx *store.Tx) error {
 		_, err := tx.RecordInbound(ketanmu.Inbound{Account: "nik", Chat: "6285700000001", ID: "M1", Kind: ketanmu.KindText,
 			Text: "NIK saya " + secretNIK + " atas nama Siti Aminah", At: time.Now()})
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"filippo.io/age"
 
@@ -96,7 +97,7 @@ func openRestored(ctx context.Context, t Target) (schema, docs int, err error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	db, err := store.Open(t.Database, cipher)
+	db, err := store.Open(t.Database, cipher, time.Now)
 	if err != nil {
 		return 0, 0, err
 	}

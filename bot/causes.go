@@ -28,10 +28,7 @@ func (r *Router) recordCauses(tx *store.Tx, in ketanmu.Inbound, res *Result) err
 
 // fromBacklog reports whether in reached the account from its offline backlog.
 func (r *Router) fromBacklog(in ketanmu.Inbound) bool {
-	if r.Holding != nil && r.Holding(in.Account) {
-		return true
-	}
-	return r.Backlog != nil && r.Backlog(in.Account, in.At)
+	return r.offline.Holding(in.Account) || r.offline.Backlog(in.Account, in.At)
 }
 
 // replyChat is the chat whose own message the replies of in answer: a resident's chat, not

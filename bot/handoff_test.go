@@ -23,7 +23,6 @@ import (
 	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/bot/sim"
 	"github.com/ketanmu/ketanmu/config"
-	"github.com/ketanmu/ketanmu/internal/app"
 	"github.com/ketanmu/ketanmu/internal/testfix"
 	"github.com/ketanmu/ketanmu/outbox"
 	"github.com/ketanmu/ketanmu/store"
@@ -57,6 +56,7 @@ type handoff struct {
 	db      *store.DB
 	clock   *Clock
 	router  *bot.Router
+	cases   *casework.Service
 	outbox  *outbox.Outbox
 	account string
 	chat    string
@@ -70,14 +70,9 @@ func newHandoff(t *testing.T, cfg *config.Config) *handoff {
 	t.Helper()
 	clock := NewClock() // Wednesday 25 November 2026, 09:00 in Jakarta
 	db := testfix.DB(t, cfg, clock.Now)
-	n := 0
-	router := app.NewRouter(db, cfg, discard, func(string) string {
-		n++
-		return fmt.Sprintf("OUT%06d", n)
-	}, nil)
-	h := &handoff{t: t, cfg: cfg, db: db, clock: clock, router: router, account: account, chat: handoffResident}
-	h.outbox = newOutbox(t, db, &sim.Transport{}, cfg, clock)
-	return h
+	core := wire(db, cfg, &testfix.NumberedIDs{Transport: &sim.Transport{}})
+	return &handoff{t: t, cfg: cfg, db: db, clock: clock, router: core.Router, cases: core.Cases, outbox: core.Outbox,
+		account: account, chat: handoffResident}
 }
 
 var update = flag.Bool("update", false, "rewrite the scripts in handoff_test.go with the bot's current side")
@@ -324,7 +319,7 @@ func (h *handoff) reply(n int, number, actor, text string) {
 		h.t.Fatalf("line %d: %v", n, err)
 	}
 	a := casework.Actor{Name: actor, Roles: []ketanmu.Role{ketanmu.RoleSupervisor}}
-	if _, err := h.router.Cases().Do(context.Background(), a, number, casework.Action{Kind: casework.Reply, Text: text}); err != nil {
+	if _, err := h.cases.Do(context.Background(), a, number, casework.Action{Kind: casework.Reply, Text: text}); err != nil {
 		h.t.Fatalf("line %d: Reply(%s): %v", n, number, err)
 	}
 	rows, err := h.db.SQL().Query(`SELECT account, chat, text, revoke FROM outbox WHERE id > ? ORDER BY id`, last)

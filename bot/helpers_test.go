@@ -7,6 +7,7 @@ import (
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot"
+	"github.com/ketanmu/ketanmu/bot/sim"
 	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/internal/app"
@@ -45,12 +46,6 @@ func Unpaced(cfg *config.Config) {
 	cfg.Outbound.Parallel = 1
 }
 
-// MustOpen opens the database at path on the clock (testfix.OpenDB).
-func MustOpen(tb testing.TB, path string, clock *Clock) *store.DB {
-	tb.Helper()
-	return testfix.OpenDB(tb, path, clock.Now)
-}
-
 // MustOpenTemp opens a fresh database in a temporary folder.
 func MustOpenTemp(tb testing.TB, clock *Clock) *store.DB {
 	tb.Helper()
@@ -67,19 +62,6 @@ func MustCount(tb testing.TB, db *store.DB, query string, args ...any) int {
 	return n
 }
 
-// MustQueue puts messages straight into the outbox, one transaction each, in order.
-func MustQueue(tb testing.TB, db *store.DB, msgs ...ketanmu.Outbound) {
-	tb.Helper()
-	for _, m := range msgs {
-		if m.Account == "" {
-			m.Account = account
-		}
-		if err := db.Update(context.Background(), func(tx *store.Tx) error { return tx.Queue(m) }); err != nil {
-			tb.Fatalf("queue %s: %v", m.ID, err)
-		}
-	}
-}
-
 // MustHandle routes in and fails the test on error.
 func MustHandle(tb testing.TB, r *bot.Router, in ketanmu.Inbound) bot.Result {
 	tb.Helper()
@@ -91,15 +73,20 @@ func MustHandle(tb testing.TB, r *bot.Router, in ketanmu.Inbound) bot.Result {
 }
 
 func newRouter(db *store.DB, cfg *config.Config) *bot.Router {
-	return newRouterWaking(db, cfg, nil)
+	return wire(db, cfg, &sim.Transport{}).Router
 }
 
-// newRouterWaking is newRouter with wake told of each account whose outbox should wake.
-func newRouterWaking(db *store.DB, cfg *config.Config, wake func(account string)) *bot.Router {
+// wire seeds cfg's operators in db and builds the program's parts over it around tr, on the
+// database's clock, as internal/app builds them for `ketanmu sim` and `serve`.
+func wire(db *store.DB, cfg *config.Config, tr bot.Transport) *app.Core {
 	if err := db.SeedOperators(context.Background(), casework.ConfigOperators(cfg)); err != nil {
 		panic(err)
 	}
-	return app.NewRouter(db, cfg, discard, nil, wake)
+	c, err := app.Wire(db, cfg, discard, tr, db.Now)
+	if err != nil {
+		panic(err)
+	}
+	return c
 }
 
 func text(chat, id, s string) ketanmu.Inbound {
@@ -111,12 +98,3 @@ type Clock = testfix.Clock
 
 // NewClock starts a clock on Wednesday 25 November 2026, 09:00 in Jakarta.
 func NewClock() *Clock { return testfix.NewClock(testfix.Start) }
-
-// sentIDs lists the IDs of delivered messages, in delivery order.
-func sentIDs(msgs []ketanmu.Outbound) []string {
-	ids := make([]string, len(msgs))
-	for i, m := range msgs {
-		ids[i] = m.ID
-	}
-	return ids
-}

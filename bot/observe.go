@@ -11,9 +11,7 @@ type InboundObserver interface {
 	Handled(in ketanmu.Inbound, took time.Duration)
 }
 
-// observe reports a handled message to the router's Observer, if any.
+// observe reports a handled message to the router's observer.
 func (r *Router) observe(in ketanmu.Inbound, start time.Time) {
-	if r.Observer != nil {
-		r.Observer.Handled(in, time.Since(start))
-	}
+	r.observer.Handled(in, time.Since(start))
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -20,33 +21,64 @@ import (
 // Router handles inbound messages one chat at a time and makes every step durable: the inbound
 // message, the conversation's new state and the replies (as outbox rows) commit together.
 type Router struct {
-	db     *store.DB
-	cfg    *config.Config
-	engine *flows.Engine
-	cases  *casework.Service
-	q      *outbox.Queue
-	log    *slog.Logger
-	// Holding, when set, reports whether an account is still receiving the messages it missed
-	// while offline (WhatsApp's backlog); replies caused then may be dropped by the ReplyGate.
-	Holding func(account string) bool
-	// Backlog, when set, reports whether a message written at at reached the account only now,
-	// from the backlog of what it missed while offline, whenever the router sees it.
-	Backlog func(account string, at time.Time) bool
-	// Observer, when set, is told of every handled message (metrics).
-	Observer InboundObserver
+	db       *store.DB
+	cfg      *config.Config
+	engine   *flows.Engine
+	cases    *casework.Service
+	q        *outbox.Queue
+	log      *slog.Logger
+	offline  Offline
+	observer InboundObserver
 
 	locks chatLocks
 }
 
-// NewRouter returns a router over the case service its operator commands go through and the
-// queueing rules that service uses too.
-func NewRouter(db *store.DB, cfg *config.Config, engine *flows.Engine, cases *casework.Service, q *outbox.Queue, log *slog.Logger) *Router {
-	return &Router{db: db, cfg: cfg, engine: engine, cases: cases, q: q, log: log}
+// Offline is what the transport knows of the messages an account missed while it was offline
+// (WhatsApp's backlog after downtime). A transport without one says so explicitly (the
+// simulator's wiring gives one that always answers "live").
+type Offline interface {
+	// Holding reports whether an account is still receiving the messages it missed while
+	// offline; replies caused then may be dropped by the outbox's ReplyGate.
+	Holding(account string) bool
+	// Backlog reports whether a message written at at reached the account only now, from the
+	// backlog of what it missed while offline, whenever the router sees it.
+	Backlog(account string, at time.Time) bool
 }
 
-// Cases is the case service the router's operator commands go through (tests reach it here;
-// internal/app gives the other channels the same service directly).
-func (r *Router) Cases() *casework.Service { return r.cases }
+// Deps are the router's collaborators. Every one is required: NewRouter refuses a missing one.
+type Deps struct {
+	DB     *store.DB
+	Config *config.Config
+	Flows  *flows.Engine
+	// Cases is the case service the operator commands go through (the one the cases API and
+	// the workspace use).
+	Cases *casework.Service
+	// Queue is the queueing rules the case service uses too.
+	Queue   *outbox.Queue
+	Offline Offline
+	// Observer is told of every handled message (metrics).
+	Observer InboundObserver
+	Log      *slog.Logger
+}
+
+// NewRouter returns a router over its collaborators; internal/app builds it.
+func NewRouter(d Deps) (*Router, error) {
+	var missing []string
+	for name, absent := range map[string]bool{
+		"DB": d.DB == nil, "Config": d.Config == nil, "Flows": d.Flows == nil, "Cases": d.Cases == nil,
+		"Queue": d.Queue == nil, "Offline": d.Offline == nil, "Observer": d.Observer == nil, "Log": d.Log == nil,
+	} {
+		if absent {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		return nil, errors.New("bot: router missing " + strings.Join(missing, ", "))
+	}
+	return &Router{db: d.DB, cfg: d.Config, engine: d.Flows, cases: d.Cases, q: d.Queue, log: d.Log,
+		offline: d.Offline, observer: d.Observer}, nil
+}
 
 // Result is what handling one message produced.
 type Result struct {

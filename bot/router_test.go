@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/ketanmu/ketanmu"
-	"github.com/ketanmu/ketanmu/internal/app"
+	"github.com/ketanmu/ketanmu/bot/sim"
 	"github.com/ketanmu/ketanmu/internal/testfix"
 	"github.com/ketanmu/ketanmu/store"
 )
@@ -21,16 +21,15 @@ func TestRouterDuplicate(t *testing.T) {
 	clock := NewClock()
 	db := MustOpenTemp(t, clock)
 	const chat = "6281200000001"
-	kicks := 0
-	r := newRouterWaking(db, MustConfig(t), func(acc string) {
-		if acc == account {
-			kicks++
-		}
-	})
+	core := wire(db, MustConfig(t), &sim.Transport{})
+	r := core.Router
 
 	first := MustHandle(t, r, text(chat, "M1", "halo"))
 	if first.Duplicate || len(first.Replies) == 0 {
 		t.Fatalf("first delivery = duplicate %v, %d replies; want false and replies", first.Duplicate, len(first.Replies))
+	}
+	if !core.Wake.Woken(account) {
+		t.Errorf("outbox not woken after the first delivery")
 	}
 	second := MustHandle(t, r, text(chat, "M1", "halo"))
 	if !second.Duplicate {
@@ -45,8 +44,8 @@ func TestRouterDuplicate(t *testing.T) {
 	if got, want := MustCount(t, db, `SELECT COUNT(*) FROM messages WHERE direction = 'in'`), 1; got != want {
 		t.Errorf("inbound messages = %d, want %d", got, want)
 	}
-	if got, want := kicks, 1; got != want {
-		t.Errorf("outbox woken %d times, want %d", got, want)
+	if core.Wake.Woken(account) {
+		t.Errorf("outbox woken again by the duplicate")
 	}
 }
 
@@ -126,7 +125,7 @@ func TestRouterAtomic(t *testing.T) {
 	db := testfix.DB(t, cfg, clock.Now)
 	n := 0
 	newID := func(string) string { n++; return fmt.Sprintf("OUT-%d", n) }
-	r := app.NewRouter(db, cfg, discard, func(acc string) string { return newID(acc) }, nil)
+	r := wire(db, cfg, idTransport{&sim.Transport{}, func(acc string) string { return newID(acc) }}).Router
 	MustHandle(t, r, text("6281200000001", "M1", "halo"))
 
 	// Every reply of the next message gets an ID already in the outbox: queueing fails on
@@ -210,8 +209,11 @@ func TestRouterRecordsWithoutReply(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			clock := NewClock()
 			db := MustOpenTemp(t, clock)
-			r := newRouterWaking(db, MustConfig(t), func(string) { t.Errorf("outbox woken for a message that needs no reply") })
-			res := MustHandle(t, r, in)
+			core := wire(db, MustConfig(t), &sim.Transport{})
+			res := MustHandle(t, core.Router, in)
+			if core.Wake.Woken(account) {
+				t.Errorf("outbox woken for a message that needs no reply")
+			}
 			if res.Duplicate || len(res.Replies) != 0 {
 				t.Errorf("Handle = duplicate %v, %d replies; want false, 0", res.Duplicate, len(res.Replies))
 			}
@@ -262,3 +264,11 @@ func TestRouterLIDResident(t *testing.T) {
 		t.Errorf("two phones share resident %d", a)
 	}
 }
+
+// idTransport is a transport with its own generator of outbound message IDs, as WhatsApp's.
+type idTransport struct {
+	*sim.Transport
+	newID func(account string) string
+}
+
+func (t idTransport) NewID(account string) string { return t.newID(account) }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/bot/sim"
 	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/flows"
@@ -37,8 +38,13 @@ func newEnvFrom(tb testing.TB, path string) *env {
 	cfg := testfix.Config(tb, path)
 	e := &env{cfg: cfg, clock: testfix.NewClock(testfix.Start)}
 	e.db = testfix.DB(tb, cfg, e.clock.Now)
-	// The production wiring: the router's queueing rules (lanes, the proactive rule).
-	e.svc = app.NewRouter(e.db, cfg, testfix.Log, nil, nil).Cases()
+	// The production wiring (internal/app): the outbox's queueing rules, lanes and the
+	// proactive rule, shared with the router.
+	core, err := app.Wire(e.db, cfg, testfix.Log, &sim.Transport{}, e.clock.Now)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	e.svc = core.Cases
 	return e
 }
 
@@ -216,7 +222,8 @@ func TestQueueFilters(t *testing.T) {
 	if _, err := e.svc.Do(ctx, kadis, b, casework.Action{Kind: casework.Take}); err != nil {
 		t.Fatal(err)
 	}
-	e.clock.Advance(2 * time.Hour) // NIK validation is due in 30 minutes of working time
+	// NIK validation is due in 30 minutes of working time, the others' first stage in 2 hours.
+	e.clock.Advance(time.Hour)
 	for _, tc := range []struct {
 		name string
 		f    casework.Filter
@@ -487,5 +494,14 @@ func TestCardWithoutNIK(t *testing.T) {
 	}
 	if card := e.svc.CardText(c, "op_status"); !strings.Contains(card, "NIK - ·") {
 		t.Errorf("card of a complaint = %q, want NIK -", card)
+	}
+}
+
+// The case service has no queueing path of its own: built without the outbox's rules it is
+// refused, never given a bare default.
+func TestNewRequiresTheOutbox(t *testing.T) {
+	e := newEnv(t)
+	if svc, err := casework.New(e.db, e.cfg, flows.New(e.cfg.FlowOptions()), nil, testfix.Log); err == nil || svc != nil {
+		t.Errorf("casework.New without an outbox = %v, %v; want an error", svc, err)
 	}
 }

@@ -283,7 +283,7 @@ func (s *Service) ClockAt(c ketanmu.Case, now time.Time) Clock {
 		return Clock{Paused: true}
 	case lifecycle.Closed(c.Stage) || c.StageDue.IsZero():
 		return Clock{}
-	case c.StageDue.After(now):
+	case !lifecycle.Overdue(c.Stage, c.StageDue, now):
 		return Clock{HasDeadline: true, Left: Elapsed(s.cfg, c.Service, now, c.StageDue), Due: c.StageDue}
 	}
 	return Clock{HasDeadline: true, Late: max(Elapsed(s.cfg, c.Service, c.StageDue, now), time.Nanosecond), Due: c.StageDue}

@@ -2,6 +2,7 @@ package casework
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"strings"
 	"time"
@@ -42,10 +43,13 @@ type Outbox interface {
 	Notify(account string)
 }
 
-// New returns the case service; outbox is required (the program's wiring, internal/app, gives
-// the production rules).
-func New(db *store.DB, cfg *config.Config, fl Flows, outbox Outbox, log *slog.Logger) *Service {
-	return &Service{db: db, cfg: cfg, flows: fl, outbox: outbox, log: log}
+// New returns the case service. Every collaborator is required, the outbox above all: there is
+// no default queueing path, only the production rules the program's wiring (internal/app) gives.
+func New(db *store.DB, cfg *config.Config, fl Flows, outbox Outbox, log *slog.Logger) (*Service, error) {
+	if db == nil || cfg == nil || fl == nil || outbox == nil || log == nil {
+		return nil, errors.New("casework: New needs the database, the config, the flows, the outbox and a logger")
+	}
+	return &Service{db: db, cfg: cfg, flows: fl, outbox: outbox, log: log}, nil
 }
 
 // Kind names an operator action.

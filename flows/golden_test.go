@@ -22,6 +22,7 @@ import (
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot"
+	"github.com/ketanmu/ketanmu/bot/sim"
 	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/internal/app"
@@ -74,6 +75,7 @@ type conversation struct {
 	cfg     *config.Config
 	db      *store.DB
 	router  *bot.Router
+	cases   *casework.Service
 	now     time.Time
 	account string
 	chat    string
@@ -134,11 +136,11 @@ func (c *conversation) open() {
 		return
 	}
 	c.db = testfix.DB(c.t, c.cfg, func() time.Time { return c.now })
-	out := 0
-	c.router = app.NewRouter(c.db, c.cfg, testfix.Log, func(string) string {
-		out++
-		return fmt.Sprintf("OUT%06d", out)
-	}, nil)
+	core, err := app.Wire(c.db, c.cfg, testfix.Log, &testfix.NumberedIDs{Transport: &sim.Transport{}}, c.db.Now)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	c.router, c.cases = core.Router, core.Cases
 }
 
 // input sends one resident line and writes it with the replies it got.
@@ -434,9 +436,9 @@ func (c *conversation) operator(n int, verb, number, stage string) {
 	}
 	actor := casework.SystemActor("petugas", []ketanmu.Role{ketanmu.RoleSupervisor})
 	if verb == "move" {
-		_, err = c.router.Cases().Do(ctx, actor, number, casework.Action{Kind: casework.Move, To: ketanmu.Stage(stage)})
+		_, err = c.cases.Do(ctx, actor, number, casework.Action{Kind: casework.Move, To: ketanmu.Stage(stage)})
 	} else {
-		_, err = c.router.Cases().AttachOutput(ctx, actor, number, pdf("hasil-tte.pdf"))
+		_, err = c.cases.AttachOutput(ctx, actor, number, pdf("hasil-tte.pdf"))
 	}
 	if err != nil {
 		c.out.WriteString("! " + ketanmu.ErrorMessage(err) + "\n")

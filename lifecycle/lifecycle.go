@@ -28,6 +28,15 @@ func PausesClock(s ketanmu.Stage) bool {
 	return s == ketanmu.StageNeedsFix || s == ketanmu.StageValidated || s == ketanmu.StageAwaitingFiles
 }
 
+// Overdue is the one rule for "late now": a case in stage s whose stage deadline is stageDue
+// is late at now when it is open, its clock runs (it does not wait on the resident), the stage
+// has a deadline and that deadline has come. The morning digest, the SLA scan's breach notices,
+// the SLA report, the metrics and the workspace's clock read it; store's SQL form of it (the
+// cases API's overdue filter, and the candidates LateCases reads) is held to it by a test.
+func Overdue(s ketanmu.Stage, stageDue, now time.Time) bool {
+	return !Closed(s) && !PausesClock(s) && !stageDue.IsZero() && !now.Before(stageDue)
+}
+
 // Waiting reports whether s is the stage a case waits in for an operator to take it.
 func Waiting(s ketanmu.Stage) bool { return s == ketanmu.StageSubmitted }
 

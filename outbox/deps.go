@@ -75,6 +75,17 @@ func (w *Wake) Kick(account string) {
 	}
 }
 
+// Woken reports whether a wake-up is pending for the account's worker, and takes it as the
+// worker would.
+func (w *Wake) Woken(account string) bool {
+	select {
+	case <-w.kick[account]:
+		return true
+	default:
+		return false
+	}
+}
+
 // Deps are the outbox's collaborators. Every one is required: New refuses a missing one.
 type Deps struct {
 	DB        *store.DB

@@ -25,13 +25,14 @@ type Gate interface {
 // wait while the transport still receives the backlog of missed messages (an operator's answer
 // from the phone may be in it), and a reply is dropped when someone on the office's side wrote
 // in the chat after the message that caused it.
+// Every field is required: a transport without an offline backlog (the simulator) is given
+// answers that say so by internal/app, not a nil here.
 type ReplyGate struct {
 	DB *store.DB
-	// Holding reports whether an account is still receiving its offline backlog; nil: never.
+	// Holding reports whether an account is still receiving its offline backlog.
 	Holding func(account string) bool
 	// Waiting reports whether a chat still has messages the transport has not handed over (a
-	// file being downloaded, and what came after it); nil: never. An operator's answer may be
-	// among them.
+	// file being downloaded, and what came after it). An operator's answer may be among them.
 	Waiting func(account, chat string) (bool, error)
 	Now     func() time.Time
 }
@@ -47,17 +48,15 @@ func (g *ReplyGate) Check(ctx context.Context, it store.OutboxItem) (Verdict, er
 	if m.Revoke != "" || ketanmu.IsGroup(m.Chat) {
 		return Verdict{}, nil
 	}
-	if g.Holding != nil && g.Holding(m.Account) {
+	if g.Holding(m.Account) {
 		return Verdict{HoldUntil: g.Now().Add(holdStep), Why: "receiving messages missed while offline"}, nil
 	}
-	if g.Waiting != nil {
-		waiting, err := g.Waiting(m.Account, m.Chat)
-		if err != nil {
-			return Verdict{}, err
-		}
-		if waiting {
-			return Verdict{HoldUntil: g.Now().Add(holdStep), Why: "earlier messages of the chat are still being fetched"}, nil
-		}
+	waiting, err := g.Waiting(m.Account, m.Chat)
+	if err != nil {
+		return Verdict{}, err
+	}
+	if waiting {
+		return Verdict{HoldUntil: g.Now().Add(holdStep), Why: "earlier messages of the chat are still being fetched"}, nil
 	}
 	over, err := g.DB.Superseded(ctx, m.Account, m.ID)
 	if err != nil || !over {

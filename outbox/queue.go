@@ -2,6 +2,7 @@ package outbox
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -39,13 +40,13 @@ var (
 )
 
 // NewQueue returns the queueing rules over db. newID gives outbound message IDs (the
-// transport's generator; nil when it has none: ketanmu.NewMessageID); wake, required, is told
-// after a commit of each account that got something queued (Wake.Kick).
-func NewQueue(db *store.DB, cfg *config.Config, log *slog.Logger, newID func(account string) string, wake func(account string)) *Queue {
-	if newID == nil {
-		newID = func(string) string { return ketanmu.NewMessageID() }
+// transport's generator, or ketanmu.NewMessageID for one without); wake is told after a commit
+// of each account that got something queued (Wake.Kick). Every argument is required.
+func NewQueue(db *store.DB, cfg *config.Config, log *slog.Logger, newID func(account string) string, wake func(account string)) (*Queue, error) {
+	if db == nil || cfg == nil || log == nil || newID == nil || wake == nil {
+		return nil, errors.New("outbox: NewQueue needs the database, the config, a logger, an ID generator and a wake-up")
 	}
-	return &Queue{db: db, cfg: cfg, log: log, newID: newID, wake: wake}
+	return &Queue{db: db, cfg: cfg, log: log, newID: newID, wake: wake}, nil
 }
 
 // Queue puts msgs in the outbox inside tx and returns those queued: the case service's way in.

@@ -86,7 +86,7 @@ func (s *Scheduler) digestText(cases []ketanmu.Case, at time.Time) string {
 		if lifecycle.PausesClock(c.Stage) {
 			continue // waiting on the resident: neither late nor waiting on us
 		}
-		if !c.StageDue.IsZero() && !at.Before(c.StageDue) {
+		if lifecycle.Overdue(c.Stage, c.StageDue, at) {
 			late = append(late, c)
 		}
 		if oldest == nil || c.CreatedAt.Before(oldest.CreatedAt) {

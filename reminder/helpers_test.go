@@ -13,6 +13,7 @@ import (
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot"
+	"github.com/ketanmu/ketanmu/bot/sim"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/internal/app"
 	"github.com/ketanmu/ketanmu/internal/testfix"
@@ -47,6 +48,7 @@ type env struct {
 	path   string
 	db     *store.DB
 	router *bot.Router
+	cases  *casework.Service
 	sched  *reminder.Scheduler
 }
 
@@ -77,7 +79,11 @@ func (e *env) open() {
 	e.db = db
 	testfix.Seed(e.tb, db, e.cfg)
 	var err error
-	e.router = app.NewRouter(db, e.cfg, discard, nil, nil)
+	core, err := app.Wire(db, e.cfg, discard, &sim.Transport{}, e.clock.Now)
+	if err != nil {
+		e.tb.Fatal(err)
+	}
+	e.router, e.cases = core.Router, core.Cases
 	if e.sched, err = reminder.New(db, e.cfg, e.router, e.clock.Now, discard); err != nil {
 		e.tb.Fatalf("reminder.New: %v", err)
 	}
@@ -132,7 +138,7 @@ func (e *env) nikCase(phone string) string { return e.newCase("validasi_nik", ni
 func (e *env) move(number, to, reason string) {
 	e.tb.Helper()
 	a := casework.Actor{Name: "test", Roles: []ketanmu.Role{ketanmu.RoleSupervisor}}
-	if _, err := e.router.Cases().Do(context.Background(), a, number, casework.ActionFor(ketanmu.Stage(to), reason, "")); err != nil {
+	if _, err := e.cases.Do(context.Background(), a, number, casework.ActionFor(ketanmu.Stage(to), reason, "")); err != nil {
 		e.tb.Fatalf("%s → %s: %v", number, to, err)
 	}
 }

@@ -155,7 +155,7 @@ func TestReportWithActor(t *testing.T) {
 	e.clock.Set(e.at("2026-12-10 10:00")) // past the complaint's promise of 5 working days
 	e.move(complaint, "done", "")
 	ctx := context.Background()
-	cs := e.router.Cases()
+	cs := e.cases
 	for _, tc := range []struct {
 		roles     []ketanmu.Role
 		complaint bool

@@ -114,7 +114,7 @@ func (s *Scheduler) plan(c store.SLACase, now time.Time, staff roster) []item {
 	if s.rules.NotifyResident && sentLevel(c, kindResident) < 0 && lifecycle.ResidentLate(c.Stage, c.Due, now) {
 		out = append(out, item{c, kindResident, 0})
 	}
-	if now.Before(c.StageDue) {
+	if !lifecycle.Overdue(c.Stage, c.StageDue, now) {
 		return append(out, s.planWarning(c, now)...)
 	}
 	return append(out, s.planBreach(c, now, staff)...)

@@ -103,7 +103,7 @@ func (f CaseFilter) where(stage bool) (string, []any) {
 		add(`c.assignee = ''`)
 	}
 	if !f.OverdueAt.IsZero() {
-		add(`c.clock_paused = 0 AND c.stage_due_at != '' AND c.stage_due_at < ?`, formatTime(f.OverdueAt))
+		add(overdue, formatTime(f.OverdueAt)) // lifecycle.Overdue in SQL
 	}
 	if f.Number != "" {
 		add(`c.number = ?`, f.Number)

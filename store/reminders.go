@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu"
+
+	"github.com/ketanmu/ketanmu/lifecycle"
 )
 
 // SLACase is an open case whose stage clock runs, with the reminders already sent about it.
@@ -36,6 +38,10 @@ type Reminder struct {
 // running selects open cases whose stage has a deadline and whose clock is not paused (the case
 // waits on the resident). The first term matches the cases_open partial index.
 const running = `c.closed_at = '' AND c.clock_paused = 0 AND c.stage_due_at != ''`
+
+// overdue is lifecycle.Overdue in SQL, with the time as its one argument: the running cases
+// whose stage deadline has come (a deadline at the very instant is late, as in Go).
+const overdue = running + ` AND c.stage_due_at <= ?`
 
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -158,10 +164,20 @@ func (db *DB) ReportCases(ctx context.Context, from, to time.Time) ([]CaseTimes,
 		f, t, f, t)
 }
 
-// LateCases returns the open cases whose stage deadline passed before now; a case in
-// needs_fix is not late, its clock is paused.
+// LateCases returns the cases late at now (lifecycle.Overdue): the SQL reads the candidates,
+// the one rule decides.
 func (db *DB) LateCases(ctx context.Context, now time.Time) ([]CaseTimes, error) {
-	return caseTimes(ctx, db.db, running+` AND c.stage_due_at < ?`, formatTime(now))
+	cands, err := caseTimes(ctx, db.db, overdue, formatTime(now))
+	if err != nil {
+		return nil, err
+	}
+	late := cands[:0]
+	for _, c := range cands {
+		if lifecycle.Overdue(c.Stage, c.StageDue, now) {
+			late = append(late, c)
+		}
+	}
+	return late, nil
 }
 
 func caseTimes(ctx context.Context, q querier, where string, args ...any) ([]CaseTimes, error) {

@@ -1,13 +1,12 @@
 package store_test
 
 import (
-	"bytes"
 	"context"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/ketanmu/ketanmu/internal/testfix"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -20,21 +19,12 @@ type slaDB struct {
 
 func newSLADB(tb testing.TB) *slaDB {
 	tb.Helper()
-	c, err := store.NewCipher(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	db, err := store.Open(filepath.Join(tb.TempDir(), "ketanmu.db"), c)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	s := &slaDB{DB: db, now: time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)}
-	db.Now = func() time.Time {
+	s := &slaDB{now: time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)}
+	s.DB = testfix.TempDB(tb, func() time.Time {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		return s.now
-	}
+	})
 	return s
 }
 

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -36,13 +37,17 @@ type DB struct {
 	writer chan struct{}
 	// commits wakes whoever waits for the next commit (the workspace's live streams).
 	commits commits
-	// Now is the clock every stored time comes from; tests and the simulator replace it.
+	// Now is the clock every stored time comes from (Open's now: the simulator's movable
+	// clock, the real one under serve).
 	Now func() time.Time
 }
 
 // Open opens (creating if needed) the database at path, sets every PRAGMA and applies pending
-// migrations. cipher encrypts media at rest.
-func Open(path string, cipher *Cipher) (*DB, error) {
+// migrations. cipher encrypts media at rest; now, required, is the clock of every stored time.
+func Open(path string, cipher *Cipher, now func() time.Time) (*DB, error) {
+	if now == nil {
+		return nil, errors.New("store: Open needs a clock")
+	}
 	if err := privateFiles(path); err != nil {
 		return nil, err
 	}
@@ -51,7 +56,7 @@ func Open(path string, cipher *Cipher) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	db := &DB{db: sqldb, cipher: cipher, Now: time.Now, writer: make(chan struct{}, 1)}
+	db := &DB{db: sqldb, cipher: cipher, Now: now, writer: make(chan struct{}, 1)}
 	if err := db.migrate(context.Background()); err != nil {
 		sqldb.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)

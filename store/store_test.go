@@ -12,30 +12,25 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/internal/testfix"
 	"github.com/ketanmu/ketanmu/store"
 )
 
-var testKey = bytes.Repeat([]byte{7}, 32)
-
-// MustCipher returns a cipher with a fixed test key.
+// MustCipher returns a cipher with the tests' data key (testfix.Key).
 func MustCipher(tb testing.TB) *store.Cipher {
 	tb.Helper()
-	c, err := store.NewCipher(testKey)
+	c, err := store.NewCipher(testfix.Key)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return c
 }
 
-// MustOpen opens (creating) the database at path and closes it when the test ends.
+// MustOpen opens (creating) the database at path on the real clock (testfix.OpenDB) and closes
+// it when the test ends.
 func MustOpen(tb testing.TB, path string) *store.DB {
 	tb.Helper()
-	db, err := store.Open(path, MustCipher(tb))
-	if err != nil {
-		tb.Fatalf("Open(%s): %v", path, err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
+	return testfix.OpenDB(tb, path, time.Now)
 }
 
 // MustOpenTemp opens a fresh database in a temporary folder.
@@ -130,7 +125,7 @@ func TestMigrations(t *testing.T) {
 
 	t.Run("reopening is a no-op", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "ketanmu.db")
-		db, err := store.Open(path, MustCipher(t))
+		db, err := store.Open(path, MustCipher(t), time.Now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -478,7 +473,7 @@ func TestMedia(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		db2, err := store.Open(path, other)
+		db2, err := store.Open(path, other, time.Now)
 		if err != nil {
 			t.Fatal(err)
 		}

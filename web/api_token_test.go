@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
+
+	"github.com/ketanmu/ketanmu/web"
 )
 
 // TestAPITokenScope: the shared token acts with handoff.api_roles (operator by default: no
@@ -24,7 +26,7 @@ func TestAPITokenScope(t *testing.T) {
 	env.MustCall(t, http.StatusOK, http.MethodGet, "/api/cases/"+complaint, "", nil)
 
 	// Outside the simulator the configured roles apply.
-	env.Server.SetAPIRoles(nil)
+	env = &casesAPI{simEnv: env.serving(t, web.Options{APIToken: apiToken}), token: env.token}
 	if status, _, data := env.call(t, http.MethodGet, "/api/cases/"+complaint, ""); status != http.StatusNotFound {
 		t.Errorf("complaint with the operator-scoped token = %d %s, want 404", status, data)
 	}

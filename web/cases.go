@@ -27,10 +27,6 @@ const (
 	maxCaseBody  = 64 << 10
 )
 
-// SetAPIToken sets the shared bearer token of the cases API (the configured system actor);
-// empty leaves only operators' personal tokens.
-func (s *Server) SetAPIToken(tok string) { s.apiToken = tok }
-
 type actorKey struct{}
 
 // actorOf is the authenticated actor of a request that went through authed.

@@ -68,7 +68,7 @@ func TestOpsLinkBannerAndCallBacks(t *testing.T) {
 
 	tr := outTransport{Transport: env.Transport, account: "kkktp", since: now.Add(time.Hour)}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := web.New(env.Cfg, env.DB, env.Cases, tr, &web.Sim{Clock: env.Clock}, log)
+	srv := web.New(env.Cfg, env.DB, env.Cases, tr, &web.Sim{Clock: env.Clock}, web.Options{}, log)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 

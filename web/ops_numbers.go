@@ -27,9 +27,6 @@ type LinkStep struct {
 	Progress string
 }
 
-// SetLinker lets supervisors link numbers from the workspace.
-func (s *Server) SetLinker(l Linker) { s.linker = l }
-
 // linkJob is one number being linked from the browser.
 type linkJob struct {
 	step    LinkStep

@@ -216,7 +216,7 @@ func TestOpsPasswords(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { core.DB.Close() })
-	srv := httptest.NewServer(web.New(cfg, core.DB, core.Cases, &sim.Transport{}, nil, log).Handler())
+	srv := httptest.NewServer(web.New(cfg, core.DB, core.Cases, &sim.Transport{}, nil, web.Options{}, log).Handler())
 	t.Cleanup(srv.Close)
 	hash, err := bcrypt.GenerateFromPassword([]byte("rahasia-rina-2026"), bcrypt.MinCost)
 	if err != nil {
@@ -635,9 +635,8 @@ func (f fakeLinker) Link(ctx context.Context, account, phone string, show func(w
 }
 
 func TestOpsLinkNumber(t *testing.T) {
-	env := MustCasesAPI(t, "")
 	fake := fakeLinker{scanned: make(chan struct{})}
-	env.Server.SetLinker(fake)
+	env := MustCasesAPI(t, "").serving(t, web.Options{Linker: fake})
 	c := newOpsClient(t, env.URL)
 	c.mustLogin(t, kadis)
 	if _, page, _ := c.get(t, "/ops/numbers"); !strings.Contains(page, "Tautkan dengan kode QR") {

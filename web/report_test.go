@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -12,15 +12,17 @@ import (
 
 	"github.com/ketanmu/ketanmu"
 
-	"github.com/ketanmu/ketanmu/casework"
-	"github.com/ketanmu/ketanmu/flows"
+	"github.com/ketanmu/ketanmu/bot/sim"
+	"github.com/ketanmu/ketanmu/internal/app"
 	"github.com/ketanmu/ketanmu/internal/testfix"
-	"github.com/ketanmu/ketanmu/outbox"
-
 	"github.com/ketanmu/ketanmu/store"
+	"github.com/ketanmu/ketanmu/web"
 )
 
-// reportServer serves slaReport on its route over a database with two Validasi NIK cases filed
+// reportToken is the shared API token of reportServer.
+const reportToken = "report-token-0123456789abcdef0123456789"
+
+// reportServer serves the SLA report on its route over a database with two Validasi NIK cases filed
 // on Wednesday 25 November 2026: one answered within its 30 minutes, one still waiting at noon.
 func reportServer(tb testing.TB) *httptest.Server {
 	tb.Helper()
@@ -57,16 +59,15 @@ func reportServer(tb testing.TB) *httptest.Server {
 	}
 	now = time.Date(2026, 11, 25, 12, 0, 0, 0, loc)
 
+	// The production wiring, and the real route behind the shared token at the supervisor's scope.
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	engine := flows.New(cfg.FlowOptions())
-	queue := outbox.NewQueue(db, cfg, log, nil, outbox.NewWake(cfg.Accounts).Kick)
-	s := New(cfg, db, casework.New(db, cfg, engine, queue, log), nil, nil, log)
-	mux := http.NewServeMux()
-	supervisor := casework.SystemActor("t", []ketanmu.Role{ketanmu.RoleSupervisor})
-	mux.HandleFunc("GET /api/reports/sla", func(w http.ResponseWriter, r *http.Request) {
-		s.slaReport(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, supervisor)))
-	})
-	srv := httptest.NewServer(s.recoverer(mux))
+	core, err := app.Wire(db, cfg, log, &sim.Transport{}, db.Now)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s := web.New(cfg, db, core.Cases, &sim.Transport{}, nil, web.Options{APIToken: reportToken,
+		APIRoles: []ketanmu.Role{ketanmu.RoleSupervisor}}, log)
+	srv := httptest.NewServer(s.Handler())
 	tb.Cleanup(func() {
 		srv.Close()
 		db.Close()
@@ -76,7 +77,12 @@ func reportServer(tb testing.TB) *httptest.Server {
 
 func getReport(tb testing.TB, srv *httptest.Server, query string) (int, []byte) {
 	tb.Helper()
-	res, err := http.Get(srv.URL + "/api/reports/sla" + query)
+	req, err := http.NewRequest(http.MethodGet, srv.URL+"/api/reports/sla"+query, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+reportToken)
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		tb.Fatal(err)
 	}

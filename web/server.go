@@ -39,6 +39,23 @@ type Sim struct {
 	Settle func(ctx context.Context) error
 }
 
+// Options are the server's surfaces that depend on how it runs, given at construction
+// (internal/app and `ketanmu serve` choose them; nothing is set on a built server).
+type Options struct {
+	// APIToken is the cases API's shared bearer token (the configured system actor); empty:
+	// operators' personal tokens only.
+	APIToken string
+	// APIRoles are the roles the shared token acts with; nil: handoff.api_roles. The simulator
+	// gives its token the supervisor's scope that tools outside the project use.
+	APIRoles []ketanmu.Role
+	// Metrics is served at GET /metrics to loopback clients, unless http.metrics_addr gives the
+	// metrics a listener of their own; nil: no /metrics here.
+	Metrics http.Handler
+	// Linker lets supervisors link numbers from the workspace; nil where the transport cannot
+	// link one (the simulator).
+	Linker Linker
+}
+
 // Server is the HTTP server's handler set.
 type Server struct {
 	cfg *config.Config
@@ -47,17 +64,17 @@ type Server struct {
 	tr  Transport
 	sim *Sim
 	log *slog.Logger
-	// apiToken is the cases API's shared bearer token (SetAPIToken); empty: personal tokens only.
+	// apiToken is the cases API's shared bearer token (Options.APIToken); empty: personal tokens only.
 	apiToken string
-	// linker links WhatsApp numbers from the workspace (SetLinker); nil in the simulator.
+	// linker links WhatsApp numbers from the workspace (Options.Linker); nil in the simulator.
 	linker  Linker
 	opsOnce sync.Once
 	opsSt   *opsState
-	// metrics serves /metrics (SetMetrics).
+	// metrics serves /metrics (Options.Metrics).
 	metrics http.Handler
 	// passwordChecks counts bcrypt comparisons (PasswordChecks).
 	passwordChecks atomic.Int64
-	// apiRoles are the shared token's roles (SetAPIRoles); nil: handoff.api_roles.
+	// apiRoles are the shared token's roles (Options.APIRoles); nil: handoff.api_roles.
 	apiRoles []ketanmu.Role
 	// bearer throttles failed bearer tokens per address.
 	bearer bearerGuard
@@ -66,13 +83,10 @@ type Server struct {
 func (s *Server) cases() *casework.Service { return s.cs }
 
 // New returns a server over the case service cs; sim is nil under `ketanmu serve`.
-func New(cfg *config.Config, db *store.DB, cs *casework.Service, tr Transport, sim *Sim, log *slog.Logger) *Server {
-	return &Server{cfg: cfg, db: db, cs: cs, tr: tr, sim: sim, log: log}
+func New(cfg *config.Config, db *store.DB, cs *casework.Service, tr Transport, sim *Sim, opts Options, log *slog.Logger) *Server {
+	return &Server{cfg: cfg, db: db, cs: cs, tr: tr, sim: sim, log: log,
+		apiToken: opts.APIToken, apiRoles: opts.APIRoles, metrics: opts.Metrics, linker: opts.Linker}
 }
-
-// SetMetrics serves h at GET /metrics on this server, to loopback clients only, unless
-// http.metrics_addr gives the metrics a listener of their own.
-func (s *Server) SetMetrics(h http.Handler) { s.metrics = h }
 
 // Handler returns the routes.
 func (s *Server) Handler() http.Handler {

@@ -8,9 +8,6 @@ import (
 	waBinary "go.mau.fi/whatsmeow/binary"
 	"go.mau.fi/whatsmeow/types"
 	"go.mau.fi/whatsmeow/types/events"
-
-	"github.com/ketanmu/ketanmu/internal/testfix"
-	"github.com/ketanmu/ketanmu/outbox"
 )
 
 // The backlog after downtime holds a text, a photo and the office phone's answer, in that
@@ -20,10 +17,7 @@ import (
 func TestNoReplyOverAnOperatorWhenTheBacklogHoldsAFile(t *testing.T) {
 	w := newWired(t)
 	ctx := context.Background()
-	ob := testfix.NewOutbox(t, w.db, w.tr, w.cfg, w.clock.Now, func(d *outbox.Deps) {
-		d.Gate = &outbox.ReplyGate{DB: w.db, Holding: w.tr.Holding, Waiting: w.tr.Waiting, Now: w.clock.Now}
-	})
-	w.router.Backlog = w.tr.Backlog // as internal/app wires it
+	ob := w.outbox // the program's: the router and the reply gate ask the transport about its backlog
 	w.acc.dial(w.cli)
 	w.internals().DispatchEvent(&events.Connected{})
 

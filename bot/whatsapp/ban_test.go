@@ -11,7 +11,6 @@ import (
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot"
-	"github.com/ketanmu/ketanmu/internal/testfix"
 )
 
 // A 24-hour ban, reported by WhatsApp as whatsmeow parses it, holds the outbox; when it ends,
@@ -24,7 +23,7 @@ func TestBanThenUnbanSendsNothingStale(t *testing.T) {
 	if maxAge <= 0 || maxAge >= 24*time.Hour {
 		t.Fatalf("reply lane max_age = %s: the test wants one shorter than the ban", maxAge)
 	}
-	ob := testfix.NewOutbox(t, w.db, w.tr, w.cfg, w.clock.Now)
+	ob := w.outbox
 
 	w.internals().HandleConnectFailure(ctx, failure(waBinary.Attrs{"reason": "402", "code": "101", "expire": "86400"}))
 	st := w.waitState(t, bot.StateBanned, "")
@@ -39,7 +38,7 @@ func TestBanThenUnbanSendsNothingStale(t *testing.T) {
 		}
 		id := w.tr.NewID(accKey)
 		created[id] = w.clock.Now()
-		mustQueue(t, w.env, ketanmu.Outbound{ID: id, Account: accKey, Chat: fmt.Sprintf("628120%07d", i),
+		mustQueueReply(t, w.env, ketanmu.Outbound{ID: id, Account: accKey, Chat: fmt.Sprintf("628120%07d", i),
 			Text: "Baik, kami proses", Lane: ketanmu.LaneReply})
 		if i%10 == 9 && i < 180 {
 			if _, err := ob.SendDue(ctx, accKey); err != nil {
@@ -66,8 +65,12 @@ func TestBanThenUnbanSendsNothingStale(t *testing.T) {
 	now := w.clock.Now()
 	sent := map[string]bool{}
 	for _, s := range w.wa.Sends() {
+		at, queued := created[string(s.ID)]
+		if !queued {
+			continue // the router's own notices after the outage (the call-back summary, a backlog alert)
+		}
 		sent[string(s.ID)] = true
-		if age := now.Sub(created[string(s.ID)]); age > maxAge {
+		if age := now.Sub(at); age > maxAge {
 			t.Errorf("reply %s sent %s after it was queued, older than the lane's %s", s.ID, age, maxAge)
 		}
 	}

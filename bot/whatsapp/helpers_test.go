@@ -22,6 +22,7 @@ import (
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/internal/app"
 	"github.com/ketanmu/ketanmu/internal/testfix"
+	"github.com/ketanmu/ketanmu/outbox"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -73,6 +74,9 @@ type env struct {
 	tr     *Transport
 	db     *store.DB
 	router *bot.Router
+	// outbox is the program's outbox around this transport (internal/app.Wire): its reply gate
+	// asks the transport about the offline backlog, as under `ketanmu serve`.
+	outbox *outbox.Outbox
 	acc    *account
 	wa     *fakeSender
 	dl     *fakeFetcher
@@ -96,8 +100,11 @@ func newEnvWith(tb testing.TB, cfg *config.Config) *env {
 	db := testfix.OpenDB(tb, filepath.Join(cfg.Storage.DataDir, "ketanmu.db"), e.clock.Now)
 	e.tr, e.db = tr, db
 	testfix.Seed(tb, db, cfg)
-	e.router = app.NewRouter(db, cfg, discard, tr.NewID, nil)
-	e.router.Holding = tr.Holding // as internal/app wires it
+	core, err := app.Wire(db, cfg, discard, tr, e.clock.Now)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	e.router, e.outbox = core.Router, core.Outbox
 	tr.attach(ctx, e.router, db)
 	acc := tr.accounts[accKey]
 	dev := tr.container.NewDevice()

@@ -12,7 +12,6 @@ import (
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/config"
-	"github.com/ketanmu/ketanmu/internal/testfix"
 	"github.com/ketanmu/ketanmu/outbox"
 	"github.com/ketanmu/ketanmu/store"
 )
@@ -26,8 +25,22 @@ func mustQueue(tb testing.TB, e *env, msgs ...ketanmu.Outbound) {
 	}
 }
 
-func newOutbox(t *testing.T, e *env) *outbox.Outbox {
-	return testfix.NewOutbox(t, e.db, e.tr, e.cfg, e.clock.Now)
+// mustQueueReply queues msgs as answers to their residents' messages of a moment before, so
+// that the proactive rule, checked again at send time, lets them go.
+func mustQueueReply(tb testing.TB, e *env, msgs ...ketanmu.Outbound) {
+	tb.Helper()
+	for _, m := range msgs {
+		err := e.db.Update(context.Background(), func(tx *store.Tx) error {
+			in := ketanmu.Inbound{Account: m.Account, ID: "IN-" + m.ID, Chat: m.Chat, Kind: ketanmu.KindText, Text: "halo", At: tx.Now()}
+			if _, err := tx.RecordInbound(in); err != nil {
+				return err
+			}
+			return tx.Queue(m)
+		})
+		if err != nil {
+			tb.Fatalf("queue: %v", err)
+		}
+	}
 }
 
 // sendUntilSent runs outbox passes, moving the clock past each backoff, until id is sent.
@@ -56,9 +69,9 @@ func TestSenderReusesStoredIDAcrossRetries(t *testing.T) {
 		return nil
 	}
 	id := e.tr.NewID(accKey)
-	mustQueue(t, e, ketanmu.Outbound{ID: id, Account: accKey, Chat: resident, Address: residentLID.String(),
+	mustQueueReply(t, e, ketanmu.Outbound{ID: id, Account: accKey, Chat: resident, Address: residentLID.String(),
 		Text: "Nomor registrasi Anda KTP-261125-0001", Quote: "3EB0RESIDENTMSG"})
-	sendUntilSent(t, e, newOutbox(t, e), id, 5)
+	sendUntilSent(t, e, e.outbox, id, 5)
 
 	sends := e.wa.Sends()
 	if len(sends) != 3 {
@@ -97,9 +110,9 @@ func TestFileIsUploadedOnceAcrossRetries(t *testing.T) {
 	}
 	id := e.tr.NewID(accKey)
 	data := bytes.Repeat([]byte("PDF"), 100)
-	mustQueue(t, e, ketanmu.Outbound{ID: id, Account: accKey, Chat: resident, Text: "Tanda terima",
+	mustQueueReply(t, e, ketanmu.Outbound{ID: id, Account: accKey, Chat: resident, Text: "Tanda terima",
 		Media: &ketanmu.Media{Mime: "application/pdf", Filename: "tanda-terima.pdf", Data: data}})
-	sendUntilSent(t, e, newOutbox(t, e), id, 4)
+	sendUntilSent(t, e, e.outbox, id, 4)
 
 	sends := e.wa.Sends()
 	if e.wa.uploads != 1 || len(sends) != 2 {
@@ -145,7 +158,7 @@ func TestPacing(t *testing.T) {
 		chat := "62812000000" + string(rune('0'+i)) + "0"
 		mustQueue(t, e, ketanmu.Outbound{ID: e.tr.NewID(accKey), Account: accKey, Chat: chat, Text: "Pengingat", Lane: ketanmu.LaneOperators})
 	}
-	o := newOutbox(t, e)
+	o := e.outbox
 	ctx := context.Background()
 	for pass := range n {
 		if _, err := o.SendDue(ctx, accKey); err != nil {

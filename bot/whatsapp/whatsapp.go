@@ -320,7 +320,7 @@ func (t *Transport) Waiting(account, chat string) (bool, error) {
 }
 
 // Backlog reports whether a message written on WhatsApp at at was missed while the account
-// was offline: written before its current connection came up (bot.Router.Backlog).
+// was offline: written before its current connection came up (bot.Offline).
 func (t *Transport) Backlog(account string, at time.Time) bool {
 	a := t.accounts[account]
 	if a == nil {

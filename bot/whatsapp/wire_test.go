@@ -28,8 +28,6 @@ import (
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot"
-	"github.com/ketanmu/ketanmu/internal/testfix"
-	"github.com/ketanmu/ketanmu/outbox"
 )
 
 // Tests that feed whatsmeow's own code paths (cli.DangerousInternals()) instead of hand-made
@@ -345,9 +343,7 @@ func TestNoReplyOverAnOperatorAfterDowntime(t *testing.T) {
 		t.Run(fmt.Sprintf("operator wrote %v", operatorWrote), func(t *testing.T) {
 			w := newWired(t)
 			ctx := context.Background()
-			ob := testfix.NewOutbox(t, w.db, w.tr, w.cfg, w.clock.Now, func(d *outbox.Deps) {
-				d.Gate = &outbox.ReplyGate{DB: w.db, Holding: w.tr.Holding, Now: w.clock.Now}
-			})
+			ob := w.outbox    // its reply gate holds while the backlog arrives, as the program's does
 			w.acc.dial(w.cli) // connecting: the backlog follows
 			w.internals().DispatchEvent(&events.Connected{})
 			missed := epoch.Add(-3 * time.Hour) // written while the service was down
@@ -403,7 +399,7 @@ func TestPermanentSendErrorsFailAtOnceAndAreTold(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWired(t)
 			ctx := context.Background()
-			ob := testfix.NewOutbox(t, w.db, w.tr, w.cfg, w.clock.Now, func(d *outbox.Deps) { d.GaveUp = w.router.TellGaveUp })
+			ob := w.outbox // gives up through the router (TellGaveUp), as the program's does
 			w.wa.Fail = func(n int) error {
 				if n == 1 {
 					return tc.err
@@ -411,7 +407,7 @@ func TestPermanentSendErrorsFailAtOnceAndAreTold(t *testing.T) {
 				return nil
 			}
 			id := w.tr.NewID(accKey)
-			mustQueue(t, w.env, ketanmu.Outbound{ID: id, Account: accKey, Chat: resident, Text: "Permohonan Anda selesai"})
+			mustQueueReply(t, w.env, ketanmu.Outbound{ID: id, Account: accKey, Chat: resident, Text: "Permohonan Anda selesai"})
 			if _, err := ob.SendDue(ctx, accKey); err != nil {
 				t.Fatal(err)
 			}

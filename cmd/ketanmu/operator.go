@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
@@ -82,7 +83,7 @@ func runOperator(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return fmt.Errorf("data folder: %w", err)
 	}
 	// Credentials need no data key: no document is read.
-	db, err := store.Open(app.InDir(cfg.Storage.DataDir, cfg.Storage.Database), nil)
+	db, err := store.Open(app.InDir(cfg.Storage.DataDir, cfg.Storage.Database), nil, time.Now)
 	if err != nil {
 		return err
 	}

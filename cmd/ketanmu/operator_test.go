@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -17,7 +18,7 @@ func TestOperatorPasswdAndTokens(t *testing.T) {
 	withStdin := func(s string) { stdin = strings.NewReader(s) }
 	t.Cleanup(func() { withStdin("") })
 	open := func() *store.DB {
-		db, err := store.Open(filepath.Join(dir, "ketanmu.db"), nil)
+		db, err := store.Open(filepath.Join(dir, "ketanmu.db"), nil, time.Now)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -43,7 +43,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return &exitError{code: 2, msg: fmt.Sprintf("no database at %s (use --data to name the data folder)", path)}
 	}
 	// The report reads no document, so it needs no data key.
-	db, err := store.Open(path, nil)
+	db, err := store.Open(path, nil, time.Now)
 	if err != nil {
 		return err
 	}

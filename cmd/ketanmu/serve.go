@@ -7,12 +7,9 @@ import (
 	"fmt"
 	"io"
 	"sync"
-	"time"
 
 	"github.com/ketanmu/ketanmu/bot/whatsapp"
 	"github.com/ketanmu/ketanmu/internal/app"
-	"github.com/ketanmu/ketanmu/reminder"
-	"github.com/ketanmu/ketanmu/web"
 )
 
 // runServe runs the service on WhatsApp: every paired account, the router, the outbox worker
@@ -37,14 +34,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	core, err := app.Open(cfg, log, tr, time.Now)
+	if token == "" {
+		log.Warn("Cases API is closed: set handoff.api_token or KETANMU_API_TOKEN")
+	}
+	svc, err := app.OpenService(cfg, log, tr, waLinker{tr}, token)
 	if err != nil {
 		return errors.Join(err, tr.Close())
 	}
-	sched, err := reminder.New(core.DB, cfg, core.Router, time.Now, log)
-	if err != nil {
-		return errors.Join(err, core.DB.Close(), tr.Close())
-	}
+	core, sched, srv := svc.Core, svc.Scheduler, svc.Server
 	tr.Start(ctx, core.Router, core.DB)
 
 	paired := 0
@@ -53,13 +50,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			paired++
 		}
 	}
-	srv := web.New(cfg, core.DB, core.Cases, tr, nil, log)
-	if token == "" {
-		log.Warn("Cases API is closed: set handoff.api_token or KETANMU_API_TOKEN")
-	}
-	srv.SetAPIToken(token)
-	srv.SetLinker(waLinker{tr})
-	srv.SetMetrics(core.Metrics.Handler())
 
 	// WhatsApp stops first, so that no message is acknowledged while the database closes;
 	// then the HTTP server, the outbox and the SLA jobs stop and the database closes.

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu"
-
 	"github.com/ketanmu/ketanmu/backup"
 	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/bot/sim"
@@ -36,6 +35,8 @@ type Core struct {
 	// Cases is the case service the router's commands, the cases API and the workspace share.
 	Cases  *casework.Service
 	Outbox *outbox.Outbox
+	// Wake wakes the outbox's workers when something was queued.
+	Wake *outbox.Wake
 	// Metrics is what /metrics serves.
 	Metrics *metrics.Metrics
 	// Backups takes the scheduled backups; nil when backup.recipients is empty.
@@ -65,39 +66,15 @@ func Open(cfg *config.Config, log *slog.Logger, tr bot.Transport, now func() tim
 	if err := backupBeforeMigrating(cfg, log); err != nil {
 		return nil, err
 	}
-	db, err := store.Open(InDir(dir, cfg.Storage.Database), cipher)
+	db, err := store.Open(InDir(dir, cfg.Storage.Database), cipher, now)
 	if err != nil {
 		return nil, err
 	}
-	db.Now = now
 	if err := db.SeedOperators(context.Background(), casework.ConfigOperators(cfg)); err != nil {
 		db.Close()
 		return nil, err
 	}
-	c := &Core{Cfg: cfg, Log: log, DB: db}
-	keys := make([]string, 0, len(cfg.Accounts))
-	for _, a := range cfg.Accounts {
-		keys = append(keys, a.Key)
-	}
-	c.Metrics = metrics.New(db, tr, keys, now)
-	wake := outbox.NewWake(cfg.Accounts)
-	var queue *outbox.Queue
-	c.Router, c.Cases, queue = wire(db, cfg, log, newID(tr), wake.Kick)
-	c.Router.Observer = c.Metrics
-	gate := &outbox.ReplyGate{DB: db, Now: now}
-	if h, ok := tr.(interface{ Holding(account string) bool }); ok {
-		gate.Holding = h.Holding // WhatsApp: replies wait for the offline backlog
-		c.Router.Holding = h.Holding
-	}
-	if b, ok := tr.(backlogTransport); ok {
-		gate.Waiting = b.Waiting // WhatsApp: and for the files of their chat still being fetched
-		c.Router.Backlog = b.Backlog
-	}
-	c.Outbox, err = outbox.New(cfg.Outbound, cfg.Accounts, outbox.Deps{
-		DB: db, Transport: tr, Wake: wake, Gate: gate, Recheck: queue, Observer: c.Metrics,
-		GaveUp: c.Router.TellGaveUp, OnBacklog: c.Router.TellBacklog, Expired: c.Router.TellExpired,
-		Now: now, Log: log,
-	})
+	c, err := Wire(db, cfg, log, tr, now)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -110,33 +87,76 @@ func Open(cfg *config.Config, log *slog.Logger, tr bot.Transport, now func() tim
 	return c, nil
 }
 
-// NewRouter builds the router and the case service its commands, the cases API and the
-// workspace go through, over one queueing path (lanes, the proactive rule, waking the outbox
-// with wake; nil: a wake-up nobody listens to) with newID as the generator of outbound message
-// IDs (nil: ketanmu's own).
-func NewRouter(db *store.DB, cfg *config.Config, log *slog.Logger, newID func(account string) string, wake func(account string)) *bot.Router {
-	if wake == nil {
-		wake = outbox.NewWake(cfg.Accounts).Kick
+// Wire builds every part over an open database, each given what it needs at construction
+// (nothing is patched on afterwards): the metrics, the queueing rules, the flows engine, the
+// case service, the router and the outbox around tr, on the clock now. Open calls it for the
+// program; the tests call it over their own database, so that they run the production wiring.
+func Wire(db *store.DB, cfg *config.Config, log *slog.Logger, tr bot.Transport, now func() time.Time) (*Core, error) {
+	c := &Core{Cfg: cfg, Log: log, DB: db}
+	keys := make([]string, 0, len(cfg.Accounts))
+	for _, a := range cfg.Accounts {
+		keys = append(keys, a.Key)
 	}
-	r, _, _ := wire(db, cfg, log, newID, wake)
-	return r
-}
-
-// wire builds the queueing rules, the flows engine, the case service and the router over them.
-func wire(db *store.DB, cfg *config.Config, log *slog.Logger, newID func(account string) string, wake func(account string)) (*bot.Router, *casework.Service, *outbox.Queue) {
+	c.Metrics = metrics.New(db, tr, keys, now)
+	c.Wake = outbox.NewWake(cfg.Accounts)
+	off := offlineOf(tr)
 	engine := flows.New(cfg.FlowOptions())
-	queue := outbox.NewQueue(db, cfg, log, newID, wake)
-	cases := casework.New(db, cfg, engine, queue, log)
-	return bot.NewRouter(db, cfg, engine, cases, queue, log), cases, queue
+	queue, err := outbox.NewQueue(db, cfg, log, newID(tr), c.Wake.Kick)
+	if err != nil {
+		return nil, err
+	}
+	if c.Cases, err = casework.New(db, cfg, engine, queue, log); err != nil {
+		return nil, err
+	}
+	c.Router, err = bot.NewRouter(bot.Deps{DB: db, Config: cfg, Flows: engine, Cases: c.Cases, Queue: queue,
+		Offline: off, Observer: c.Metrics, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	c.Outbox, err = outbox.New(cfg.Outbound, cfg.Accounts, outbox.Deps{
+		DB: db, Transport: tr, Wake: c.Wake, Recheck: queue, Observer: c.Metrics,
+		Gate:   &outbox.ReplyGate{DB: db, Holding: off.Holding, Waiting: off.Waiting, Now: now},
+		GaveUp: c.Router.TellGaveUp, OnBacklog: c.Router.TellBacklog, Expired: c.Router.TellExpired,
+		Now: now, Log: log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
-// newID is the transport's generator of outbound message IDs (WhatsApp's own format), nil
-// when it has none.
+// offline is what a transport knows of the messages an account missed while offline: the
+// router marks the replies such a message caused, the ReplyGate holds replies while the
+// backlog and a chat's files are still arriving.
+type offline interface {
+	bot.Offline
+	Waiting(account, chat string) (bool, error)
+}
+
+// offlineOf is tr's offline backlog (WhatsApp's), or alwaysLive for a transport that has none
+// (the simulator). The choice is made here, once, rather than by each user checking for nil.
+func offlineOf(tr bot.Transport) offline {
+	if o, ok := tr.(offline); ok {
+		return o
+	}
+	return alwaysLive{}
+}
+
+// alwaysLive is the offline backlog of a transport that never misses messages: every message
+// arrives live and nothing of a chat is still being fetched.
+type alwaysLive struct{}
+
+func (alwaysLive) Holding(string) bool                  { return false }
+func (alwaysLive) Backlog(string, time.Time) bool       { return false }
+func (alwaysLive) Waiting(string, string) (bool, error) { return false, nil }
+
+// newID is the transport's generator of outbound message IDs (WhatsApp's own format), or
+// ketanmu's own for a transport without one (the simulator).
 func newID(tr bot.Transport) func(account string) string {
 	if g, ok := tr.(interface{ NewID(account string) string }); ok {
 		return g.NewID
 	}
-	return nil
+	return func(string) string { return ketanmu.NewMessageID() }
 }
 
 // privateDir closes a data folder that an older release or an image left open to other local
@@ -170,6 +190,8 @@ type Simulator struct {
 	Transport *sim.Transport
 	Scheduler *reminder.Scheduler
 	Server    *web.Server
+	// Web is what the simulator gives its HTTP server (web.New's sim).
+	Web *web.Sim
 }
 
 // OpenSimulator wires the simulator with its clock starting at start (zero: the real time) and
@@ -185,18 +207,19 @@ func OpenSimulator(cfg *config.Config, log *slog.Logger, start time.Time, token 
 		core.DB.Close()
 		return nil, err
 	}
-	deps := &web.Sim{Inbox: simInbox{cfg: cfg, db: core.DB, router: core.Router, now: s.Clock.Now}, Clock: s.Clock, RunDue: func(ctx context.Context, now time.Time) error {
+	s.Web = &web.Sim{Inbox: simInbox{cfg: cfg, db: core.DB, router: core.Router, now: s.Clock.Now}, Clock: s.Clock, RunDue: func(ctx context.Context, now time.Time) error {
 		// The SLA scan and every digest that came due, then the outbox: its retries whose
 		// time came, and the reminders just queued.
 		err := s.Scheduler.RunDue(ctx, now)
 		s.Outbox.KickAll()
 		return err
 	}, Settle: func(ctx context.Context) error { return s.Outbox.Settle(ctx, simSettle) }}
-	s.Server = web.New(cfg, core.DB, core.Cases, s.Transport, deps, log)
-	s.Server.SetAPIToken(token)
-	// Tools outside the project drive the simulator with its token at the supervisor's scope.
-	s.Server.SetAPIRoles([]ketanmu.Role{ketanmu.RoleSupervisor})
-	s.Server.SetMetrics(core.Metrics.Handler())
+	s.Server = web.New(cfg, core.DB, core.Cases, s.Transport, s.Web, web.Options{
+		APIToken: token,
+		// Tools outside the project drive the simulator with its token at the supervisor's scope.
+		APIRoles: []ketanmu.Role{ketanmu.RoleSupervisor},
+		Metrics:  core.Metrics.Handler(),
+	}, log)
 	return s, nil
 }
 
@@ -233,9 +256,3 @@ var (
 	_ bot.InboundObserver = (*metrics.Metrics)(nil)
 	_ outbox.Observer     = (*metrics.Metrics)(nil)
 )
-
-// backlogTransport is a transport that receives a backlog after downtime (WhatsApp).
-type backlogTransport interface {
-	Waiting(account, chat string) (bool, error)
-	Backlog(account string, at time.Time) bool
-}

@@ -12,14 +12,18 @@ import (
 	"testing"
 )
 
-// The case service, the queueing rules it shares with the router and the outbox worker are built
-// in one place, internal/app: any other package (tests aside) calling their constructors would
-// build a second wiring, or a case service that queues around the lane and proactive rules.
+// The case service, the queueing rules it shares with the router, the router, the outbox worker,
+// the schedules, the metrics and the HTTP server are built in one place, internal/app: any other
+// package (tests aside) calling their constructors would build a second wiring, or a case service
+// that queues around the lane and proactive rules.
 func TestWiredOnlyInApp(t *testing.T) {
 	constructors := map[string]map[string]bool{
-		"github.com/ketanmu/ketanmu/casework": {"New": true},
-		"github.com/ketanmu/ketanmu/bot":      {"NewRouter": true},
-		"github.com/ketanmu/ketanmu/outbox":   {"New": true, "NewQueue": true, "NewWake": true},
+		"github.com/ketanmu/ketanmu/casework":         {"New": true},
+		"github.com/ketanmu/ketanmu/bot":              {"NewRouter": true},
+		"github.com/ketanmu/ketanmu/outbox":           {"New": true, "NewQueue": true, "NewWake": true},
+		"github.com/ketanmu/ketanmu/reminder":         {"New": true},
+		"github.com/ketanmu/ketanmu/web":              {"New": true},
+		"github.com/ketanmu/ketanmu/internal/metrics": {"New": true},
 	}
 	root, err := filepath.Abs("../..")
 	if err != nil {
@@ -35,9 +39,7 @@ func TestWiredOnlyInApp(t *testing.T) {
 			return filepath.SkipDir
 		}
 		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") ||
-			filepath.Dir(path) == filepath.Join(root, "internal", "app") ||
-			filepath.Dir(path) == filepath.Join(root, "internal", "testfix") { // the tests' fixtures
-
+			filepath.Dir(path) == filepath.Join(root, "internal", "app") {
 			return nil
 		}
 		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
@@ -51,7 +53,7 @@ func TestWiredOnlyInApp(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range calls {
-		t.Errorf("%s: only internal/app builds the case service, its queue and the outbox", c)
+		t.Errorf("%s: only internal/app builds the program's parts", c)
 	}
 }
 

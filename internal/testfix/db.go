@@ -74,11 +74,10 @@ func OpenDB(tb testing.TB, path string, now func() time.Time) *store.DB {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	db, err := store.Open(path, c)
+	db, err := store.Open(path, c, now)
 	if err != nil {
 		tb.Fatalf("store.Open: %v", err)
 	}
-	db.Now = now
 	tb.Cleanup(func() { db.Close() })
 	return db
 }

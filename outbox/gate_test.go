@@ -1,4 +1,4 @@
-package bot_test
+package outbox_test
 
 import (
 	"strings"
@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu/bot/sim"
-	"github.com/ketanmu/ketanmu/outbox"
 )
 
 // TestLiveReplyNotDroppedWhenOfficeTypes: outside an offline backlog, a reply already queued
@@ -17,17 +16,22 @@ func TestLiveReplyNotDroppedWhenOfficeTypes(t *testing.T) {
 		clock := NewClock()
 		db := MustOpenTemp(t, clock)
 		cfg := MustConfig(t)
-		r := newRouter(db, cfg)
-		r.Holding = func(string) bool { return holding }
-		tr := &sim.Transport{}
-		o := newOutbox(t, db, tr, cfg, clock, func(d *outbox.Deps) { d.Gate = &outbox.ReplyGate{DB: db, Now: clock.Now} })
+		tr := &offlineTransport{Transport: &sim.Transport{}, holding: holding}
+		core := wire(t, db, cfg, tr)
+		r, o := core.Router, core.Outbox
 		const chat = "6281234567890"
 		MustHandle(t, r, text(chat, "IN1", "halo"))
 		clock.Advance(time.Second)
 		office := text(chat, "IN2", "Selamat pagi, saya bantu ya")
 		office.FromMe = true
 		MustHandle(t, r, office)
+		tr.holding = false // the backlog is through: the gate now sends each reply or drops it
 		for MustSendDue(t, o) > 0 {
+		}
+		dropped := MustCount(t, db, `SELECT COUNT(*) FROM outbox WHERE chat = ? AND status = 'failed'
+			AND last_error LIKE 'dropped: an operator wrote%' AND text LIKE 'Selamat datang%'`, chat)
+		if want := map[bool]int{false: 0, true: 1}[holding]; dropped != want {
+			t.Errorf("holding %v: %d welcomes dropped by the reply gate, want %d", holding, dropped, want)
 		}
 		welcomed := false
 		for _, m := range tr.Sent() {
@@ -40,3 +44,14 @@ func TestLiveReplyNotDroppedWhenOfficeTypes(t *testing.T) {
 		}
 	}
 }
+
+// offlineTransport is a transport with an offline backlog, as WhatsApp's; holding: it is
+// still receiving it.
+type offlineTransport struct {
+	*sim.Transport
+	holding bool
+}
+
+func (t *offlineTransport) Holding(string) bool                  { return t.holding }
+func (t *offlineTransport) Backlog(string, time.Time) bool       { return false }
+func (t *offlineTransport) Waiting(string, string) (bool, error) { return false, nil }

@@ -1,11 +1,10 @@
-package bot_test
+package outbox_test
 
 import (
 	"context"
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,7 +14,6 @@ import (
 	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/bot/sim"
 	"github.com/ketanmu/ketanmu/config"
-	"github.com/ketanmu/ketanmu/outbox"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -39,7 +37,7 @@ func TestOutboxLaneOrder(t *testing.T) {
 	db := MustOpenTemp(t, clock)
 	cfg := MustConfig(t)
 	tr := &sim.Transport{}
-	o := newOutbox(t, db, tr, cfg, clock)
+	o := newOutbox(t, db, tr, cfg)
 	MustQueue(t, db,
 		laneMsg("BULK", resA, ketanmu.LaneBulk),
 		laneMsg("OPS", group, ketanmu.LaneOperators),
@@ -64,7 +62,7 @@ func TestOutboxLaneBudgets(t *testing.T) {
 	cfg.Outbound.Lanes[string(ketanmu.LaneBulk)] = config.Budget{PerMinute: 60, Burst: 2} // 1 a second
 	cfg.Outbound.Lanes[string(ketanmu.LaneReply)] = config.Budget{PerMinute: 600, Burst: 3}
 	tr := &sim.Transport{}
-	o := newOutbox(t, db, tr, cfg, clock)
+	o := newOutbox(t, db, tr, cfg)
 	for i := range 5 {
 		MustQueue(t, db, laneMsg(fmt.Sprintf("B%d", i), fmt.Sprintf("62857000001%02d", i), ketanmu.LaneBulk))
 	}
@@ -111,7 +109,7 @@ func TestOutboxRevokeOvertakes(t *testing.T) {
 	cfg.Outbound.Lanes[string(ketanmu.LaneOperators)] = config.Budget{PerMinute: 30, Burst: 5}
 	cfg.Outbound.Lanes[string(ketanmu.LaneNotification)] = config.Budget{PerMinute: 30, Burst: 1}
 	tr := &sim.Transport{}
-	o := newOutbox(t, db, tr, cfg, clock)
+	o := newOutbox(t, db, tr, cfg)
 	for i := range 200 {
 		MustQueue(t, db, laneMsg(fmt.Sprintf("CARD%d", i), group, ketanmu.LaneOperators))
 	}
@@ -137,7 +135,7 @@ func TestOutboxChatOrderAcrossLanes(t *testing.T) {
 	cfg := MustConfig(t)
 	cfg.Outbound.Lanes[string(ketanmu.LaneBulk)] = config.Budget{PerMinute: 1, Burst: 1}
 	tr := &sim.Transport{}
-	o := newOutbox(t, db, tr, cfg, clock)
+	o := newOutbox(t, db, tr, cfg)
 	MustQueue(t, db, laneMsg("B0", resB, ketanmu.LaneBulk)) // spends the bulk lane
 	MustSendDue(t, o)
 	MustQueue(t, db, laneMsg("B1", resA, ketanmu.LaneBulk), laneMsg("R1", resA, ketanmu.LaneReply))
@@ -156,7 +154,7 @@ func TestOutboxReplyDelay(t *testing.T) {
 	cfg := MustConfig(t)
 	cfg.Outbound.ReplyDelay = config.ReplyDelay{Min: 500 * time.Millisecond, PerChar: 10 * time.Millisecond, Max: 2 * time.Second}
 	tr := &sim.Transport{}
-	o := newOutbox(t, db, tr, cfg, clock)
+	o := newOutbox(t, db, tr, cfg)
 	short := ketanmu.Outbound{ID: "SHORT", Chat: resA, Text: strings.Repeat("a", 50), Lane: ketanmu.LaneReply} // 1s
 	long := ketanmu.Outbound{ID: "LONG", Chat: resB, Text: strings.Repeat("b", 500), Lane: ketanmu.LaneReply}  // capped at 2s
 	next := ketanmu.Outbound{ID: "NEXT", Chat: resA, Text: "c", Lane: ketanmu.LaneReply}                       // 510ms, but after SHORT
@@ -215,9 +213,9 @@ func TestProactiveRule(t *testing.T) {
 	db := MustOpenTemp(t, clock)
 	cfg := MustConfig(t)
 	cfg.Outbound.Proactive.Budget = config.Budget{PerMinute: 2, Burst: 2}
-	r := newRouter(db, cfg)
 	tr := &sim.Transport{}
-	o := newOutbox(t, db, tr, cfg, clock)
+	core := wire(t, db, cfg, tr)
+	r, o := core.Router, core.Outbox
 
 	// Five residents wrote a day and a half ago; four of them have a case.
 	old := []string{resA, resB, resC, resD, "6285700000005"}
@@ -259,6 +257,9 @@ func TestProactiveRule(t *testing.T) {
 		t.Errorf("%d outbox rows for chats that may not be written to, want 0", got)
 	}
 
+	if !core.Wake.Woken(account) { // the worker wakes for them
+		t.Errorf("outbox not woken for the queued reminders")
+	}
 	MustSendDue(t, o)
 	if got, want := len(tr.Sent())-before2, 3; got != want {
 		t.Fatalf("first pass sent %d, want %d: the recent resident and the proactive burst of 2", got, want)
@@ -283,16 +284,16 @@ func TestNothingToNumbersThatNeverWrote(t *testing.T) {
 	clock := NewClock()
 	db := MustOpenTemp(t, clock)
 	cfg := MustConfig(t)
-	r := newRouter(db, cfg)
 	tr := &sim.Transport{}
-	o := newOutbox(t, db, tr, cfg, clock)
+	core := wire(t, db, cfg, tr)
+	r, o := core.Router, core.Outbox
 	const stranger = "6285711111111"
 	mustCase(t, db, stranger) // a case typed in by staff for a number that never wrote
 	tester := casework.Actor{Name: "tester", Roles: []ketanmu.Role{ketanmu.RoleSupervisor}}
-	if _, err := r.Cases().Do(context.Background(), tester, "KTP-261125-0001", casework.Action{Kind: casework.Take}); err != nil {
+	if _, err := core.Cases.Do(context.Background(), tester, "KTP-261125-0001", casework.Action{Kind: casework.Take}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.Cases().Do(context.Background(), tester, "KTP-261125-0001", casework.Action{Kind: casework.Reply, Text: "Halo Bapak/Ibu"}); err != nil {
+	if _, err := core.Cases.Do(context.Background(), tester, "KTP-261125-0001", casework.Action{Kind: casework.Reply, Text: "Halo Bapak/Ibu"}); err != nil {
 		t.Fatal(err)
 	}
 	queueVia(t, r, ketanmu.Outbound{Account: account, Chat: stranger, Text: "pengingat"})
@@ -309,22 +310,11 @@ func TestNothingToNumbersThatNeverWrote(t *testing.T) {
 	}
 }
 
-// backlogSpy records OnBacklog calls.
-type backlogSpy struct {
-	mu    sync.Mutex
-	lanes []ketanmu.Lane
-}
-
-func (b *backlogSpy) call(_ context.Context, _ string, lane ketanmu.Lane, _ int, _ time.Duration) {
-	b.mu.Lock()
-	b.lanes = append(b.lanes, lane)
-	b.mu.Unlock()
-}
-
-func (b *backlogSpy) got() []ketanmu.Lane {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return slices.Clone(b.lanes)
+// alerts counts the backlog alerts told to the supervisor (Router.TellBacklog, the outbox's
+// OnBacklog in the program).
+func alerts(t *testing.T, db *store.DB) int {
+	t.Helper()
+	return MustCount(t, db, `SELECT COUNT(*) FROM outbox WHERE chat = ? AND text LIKE '%pengingat dan ringkasan%'`, supervisor)
 }
 
 // A lane whose oldest message waited longer than alert_after is reported once, and again only
@@ -336,22 +326,20 @@ func TestOutboxBacklogAlert(t *testing.T) {
 	cfg.Outbound.AlertAfter = 2 * time.Minute
 	cfg.Outbound.Lanes[string(ketanmu.LaneBulk)] = config.Budget{PerMinute: 0.1, Burst: 1}
 	tr := &sim.Transport{}
-	spy := &backlogSpy{}
-	o := newOutbox(t, db, tr, cfg, clock, func(d *outbox.Deps) { d.OnBacklog = spy.call })
+	o := newOutbox(t, db, tr, cfg)
 	MustQueue(t, db, laneMsg("B0", resA, ketanmu.LaneBulk), laneMsg("B1", resB, ketanmu.LaneBulk))
 	MustSendDue(t, o)
 	clock.Advance(2*time.Minute + time.Second)
 	MustSendDue(t, o)
 	clock.Advance(time.Minute)
 	MustSendDue(t, o)
-	if got, want := spy.got(), []ketanmu.Lane{ketanmu.LaneBulk}; !slices.Equal(got, want) {
-		t.Fatalf("alerts %v, want %v (once)", got, want)
+	if got, want := alerts(t, db), 1; got != want {
+		t.Fatalf("%d alerts, want %d (once)", got, want)
 	}
-	again := &backlogSpy{}
-	restarted := newOutbox(t, db, tr, cfg, clock, func(d *outbox.Deps) { d.OnBacklog = again.call })
+	restarted := newOutbox(t, db, tr, cfg)
 	MustSendDue(t, restarted)
-	if got := again.got(); len(got) != 0 {
-		t.Fatalf("after a restart alerts %v, want none (already told)", got)
+	if got, want := alerts(t, db), 1; got != want {
+		t.Fatalf("after a restart %d alerts, want %d (already told)", got, want)
 	}
 	clock.Advance(10 * time.Minute) // B1 leaves; the lane is empty
 	MustSendDue(t, o)
@@ -361,8 +349,8 @@ func TestOutboxBacklogAlert(t *testing.T) {
 		clock.Advance(2 * time.Minute)
 		MustSendDue(t, o)
 	}
-	if got, want := spy.got(), []ketanmu.Lane{ketanmu.LaneBulk, ketanmu.LaneBulk}; !slices.Equal(got, want) {
-		t.Errorf("alerts %v, want %v (again after recovering)", got, want)
+	if got, want := alerts(t, db), 2; got != want {
+		t.Errorf("%d alerts, want %d (again after recovering)", got, want)
 	}
 }
 
@@ -374,7 +362,7 @@ func TestOutboxCombinesCards(t *testing.T) {
 	cfg := MustConfig(t)
 	cfg.Outbound.CombineAt = 10
 	tr := &sim.Transport{}
-	o := newOutbox(t, db, tr, cfg, clock)
+	o := newOutbox(t, db, tr, cfg)
 	mustCase(t, db, resA)
 	for i := range 12 {
 		id := fmt.Sprintf("G%02d", i)
@@ -407,7 +395,7 @@ func TestOutboxKeepsCardsWhenShort(t *testing.T) {
 	cfg := MustConfig(t)
 	cfg.Outbound.CombineAt = 10
 	tr := &sim.Transport{}
-	o := newOutbox(t, db, tr, cfg, clock)
+	o := newOutbox(t, db, tr, cfg)
 	mustCase(t, db, resA)
 	for i := range 4 {
 		id := fmt.Sprintf("G%02d", i)
@@ -431,9 +419,8 @@ func TestBacklogToldToSupervisors(t *testing.T) {
 	cfg := MustConfig(t)
 	cfg.Outbound.AlertAfter = time.Minute
 	cfg.Outbound.Lanes[string(ketanmu.LaneBulk)] = config.Budget{PerMinute: 0.01, Burst: 1}
-	r := newRouter(db, cfg)
 	tr := &sim.Transport{}
-	o := newOutbox(t, db, tr, cfg, clock, func(d *outbox.Deps) { d.OnBacklog = r.TellBacklog })
+	o := newOutbox(t, db, tr, cfg)
 	MustQueue(t, db, laneMsg("B0", resA, ketanmu.LaneBulk), laneMsg("B1", resB, ketanmu.LaneBulk))
 	for range 5 {
 		MustSendDue(t, o)
@@ -464,10 +451,9 @@ func TestOutboxBacklogAlertAtStart(t *testing.T) {
 	cfg.Outbound.AlertAfter = 2 * time.Minute
 	MustQueue(t, db, laneMsg("B0", resA, ketanmu.LaneBulk))
 	clock.Advance(5 * time.Minute) // e.g. the service was down
-	spy := &backlogSpy{}
-	o := newOutbox(t, db, &sim.Transport{}, cfg, clock, func(d *outbox.Deps) { d.OnBacklog = spy.call })
+	o := newOutbox(t, db, &sim.Transport{}, cfg)
 	MustSendDue(t, o)
-	if got, want := spy.got(), []ketanmu.Lane{ketanmu.LaneBulk}; !slices.Equal(got, want) {
-		t.Errorf("alerts %v, want %v", got, want)
+	if got, want := alerts(t, db), 1; got != want {
+		t.Errorf("%d alerts, want %d", got, want)
 	}
 }

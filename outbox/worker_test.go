@@ -1,4 +1,4 @@
-package bot_test
+package outbox_test
 
 import (
 	"context"
@@ -11,17 +11,9 @@ import (
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot/sim"
-	"github.com/ketanmu/ketanmu/config"
-	"github.com/ketanmu/ketanmu/internal/testfix"
 	"github.com/ketanmu/ketanmu/outbox"
 	"github.com/ketanmu/ketanmu/store"
 )
-
-// newOutbox returns an outbox on the fake clock; with sets the collaborators a test looks at.
-func newOutbox(tb testing.TB, db *store.DB, tr outbox.Sender, cfg *config.Config, clock *Clock, with ...func(*outbox.Deps)) *outbox.Outbox {
-	tb.Helper()
-	return testfix.NewOutbox(tb, db, tr, cfg, clock.Now, with...)
-}
 
 // MustSendDue runs one outbox pass and returns how many messages it tried.
 func MustSendDue(tb testing.TB, o *outbox.Outbox) int {
@@ -78,7 +70,7 @@ func TestOutboxRetry(t *testing.T) {
 	const chatA, chatB = "6281200000001", "6281200000002"
 	f := &failing{id: "A1", n: 2, err: errors.New("connection reset")}
 	tr := &sim.Transport{Fail: f.Fail}
-	o := newOutbox(t, db, tr, cfg, clock)
+	o := newOutbox(t, db, tr, cfg)
 	MustQueue(t, db,
 		ketanmu.Outbound{ID: "A1", Chat: chatA, Text: "first"},
 		ketanmu.Outbound{ID: "A2", Chat: chatA, Text: "second"},
@@ -141,7 +133,7 @@ func TestOutboxGivesUp(t *testing.T) {
 	cfg.Outbound.MaxAttempts = 2
 	f := &failing{id: "A1", n: 100, err: errors.New("timeout")}
 	tr := &sim.Transport{Fail: f.Fail}
-	o := newOutbox(t, db, tr, cfg, clock)
+	o := newOutbox(t, db, tr, cfg)
 	MustQueue(t, db,
 		ketanmu.Outbound{ID: "A1", Chat: "6281200000001", Text: "first"},
 		ketanmu.Outbound{ID: "A2", Chat: "6281200000001", Text: "second"},
@@ -164,7 +156,7 @@ func TestOutboxPermanentError(t *testing.T) {
 	cfg := MustConfig(t)
 	f := &failing{id: "A1", n: 100, err: ketanmu.Errorf(ketanmu.EINVALID, "not a WhatsApp number")}
 	tr := &sim.Transport{Fail: f.Fail}
-	o := newOutbox(t, db, tr, cfg, clock)
+	o := newOutbox(t, db, tr, cfg)
 	MustQueue(t, db,
 		ketanmu.Outbound{ID: "A1", Chat: "6281200000001", Text: "first"},
 		ketanmu.Outbound{ID: "A2", Chat: "6281200000001", Text: "second"},
@@ -189,7 +181,7 @@ func TestOutboxPaused(t *testing.T) {
 	until := clock.Now().Add(time.Hour)
 	f := &failing{id: "A1", n: 1, err: &outbox.PausedError{Until: until}}
 	tr := &sim.Transport{Fail: f.Fail}
-	o := newOutbox(t, db, tr, cfg, clock)
+	o := newOutbox(t, db, tr, cfg)
 	MustQueue(t, db, ketanmu.Outbound{ID: "A1", Chat: "6281200000001", Text: "first"})
 
 	MustSendDue(t, o)
@@ -221,7 +213,7 @@ func TestOutboxRestart(t *testing.T) {
 	const chat = "6281200000001"
 
 	db := MustOpen(t, path, clock)
-	res := MustHandle(t, newRouter(db, cfg), text(chat, "M1", "halo"))
+	res := MustHandle(t, newRouter(t, db, cfg), text(chat, "M1", "halo"))
 	if len(res.Replies) == 0 {
 		t.Fatalf("no replies queued")
 	}
@@ -231,7 +223,7 @@ func TestOutboxRestart(t *testing.T) {
 
 	db = MustOpen(t, path, clock)
 	tr := &sim.Transport{}
-	o := newOutbox(t, db, tr, cfg, clock)
+	o := newOutbox(t, db, tr, cfg)
 	for range len(res.Replies) { // one message per chat per pass
 		MustSendDue(t, o)
 	}
@@ -257,7 +249,7 @@ func TestOutboxRunSendsLeftRows(t *testing.T) {
 	MustQueue(t, db, ketanmu.Outbound{ID: "A1", Chat: "6281200000001", Text: "left from before"})
 	delivered := make(chan string, 1)
 	tr := &sim.Transport{Fail: func(m ketanmu.Outbound) error { delivered <- m.ID; return nil }}
-	o := newOutbox(t, db, tr, cfg, clock)
+	o := newOutbox(t, db, tr, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { o.Run(ctx); close(done) }()
@@ -279,7 +271,7 @@ func TestOutboxUnreadableFile(t *testing.T) {
 	db := MustOpenTemp(t, clock)
 	cfg := MustConfig(t)
 	tr := &sim.Transport{}
-	o := newOutbox(t, db, tr, cfg, clock)
+	o := newOutbox(t, db, tr, cfg)
 	MustQueue(t, db,
 		ketanmu.Outbound{ID: "P1", Chat: "6281200000001", Text: "photo",
 			Media: &ketanmu.Media{Mime: "image/jpeg", Filename: "kk.jpg", Data: []byte("jpeg bytes")}},
