@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/web/httpx"
 )
 
 // AccountDetailer is implemented by transports that know more about an account than its state
@@ -75,14 +76,6 @@ func (s *Server) outboxStatuses(ctx context.Context, now time.Time) (map[string]
 	return out, nil
 }
 
-// now is the service's clock: the simulator's when it runs.
-func (s *Server) now() time.Time {
-	if s.sim != nil {
-		return s.sim.Clock.Now()
-	}
-	return time.Now()
-}
-
 // AccountStatuses describes every configured account, in config order.
 func (s *Server) AccountStatuses() []AccountStatus {
 	detailer, _ := s.tr.(AccountDetailer)
@@ -116,14 +109,14 @@ func (s *Server) AccountsHandler() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		outbox, err := s.outboxStatuses(r.Context(), s.now())
 		if err != nil {
-			s.writeErr(w, r, err)
+			httpx.Err(s.log, w, r, err)
 			return
 		}
 		accounts := s.AccountStatuses()
 		for i := range accounts {
 			accounts[i].Outbox = outbox[accounts[i].Key]
 		}
-		writeJSON(w, http.StatusOK, accounts)
+		httpx.JSON(w, http.StatusOK, accounts)
 	}
 }
 
@@ -136,7 +129,7 @@ func (s *Server) HealthHandler() http.HandlerFunc {
 		defer cancel()
 		if err := s.db.SQL().PingContext(ctx); err != nil {
 			s.log.Error("Health check: database unreachable", "error", err)
-			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "error": "database unreachable"})
+			httpx.JSON(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "error": "database unreachable"})
 			return
 		}
 		accounts := map[string]ketanmu.ConnState{}
@@ -152,7 +145,7 @@ func (s *Server) HealthHandler() http.HandlerFunc {
 			body["holidays"] = h
 		}
 		body["backup"] = s.backupHealth()
-		writeJSON(w, http.StatusOK, body)
+		httpx.JSON(w, http.StatusOK, body)
 	}
 }
 
@@ -171,11 +164,7 @@ type ProvisionalDate struct {
 }
 
 func (s *Server) holidayHealth() (HolidayHealth, bool) {
-	now := time.Now()
-	if s.sim != nil {
-		now = s.sim.Clock.Now()
-	}
-	o := s.cfg.Office.Calendar.Outlook(now)
+	o := s.cfg.Office.Calendar.Outlook(s.now())
 	if !o.Warn {
 		return HolidayHealth{}, false
 	}

@@ -3,8 +3,6 @@ package web
 import (
 	"sync"
 	"time"
-
-	"github.com/ketanmu/ketanmu"
 )
 
 // Failed bearer tokens are throttled per address like logins, but in memory: the API is called
@@ -67,7 +65,3 @@ func recent(ts []time.Time, now time.Time) []time.Time {
 	}
 	return ts[i:]
 }
-
-// SetAPIRoles sets the roles the shared API token acts with (default handoff.api_roles). The
-// simulator gives its token "sim" the supervisor's scope that tools outside the project use.
-func (s *Server) SetAPIRoles(roles []ketanmu.Role) { s.apiRoles = roles }

@@ -17,6 +17,7 @@ import (
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/nik"
+	"github.com/ketanmu/ketanmu/web/httpx"
 )
 
 // The cases API is a thin adapter over the case service: the caller is the actor its bearer
@@ -26,10 +27,6 @@ const (
 	casesPerPage = 50
 	maxCaseBody  = 64 << 10
 )
-
-// SetAPIToken sets the shared bearer token of the cases API (the configured system actor);
-// empty leaves only operators' personal tokens.
-func (s *Server) SetAPIToken(tok string) { s.apiToken = tok }
 
 type actorKey struct{}
 
@@ -50,19 +47,19 @@ func (s *Server) authed(h http.HandlerFunc) http.HandlerFunc {
 		var actor casework.Actor
 		if strings.EqualFold(scheme, "Bearer") && tok != "" {
 			// A presented token is a guess until it matches: counted before it is checked.
-			addr := s.clientAddr(r)
+			addr := httpx.ClientAddr(r, s.cfg.HTTP.TrustedProxies)
 			done, allowed := s.bearer.reserve(addr, s.db.Now())
 			if !allowed {
 				s.log.Warn("API token attempts throttled", "remote", addr)
 				w.Header().Set("Retry-After", "900")
-				writeError(w, http.StatusTooManyRequests, "too many wrong tokens from this address; wait 15 minutes")
+				httpx.Error(w, http.StatusTooManyRequests, "too many wrong tokens from this address; wait 15 minutes")
 				return
 			}
 			var err error
 			actor, ok, err = s.tokenActor(r.Context(), tok)
 			done(err == nil && ok)
 			if err != nil {
-				s.writeErr(w, r, err)
+				httpx.Err(s.log, w, r, err)
 				return
 			}
 			if !ok {
@@ -71,7 +68,7 @@ func (s *Server) authed(h http.HandlerFunc) http.HandlerFunc {
 		}
 		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="ketanmu"`)
-			writeError(w, http.StatusUnauthorized, "missing or wrong bearer token")
+			httpx.Error(w, http.StatusUnauthorized, "missing or wrong bearer token")
 			return
 		}
 		h(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, actor)))
@@ -230,19 +227,19 @@ func queueFilter(r *http.Request) (casework.Filter, error) {
 func (s *Server) casesList(w http.ResponseWriter, r *http.Request) {
 	f, err := queueFilter(r)
 	if err != nil {
-		s.writeErr(w, r, err)
+		httpx.Err(s.log, w, r, err)
 		return
 	}
 	page, err := s.cases().Queue(r.Context(), actorOf(r), f)
 	if err != nil {
-		s.writeErr(w, r, err)
+		httpx.Err(s.log, w, r, err)
 		return
 	}
 	out := make([]caseSummary, 0, len(page.Cases))
 	for _, c := range page.Cases {
 		out = append(out, s.summary(c, false))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"cases": out, "page": page.Page, "per_page": casesPerPage, "total": page.Total})
+	httpx.JSON(w, http.StatusOK, map[string]any{"cases": out, "page": page.Page, "per_page": casesPerPage, "total": page.Total})
 }
 
 // casesCounts serves GET /api/cases/counts: how many cases the caller may see per stage, with
@@ -250,19 +247,19 @@ func (s *Server) casesList(w http.ResponseWriter, r *http.Request) {
 func (s *Server) casesCounts(w http.ResponseWriter, r *http.Request) {
 	f, err := queueFilter(r)
 	if err != nil {
-		s.writeErr(w, r, err)
+		httpx.Err(s.log, w, r, err)
 		return
 	}
 	counts, err := s.cases().Counts(r.Context(), actorOf(r), f)
 	if err != nil {
-		s.writeErr(w, r, err)
+		httpx.Err(s.log, w, r, err)
 		return
 	}
 	out := map[string]int{}
 	for st, n := range counts {
 		out[string(st)] = n
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"counts": out})
+	httpx.JSON(w, http.StatusOK, map[string]any{"counts": out})
 }
 
 // caseGet serves GET /api/cases/{number}. The caller is staff, who see the full NIK.
@@ -273,10 +270,10 @@ func (s *Server) caseGet(w http.ResponseWriter, r *http.Request) {
 func (s *Server) writeCase(w http.ResponseWriter, r *http.Request, number string) {
 	f, err := s.cases().Case(r.Context(), actorOf(r), number)
 	if err != nil {
-		s.writeErr(w, r, err)
+		httpx.Err(s.log, w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.detail(f))
+	httpx.JSON(w, http.StatusOK, s.detail(f))
 }
 
 // caseDocument serves GET /api/cases/{number}/documents/{id}: the decrypted file, its reading
@@ -284,12 +281,12 @@ func (s *Server) writeCase(w http.ResponseWriter, r *http.Request, number string
 func (s *Server) caseDocument(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "document id must be a number")
+		httpx.Error(w, http.StatusBadRequest, "document id must be a number")
 		return
 	}
 	m, err := s.cases().ReadDocument(r.Context(), actorOf(r), caseNumber(r), id)
 	if err != nil {
-		s.writeErr(w, r, err)
+		httpx.Err(s.log, w, r, err)
 		return
 	}
 	ctype := m.Mime
@@ -337,7 +334,7 @@ func (s *Server) caseTransition(w http.ResponseWriter, r *http.Request) {
 	}
 	to := ketanmu.Stage(strings.TrimSpace(req.To))
 	if !lifecycle.Known(to) {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("\"to\" must be a stage, one of: %s",
+		httpx.Error(w, http.StatusBadRequest, fmt.Sprintf("\"to\" must be a stage, one of: %s",
 			strings.Join(lifecycle.StageKeys(ketanmu.Stages), ", ")))
 		return
 	}
@@ -386,15 +383,15 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, a casework.Action) 
 	if ketanmu.ErrorCode(err) == ketanmu.ECONFLICT {
 		f, ferr := s.cases().Case(r.Context(), actorOf(r), number)
 		if ferr != nil {
-			s.writeErr(w, r, ferr)
+			httpx.Err(s.log, w, r, ferr)
 			return
 		}
-		writeJSON(w, http.StatusConflict, map[string]any{"error": ketanmu.ErrorMessage(err), "stage": f.Stage,
+		httpx.JSON(w, http.StatusConflict, map[string]any{"error": ketanmu.ErrorMessage(err), "stage": f.Stage,
 			"allowed": lifecycle.StageKeys(f.Allowed)})
 		return
 	}
 	if err != nil {
-		s.writeErr(w, r, err)
+		httpx.Err(s.log, w, r, err)
 		return
 	}
 	s.writeCase(w, r, number)
@@ -402,13 +399,13 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, a casework.Action) 
 
 // decodeCaseBody reads a JSON request body into v; on failure it has answered 400 or 413.
 func (s *Server) decodeCaseBody(w http.ResponseWriter, r *http.Request, v any) bool {
-	err := decodeJSON(http.MaxBytesReader(w, r.Body, maxCaseBody), v)
+	err := httpx.DecodeJSON(http.MaxBytesReader(w, r.Body, maxCaseBody), v)
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request larger than %d bytes", maxCaseBody))
+		httpx.Error(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request larger than %d bytes", maxCaseBody))
 	case err != nil:
-		writeError(w, http.StatusBadRequest, "invalid JSON: "+err.Error())
+		httpx.Error(w, http.StatusBadRequest, "invalid JSON: "+err.Error())
 	}
 	return err == nil
 }

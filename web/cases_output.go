@@ -9,6 +9,7 @@ import (
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/store"
+	"github.com/ketanmu/ketanmu/web/httpx"
 )
 
 // outputOverhead is what a multipart body may hold besides the file (boundaries, headers, the
@@ -20,12 +21,12 @@ const outputOverhead = 64 << 10
 func (s *Server) caseOutput(w http.ResponseWriter, r *http.Request) {
 	data, _, err := s.readOutputFile(w, r)
 	if err != nil {
-		s.writeErr(w, r, err)
+		httpx.Err(s.log, w, r, err)
 		return
 	}
 	number := caseNumber(r)
 	if _, err := s.cases().AttachOutput(r.Context(), actorOf(r), number, data); err != nil {
-		s.writeErr(w, r, err)
+		httpx.Err(s.log, w, r, err)
 		return
 	}
 	s.writeCase(w, r, number)

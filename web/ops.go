@@ -6,7 +6,6 @@ import (
 	"crypto/subtle"
 	"embed"
 	"encoding/base64"
-	"errors"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -20,6 +19,7 @@ import (
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/store"
+	"github.com/ketanmu/ketanmu/web/httpx"
 )
 
 // The operators' workspace (/ops/) is the case service's third adapter, next to the WhatsApp
@@ -266,8 +266,7 @@ func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int,
 	tok := randomToken()
 	s.setCookie(w, r, opsLoginCookie, tok, int(time.Hour.Seconds()))
 	lv := loginView{Name: name, Next: safeNext(r.FormValue("next")), Token: tok}
-	if s.sim != nil {
-		v.Sim = true
+	if s.signIn != nil {
 		err := s.db.View(r.Context(), func(tx *store.Tx) error {
 			ops, err := tx.Operators()
 			for _, op := range ops {
@@ -307,7 +306,7 @@ func (s *Server) opsLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	addr := s.clientAddr(r)
+	addr := httpx.ClientAddr(r, s.cfg.HTTP.TrustedProxies)
 	nameKey := "name:" + strings.ToLower(name)
 	// The attempt is counted before the password is checked: of simultaneous guesses only
 	// ops.max_failed_logins reach bcrypt, and a right password during a lockout is refused too.
@@ -345,8 +344,8 @@ func (s *Server) opsLogin(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
 }
 
-// checkPassword finds the active operator called name whose password this is. In the simulator
-// (loopback only, no real data) every operator's password is also "sim".
+// checkPassword finds the active operator called name whose password this is, or whom the
+// wiring's sign-in aid (the simulator's) lets in with it.
 func (s *Server) checkPassword(ctx context.Context, name, password string) (ketanmu.Operator, bool) {
 	op, err := s.db.OperatorNamed(ctx, name)
 	if err != nil {
@@ -356,7 +355,7 @@ func (s *Server) checkPassword(ctx context.Context, name, password string) (keta
 		s.compareHash(s.opsState().dummyHash, password)
 		return op, false
 	}
-	if s.sim != nil && password == "sim" {
+	if s.signIn != nil && s.signIn.Accepts(op, password) {
 		return op, true
 	}
 	if op.PasswordHash == "" {
@@ -425,27 +424,30 @@ func (s *Server) opsFail(w http.ResponseWriter, r *http.Request, u *opsUser, sta
 // opsErr answers a coded error from the case service with its status and its user-safe message;
 // anything else is logged once, here, and answered with the generic message.
 func (s *Server) opsErr(w http.ResponseWriter, r *http.Request, u *opsUser, err error) {
-	status, msg := opsStatus(err)
-	if status == http.StatusInternalServerError && !errors.Is(err, context.Canceled) {
-		s.log.Error("Workspace request failed", "method", r.Method, "path", r.URL.Path, "error", err)
-	}
-	s.opsFail(w, r, u, status, msg)
+	status, msg := httpx.Status(s.log, r, err)
+	s.opsFail(w, r, u, status, opsMessage(status, msg))
 }
 
 // erasedText stands in the workspace for a file the retention purge emptied.
 const erasedText = "Dokumen ini sudah dihapus sesuai masa simpan."
 
-func opsStatus(err error) (int, string) {
-	status := ketanmu.HTTPStatus(err)
+// opsMessage is a coded error's message as the workspace shows it: a sentence, the erased
+// document's own text, or "" (the polite generic message) for an internal error.
+func opsMessage(status int, msg string) string {
 	switch {
 	case status == http.StatusInternalServerError:
-		return status, ""
+		return ""
 	case status == http.StatusGone:
-		return status, erasedText
+		return erasedText
 	}
-	msg := ketanmu.ErrorMessage(err)
 	if msg != "" {
 		msg = strings.ToUpper(msg[:1]) + msg[1:]
 	}
-	return status, msg
+	return msg
+}
+
+// opsStatus is a coded error's status and its message as the workspace shows it.
+func opsStatus(err error) (int, string) {
+	status := ketanmu.HTTPStatus(err)
+	return status, opsMessage(status, ketanmu.ErrorMessage(err))
 }

@@ -2,8 +2,6 @@ package web_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,6 +11,7 @@ import (
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/bot/sim"
+	"github.com/ketanmu/ketanmu/internal/app"
 	"github.com/ketanmu/ketanmu/store"
 	"github.com/ketanmu/ketanmu/web"
 )
@@ -67,15 +66,15 @@ func TestOpsLinkBannerAndCallBacks(t *testing.T) {
 	}
 
 	tr := outTransport{Transport: env.Transport, account: "kkktp", since: now.Add(time.Hour)}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := web.New(env.Cfg, env.DB, env.Cases, tr, &web.Sim{Clock: env.Clock}, log)
+	// serve's wiring (no simulator, no "sim" password) over the same core and that transport.
+	srv := env.Core.Web(tr, app.WebOptions{Now: env.Clock.Now})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 
 	acc, _ := env.Cfg.Account("kkktp")
 	banner := "Nomor WhatsApp " + acc.Name + ": Keluar dari WhatsApp"
 	sup := newOpsClient(t, ts.URL)
-	sup.mustLogin(t, kadis)
+	sup.mustLoginWith(t, kadis, mustPassword(t, env.DB, kadis))
 	for _, path := range []string{"/ops/", "/ops/reports", "/ops/link"} {
 		status, page, _ := sup.get(t, path)
 		if status != http.StatusOK || !strings.Contains(page, banner) {
@@ -83,7 +82,7 @@ func TestOpsLinkBannerAndCallBacks(t *testing.T) {
 		}
 	}
 	op := newOpsClient(t, ts.URL)
-	op.mustLogin(t, rina)
+	op.mustLoginWith(t, rina, mustPassword(t, env.DB, rina))
 	if _, page, _ := op.get(t, "/ops/"); strings.Contains(page, banner) {
 		t.Error("the banner is shown to a front-office operator")
 	}

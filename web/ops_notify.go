@@ -7,6 +7,7 @@ import (
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/store"
+	"github.com/ketanmu/ketanmu/web/httpx"
 )
 
 // The workspace's browser notifications (web/ops/static/notify.js, off until the person turns
@@ -50,5 +51,5 @@ func (s *Server) opsNotify(w http.ResponseWriter, r *http.Request, u *opsUser) {
 		items = append(items, notifyItem{Key: "fix-" + c.Number + "-" + strconv.FormatInt(c.FixReturnedAt.Unix(), 10),
 			Title: "Perbaikan masuk", Body: "Pemohon sudah mengirim perbaikan untuk " + c.Number + ".", URL: "/ops/cases/" + c.Number})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+	httpx.JSON(w, http.StatusOK, map[string]any{"items": items})
 }

@@ -11,6 +11,7 @@ import (
 	"rsc.io/qr"
 
 	"github.com/ketanmu/ketanmu"
+	"github.com/ketanmu/ketanmu/web/httpx"
 )
 
 // Linker links an account's WhatsApp number while the service runs (the WhatsApp transport):
@@ -26,9 +27,6 @@ type LinkStep struct {
 	Code     string        // a pairing code to type on the phone
 	Progress string
 }
-
-// SetLinker lets supervisors link numbers from the workspace.
-func (s *Server) SetLinker(l Linker) { s.linker = l }
 
 // linkJob is one number being linked from the browser.
 type linkJob struct {
@@ -154,7 +152,7 @@ func (s *Server) opsLinkStart(w http.ResponseWriter, r *http.Request, u *opsUser
 // or the pairing code, progress, the end.
 func (s *Server) opsLinkState(w http.ResponseWriter, r *http.Request, u *opsUser) {
 	if !u.Supervisor() {
-		writeError(w, http.StatusForbidden, "Hanya supervisor yang boleh menautkan nomor WhatsApp.")
+		httpx.Error(w, http.StatusForbidden, "Hanya supervisor yang boleh menautkan nomor WhatsApp.")
 		return
 	}
 	st := s.opsState()
@@ -170,10 +168,10 @@ func (s *Server) opsLinkState(w http.ResponseWriter, r *http.Request, u *opsUser
 	}
 	st.linkMu.Unlock()
 	if out == nil {
-		writeError(w, http.StatusNotFound, "Tidak ada penautan yang berjalan untuk nomor ini.")
+		httpx.Error(w, http.StatusNotFound, "Tidak ada penautan yang berjalan untuk nomor ini.")
 		return
 	}
-	writeJSON(w, http.StatusOK, out)
+	httpx.JSON(w, http.StatusOK, out)
 }
 
 func formatPairCode(code string) string {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/ketanmu/ketanmu/casework"
+	"github.com/ketanmu/ketanmu/web/httpx"
 )
 
 // slaReport serves GET /api/reports/sla?from=YYYY-MM-DD&to=YYYY-MM-DD: per service, the cases
@@ -14,10 +15,10 @@ func (s *Server) slaReport(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	rep, err := s.report(r, actorOf(r), q.Get("from"), q.Get("to"))
 	if err != nil {
-		s.writeErr(w, r, err)
+		httpx.Err(s.log, w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, rep)
+	httpx.JSON(w, http.StatusOK, rep)
 }
 
 // report is the SLA report of the services actor may see (casework.Service.Report).

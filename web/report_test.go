@@ -16,6 +16,7 @@ import (
 	"github.com/ketanmu/ketanmu/flows"
 	"github.com/ketanmu/ketanmu/internal/testfix"
 	"github.com/ketanmu/ketanmu/outbox"
+	"github.com/ketanmu/ketanmu/web/httpx"
 
 	"github.com/ketanmu/ketanmu/store"
 )
@@ -60,13 +61,13 @@ func reportServer(tb testing.TB) *httptest.Server {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	engine := flows.New(cfg.FlowOptions())
 	queue := outbox.NewQueue(db, cfg, log, nil, outbox.NewWake(cfg.Accounts).Kick)
-	s := New(cfg, db, casework.New(db, cfg, engine, queue, log), nil, nil, log)
+	s := New(Deps{Cfg: cfg, DB: db, Cases: casework.New(db, cfg, engine, queue, log), Log: log})
 	mux := http.NewServeMux()
 	supervisor := casework.SystemActor("t", []ketanmu.Role{ketanmu.RoleSupervisor})
 	mux.HandleFunc("GET /api/reports/sla", func(w http.ResponseWriter, r *http.Request) {
 		s.slaReport(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, supervisor)))
 	})
-	srv := httptest.NewServer(s.recoverer(mux))
+	srv := httptest.NewServer(httpx.Recover(log, mux))
 	tb.Cleanup(func() {
 		srv.Close()
 		db.Close()

@@ -1,11 +1,8 @@
-// Package web serves ketanmu over HTTP: the simulator page and its JSON API, health, the cases
-// API and the operators' workspace (/ops/).
+// Package web composes ketanmu's HTTP server: health, /metrics, the cases API and the
+// operators' workspace (/ops/), and the simulator's surface (web/sim) when the wiring gives it.
 package web
 
 import (
-	"context"
-	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -17,6 +14,7 @@ import (
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/internal/metrics"
 	"github.com/ketanmu/ketanmu/store"
+	"github.com/ketanmu/ketanmu/web/httpx"
 )
 
 // Transport is what the server asks of the transport: each account's connection.
@@ -24,19 +22,45 @@ type Transport interface {
 	State(account string) ketanmu.ConnState
 }
 
-// Sim holds what only the simulator has: the input path its page and API write to, a movable
-// clock and the jobs to run when it moves.
-type Sim struct {
-	// Inbox is the input path WhatsApp's messages take too (internal/app wires it).
-	Inbox Inbox
-	Clock interface {
-		Now() time.Time
-		Advance(time.Duration) time.Time
-	}
-	// RunDue runs every scheduled job due at now (reminders, outbox retries).
-	RunDue func(ctx context.Context, now time.Time) error
-	// Settle sends, before the clock jumps, what the outbox would send within seconds anyway.
-	Settle func(ctx context.Context) error
+// Surface is a further HTTP surface mounted beside the others: the simulator's (web/sim), which
+// only the simulator's wiring gives.
+type Surface interface {
+	// Routes adds the surface's routes.
+	Routes(mux *http.ServeMux)
+	// Guard wraps the whole server the surface is mounted in.
+	Guard(next http.Handler) http.Handler
+}
+
+// SignInAid is another way into the workspace than an operator's own password, which a wiring
+// may give: the simulator's (every operator signs in with "sim"; web/sim.SignIn). Under
+// `ketanmu serve` there is none. The login page then lists the operators' names.
+type SignInAid interface {
+	Accepts(op ketanmu.Operator, password string) bool
+}
+
+// Deps is everything the server is given; internal/app builds it.
+type Deps struct {
+	Cfg       *config.Config
+	DB        *store.DB
+	Cases     *casework.Service
+	Transport Transport
+	Log       *slog.Logger
+	// Now is the service's clock (the simulator's movable one); nil: time.Now.
+	Now func() time.Time
+	// Metrics is served at GET /metrics to loopback clients, unless http.metrics_addr gives the
+	// metrics a listener of their own; nil: not served here.
+	Metrics http.Handler
+	// APIToken is the cases API's shared bearer token (the configured system actor); "": only
+	// operators' personal tokens.
+	APIToken string
+	// APIRoles are the shared token's roles; nil: handoff.api_roles.
+	APIRoles []ketanmu.Role
+	// Linker links WhatsApp numbers from the workspace; nil: nothing to link (the simulator).
+	Linker Linker
+	// Sim is the simulator's surface (web/sim); nil under `ketanmu serve`.
+	Sim Surface
+	// SignIn is the simulator's sign-in shortcut; nil under `ketanmu serve`.
+	SignIn SignInAid
 }
 
 // Server is the HTTP server's handler set.
@@ -45,19 +69,22 @@ type Server struct {
 	db  *store.DB
 	cs  *casework.Service
 	tr  Transport
-	sim *Sim
 	log *slog.Logger
-	// apiToken is the cases API's shared bearer token (SetAPIToken); empty: personal tokens only.
+	now func() time.Time
+	// sim is the simulator's surface, signIn its sign-in shortcut (Deps); nil under serve.
+	sim    Surface
+	signIn SignInAid
+	// apiToken is the cases API's shared bearer token; empty: personal tokens only.
 	apiToken string
-	// linker links WhatsApp numbers from the workspace (SetLinker); nil in the simulator.
+	// linker links WhatsApp numbers from the workspace; nil in the simulator.
 	linker  Linker
 	opsOnce sync.Once
 	opsSt   *opsState
-	// metrics serves /metrics (SetMetrics).
+	// metrics serves /metrics (Deps.Metrics).
 	metrics http.Handler
 	// passwordChecks counts bcrypt comparisons (PasswordChecks).
 	passwordChecks atomic.Int64
-	// apiRoles are the shared token's roles (SetAPIRoles); nil: handoff.api_roles.
+	// apiRoles are the shared token's roles; nil: handoff.api_roles.
 	apiRoles []ketanmu.Role
 	// bearer throttles failed bearer tokens per address.
 	bearer bearerGuard
@@ -65,14 +92,15 @@ type Server struct {
 
 func (s *Server) cases() *casework.Service { return s.cs }
 
-// New returns a server over the case service cs; sim is nil under `ketanmu serve`.
-func New(cfg *config.Config, db *store.DB, cs *casework.Service, tr Transport, sim *Sim, log *slog.Logger) *Server {
-	return &Server{cfg: cfg, db: db, cs: cs, tr: tr, sim: sim, log: log}
+// New returns a server over what d gives.
+func New(d Deps) *Server {
+	now := d.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Server{cfg: d.Cfg, db: d.DB, cs: d.Cases, tr: d.Transport, log: d.Log, now: now, sim: d.Sim,
+		signIn: d.SignIn, apiToken: d.APIToken, apiRoles: d.APIRoles, linker: d.Linker, metrics: d.Metrics}
 }
-
-// SetMetrics serves h at GET /metrics on this server, to loopback clients only, unless
-// http.metrics_addr gives the metrics a listener of their own.
-func (s *Server) SetMetrics(h http.Handler) { s.metrics = h }
 
 // Handler returns the routes.
 func (s *Server) Handler() http.Handler {
@@ -84,14 +112,7 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle("GET /metrics", metrics.LoopbackOnly(s.metrics))
 	}
 	if s.sim != nil {
-		mux.HandleFunc("GET /{$}", s.simPage)
-		mux.Handle("POST /api/sim/messages", bounded(1, http.HandlerFunc(s.simPost)))
-		mux.HandleFunc("GET /api/sim/messages", s.simTranscript)
-		mux.HandleFunc("GET /api/sim/media/{id}", s.simMedia)
-		mux.HandleFunc("POST /api/sim/clock", s.simClock)
-		mux.HandleFunc("GET /api/sim/clock", s.simClockGet)
-		mux.HandleFunc("GET /api/sim/accounts", s.simAccounts)
-		mux.HandleFunc("GET /api/sim/chats", s.simChats)
+		s.sim.Routes(mux)
 	}
 	mux.HandleFunc("GET /api/cases", s.authed(s.casesList))
 	mux.HandleFunc("GET /api/cases/counts", s.authed(s.casesCounts))
@@ -104,14 +125,14 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/reports/sla", s.authed(s.slaReport))
 	mux.HandleFunc("GET /api/reports/skm", s.authed(s.skmReport))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
+		httpx.Error(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
 	s.opsRoutes(mux)
 	var h http.Handler = mux
 	if s.sim != nil {
-		h = simGuard(h)
+		h = s.sim.Guard(h)
 	}
-	return handler{Handler: secureHeaders(s.privateHeaders(s.recoverer(h))), s: s}
+	return handler{Handler: httpx.SecureHeaders(s.privateHeaders(httpx.Recover(s.log, h))), s: s}
 }
 
 // handler is the server's handler; CloseStreams ends its long-lived responses (live updates) so
@@ -123,42 +144,3 @@ type handler struct {
 
 // CloseStreams ends the workspace's live-update streams.
 func (h handler) CloseStreams() { h.s.CloseStreams() }
-
-// recoverer turns a panic in a handler into a logged 500 with a JSON body.
-func (s *Server) recoverer(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				s.log.Error("Handler panic", "path", r.URL.Path, "panic", v)
-				writeError(w, http.StatusInternalServerError, "internal error")
-			}
-		}()
-		next.ServeHTTP(w, r)
-	})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
-}
-
-func writeError(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, map[string]string{"error": msg})
-}
-
-// writeErr maps a coded error to its status; internal errors are logged once, here.
-func (s *Server) writeErr(w http.ResponseWriter, r *http.Request, err error) {
-	status := ketanmu.HTTPStatus(err)
-	if status == http.StatusInternalServerError {
-		if !errors.Is(err, context.Canceled) {
-			s.log.Error("Request failed", "method", r.Method, "path", r.URL.Path, "error", err)
-		}
-	}
-	writeError(w, status, ketanmu.ErrorMessage(err))
-}

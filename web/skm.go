@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/ketanmu/ketanmu/casework"
+	"github.com/ketanmu/ketanmu/web/httpx"
 )
 
 // skmReport serves GET /api/reports/skm?from=YYYY-MM-DD&to=YYYY-MM-DD[&account=KEY]: the
@@ -14,10 +15,10 @@ func (s *Server) skmReport(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	rep, err := s.skm(r, actorOf(r), q.Get("from"), q.Get("to"), q.Get("account"))
 	if err != nil {
-		s.writeErr(w, r, err)
+		httpx.Err(s.log, w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, rep)
+	httpx.JSON(w, http.StatusOK, rep)
 }
 
 // skm is the satisfaction index over the services actor may see: the API, the workspace's SKM

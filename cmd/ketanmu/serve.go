@@ -12,7 +12,6 @@ import (
 	"github.com/ketanmu/ketanmu/bot/whatsapp"
 	"github.com/ketanmu/ketanmu/internal/app"
 	"github.com/ketanmu/ketanmu/reminder"
-	"github.com/ketanmu/ketanmu/web"
 )
 
 // runServe runs the service on WhatsApp: every paired account, the router, the outbox worker
@@ -53,13 +52,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			paired++
 		}
 	}
-	srv := web.New(cfg, core.DB, core.Cases, tr, nil, log)
 	if token == "" {
 		log.Warn("Cases API is closed: set handoff.api_token or KETANMU_API_TOKEN")
 	}
-	srv.SetAPIToken(token)
-	srv.SetLinker(waLinker{tr})
-	srv.SetMetrics(core.Metrics.Handler())
+	srv := core.Web(tr, app.WebOptions{APIToken: token, Linker: waLinker{tr}})
 
 	// WhatsApp stops first, so that no message is acknowledged while the database closes;
 	// then the HTTP server, the outbox and the SLA jobs stop and the database closes.

@@ -11,8 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ketanmu/ketanmu"
-
 	"github.com/ketanmu/ketanmu/backup"
 	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/bot/sim"
@@ -185,18 +183,7 @@ func OpenSimulator(cfg *config.Config, log *slog.Logger, start time.Time, token 
 		core.DB.Close()
 		return nil, err
 	}
-	deps := &web.Sim{Inbox: simInbox{cfg: cfg, db: core.DB, router: core.Router, now: s.Clock.Now}, Clock: s.Clock, RunDue: func(ctx context.Context, now time.Time) error {
-		// The SLA scan and every digest that came due, then the outbox: its retries whose
-		// time came, and the reminders just queued.
-		err := s.Scheduler.RunDue(ctx, now)
-		s.Outbox.KickAll()
-		return err
-	}, Settle: func(ctx context.Context) error { return s.Outbox.Settle(ctx, simSettle) }}
-	s.Server = web.New(cfg, core.DB, core.Cases, s.Transport, deps, log)
-	s.Server.SetAPIToken(token)
-	// Tools outside the project drive the simulator with its token at the supervisor's scope.
-	s.Server.SetAPIRoles([]ketanmu.Role{ketanmu.RoleSupervisor})
-	s.Server.SetMetrics(core.Metrics.Handler())
+	s.Server = s.Web(WebOptions{APIToken: token})
 	return s, nil
 }
 

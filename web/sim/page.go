@@ -1,8 +1,10 @@
-package web
+package sim
 
 import (
 	"embed"
 	"net/http"
+
+	"github.com/ketanmu/ketanmu/web/httpx"
 )
 
 //go:embed static
@@ -11,7 +13,7 @@ var static embed.FS
 func (s *Server) simPage(w http.ResponseWriter, r *http.Request) {
 	page, err := static.ReadFile("static/sim.html")
 	if err != nil {
-		s.writeErr(w, r, err)
+		httpx.Err(s.log, w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

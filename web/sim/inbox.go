@@ -1,4 +1,4 @@
-package web
+package sim
 
 import (
 	"context"
@@ -12,11 +12,11 @@ import (
 type Inbox interface {
 	// Receive decides about rec, with data the content of its file if any, and routes it when
 	// it is taken.
-	Receive(ctx context.Context, rec SimReceived, data []byte) (SimResult, error)
+	Receive(ctx context.Context, rec Received, data []byte) (Result, error)
 }
 
-// SimReceived is a simulator message described as a transport describes what it received.
-type SimReceived struct {
+// Received is a simulator message described as a transport describes what it received.
+type Received struct {
 	Account string
 	ID      string
 	Chat    string
@@ -25,18 +25,18 @@ type SimReceived struct {
 	At      time.Time // when it was sent; zero: now
 	Text    string    // text or caption
 	Quote   string
-	File    *SimFile
+	File    *File
 }
 
-// SimFile is an uploaded file as announced with the message.
-type SimFile struct {
+// File is an uploaded file as announced with the message.
+type File struct {
 	Mime     string
 	Filename string
 	Size     int64
 }
 
-// SimResult is what became of a simulator message.
-type SimResult struct {
+// Result is what became of a simulator message.
+type Result struct {
 	ID string
 	// Skipped says why the message was not handed to the router (as WhatsApp would not hand
 	// it to the bot); "" when it was.

@@ -1,4 +1,4 @@
-package web
+package sim
 
 import (
 	"crypto/sha256"
@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+
+	"github.com/ketanmu/ketanmu/web/httpx"
 )
 
 // The simulator has no login: on a shared machine any local user, and any web page a local user
@@ -17,19 +19,7 @@ import (
 // CORS preflight that we never grant), the Host header must name the listener itself (a
 // rebound DNS name is refused), and pages cannot be framed or sniffed.
 
-// secureHeaders sets the headers every answer carries.
-func secureHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", pageCSP)
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-		next.ServeHTTP(w, r)
-	})
-}
-
-// pageCSP allows the inline scripts and styles of our own pages (web/static/*.html, by their
+// pageCSP allows the inline scripts and styles of our own pages (web/sim/static/*.html, by their
 // hashes), requests and images from the same origin, and data: images for the attachment
 // preview; nothing else. A new page's inline blocks are covered once it is under static/.
 var pageCSP = buildCSP()
@@ -55,17 +45,19 @@ func buildCSP() string {
 }
 
 // simGuard refuses requests to the simulator whose Host is not the listener's own address
-// (DNS rebinding) and writes to /api/sim/ that are not application/json.
+// (DNS rebinding) and writes to /api/sim/ that are not application/json, and gives every answer
+// the page's Content-Security-Policy (the workspace's pages and files set their own).
 func simGuard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", pageCSP)
 		if !ownHost(r) {
-			writeError(w, http.StatusMisdirectedRequest, "host "+r.Host+" is not this simulator's address")
+			httpx.Error(w, http.StatusMisdirectedRequest, "host "+r.Host+" is not this simulator's address")
 			return
 		}
 		if strings.HasPrefix(r.URL.Path, "/api/sim/") && r.Method != http.MethodGet && r.Method != http.MethodHead {
 			mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 			if err != nil || mt != "application/json" {
-				writeError(w, http.StatusUnsupportedMediaType, "the simulator API takes Content-Type: application/json")
+				httpx.Error(w, http.StatusUnsupportedMediaType, "the simulator API takes Content-Type: application/json")
 				return
 			}
 		}

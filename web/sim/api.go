@@ -1,11 +1,9 @@
-package web
+package sim
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -16,6 +14,7 @@ import (
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/store"
+	"github.com/ketanmu/ketanmu/web/httpx"
 )
 
 type simMedia struct {
@@ -66,28 +65,28 @@ func (s *Server) simPost(w http.ResponseWriter, r *http.Request) {
 	limit := s.simBodyLimit()
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	var req simMessage
-	if err := decodeJSON(r.Body, &req); err != nil {
+	if err := httpx.DecodeJSON(r.Body, &req); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request larger than %d bytes", limit))
+			httpx.Error(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request larger than %d bytes", limit))
 			return
 		}
-		writeError(w, http.StatusBadRequest, "invalid JSON: "+err.Error())
+		httpx.Error(w, http.StatusBadRequest, "invalid JSON: "+err.Error())
 		return
 	}
 	rec, data, err := s.receivedFromSim(req)
 	if err != nil {
-		s.writeErr(w, r, err)
+		httpx.Err(s.log, w, r, err)
 		return
 	}
-	res, err := s.sim.Inbox.Receive(r.Context(), rec, data)
+	res, err := s.inbox.Receive(r.Context(), rec, data)
 	if err != nil {
-		s.writeErr(w, r, err)
+		httpx.Err(s.log, w, r, err)
 		return
 	}
 	if res.Skipped != "" {
 		// What WhatsApp would not hand to the bot: nothing stored, nothing answered.
-		writeJSON(w, http.StatusOK, map[string]any{"id": rec.ID, "skipped": res.Skipped, "replies": []simReply{}})
+		httpx.JSON(w, http.StatusOK, map[string]any{"id": rec.ID, "skipped": res.Skipped, "replies": []simReply{}})
 		return
 	}
 	replies := make([]simReply, 0, len(res.Replies))
@@ -98,37 +97,20 @@ func (s *Server) simPost(w http.ResponseWriter, r *http.Request) {
 		}
 		replies = append(replies, rep)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": res.ID, "duplicate": res.Duplicate, "replies": replies})
-}
-
-// decodeJSON decodes one JSON value from r into v and refuses anything after it, so that a
-// truncated or concatenated body is invalid JSON rather than half a request.
-func decodeJSON(r io.Reader, v any) error {
-	dec := json.NewDecoder(r)
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return err
-		}
-		return errors.New("unexpected data after the JSON value")
-	}
-	return nil
+	httpx.JSON(w, http.StatusOK, map[string]any{"id": res.ID, "duplicate": res.Duplicate, "replies": replies})
 }
 
 // receivedFromSim validates a simulator request and describes it as a transport would: the
 // intake then decides about it exactly as for WhatsApp. data is the file's content, if any.
-func (s *Server) receivedFromSim(req simMessage) (SimReceived, []byte, error) {
+func (s *Server) receivedFromSim(req simMessage) (Received, []byte, error) {
 	acc, ok := s.cfg.Account(req.Account)
 	if !ok {
-		return SimReceived{}, nil, ketanmu.Errorf(ketanmu.ENOTFOUND, "unknown account %q", req.Account)
+		return Received{}, nil, ketanmu.Errorf(ketanmu.ENOTFOUND, "unknown account %q", req.Account)
 	}
 	if n := utf8.RuneCountInString(req.Text); n > simMaxText {
-		return SimReceived{}, nil, ketanmu.Errorf(ketanmu.ETOOLARGE, "text of %d characters; WhatsApp sends at most %d", n, simMaxText)
+		return Received{}, nil, ketanmu.Errorf(ketanmu.ETOOLARGE, "text of %d characters; WhatsApp sends at most %d", n, simMaxText)
 	}
-	rec := SimReceived{Account: acc.Key, ID: strings.TrimSpace(req.ID), FromMe: req.FromMe,
+	rec := Received{Account: acc.Key, ID: strings.TrimSpace(req.ID), FromMe: req.FromMe,
 		Quote: req.Quote, Text: req.Text}
 	chat, err := s.simChat(acc, req.From, req.FromMe)
 	if err != nil {
@@ -183,7 +165,7 @@ func (s *Server) simChat(acc config.Account, from string, fromMe bool) (string, 
 
 // decodeMedia reads an uploaded file. Its size is checked by the intake, like a file WhatsApp
 // announces: an oversize file is answered politely, not refused here.
-func decodeMedia(m simMedia) (*SimFile, []byte, error) {
+func decodeMedia(m simMedia) (*File, []byte, error) {
 	if m.Mime == "" {
 		return nil, nil, ketanmu.Errorf(ketanmu.EINVALID, "media.mime is required")
 	}
@@ -194,7 +176,7 @@ func decodeMedia(m simMedia) (*SimFile, []byte, error) {
 	if len(data) == 0 {
 		return nil, nil, ketanmu.Errorf(ketanmu.EINVALID, "media.data is empty")
 	}
-	return &SimFile{Mime: m.Mime, Filename: m.Filename, Size: int64(len(data))}, data, nil
+	return &File{Mime: m.Mime, Filename: m.Filename, Size: int64(len(data))}, data, nil
 }
 
 type transcriptMedia struct {
@@ -225,17 +207,17 @@ func (s *Server) simTranscript(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	acc, ok := s.cfg.Account(q.Get("account"))
 	if !ok {
-		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown account %q", q.Get("account")))
+		httpx.Error(w, http.StatusNotFound, fmt.Sprintf("unknown account %q", q.Get("account")))
 		return
 	}
 	chat, err := s.simChat(acc, q.Get("chat"), true)
 	if err != nil {
-		s.writeErr(w, r, err)
+		httpx.Err(s.log, w, r, err)
 		return
 	}
 	msgs, err := s.db.Transcript(r.Context(), acc.Key, chat)
 	if err != nil {
-		s.writeErr(w, r, err)
+		httpx.Err(s.log, w, r, err)
 		return
 	}
 	out := make([]transcriptEntry, 0, len(msgs))
@@ -252,18 +234,18 @@ func (s *Server) simTranscript(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, e)
 	}
-	writeJSON(w, http.StatusOK, out)
+	httpx.JSON(w, http.StatusOK, out)
 }
 
 func (s *Server) simMedia(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "media id must be a number")
+		httpx.Error(w, http.StatusBadRequest, "media id must be a number")
 		return
 	}
 	m, err := s.db.Media(r.Context(), id)
 	if err != nil {
-		s.writeErr(w, r, err)
+		httpx.Err(s.log, w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", m.Mime)
@@ -281,34 +263,34 @@ func (s *Server) simClock(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Advance string `json:"advance"`
 	}
-	if err := decodeJSON(http.MaxBytesReader(w, r.Body, 4096), &req); err != nil {
-		writeError(w, http.StatusBadRequest, "invalid JSON: "+err.Error())
+	if err := httpx.DecodeJSON(http.MaxBytesReader(w, r.Body, 4096), &req); err != nil {
+		httpx.Error(w, http.StatusBadRequest, "invalid JSON: "+err.Error())
 		return
 	}
 	d, err := time.ParseDuration(req.Advance)
 	if err != nil || d < 0 {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("advance %q is not a non-negative Go duration such as 2h30m", req.Advance))
+		httpx.Error(w, http.StatusBadRequest, fmt.Sprintf("advance %q is not a non-negative Go duration such as 2h30m", req.Advance))
 		return
 	}
 	// What was about to go goes first; only then does the jump age what is still queued.
-	if s.sim.Settle != nil {
-		if err := s.sim.Settle(r.Context()); err != nil {
-			s.writeErr(w, r, err)
+	if s.settle != nil {
+		if err := s.settle(r.Context()); err != nil {
+			httpx.Err(s.log, w, r, err)
 			return
 		}
 	}
-	now := s.sim.Clock.Advance(d)
-	if s.sim.RunDue != nil {
-		if err := s.sim.RunDue(r.Context(), now); err != nil {
-			s.writeErr(w, r, err)
+	now := s.clock.Advance(d)
+	if s.runDue != nil {
+		if err := s.runDue(r.Context(), now); err != nil {
+			httpx.Err(s.log, w, r, err)
 			return
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"now": now.In(s.cfg.Office.Location).Format(time.RFC3339)})
+	httpx.JSON(w, http.StatusOK, map[string]string{"now": now.In(s.cfg.Office.Location).Format(time.RFC3339)})
 }
 
 func (s *Server) simClockGet(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"now": s.sim.Clock.Now().In(s.cfg.Office.Location).Format(time.RFC3339)})
+	httpx.JSON(w, http.StatusOK, map[string]string{"now": s.clock.Now().In(s.cfg.Office.Location).Format(time.RFC3339)})
 }
 
 type simAccount struct {
@@ -327,7 +309,7 @@ func (s *Server) simAccounts(w http.ResponseWriter, r *http.Request) {
 		out = append(out, simAccount{Key: a.Key, Name: a.Name, Phone: a.Phone, Services: a.Services,
 			OperatorsGroup: a.OperatorsGroup, ComplaintsGroup: a.ComplaintsGroup})
 	}
-	writeJSON(w, http.StatusOK, out)
+	httpx.JSON(w, http.StatusOK, out)
 }
 
 type simChat struct {
@@ -343,17 +325,17 @@ type simChat struct {
 func (s *Server) simChats(w http.ResponseWriter, r *http.Request) {
 	acc, ok := s.cfg.Account(r.URL.Query().Get("account"))
 	if !ok {
-		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown account %q", r.URL.Query().Get("account")))
+		httpx.Error(w, http.StatusNotFound, fmt.Sprintf("unknown account %q", r.URL.Query().Get("account")))
 		return
 	}
 	chats, err := s.db.Chats(r.Context(), acc.Key)
 	if err != nil {
-		s.writeErr(w, r, err)
+		httpx.Err(s.log, w, r, err)
 		return
 	}
 	var ops []ketanmu.Operator
 	if err := s.db.View(r.Context(), func(tx *store.Tx) (err error) { ops, err = tx.Operators(); return err }); err != nil {
-		s.writeErr(w, r, err)
+		httpx.Err(s.log, w, r, err)
 		return
 	}
 	opByPhone := map[string]ketanmu.Operator{}
@@ -374,5 +356,5 @@ func (s *Server) simChats(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, sc)
 	}
-	writeJSON(w, http.StatusOK, out)
+	httpx.JSON(w, http.StatusOK, out)
 }
