@@ -13,7 +13,7 @@ import (
 	"github.com/ketanmu/ketanmu/bot/sim"
 	"github.com/ketanmu/ketanmu/internal/app"
 	"github.com/ketanmu/ketanmu/store"
-	"github.com/ketanmu/ketanmu/web"
+	"github.com/ketanmu/ketanmu/web/ops"
 )
 
 // outTransport is the simulator's transport with one number logged out since a time.
@@ -37,7 +37,7 @@ func (o outTransport) Outage(account string) (string, time.Time, time.Time, erro
 	return "", time.Time{}, time.Time{}, nil
 }
 
-var _ web.AccountOutager = outTransport{}
+var _ ops.AccountOutager = outTransport{}
 
 // A logged-out number is shown to supervisors on every workspace page (not to other operators),
 // and the "to call back" page lists the residents whose replies expired and the chats that may

@@ -25,7 +25,7 @@ import (
 	"github.com/ketanmu/ketanmu/internal/app"
 	"github.com/ketanmu/ketanmu/internal/testpdf"
 	"github.com/ketanmu/ketanmu/store"
-	"github.com/ketanmu/ketanmu/web"
+	"github.com/ketanmu/ketanmu/web/ops"
 )
 
 // opsClient is a browser-like client of the workspace: it keeps cookies, does not follow
@@ -645,8 +645,8 @@ func TestOpsReplyAndHandBack(t *testing.T) {
 // fakeLinker plays WhatsApp's side of linking: a QR code, then the phone scanning it.
 type fakeLinker struct{ scanned chan struct{} }
 
-func (f fakeLinker) Link(ctx context.Context, account, phone string, show func(web.LinkStep)) error {
-	show(web.LinkStep{QR: "2@fake-qr-" + account, QRValid: 20 * time.Second})
+func (f fakeLinker) Link(ctx context.Context, account, phone string, show func(ops.LinkStep)) error {
+	show(ops.LinkStep{QR: "2@fake-qr-" + account, QRValid: 20 * time.Second})
 	select {
 	case <-f.scanned:
 		return nil

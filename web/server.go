@@ -5,8 +5,6 @@ package web
 import (
 	"log/slog"
 	"net/http"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/ketanmu/ketanmu"
@@ -14,13 +12,14 @@ import (
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/internal/metrics"
 	"github.com/ketanmu/ketanmu/store"
+	"github.com/ketanmu/ketanmu/web/api"
 	"github.com/ketanmu/ketanmu/web/httpx"
+	"github.com/ketanmu/ketanmu/web/ops"
+	"github.com/ketanmu/ketanmu/web/status"
 )
 
 // Transport is what the server asks of the transport: each account's connection.
-type Transport interface {
-	State(account string) ketanmu.ConnState
-}
+type Transport = status.Transport
 
 // Surface is a further HTTP surface mounted beside the others: the simulator's (web/sim), which
 // only the simulator's wiring gives.
@@ -31,12 +30,12 @@ type Surface interface {
 	Guard(next http.Handler) http.Handler
 }
 
-// SignInAid is another way into the workspace than an operator's own password, which a wiring
-// may give: the simulator's (every operator signs in with "sim"; web/sim.SignIn). Under
-// `ketanmu serve` there is none. The login page then lists the operators' names.
-type SignInAid interface {
-	Accepts(op ketanmu.Operator, password string) bool
-}
+// SignInAid is another way into the workspace than an operator's own password (the
+// simulator's); see web/ops.
+type SignInAid = ops.SignInAid
+
+// Linker links an account's WhatsApp number while the service runs; see web/ops.
+type Linker = ops.Linker
 
 // Deps is everything the server is given; internal/app builds it.
 type Deps struct {
@@ -67,30 +66,18 @@ type Deps struct {
 type Server struct {
 	cfg *config.Config
 	db  *store.DB
-	cs  *casework.Service
 	tr  Transport
 	log *slog.Logger
 	now func() time.Time
-	// sim is the simulator's surface, signIn its sign-in shortcut (Deps); nil under serve.
-	sim    Surface
-	signIn SignInAid
-	// apiToken is the cases API's shared bearer token; empty: personal tokens only.
-	apiToken string
-	// linker links WhatsApp numbers from the workspace; nil in the simulator.
-	linker  Linker
-	opsOnce sync.Once
-	opsSt   *opsState
+	// sim is the simulator's surface (Deps); nil under serve.
+	sim Surface
+	// api is the cases API (web/api).
+	api *api.Server
+	// ops is the workspace (web/ops).
+	ops *ops.Server
 	// metrics serves /metrics (Deps.Metrics).
 	metrics http.Handler
-	// passwordChecks counts bcrypt comparisons (PasswordChecks).
-	passwordChecks atomic.Int64
-	// apiRoles are the shared token's roles; nil: handoff.api_roles.
-	apiRoles []ketanmu.Role
-	// bearer throttles failed bearer tokens per address.
-	bearer bearerGuard
 }
-
-func (s *Server) cases() *casework.Service { return s.cs }
 
 // New returns a server over what d gives.
 func New(d Deps) *Server {
@@ -98,8 +85,11 @@ func New(d Deps) *Server {
 	if now == nil {
 		now = time.Now
 	}
-	return &Server{cfg: d.Cfg, db: d.DB, cs: d.Cases, tr: d.Transport, log: d.Log, now: now, sim: d.Sim,
-		signIn: d.SignIn, apiToken: d.APIToken, apiRoles: d.APIRoles, linker: d.Linker, metrics: d.Metrics}
+	return &Server{cfg: d.Cfg, db: d.DB, tr: d.Transport, log: d.Log, now: now, sim: d.Sim,
+		metrics: d.Metrics,
+		ops: ops.New(ops.Deps{Cfg: d.Cfg, DB: d.DB, Cases: d.Cases, Transport: d.Transport, Log: d.Log,
+			Linker: d.Linker, Sim: d.Sim != nil, SignIn: d.SignIn}),
+		api: api.New(api.Deps{Cfg: d.Cfg, DB: d.DB, Cases: d.Cases, Log: d.Log, Token: d.APIToken, Roles: d.APIRoles})}
 }
 
 // Handler returns the routes.
@@ -114,20 +104,11 @@ func (s *Server) Handler() http.Handler {
 	if s.sim != nil {
 		s.sim.Routes(mux)
 	}
-	mux.HandleFunc("GET /api/cases", s.authed(s.casesList))
-	mux.HandleFunc("GET /api/cases/counts", s.authed(s.casesCounts))
-	mux.HandleFunc("POST /api/cases/{number}/actions", s.authed(s.caseAction))
-	mux.HandleFunc("GET /api/cases/{number}", s.authed(s.caseGet))
-	mux.HandleFunc("GET /api/cases/{number}/documents/{id}", s.authed(s.caseDocument))
-	mux.HandleFunc("POST /api/cases/{number}/transition", s.authed(s.caseTransition))
-	mux.HandleFunc("POST /api/cases/{number}/reply", s.authed(s.caseReply))
-	mux.HandleFunc("POST /api/cases/{number}/output", s.authed(s.caseOutput))
-	mux.HandleFunc("GET /api/reports/sla", s.authed(s.slaReport))
-	mux.HandleFunc("GET /api/reports/skm", s.authed(s.skmReport))
+	s.api.Routes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		httpx.Error(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
-	s.opsRoutes(mux)
+	s.ops.Routes(mux)
 	var h http.Handler = mux
 	if s.sim != nil {
 		h = s.sim.Guard(h)
@@ -143,4 +124,8 @@ type handler struct {
 }
 
 // CloseStreams ends the workspace's live-update streams.
-func (h handler) CloseStreams() { h.s.CloseStreams() }
+func (h handler) CloseStreams() { h.s.ops.CloseStreams() }
+
+// PasswordChecks is how many passwords the workspace checked against a bcrypt hash since start:
+// what the login limits bound.
+func (s *Server) PasswordChecks() int64 { return s.ops.PasswordChecks() }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/ketanmu/ketanmu"
 )
@@ -92,4 +93,11 @@ func SecureHeaders(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "no-referrer")
 		next.ServeHTTP(w, r)
 	})
+}
+
+// Secure reports whether the request came over TLS or the service is published at an https
+// address (TLS ends at a proxy in front of us): cookies must then be Secure, and browsers are
+// told to keep to HTTPS.
+func Secure(r *http.Request, publicURL string) bool {
+	return r.TLS != nil || strings.HasPrefix(publicURL, "https://")
 }

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -192,11 +191,6 @@ func (s *Server) detail(f casework.File) caseDetail {
 	return d
 }
 
-// caseNumber reads {number} from the path; numbers are stored upper case.
-func caseNumber(r *http.Request) string {
-	return strings.ToUpper(strings.TrimSpace(r.PathValue("number")))
-}
-
 // queueFilter reads the list's query: status (a stage), service, phone, assignee, mine,
 // unassigned, overdue, open, q (number, NIK, phone or name) and page.
 func queueFilter(r *http.Request) (casework.Filter, error) {
@@ -230,7 +224,7 @@ func (s *Server) casesList(w http.ResponseWriter, r *http.Request) {
 		httpx.Err(s.log, w, r, err)
 		return
 	}
-	page, err := s.cases().Queue(r.Context(), actorOf(r), f)
+	page, err := s.cs.Queue(r.Context(), actorOf(r), f)
 	if err != nil {
 		httpx.Err(s.log, w, r, err)
 		return
@@ -250,7 +244,7 @@ func (s *Server) casesCounts(w http.ResponseWriter, r *http.Request) {
 		httpx.Err(s.log, w, r, err)
 		return
 	}
-	counts, err := s.cases().Counts(r.Context(), actorOf(r), f)
+	counts, err := s.cs.Counts(r.Context(), actorOf(r), f)
 	if err != nil {
 		httpx.Err(s.log, w, r, err)
 		return
@@ -264,11 +258,11 @@ func (s *Server) casesCounts(w http.ResponseWriter, r *http.Request) {
 
 // caseGet serves GET /api/cases/{number}. The caller is staff, who see the full NIK.
 func (s *Server) caseGet(w http.ResponseWriter, r *http.Request) {
-	s.writeCase(w, r, caseNumber(r))
+	s.writeCase(w, r, httpx.CaseNumber(r))
 }
 
 func (s *Server) writeCase(w http.ResponseWriter, r *http.Request, number string) {
-	f, err := s.cases().Case(r.Context(), actorOf(r), number)
+	f, err := s.cs.Case(r.Context(), actorOf(r), number)
 	if err != nil {
 		httpx.Err(s.log, w, r, err)
 		return
@@ -284,7 +278,7 @@ func (s *Server) caseDocument(w http.ResponseWriter, r *http.Request) {
 		httpx.Error(w, http.StatusBadRequest, "document id must be a number")
 		return
 	}
-	m, err := s.cases().ReadDocument(r.Context(), actorOf(r), caseNumber(r), id)
+	m, err := s.cs.ReadDocument(r.Context(), actorOf(r), httpx.CaseNumber(r), id)
 	if err != nil {
 		httpx.Err(s.log, w, r, err)
 		return
@@ -300,23 +294,8 @@ func (s *Server) caseDocument(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	// A resident's file is never run as a page of ours, whatever type it claims.
 	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
-	h.Set("Content-Disposition", disposition(m.Mime, m.Filename))
+	h.Set("Content-Disposition", httpx.Disposition(m.Mime, m.Filename))
 	_, _ = w.Write(m.Data)
-}
-
-// disposition shows photos in the browser and makes every other file a download.
-func disposition(mimeType, filename string) string {
-	kind := "attachment"
-	switch mimeType {
-	case "image/jpeg", "image/png", "image/gif", "image/webp":
-		kind = "inline"
-	}
-	if filename != "" {
-		if v := mime.FormatMediaType(kind, map[string]string{"filename": filename}); v != "" {
-			return v
-		}
-	}
-	return kind
 }
 
 type transitionRequest struct {
@@ -378,10 +357,10 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request) {
 // act carries out an action for the caller and answers the case as it now is; a refused move
 // is a 409 naming the stages this caller may move the case to instead.
 func (s *Server) act(w http.ResponseWriter, r *http.Request, a casework.Action) {
-	number := caseNumber(r)
-	_, err := s.cases().Do(r.Context(), actorOf(r), number, a)
+	number := httpx.CaseNumber(r)
+	_, err := s.cs.Do(r.Context(), actorOf(r), number, a)
 	if ketanmu.ErrorCode(err) == ketanmu.ECONFLICT {
-		f, ferr := s.cases().Case(r.Context(), actorOf(r), number)
+		f, ferr := s.cs.Case(r.Context(), actorOf(r), number)
 		if ferr != nil {
 			httpx.Err(s.log, w, r, ferr)
 			return

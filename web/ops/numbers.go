@@ -1,4 +1,4 @@
-package web
+package ops
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/web/httpx"
+	"github.com/ketanmu/ketanmu/web/status"
 )
 
 // Linker links an account's WhatsApp number while the service runs (the WhatsApp transport):
@@ -75,7 +76,7 @@ func (s *Server) opsNumbers(w http.ResponseWriter, r *http.Request, u *opsUser) 
 	v := numbersView{CanLink: u.Supervisor() && s.linker != nil, Linker: s.linker != nil, Backup: s.backupView(u.Supervisor())}
 	st := s.opsState()
 	st.linkMu.Lock()
-	for _, a := range s.AccountStatuses() {
+	for _, a := range status.Accounts(s.cfg, s.tr) {
 		n := numberView{Key: a.Key, Name: a.Name, Phone: a.Phone, State: string(a.State), Detail: a.Detail,
 			NeedsPerson: a.NeedsPerson, Outbox: depth[a.Key]}
 		if t, ok := stateTexts[a.State]; ok {

@@ -1,4 +1,6 @@
-package web
+// Package ops is the operators' workspace (/ops/): its pages (the templates beside this file),
+// sessions and login, and live updates.
+package ops
 
 import (
 	"context"
@@ -26,7 +28,7 @@ import (
 // commands and the cases API: server-rendered pages over the same service, with sessions kept
 // in SQLite and a CSRF token on every change.
 
-//go:embed ops
+//go:embed *.html static
 var opsFS embed.FS
 
 const (
@@ -98,7 +100,7 @@ func newOpsState() *opsState {
 	st.dummyHash, _ = bcrypt.GenerateFromPassword([]byte("ketanmu-dummy"), bcrypt.DefaultCost)
 	for _, page := range []string{"login", "queue", "case", "numbers", "reports", "skm", "audit", "error", "link", "sessions", "chats", "chat"} {
 		st.pages[page] = template.Must(template.New("layout.html").Funcs(opsFuncs).
-			ParseFS(opsFS, "ops/layout.html", "ops/link_banner.html", "ops/"+page+".html"))
+			ParseFS(opsFS, "layout.html", "link_banner.html", page+".html"))
 	}
 	return st
 }
@@ -111,8 +113,9 @@ func (s *Server) opsState() *opsState {
 	return s.opsSt
 }
 
-func (s *Server) opsRoutes(mux *http.ServeMux) {
-	static, _ := fs.Sub(opsFS, "ops/static")
+// Routes adds the workspace to mux.
+func (s *Server) Routes(mux *http.ServeMux) {
+	static, _ := fs.Sub(opsFS, "static")
 	mux.Handle("GET /ops/static/", http.StripPrefix("/ops/static/", http.FileServerFS(static)))
 	mux.HandleFunc("GET /ops", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/ops/", http.StatusSeeOther)
@@ -230,15 +233,9 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// secure reports whether cookies must be Secure: the request came over TLS, or the workspace is
-// published at an https address (TLS ends at a proxy in front of us).
-func (s *Server) secure(r *http.Request) bool {
-	return r.TLS != nil || strings.HasPrefix(s.cfg.Ops.PublicURL, "https://")
-}
-
 func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/ops/", MaxAge: maxAge, HttpOnly: true,
-		Secure: s.secure(r), SameSite: http.SameSiteStrictMode})
+		Secure: httpx.Secure(r, s.cfg.Ops.PublicURL), SameSite: http.SameSiteStrictMode})
 }
 
 type loginView struct {
@@ -400,9 +397,7 @@ type opsView struct {
 }
 
 func (s *Server) render(w http.ResponseWriter, status int, page string, v opsView) {
-	if s.sim != nil {
-		v.Sim = true
-	}
+	v.Sim = s.sim
 	if v.User != nil && v.User.Supervisor() {
 		v.Link = s.linkAlerts()
 	}

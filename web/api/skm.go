@@ -1,9 +1,8 @@
-package web
+package api
 
 import (
 	"net/http"
 
-	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/web/httpx"
 )
 
@@ -13,16 +12,10 @@ import (
 // number, are a 400. The caller wraps it in the API token check.
 func (s *Server) skmReport(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	rep, err := s.skm(r, actorOf(r), q.Get("from"), q.Get("to"), q.Get("account"))
+	rep, err := s.cs.SKM(r.Context(), actorOf(r), q.Get("from"), q.Get("to"), q.Get("account"))
 	if err != nil {
 		httpx.Err(s.log, w, r, err)
 		return
 	}
 	httpx.JSON(w, http.StatusOK, rep)
-}
-
-// skm is the satisfaction index over the services actor may see: the API, the workspace's SKM
-// tab, its CSV and its printable summary all read it here.
-func (s *Server) skm(r *http.Request, actor casework.Actor, from, to, account string) (casework.SKMReport, error) {
-	return s.cases().SKM(r.Context(), actor, from, to, account)
 }

@@ -1,4 +1,4 @@
-package web
+package ops
 
 import (
 	"net/http"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/casework"
+	"github.com/ketanmu/ketanmu/web/status"
 )
 
 // AccountOutager is implemented by transports that record when a number stopped working (the
@@ -31,7 +32,7 @@ type linkAlert struct {
 // linkAlerts are the numbers logged out or banned, for the supervisors' banner.
 func (s *Server) linkAlerts() []linkAlert {
 	var out []linkAlert
-	for _, a := range s.AccountStatuses() {
+	for _, a := range status.Accounts(s.cfg, s.tr) {
 		if a.State != ketanmu.StateLoggedOut && a.State != ketanmu.StateBanned {
 			continue
 		}

@@ -1,4 +1,4 @@
-package web
+package ops
 
 import (
 	"encoding/csv"
@@ -19,7 +19,7 @@ import (
 // bars and tables, the residents' suggestions (masked), a CSV and a printable one-page summary.
 
 var skmPrint = sync.OnceValue(func() *template.Template {
-	return template.Must(template.New("skm_print.html").Funcs(opsFuncs).ParseFS(opsFS, "ops/skm_print.html"))
+	return template.Must(template.New("skm_print.html").Funcs(opsFuncs).ParseFS(opsFS, "skm_print.html"))
 })
 
 type skmView struct {
@@ -53,7 +53,7 @@ func (s *Server) skmView(r *http.Request, u *opsUser) (skmView, error) {
 		v.Accounts = append(v.Accounts, skmAccount{Key: a.Key, Name: a.Name})
 	}
 	var err error
-	if v.Report, err = s.skm(r, u.Actor, from, to, v.Account); err != nil {
+	if v.Report, err = s.cases().SKM(r.Context(), u.Actor, from, to, v.Account); err != nil {
 		return v, err
 	}
 	q := url.Values{"from": {from}, "to": {to}}

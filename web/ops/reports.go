@@ -1,4 +1,4 @@
-package web
+package ops
 
 import (
 	"encoding/csv"
@@ -60,7 +60,7 @@ func (s *Server) reportRange(r *http.Request) (string, string) {
 // /api/reports/sla, as charts drawn here (SVG) and tables.
 func (s *Server) opsReports(w http.ResponseWriter, r *http.Request, u *opsUser) {
 	from, to := s.reportRange(r)
-	rep, err := s.report(r, u.Actor, from, to)
+	rep, err := s.cases().Report(r.Context(), u.Actor, from, to)
 	if err != nil {
 		s.opsErr(w, r, u, err)
 		return
@@ -126,7 +126,7 @@ func (s *Server) lateWeeks(r *http.Request, from, to string, u *opsUser) ([]week
 // figures of GET /api/reports/sla.
 func (s *Server) opsReportCSV(w http.ResponseWriter, r *http.Request, u *opsUser) {
 	from, to := s.reportRange(r)
-	rep, err := s.report(r, u.Actor, from, to)
+	rep, err := s.cases().Report(r.Context(), u.Actor, from, to)
 	if err != nil {
 		s.opsErr(w, r, u, err)
 		return

@@ -1,9 +1,8 @@
-package web
+package api
 
 import (
 	"net/http"
 
-	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/web/httpx"
 )
 
@@ -13,15 +12,10 @@ import (
 // dates are a 400. The caller wraps it in the API token check.
 func (s *Server) slaReport(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	rep, err := s.report(r, actorOf(r), q.Get("from"), q.Get("to"))
+	rep, err := s.cs.Report(r.Context(), actorOf(r), q.Get("from"), q.Get("to"))
 	if err != nil {
 		httpx.Err(s.log, w, r, err)
 		return
 	}
 	httpx.JSON(w, http.StatusOK, rep)
-}
-
-// report is the SLA report of the services actor may see (casework.Service.Report).
-func (s *Server) report(r *http.Request, actor casework.Actor, from, to string) (casework.Report, error) {
-	return s.cases().Report(r.Context(), actor, from, to)
 }

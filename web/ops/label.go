@@ -1,16 +1,18 @@
-package web
+package ops
 
 import (
 	"html/template"
 	"net/http"
+
+	"github.com/ketanmu/ketanmu/web/httpx"
 )
 
 // labelPage is the printable A6 address label, a page of its own (no workspace layout).
-var labelPage = template.Must(template.ParseFS(opsFS, "ops/label.html"))
+var labelPage = template.Must(template.ParseFS(opsFS, "label.html"))
 
 // opsLabel serves a case's address label for PT Pos, print-styled for A6.
 func (s *Server) opsLabel(w http.ResponseWriter, r *http.Request, u *opsUser) {
-	l, err := s.cases().ShippingLabel(r.Context(), u.Actor, caseNumber(r))
+	l, err := s.cases().ShippingLabel(r.Context(), u.Actor, httpx.CaseNumber(r))
 	if err != nil {
 		s.opsErr(w, r, u, err)
 		return

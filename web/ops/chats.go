@@ -1,4 +1,4 @@
-package web
+package ops
 
 import (
 	"net/http"

@@ -1,4 +1,4 @@
-package web
+package ops
 
 import (
 	"fmt"
@@ -11,6 +11,7 @@ import (
 	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/nik"
+	"github.com/ketanmu/ketanmu/web/httpx"
 )
 
 type labelled struct{ Label, Value string }
@@ -93,7 +94,7 @@ func (s *Server) opsCase(w http.ResponseWriter, r *http.Request, u *opsUser) {
 
 // caseView is the case page's content, built in named steps (ops_case_view.go).
 func (s *Server) caseView(r *http.Request, u *opsUser) (caseView, error) {
-	f, err := s.cases().Case(r.Context(), u.Actor, caseNumber(r))
+	f, err := s.cases().Case(r.Context(), u.Actor, httpx.CaseNumber(r))
 	if err != nil {
 		return caseView{}, err
 	}
@@ -168,7 +169,7 @@ func (s *Server) opsThumb(w http.ResponseWriter, r *http.Request, u *opsUser) {
 		s.opsFail(w, r, u, http.StatusNotFound, "Dokumen tidak ditemukan.")
 		return
 	}
-	data, err := s.cases().DocumentThumb(r.Context(), u.Actor, caseNumber(r), id)
+	data, err := s.cases().DocumentThumb(r.Context(), u.Actor, httpx.CaseNumber(r), id)
 	if err != nil {
 		s.opsErr(w, r, u, err)
 		return
@@ -188,7 +189,7 @@ func (s *Server) opsDocument(w http.ResponseWriter, r *http.Request, u *opsUser)
 		s.opsFail(w, r, u, http.StatusNotFound, "Dokumen tidak ditemukan.")
 		return
 	}
-	m, err := s.cases().ReadDocument(r.Context(), u.Actor, caseNumber(r), id)
+	m, err := s.cases().ReadDocument(r.Context(), u.Actor, httpx.CaseNumber(r), id)
 	if err != nil {
 		s.opsErr(w, r, u, err)
 		return
@@ -209,7 +210,7 @@ func (s *Server) opsDocument(w http.ResponseWriter, r *http.Request, u *opsUser)
 		h.Set("Content-Disposition", inlineOr(m.Filename, "inline"))
 	} else {
 		h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
-		h.Set("Content-Disposition", disposition(m.Mime, m.Filename))
+		h.Set("Content-Disposition", httpx.Disposition(m.Mime, m.Filename))
 	}
 	_, _ = w.Write(m.Data)
 }
@@ -218,13 +219,13 @@ func inlineOr(filename, kind string) string {
 	if filename == "" {
 		return kind
 	}
-	return disposition("image/png", filename) // inline with the file's name
+	return httpx.Disposition("image/png", filename) // inline with the file's name
 }
 
 // opsAction carries out one action from the case page through the case service: the same
 // rules and refusals as the WhatsApp commands and the cases API.
 func (s *Server) opsAction(w http.ResponseWriter, r *http.Request, u *opsUser) {
-	number := caseNumber(r)
+	number := httpx.CaseNumber(r)
 	kind := casework.Kind(r.PostFormValue("action"))
 	a := casework.Action{Kind: kind, Text: r.PostFormValue("text"), Tracking: r.PostFormValue("tracking"),
 		Assignee: r.PostFormValue("assignee"), Docs: r.PostForm["docs"]}
