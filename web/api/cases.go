@@ -365,7 +365,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, a casework.Action) 
 			httpx.Err(s.log, w, r, ferr)
 			return
 		}
-		httpx.JSON(w, http.StatusConflict, map[string]any{"error": ketanmu.ErrorMessage(err), "stage": f.Stage,
+		httpx.JSON(w, ketanmu.HTTPStatus(err), map[string]any{"error": ketanmu.ErrorMessage(err), "stage": f.Stage,
 			"allowed": lifecycle.StageKeys(f.Allowed)})
 		return
 	}
