@@ -3,9 +3,10 @@ package web_test
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 
-	"github.com/ketanmu/ketanmu/web"
+	"github.com/ketanmu/ketanmu/internal/app"
 )
 
 // TestAPITokenScope: the shared token acts with handoff.api_roles (operator by default: no
@@ -25,8 +26,10 @@ func TestAPITokenScope(t *testing.T) {
 	// The simulator: supervisor, as before.
 	env.MustCall(t, http.StatusOK, http.MethodGet, "/api/cases/"+complaint, "", nil)
 
-	// Outside the simulator the configured roles apply.
-	env = &casesAPI{simEnv: env.serving(t, web.Options{APIToken: apiToken}), token: env.token}
+	// Outside the simulator (serve's wiring, over the same core) the configured roles apply.
+	serve := httptest.NewServer(env.Core.Web(env.Transport, app.WebOptions{APIToken: apiToken}).Handler())
+	t.Cleanup(serve.Close)
+	env.URL = serve.URL
 	if status, _, data := env.call(t, http.MethodGet, "/api/cases/"+complaint, ""); status != http.StatusNotFound {
 		t.Errorf("complaint with the operator-scoped token = %d %s, want 404", status, data)
 	}

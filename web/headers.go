@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+
+	"github.com/ketanmu/ketanmu/web/httpx"
 )
 
 // privateHeaders keeps answers with personal data out of every cache (each API answer may hold a
@@ -19,7 +21,7 @@ func (s *Server) privateHeaders(next http.Handler) http.Handler {
 		if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/ops/") && !strings.HasPrefix(r.URL.Path, "/ops/static/") {
 			h.Set("Cache-Control", "no-store")
 		}
-		if s.secure(r) {
+		if httpx.Secure(r, s.cfg.Ops.PublicURL) {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		next.ServeHTTP(w, r)

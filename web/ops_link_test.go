@@ -2,8 +2,6 @@ package web_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,8 +11,9 @@ import (
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/bot/sim"
+	"github.com/ketanmu/ketanmu/internal/app"
 	"github.com/ketanmu/ketanmu/store"
-	"github.com/ketanmu/ketanmu/web"
+	"github.com/ketanmu/ketanmu/web/ops"
 )
 
 // outTransport is the simulator's transport with one number logged out since a time.
@@ -38,7 +37,7 @@ func (o outTransport) Outage(account string) (string, time.Time, time.Time, erro
 	return "", time.Time{}, time.Time{}, nil
 }
 
-var _ web.AccountOutager = outTransport{}
+var _ ops.AccountOutager = outTransport{}
 
 // A logged-out number is shown to supervisors on every workspace page (not to other operators),
 // and the "to call back" page lists the residents whose replies expired and the chats that may
@@ -67,15 +66,15 @@ func TestOpsLinkBannerAndCallBacks(t *testing.T) {
 	}
 
 	tr := outTransport{Transport: env.Transport, account: "kkktp", since: now.Add(time.Hour)}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := web.New(env.Cfg, env.DB, env.Cases, tr, &web.Sim{Clock: env.Clock}, web.Options{}, log)
+	// serve's wiring (no simulator, no "sim" password) over the same core and that transport.
+	srv := env.Core.Web(tr, app.WebOptions{})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 
 	acc, _ := env.Cfg.Account("kkktp")
 	banner := "Nomor WhatsApp " + acc.Name + ": Keluar dari WhatsApp"
 	sup := newOpsClient(t, ts.URL)
-	sup.mustLogin(t, kadis)
+	sup.mustLoginWith(t, kadis, mustPassword(t, env.DB, kadis))
 	for _, path := range []string{"/ops/", "/ops/reports", "/ops/link"} {
 		status, page, _ := sup.get(t, path)
 		if status != http.StatusOK || !strings.Contains(page, banner) {
@@ -83,7 +82,7 @@ func TestOpsLinkBannerAndCallBacks(t *testing.T) {
 		}
 	}
 	op := newOpsClient(t, ts.URL)
-	op.mustLogin(t, rina)
+	op.mustLoginWith(t, rina, mustPassword(t, env.DB, rina))
 	if _, page, _ := op.get(t, "/ops/"); strings.Contains(page, banner) {
 		t.Error("the banner is shown to a front-office operator")
 	}

@@ -25,7 +25,7 @@ import (
 	"github.com/ketanmu/ketanmu/internal/app"
 	"github.com/ketanmu/ketanmu/internal/testpdf"
 	"github.com/ketanmu/ketanmu/store"
-	"github.com/ketanmu/ketanmu/web"
+	"github.com/ketanmu/ketanmu/web/ops"
 )
 
 // opsClient is a browser-like client of the workspace: it keeps cookies, does not follow
@@ -107,7 +107,13 @@ func (c *opsClient) login(tb testing.TB, name, password string) (int, string) {
 // mustLogin signs in and loads the queue (for its CSRF token).
 func (c *opsClient) mustLogin(tb testing.TB, name string) {
 	tb.Helper()
-	if status, body := c.login(tb, name, "sim"); status != http.StatusSeeOther {
+	c.mustLoginWith(tb, name, "sim")
+}
+
+// mustLoginWith signs in as name with password.
+func (c *opsClient) mustLoginWith(tb testing.TB, name, password string) {
+	tb.Helper()
+	if status, body := c.login(tb, name, password); status != http.StatusSeeOther {
 		tb.Fatalf("login as %s = %d:\n%.800s", name, status, body)
 	}
 	if status, body, _ := c.get(tb, "/ops/"); status != http.StatusOK {
@@ -216,7 +222,7 @@ func TestOpsPasswords(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { core.DB.Close() })
-	srv := httptest.NewServer(web.New(cfg, core.DB, core.Cases, &sim.Transport{}, nil, web.Options{}, log).Handler())
+	srv := httptest.NewServer(core.Web(&sim.Transport{}, app.WebOptions{}).Handler())
 	t.Cleanup(srv.Close)
 	hash, err := bcrypt.GenerateFromPassword([]byte("rahasia-rina-2026"), bcrypt.MinCost)
 	if err != nil {
@@ -234,6 +240,21 @@ func TestOpsPasswords(t *testing.T) {
 			t.Errorf("login %s/%q = %d, want %d", tc.name, tc.password, status, tc.want)
 		}
 	}
+}
+
+// mustPassword gives operator name a password of its own (outside the simulator "sim" opens
+// nothing) and returns it.
+func mustPassword(tb testing.TB, db *store.DB, name string) string {
+	tb.Helper()
+	password := "rahasia-" + name + "-2026"
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.MinCost)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := db.SetOperatorPassword(context.Background(), name, string(hash)); err != nil {
+		tb.Fatal(err)
+	}
+	return password
 }
 
 func TestOpsCSRFAndLogout(t *testing.T) {
@@ -624,8 +645,8 @@ func TestOpsReplyAndHandBack(t *testing.T) {
 // fakeLinker plays WhatsApp's side of linking: a QR code, then the phone scanning it.
 type fakeLinker struct{ scanned chan struct{} }
 
-func (f fakeLinker) Link(ctx context.Context, account, phone string, show func(web.LinkStep)) error {
-	show(web.LinkStep{QR: "2@fake-qr-" + account, QRValid: 20 * time.Second})
+func (f fakeLinker) Link(ctx context.Context, account, phone string, show func(ops.LinkStep)) error {
+	show(ops.LinkStep{QR: "2@fake-qr-" + account, QRValid: 20 * time.Second})
 	select {
 	case <-f.scanned:
 		return nil
@@ -635,8 +656,11 @@ func (f fakeLinker) Link(ctx context.Context, account, phone string, show func(w
 }
 
 func TestOpsLinkNumber(t *testing.T) {
+	env := MustCasesAPI(t, "")
 	fake := fakeLinker{scanned: make(chan struct{})}
-	env := MustCasesAPI(t, "").serving(t, web.Options{Linker: fake})
+	linking := httptest.NewServer(env.Simulator.Web(app.WebOptions{Linker: fake}).Handler())
+	t.Cleanup(linking.Close)
+	env.URL = linking.URL
 	c := newOpsClient(t, env.URL)
 	c.mustLogin(t, kadis)
 	if _, page, _ := c.get(t, "/ops/numbers"); !strings.Contains(page, "Tautkan dengan kode QR") {

@@ -1,15 +1,10 @@
-// Package web serves ketanmu over HTTP: the simulator page and its JSON API, health, the cases
-// API and the operators' workspace (/ops/).
+// Package web composes ketanmu's HTTP server: health, /metrics, the cases API and the
+// operators' workspace (/ops/), and the simulator's surface (web/sim) when the wiring gives it.
 package web
 
 import (
-	"context"
-	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/ketanmu/ketanmu"
@@ -17,75 +12,78 @@ import (
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/internal/metrics"
 	"github.com/ketanmu/ketanmu/store"
+	"github.com/ketanmu/ketanmu/web/api"
+	"github.com/ketanmu/ketanmu/web/httpx"
+	"github.com/ketanmu/ketanmu/web/ops"
+	"github.com/ketanmu/ketanmu/web/status"
 )
 
 // Transport is what the server asks of the transport: each account's connection.
-type Transport interface {
-	State(account string) ketanmu.ConnState
+type Transport = status.Transport
+
+// Surface is a further HTTP surface mounted beside the others: the simulator's (web/sim), which
+// only the simulator's wiring gives.
+type Surface interface {
+	// Routes adds the surface's routes.
+	Routes(mux *http.ServeMux)
+	// Guard wraps the whole server the surface is mounted in.
+	Guard(next http.Handler) http.Handler
 }
 
-// Sim holds what only the simulator has: the input path its page and API write to, a movable
-// clock and the jobs to run when it moves.
-type Sim struct {
-	// Inbox is the input path WhatsApp's messages take too (internal/app wires it).
-	Inbox Inbox
-	Clock interface {
-		Now() time.Time
-		Advance(time.Duration) time.Time
-	}
-	// RunDue runs every scheduled job due at now (reminders, outbox retries).
-	RunDue func(ctx context.Context, now time.Time) error
-	// Settle sends, before the clock jumps, what the outbox would send within seconds anyway.
-	Settle func(ctx context.Context) error
-}
+// SignInAid is another way into the workspace than an operator's own password (the
+// simulator's); see web/ops.
+type SignInAid = ops.SignInAid
 
-// Options are the server's surfaces that depend on how it runs, given at construction
-// (internal/app and `ketanmu serve` choose them; nothing is set on a built server).
-type Options struct {
-	// APIToken is the cases API's shared bearer token (the configured system actor); empty:
-	// operators' personal tokens only.
-	APIToken string
-	// APIRoles are the roles the shared token acts with; nil: handoff.api_roles. The simulator
-	// gives its token the supervisor's scope that tools outside the project use.
-	APIRoles []ketanmu.Role
+// Linker links an account's WhatsApp number while the service runs; see web/ops.
+type Linker = ops.Linker
+
+// Deps is everything the server is given; internal/app builds it.
+type Deps struct {
+	Cfg       *config.Config
+	DB        *store.DB
+	Cases     *casework.Service
+	Transport Transport
+	Log       *slog.Logger
 	// Metrics is served at GET /metrics to loopback clients, unless http.metrics_addr gives the
-	// metrics a listener of their own; nil: no /metrics here.
+	// metrics a listener of their own; nil: not served here.
 	Metrics http.Handler
-	// Linker lets supervisors link numbers from the workspace; nil where the transport cannot
-	// link one (the simulator).
+	// APIToken is the cases API's shared bearer token (the configured system actor); "": only
+	// operators' personal tokens.
+	APIToken string
+	// APIRoles are the shared token's roles; nil: handoff.api_roles.
+	APIRoles []ketanmu.Role
+	// Linker links WhatsApp numbers from the workspace; nil: nothing to link (the simulator).
 	Linker Linker
+	// Sim is the simulator's surface (web/sim); nil under `ketanmu serve`.
+	Sim Surface
+	// SignIn is the simulator's sign-in shortcut; nil under `ketanmu serve`.
+	SignIn SignInAid
 }
 
 // Server is the HTTP server's handler set.
 type Server struct {
 	cfg *config.Config
 	db  *store.DB
-	cs  *casework.Service
 	tr  Transport
-	sim *Sim
 	log *slog.Logger
-	// apiToken is the cases API's shared bearer token (Options.APIToken); empty: personal tokens only.
-	apiToken string
-	// linker links WhatsApp numbers from the workspace (Options.Linker); nil in the simulator.
-	linker  Linker
-	opsOnce sync.Once
-	opsSt   *opsState
-	// metrics serves /metrics (Options.Metrics).
+	now func() time.Time
+	// sim is the simulator's surface (Deps); nil under serve.
+	sim Surface
+	// api is the cases API (web/api).
+	api *api.Server
+	// ops is the workspace (web/ops).
+	ops *ops.Server
+	// metrics serves /metrics (Deps.Metrics).
 	metrics http.Handler
-	// passwordChecks counts bcrypt comparisons (PasswordChecks).
-	passwordChecks atomic.Int64
-	// apiRoles are the shared token's roles (Options.APIRoles); nil: handoff.api_roles.
-	apiRoles []ketanmu.Role
-	// bearer throttles failed bearer tokens per address.
-	bearer bearerGuard
 }
 
-func (s *Server) cases() *casework.Service { return s.cs }
-
-// New returns a server over the case service cs; sim is nil under `ketanmu serve`.
-func New(cfg *config.Config, db *store.DB, cs *casework.Service, tr Transport, sim *Sim, opts Options, log *slog.Logger) *Server {
-	return &Server{cfg: cfg, db: db, cs: cs, tr: tr, sim: sim, log: log,
-		apiToken: opts.APIToken, apiRoles: opts.APIRoles, metrics: opts.Metrics, linker: opts.Linker}
+// New returns a server over what d gives.
+func New(d Deps) *Server {
+	return &Server{cfg: d.Cfg, db: d.DB, tr: d.Transport, log: d.Log, now: d.DB.Now, sim: d.Sim,
+		metrics: d.Metrics,
+		ops: ops.New(ops.Deps{Cfg: d.Cfg, DB: d.DB, Cases: d.Cases, Transport: d.Transport, Log: d.Log,
+			Linker: d.Linker, Sim: d.Sim != nil, SignIn: d.SignIn}),
+		api: api.New(api.Deps{Cfg: d.Cfg, DB: d.DB, Cases: d.Cases, Log: d.Log, Token: d.APIToken, Roles: d.APIRoles})}
 }
 
 // Handler returns the routes.
@@ -98,34 +96,18 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle("GET /metrics", metrics.LoopbackOnly(s.metrics))
 	}
 	if s.sim != nil {
-		mux.HandleFunc("GET /{$}", s.simPage)
-		mux.Handle("POST /api/sim/messages", bounded(1, http.HandlerFunc(s.simPost)))
-		mux.HandleFunc("GET /api/sim/messages", s.simTranscript)
-		mux.HandleFunc("GET /api/sim/media/{id}", s.simMedia)
-		mux.HandleFunc("POST /api/sim/clock", s.simClock)
-		mux.HandleFunc("GET /api/sim/clock", s.simClockGet)
-		mux.HandleFunc("GET /api/sim/accounts", s.simAccounts)
-		mux.HandleFunc("GET /api/sim/chats", s.simChats)
+		s.sim.Routes(mux)
 	}
-	mux.HandleFunc("GET /api/cases", s.authed(s.casesList))
-	mux.HandleFunc("GET /api/cases/counts", s.authed(s.casesCounts))
-	mux.HandleFunc("POST /api/cases/{number}/actions", s.authed(s.caseAction))
-	mux.HandleFunc("GET /api/cases/{number}", s.authed(s.caseGet))
-	mux.HandleFunc("GET /api/cases/{number}/documents/{id}", s.authed(s.caseDocument))
-	mux.HandleFunc("POST /api/cases/{number}/transition", s.authed(s.caseTransition))
-	mux.HandleFunc("POST /api/cases/{number}/reply", s.authed(s.caseReply))
-	mux.HandleFunc("POST /api/cases/{number}/output", s.authed(s.caseOutput))
-	mux.HandleFunc("GET /api/reports/sla", s.authed(s.slaReport))
-	mux.HandleFunc("GET /api/reports/skm", s.authed(s.skmReport))
+	s.api.Routes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
+		httpx.Error(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
-	s.opsRoutes(mux)
+	s.ops.Routes(mux)
 	var h http.Handler = mux
 	if s.sim != nil {
-		h = simGuard(h)
+		h = s.sim.Guard(h)
 	}
-	return handler{Handler: secureHeaders(s.privateHeaders(s.recoverer(h))), s: s}
+	return handler{Handler: httpx.SecureHeaders(s.privateHeaders(httpx.Recover(s.log, h))), s: s}
 }
 
 // handler is the server's handler; CloseStreams ends its long-lived responses (live updates) so
@@ -136,43 +118,8 @@ type handler struct {
 }
 
 // CloseStreams ends the workspace's live-update streams.
-func (h handler) CloseStreams() { h.s.CloseStreams() }
+func (h handler) CloseStreams() { h.s.ops.CloseStreams() }
 
-// recoverer turns a panic in a handler into a logged 500 with a JSON body.
-func (s *Server) recoverer(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				s.log.Error("Handler panic", "path", r.URL.Path, "panic", v)
-				writeError(w, http.StatusInternalServerError, "internal error")
-			}
-		}()
-		next.ServeHTTP(w, r)
-	})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
-}
-
-func writeError(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, map[string]string{"error": msg})
-}
-
-// writeErr maps a coded error to its status; internal errors are logged once, here.
-func (s *Server) writeErr(w http.ResponseWriter, r *http.Request, err error) {
-	status := ketanmu.HTTPStatus(err)
-	if status == http.StatusInternalServerError {
-		if !errors.Is(err, context.Canceled) {
-			s.log.Error("Request failed", "method", r.Method, "path", r.URL.Path, "error", err)
-		}
-	}
-	writeError(w, status, ketanmu.ErrorMessage(err))
-}
+// PasswordChecks is how many passwords the workspace checked against a bcrypt hash since start:
+// what the login limits bound.
+func (s *Server) PasswordChecks() int64 { return s.ops.PasswordChecks() }

@@ -11,7 +11,6 @@ import (
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/internal/app"
 	"github.com/ketanmu/ketanmu/internal/testfix"
-	"github.com/ketanmu/ketanmu/web"
 )
 
 // simEnv is the simulator wired by app.OpenSimulator, as `ketanmu sim` wires it (the outbox and
@@ -44,18 +43,6 @@ func mustSimEnv(tb testing.TB, cfg *config.Config, token string) *simEnv {
 		}
 	})
 	return &simEnv{Simulator: s, URL: srv.URL}
-}
-
-// serving is e behind a second server over the same service, built with opts instead of the
-// simulator's (what `ketanmu serve` or a test's own collaborator would give).
-func (e *simEnv) serving(tb testing.TB, opts web.Options) *simEnv {
-	tb.Helper()
-	srv := web.New(e.Cfg, e.DB, e.Cases, e.Transport, e.Web, opts, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	ts := httptest.NewServer(srv.Handler())
-	tb.Cleanup(ts.Close)
-	s := *e.Simulator
-	s.Server = srv
-	return &simEnv{Simulator: &s, URL: ts.URL}
 }
 
 // mustConfig loads the config the way the program does: path "" is the built-in example.

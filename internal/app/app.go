@@ -190,8 +190,6 @@ type Simulator struct {
 	Transport *sim.Transport
 	Scheduler *reminder.Scheduler
 	Server    *web.Server
-	// Web is what the simulator gives its HTTP server (web.New's sim).
-	Web *web.Sim
 }
 
 // OpenSimulator wires the simulator with its clock starting at start (zero: the real time) and
@@ -207,19 +205,7 @@ func OpenSimulator(cfg *config.Config, log *slog.Logger, start time.Time, token 
 		core.DB.Close()
 		return nil, err
 	}
-	s.Web = &web.Sim{Inbox: simInbox{cfg: cfg, db: core.DB, router: core.Router, now: s.Clock.Now}, Clock: s.Clock, RunDue: func(ctx context.Context, now time.Time) error {
-		// The SLA scan and every digest that came due, then the outbox: its retries whose
-		// time came, and the reminders just queued.
-		err := s.Scheduler.RunDue(ctx, now)
-		s.Outbox.KickAll()
-		return err
-	}, Settle: func(ctx context.Context) error { return s.Outbox.Settle(ctx, simSettle) }}
-	s.Server = web.New(cfg, core.DB, core.Cases, s.Transport, s.Web, web.Options{
-		APIToken: token,
-		// Tools outside the project drive the simulator with its token at the supervisor's scope.
-		APIRoles: []ketanmu.Role{ketanmu.RoleSupervisor},
-		Metrics:  core.Metrics.Handler(),
-	}, log)
+	s.Server = s.Web(WebOptions{APIToken: token})
 	return s, nil
 }
 

@@ -32,7 +32,6 @@ func OpenService(cfg *config.Config, log *slog.Logger, tr bot.Transport, linker 
 	if err != nil {
 		return nil, errors.Join(err, core.DB.Close())
 	}
-	srv := web.New(cfg, core.DB, core.Cases, tr, nil, web.Options{
-		APIToken: token, Linker: linker, Metrics: core.Metrics.Handler()}, log)
+	srv := core.Web(tr, WebOptions{APIToken: token, Linker: linker})
 	return &Service{Core: core, Scheduler: sched, Server: srv}, nil
 }

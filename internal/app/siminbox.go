@@ -7,7 +7,7 @@ import (
 	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/store"
-	"github.com/ketanmu/ketanmu/web"
+	websim "github.com/ketanmu/ketanmu/web/sim"
 )
 
 // simInbox is the simulator's way into the one input path: the intake decides about a message
@@ -19,10 +19,10 @@ type simInbox struct {
 	now    func() time.Time
 }
 
-var _ web.Inbox = simInbox{}
+var _ websim.Inbox = simInbox{}
 
-// Receive implements web.Inbox.
-func (s simInbox) Receive(ctx context.Context, m web.SimReceived, data []byte) (web.SimResult, error) {
+// Receive implements websim.Inbox.
+func (s simInbox) Receive(ctx context.Context, m websim.Received, data []byte) (websim.Result, error) {
 	rec := bot.Received{Account: m.Account, ID: m.ID, Chat: m.Chat, Sender: m.Sender, FromMe: m.FromMe,
 		At: m.At, Text: m.Text, Quote: m.Quote}
 	if m.File != nil {
@@ -33,14 +33,14 @@ func (s simInbox) Receive(ctx context.Context, m web.SimReceived, data []byte) (
 		Now: s.now, Sent: s.db}
 	in, skipped, err := intake.Take(ctx, rec)
 	if err != nil || skipped != "" {
-		return web.SimResult{ID: rec.ID, Skipped: string(skipped)}, err
+		return websim.Result{ID: rec.ID, Skipped: string(skipped)}, err
 	}
 	if in.Media != nil {
 		in = intake.WithData(in, data)
 	}
 	res, err := s.router.Handle(ctx, in)
 	if err != nil {
-		return web.SimResult{}, err
+		return websim.Result{}, err
 	}
-	return web.SimResult{ID: in.ID, Duplicate: res.Duplicate, Replies: res.Replies}, nil
+	return websim.Result{ID: in.ID, Duplicate: res.Duplicate, Replies: res.Replies}, nil
 }

@@ -5,8 +5,10 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"maps"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -97,13 +99,55 @@ func constructorCalls(fset *token.FileSet, f *ast.File, constructors map[string]
 
 // The HTTP surfaces get what they need from internal/app, not from the WhatsApp router.
 func TestWebDoesNotImportBot(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", "github.com/ketanmu/ketanmu/web").Output()
+	for pkg, deps := range webDeps(t) {
+		for _, dep := range deps {
+			if dep == "github.com/ketanmu/ketanmu/bot" || strings.HasPrefix(dep, "github.com/ketanmu/ketanmu/bot/") {
+				t.Errorf("%s depends on %s", pkg, dep)
+			}
+		}
+	}
+}
+
+// The simulator's surface (its API and its "sim" password) is mounted by the simulator's wiring
+// only: no web package but web/sim itself depends on it, and no package but internal/app (tests
+// aside) imports it.
+func TestWebSimOnlyInSimWiring(t *testing.T) {
+	const websim = "github.com/ketanmu/ketanmu/web/sim"
+	pkgs := webDeps(t)
+	for _, p := range []string{"web", "web/api", "web/ops", "web/httpx", websim[len("github.com/ketanmu/ketanmu/"):]} {
+		if _, ok := pkgs["github.com/ketanmu/ketanmu/"+p]; !ok {
+			t.Errorf("no package %s among %v", p, slices.Collect(maps.Keys(pkgs)))
+		}
+	}
+	for pkg, deps := range pkgs {
+		if pkg != websim && slices.Contains(deps, websim) {
+			t.Errorf("%s depends on %s", pkg, websim)
+		}
+	}
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}}`, "github.com/ketanmu/ketanmu/...").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, dep := range strings.Fields(string(out)) {
-		if dep == "github.com/ketanmu/ketanmu/bot" || strings.HasPrefix(dep, "github.com/ketanmu/ketanmu/bot/") {
-			t.Errorf("web depends on %s", dep)
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		if len(fields) > 0 && fields[0] != "github.com/ketanmu/ketanmu/internal/app" && slices.Contains(fields[1:], websim) {
+			t.Errorf("%s imports %s: only the simulator's wiring (internal/app) mounts it", fields[0], websim)
 		}
 	}
+}
+
+// webDeps lists every package under web/ with its dependencies.
+func webDeps(t *testing.T) map[string][]string {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Deps " "}}`, "github.com/ketanmu/ketanmu/web/...").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkgs := map[string][]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if fields := strings.Fields(line); len(fields) > 0 {
+			pkgs[fields[0]] = fields[1:]
+		}
+	}
+	return pkgs
 }

@@ -1,8 +1,0 @@
-package web
-
-import "html/template"
-
-var opsFuncs = template.FuncMap{
-	"add": func(a, b int) int { return a + b },
-	"wa":  waFormat,
-}
