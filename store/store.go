@@ -37,6 +37,8 @@ type DB struct {
 	writer chan struct{}
 	// commits wakes whoever waits for the next commit (the workspace's live streams).
 	commits commits
+	// ckpt copies the WAL into the database file beside the writers (checkpoint.go).
+	ckpt *checkpointer
 	// Now is the clock every stored time comes from; tests and the simulator replace it.
 	Now func() time.Time
 }
@@ -48,7 +50,7 @@ func Open(path string, cipher *Cipher) (*DB, error) {
 		return nil, err
 	}
 	file := "file:" + uriEscaper.Replace(path)
-	sqldb, err := sql.Open("sqlite3", file+"?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL&_secure_delete=on"+stmtCache)
+	sqldb, err := sql.Open(writerDriver, file+"?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL&_secure_delete=on"+stmtCache)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -63,6 +65,7 @@ func Open(path string, cipher *Cipher) (*DB, error) {
 		sqldb.Close()
 		return nil, fmt.Errorf("open %s for reading: %w", path, err)
 	}
+	db.startCheckpoints(path)
 	return db, nil
 }
 
@@ -77,6 +80,7 @@ var uriEscaper = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
 // Close closes the database.
 func (db *DB) Close() error {
+	db.ckpt.stop()
 	rerr := db.ro.Close()
 	if err := db.db.Close(); err != nil {
 		return err
@@ -164,7 +168,7 @@ func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 	if err := sqltx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	db.commits.signal()
+	db.committed()
 	return nil
 }
 
@@ -187,9 +191,15 @@ func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, 
 	defer release()
 	res, err := db.db.ExecContext(ctx, query, args...)
 	if err == nil {
-		db.commits.signal()
+		db.committed()
 	}
 	return res, err
+}
+
+// committed wakes the commit's watchers and the checkpointer.
+func (db *DB) committed() {
+	db.commits.signal()
+	db.ckpt.committed()
 }
 
 // View runs fn in a read-only transaction: it sees one consistent snapshot and never takes the
