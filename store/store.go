@@ -146,8 +146,10 @@ func (db *DB) applyMigration(ctx context.Context, version int, name string) erro
 type Tx struct {
 	tx  *sql.Tx
 	db  *DB
-	ctx context.Context
-	now time.Time
+	ctx context.Context // what its statements run under
+	// caller is the context the transaction was opened with (Context); nil: ctx.
+	caller context.Context
+	now    time.Time
 }
 
 // Update runs fn in a transaction and commits it when fn returns nil.
@@ -162,7 +164,7 @@ func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer sqltx.Rollback()
-	if err := fn(&Tx{tx: sqltx, db: db, ctx: ctx, now: db.Now()}); err != nil {
+	if err := fn(&Tx{tx: sqltx, db: db, ctx: uninterrupted{ctx}, caller: ctx, now: db.Now()}); err != nil {
 		return err
 	}
 	if err := sqltx.Commit(); err != nil {
@@ -234,8 +236,23 @@ func (tx *Tx) Atomic(fn func() error) error {
 	return nil
 }
 
-// Context is the context the transaction runs under.
-func (tx *Tx) Context() context.Context { return tx.ctx }
+// Context is the context the transaction was opened with.
+func (tx *Tx) Context() context.Context {
+	if tx.caller != nil {
+		return tx.caller
+	}
+	return tx.ctx
+}
+
+// uninterrupted is the context a write transaction's statements run under: the caller's, except
+// that the driver is not asked to interrupt a statement when it ends. go-sqlite3 runs every
+// statement given a context that can end in a goroutine of its own, to interrupt it; for the
+// short statements of a write transaction that was a goroutine and two switches each, on the
+// writers' one lane. An ended context still fails the transaction: its next query answers its
+// error, and a transaction that fails rolls back, as before.
+type uninterrupted struct{ context.Context }
+
+func (uninterrupted) Done() <-chan struct{} { return nil }
 
 // Now is the transaction's time: every row it writes carries the same instant.
 func (tx *Tx) Now() time.Time { return tx.now }
