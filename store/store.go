@@ -35,6 +35,8 @@ type DB struct {
 	// writer waiting here is woken the moment the previous one commits, where one waiting in
 	// SQLite's busy handler sleeps and polls, which under load made a message wait seconds.
 	writer chan struct{}
+	// group is the transactions waiting for the writers' turn, committed together (group.go).
+	group groupQueue
 	// commits wakes whoever waits for the next commit (the workspace's live streams).
 	commits commits
 	// ckpt copies the WAL into the database file beside the writers (checkpoint.go).
@@ -150,28 +152,6 @@ type Tx struct {
 	// caller is the context the transaction was opened with (Context); nil: ctx.
 	caller context.Context
 	now    time.Time
-}
-
-// Update runs fn in a transaction and commits it when fn returns nil.
-func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
-	release, err := db.write(ctx)
-	if err != nil {
-		return err
-	}
-	defer release()
-	sqltx, err := db.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	defer sqltx.Rollback()
-	if err := fn(&Tx{tx: sqltx, db: db, ctx: uninterrupted{ctx}, caller: ctx, now: db.Now()}); err != nil {
-		return err
-	}
-	if err := sqltx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	db.committed()
-	return nil
 }
 
 // write waits for this process's turn to write (or the end of ctx); release ends the turn.
