@@ -1,5 +1,6 @@
 // Package ketanmu holds the domain vocabulary shared by every part of the service: inbound and
-// outbound messages, phone numbers and coded errors. It does no I/O; adapters (SQLite, WhatsApp,
+// outbound messages, cases and their stages, staff and their roles, the audit log, phone
+// numbers and coded errors. It does no I/O; adapters (SQLite, WhatsApp,
 // HTTP) live in their own packages and meet here.
 package ketanmu
 

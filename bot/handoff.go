@@ -212,7 +212,7 @@ func (r *Router) handBackAfter(tx *store.Tx, acc config.Account, actor casework.
 
 // commandCase finds the case a command is about: its number, the quoted card, or the chat.
 // In a resident's chat a quoted message that is no card (the resident's own) means the chat's case.
-func (r *Router) commandCase(tx *store.Tx, acc config.Account, cmd command, in ketanmu.Inbound, chat string) (store.Case, error) {
+func (r *Router) commandCase(tx *store.Tx, acc config.Account, cmd command, in ketanmu.Inbound, chat string) (ketanmu.Case, error) {
 	if cmd.number != "" {
 		c, err := tx.CaseByNumber(cmd.number)
 		if ketanmu.ErrorCode(err) == ketanmu.ENOTFOUND || (err == nil && c.Account != acc.Key) {
@@ -231,7 +231,7 @@ func (r *Router) commandCase(tx *store.Tx, acc config.Account, cmd command, in k
 		}
 	}
 	if chat == "" {
-		return store.Case{}, ketanmu.Errorf(ketanmu.EINVALID, "sebutkan nomor pendaftaran, atau balas (quote) kartu permohonannya")
+		return ketanmu.Case{}, ketanmu.Errorf(ketanmu.EINVALID, "sebutkan nomor pendaftaran, atau balas (quote) kartu permohonannya")
 	}
 	c, ok, err := tx.LatestOpenCase(acc.Key, chat)
 	if err == nil && !ok {
@@ -269,7 +269,7 @@ func (r *Router) answer(acc config.Account, to, text string, res *Result) error 
 }
 
 // caseText describes a case for operators: card, history, stage and assignee.
-func (r *Router) caseText(tx *store.Tx, actor casework.Actor, c store.Case) (string, error) {
+func (r *Router) caseText(tx *store.Tx, actor casework.Actor, c ketanmu.Case) (string, error) {
 	if err := r.cases.CanRead(actor, c); err != nil {
 		return "", err
 	}
@@ -321,7 +321,7 @@ func (r *Router) queueText(tx *store.Tx, acc config.Account, actor casework.Acto
 }
 
 // timeLeft is the working time left in a case's stage, or how late it is.
-func (r *Router) timeLeft(c store.Case, now time.Time) string {
+func (r *Router) timeLeft(c ketanmu.Case, now time.Time) string {
 	cl := r.cases.ClockAt(c, now)
 	switch {
 	case cl.Paused:

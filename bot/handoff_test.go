@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu/casework"
-	"github.com/ketanmu/ketanmu/lifecycle"
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot"
@@ -324,7 +323,7 @@ func (h *handoff) reply(n int, number, actor, text string) {
 	if err := h.db.SQL().QueryRow(`SELECT COALESCE(MAX(id), 0) FROM outbox`).Scan(&last); err != nil {
 		h.t.Fatalf("line %d: %v", n, err)
 	}
-	a := casework.Actor{Name: actor, Roles: []lifecycle.Role{lifecycle.RoleSupervisor}}
+	a := casework.Actor{Name: actor, Roles: []ketanmu.Role{ketanmu.RoleSupervisor}}
 	if _, err := h.router.Cases().Do(context.Background(), a, number, casework.Action{Kind: casework.Reply, Text: text}); err != nil {
 		h.t.Fatalf("line %d: Reply(%s): %v", n, number, err)
 	}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu/casework"
-	"github.com/ketanmu/ketanmu/lifecycle"
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot"
@@ -289,7 +288,7 @@ func TestNothingToNumbersThatNeverWrote(t *testing.T) {
 	o := newOutbox(t, db, tr, cfg, clock)
 	const stranger = "6285711111111"
 	mustCase(t, db, stranger) // a case typed in by staff for a number that never wrote
-	tester := casework.Actor{Name: "tester", Roles: []lifecycle.Role{lifecycle.RoleSupervisor}}
+	tester := casework.Actor{Name: "tester", Roles: []ketanmu.Role{ketanmu.RoleSupervisor}}
 	if _, err := r.Cases().Do(context.Background(), tester, "KTP-261125-0001", casework.Action{Kind: casework.Take}); err != nil {
 		t.Fatal(err)
 	}

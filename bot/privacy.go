@@ -9,7 +9,6 @@ import (
 	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/flows"
-	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/nik"
 	"github.com/ketanmu/ketanmu/sla"
 	"github.com/ketanmu/ketanmu/store"
@@ -84,7 +83,7 @@ func (r *Router) privacyData(tx *store.Tx, conv store.Conversation) (string, err
 }
 
 // residentStage names a stage as residents read it (texts stage_<key>).
-func (r *Router) residentStage(st lifecycle.Stage) string {
+func (r *Router) residentStage(st ketanmu.Stage) string {
 	if t, ok := r.cfg.Texts.Lookup("stage_" + string(st)); ok {
 		return t
 	}

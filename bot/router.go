@@ -291,7 +291,7 @@ func (r *Router) flowEnv(tx *store.Tx, acc config.Account, residentID int64) (fl
 	}}, loadErr
 }
 
-func caseInfos(cases []store.Case) []flows.CaseInfo {
+func caseInfos(cases []ketanmu.Case) []flows.CaseInfo {
 	out := make([]flows.CaseInfo, 0, len(cases))
 	for _, c := range cases {
 		ci := flows.CaseInfo{Number: c.Number, Service: c.Service, Subtype: c.Subtype, Stage: c.Stage,

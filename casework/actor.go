@@ -15,7 +15,6 @@ import (
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/lifecycle"
-	"github.com/ketanmu/ketanmu/store"
 )
 
 // Actor is who does something to a case: a member of staff or one of the system actors.
@@ -23,23 +22,23 @@ type Actor struct {
 	ID    int64 // operators.id; 0 for system actors
 	Name  string
 	Phone string
-	Roles []lifecycle.Role
+	Roles []ketanmu.Role
 }
 
 // Has reports whether the actor may act where role is needed ("" = any member of staff).
-func (a Actor) Has(role lifecycle.Role) bool { return lifecycle.HasRole(a.Roles, role) }
+func (a Actor) Has(role ketanmu.Role) bool { return lifecycle.HasRole(a.Roles, role) }
 
 // Staff reports whether the actor is a member of staff at all.
 func (a Actor) Staff() bool { return a.Has("") }
 
 // OperatorActor is the actor of an operator kept in the database.
-func OperatorActor(op store.Operator) Actor {
+func OperatorActor(op ketanmu.Operator) Actor {
 	return Actor{ID: op.ID, Name: op.Name, Phone: op.Phone, Roles: op.Roles}
 }
 
 // OfficePhone is whoever holds the office phone: the front office.
 func OfficePhone() Actor {
-	return Actor{Name: "HP kantor", Roles: []lifecycle.Role{lifecycle.RoleOperator}}
+	return Actor{Name: "HP kantor", Roles: []ketanmu.Role{ketanmu.RoleOperator}}
 }
 
 // OfficePhoneOf is whoever holds acc's phone. On a number that serves only services some roles
@@ -58,7 +57,7 @@ func OfficePhoneOf(cfg *config.Config, acc config.Account) Actor {
 }
 
 // SystemActor is an integration acting with the shared API token, under a configured name.
-func SystemActor(name string, roles []lifecycle.Role) Actor { return Actor{Name: name, Roles: roles} }
+func SystemActor(name string, roles []ketanmu.Role) Actor { return Actor{Name: name, Roles: roles} }
 
 // residentActor is the resident, recorded when their own answer moves their case.
 const residentActor = "pemohon"
@@ -73,10 +72,10 @@ func requireStaff(a Actor) error {
 
 // ConfigOperators are the config's operators as the store keeps them: what `ketanmu sim` and
 // `serve` seed at start.
-func ConfigOperators(cfg *config.Config) []store.Operator {
-	out := make([]store.Operator, 0, len(cfg.Operators))
+func ConfigOperators(cfg *config.Config) []ketanmu.Operator {
+	out := make([]ketanmu.Operator, 0, len(cfg.Operators))
 	for _, op := range cfg.Operators {
-		out = append(out, store.Operator{Name: op.Name, Phone: op.Phone, Roles: config.RolesOf(op.Roles)})
+		out = append(out, ketanmu.Operator{Name: op.Name, Phone: op.Phone, Roles: config.RolesOf(op.Roles)})
 	}
 	return out
 }

@@ -21,7 +21,7 @@ func (s *Service) Open(tx *store.Tx, conv store.Conversation, nc flows.NewCase) 
 		return "", nil, ketanmu.Errorf(ketanmu.EINTERNAL, "new case: unknown service %q", nc.Service)
 	}
 	p, _ := s.cfg.Profile(nc.Service)
-	t := p.Enter(s.cfg.Office.Calendar, tx.Now(), lifecycle.Timing{Due: nc.Due}, lifecycle.Submitted)
+	t := p.Enter(s.cfg.Office.Calendar, tx.Now(), lifecycle.Timing{Due: nc.Due}, ketanmu.StageSubmitted)
 	if t.StageDue.IsZero() {
 		t.StageDue = nc.Due // a profile without stage deadlines: the promise itself is watched
 	}
@@ -54,7 +54,7 @@ func (s *Service) Open(tx *store.Tx, conv store.Conversation, nc flows.NewCase) 
 // its operators' group; for a service only some roles may see (complaints), the account's
 // complaints group, or, when it has none and its operators' group serves other services too,
 // the private chats of the staff who may see it. Never a group whose members may not read it.
-func OperatorChats(cfg *config.Config, ops []store.Operator, acc config.Account, service string) []string {
+func OperatorChats(cfg *config.Config, ops []ketanmu.Operator, acc config.Account, service string) []string {
 	p, _ := cfg.Profile(service)
 	if p.ViewRole == "" {
 		return []string{orPhone(acc.OperatorsGroup, acc)}
@@ -101,9 +101,9 @@ func orPhone(group string, acc config.Account) string {
 
 // cards posts text and the photos docs as the card of case c to wherever its operators read;
 // each message is marked as the case's card so that quoting it acts on the case.
-func (s *Service) cards(tx *store.Tx, c store.Case, text string, docs []store.CaseDocumentInfo) ([]ketanmu.Outbound, error) {
+func (s *Service) cards(tx *store.Tx, c ketanmu.Case, text string, docs []store.CaseDocumentInfo) ([]ketanmu.Outbound, error) {
 	acc, _ := s.cfg.Account(c.Account)
-	var ops []store.Operator
+	var ops []ketanmu.Operator
 	if p, _ := s.cfg.Profile(c.Service); p.ViewRole != "" {
 		var err error
 		if ops, err = tx.Operators(); err != nil {
@@ -126,7 +126,7 @@ func (s *Service) cards(tx *store.Tx, c store.Case, text string, docs []store.Ca
 
 // CardText fills a card's text (texts key) for operators; extra lines follow the case's details.
 // The NIK and the phone are masked, and so is any NIK-like number the resident typed.
-func (s *Service) CardText(c store.Case, key string, extra ...string) string {
+func (s *Service) CardText(c ketanmu.Case, key string, extra ...string) string {
 	svc := s.cfg.Services[c.Service]
 	title := svc.Name
 	for _, st := range svc.Subtypes {
@@ -187,7 +187,7 @@ func OrDash(s string) string {
 }
 
 // variantFields are the keys of the fields the case's variant asks for, in their order.
-func (s *Service) variantFields(c store.Case) []string {
+func (s *Service) variantFields(c ketanmu.Case) []string {
 	for _, st := range s.cfg.Services[c.Service].Subtypes {
 		if st.Key == c.Subtype {
 			return slices.Clone(st.Fields)
@@ -198,7 +198,7 @@ func (s *Service) variantFields(c store.Case) []string {
 
 // DetailKeys orders a case's details for people: the variant's fields as the resident answered
 // them, then the rest by key.
-func (s *Service) DetailKeys(c store.Case) []string {
+func (s *Service) DetailKeys(c ketanmu.Case) []string {
 	var keys []string
 	for _, k := range s.variantFields(c) {
 		if _, ok := c.Details[k]; ok {
@@ -240,10 +240,10 @@ func (s *Service) pickupHours() string {
 
 // Supervisors are the operators with the supervisor role and a phone: who is told on WhatsApp
 // what only a supervisor must know (escalations, a number logged out, a failed backup).
-func Supervisors(ops []store.Operator) []store.Operator {
-	var out []store.Operator
+func Supervisors(ops []ketanmu.Operator) []ketanmu.Operator {
+	var out []ketanmu.Operator
 	for _, op := range ops {
-		if op.Phone != "" && lifecycle.HasRole(op.Roles, lifecycle.RoleSupervisor) {
+		if op.Phone != "" && lifecycle.HasRole(op.Roles, ketanmu.RoleSupervisor) {
 			out = append(out, op)
 		}
 	}

@@ -60,7 +60,7 @@ func (e *env) actor(tb testing.TB, name string) casework.Actor {
 // newCase stores a case of service for phone, waiting, with a stage deadline from the profile.
 func (e *env) newCase(tb testing.TB, service, phone, name, nik string) string {
 	tb.Helper()
-	return e.newCaseDue(tb, service, phone, name, nik, e.cfg.Promise(service, lifecycle.Path{Delivery: lifecycle.DeliveryPickup}, e.clock.Now()))
+	return e.newCaseDue(tb, service, phone, name, nik, e.cfg.Promise(service, lifecycle.Path{Delivery: ketanmu.DeliveryPickup}, e.clock.Now()))
 }
 
 // newCaseDue is newCase with the case's deadline due.
@@ -164,7 +164,7 @@ func TestActionsRecordAndNotify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Stage != lifecycle.NeedsFix || c.Assignee != rina.Name {
+	if c.Stage != ketanmu.StageNeedsFix || c.Assignee != rina.Name {
 		t.Errorf("after asking for a fix: %s by %q, want needs_fix taken by Rina on the way", c.Stage, c.Assignee)
 	}
 	f, err := e.svc.Case(ctx, rina, number)
@@ -231,7 +231,7 @@ func TestQueueFilters(t *testing.T) {
 		{"name part", casework.Filter{Search: "budi"}, []string{a, c}},
 		{"name with a LIKE wildcard", casework.Filter{Search: "bud%"}, nil},
 		{"service", casework.Filter{Service: "akta"}, []string{c}},
-		{"stage", casework.Filter{Stage: lifecycle.Verifying}, []string{b}},
+		{"stage", casework.Filter{Stage: ketanmu.StageVerifying}, []string{b}},
 		{"mine", casework.Filter{Mine: true}, []string{b}},
 		{"unassigned", casework.Filter{Unassigned: true}, []string{a, c}},
 		{"overdue", casework.Filter{Overdue: true}, []string{b}},
@@ -260,7 +260,7 @@ func TestQueueFilters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if counts[lifecycle.Submitted] != 2 || counts[lifecycle.Verifying] != 1 {
+	if counts[ketanmu.StageSubmitted] != 2 || counts[ketanmu.StageVerifying] != 1 {
 		t.Errorf("counts = %v, want 2 waiting and 1 being checked", counts)
 	}
 }
@@ -309,7 +309,7 @@ func TestCardShowsServiceData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var c store.Case
+	var c ketanmu.Case
 	if err := e.db.View(context.Background(), func(tx *store.Tx) error {
 		c, err = tx.CaseByNumber(number)
 		return err
@@ -341,21 +341,21 @@ func TestPakPosPickup(t *testing.T) {
 	steps := []struct {
 		actor casework.Actor
 		a     casework.Action
-		want  lifecycle.Stage
+		want  ketanmu.Stage
 		code  string
 	}{
-		{rina, casework.Action{Kind: casework.Take}, lifecycle.Verifying, ""},
-		{agus, casework.Action{Kind: casework.Advance}, lifecycle.Validated, ""},
-		{rina, casework.Action{Kind: casework.Advance}, lifecycle.FilesReceived, ""},
-		{dewi, casework.Action{Kind: casework.Advance}, lifecycle.InProduction, ""},
-		{dewi, casework.Action{Kind: casework.Move, To: lifecycle.Printed}, "", ketanmu.ECONFLICT}, // no print before TTE
-		{agus, casework.Action{Kind: casework.Advance}, "", ketanmu.EFORBIDDEN},                    // production requests the TTE
-		{dewi, casework.Action{Kind: casework.Advance}, lifecycle.Signing, ""},
+		{rina, casework.Action{Kind: casework.Take}, ketanmu.StageVerifying, ""},
+		{agus, casework.Action{Kind: casework.Advance}, ketanmu.StageValidated, ""},
+		{rina, casework.Action{Kind: casework.Advance}, ketanmu.StageFilesReceived, ""},
+		{dewi, casework.Action{Kind: casework.Advance}, ketanmu.StageInProduction, ""},
+		{dewi, casework.Action{Kind: casework.Move, To: ketanmu.StagePrinted}, "", ketanmu.ECONFLICT}, // no print before TTE
+		{agus, casework.Action{Kind: casework.Advance}, "", ketanmu.EFORBIDDEN},                       // production requests the TTE
+		{dewi, casework.Action{Kind: casework.Advance}, ketanmu.StageSigning, ""},
 		{dewi, casework.Action{Kind: casework.Advance}, "", ketanmu.EFORBIDDEN}, // only the head signs
-		{kadis, casework.Action{Kind: casework.Advance}, lifecycle.Signed, ""},
-		{dewi, casework.Action{Kind: casework.Advance}, lifecycle.Printed, ""},
+		{kadis, casework.Action{Kind: casework.Advance}, ketanmu.StageSigned, ""},
+		{dewi, casework.Action{Kind: casework.Advance}, ketanmu.StagePrinted, ""},
 		{rina, casework.Action{Kind: casework.Ship, Tracking: "R1"}, "", ketanmu.ECONFLICT}, // the resident collects it
-		{rina, casework.Action{Kind: casework.Advance}, lifecycle.ReadyForPickup, ""},
+		{rina, casework.Action{Kind: casework.Advance}, ketanmu.StageReadyForPickup, ""},
 	}
 	for i, st := range steps {
 		c, err := e.svc.Do(ctx, st.actor, number, st.a)
@@ -395,15 +395,15 @@ func TestPakPosCardSkipsTTE(t *testing.T) {
 	for i, st := range []struct {
 		actor casework.Actor
 		a     casework.Action
-		want  lifecycle.Stage
+		want  ketanmu.Stage
 		code  string
 	}{
-		{rina, casework.Action{Kind: casework.Take}, lifecycle.Verifying, ""},
-		{agus, casework.Action{Kind: casework.Advance}, lifecycle.Validated, ""},
-		{rina, casework.Action{Kind: casework.Advance}, lifecycle.FilesReceived, ""},
-		{dewi, casework.Action{Kind: casework.Advance}, lifecycle.InProduction, ""},
-		{dewi, casework.Action{Kind: casework.Move, To: lifecycle.Signing}, "", ketanmu.ECONFLICT},
-		{dewi, casework.Action{Kind: casework.Advance}, lifecycle.Printed, ""},
+		{rina, casework.Action{Kind: casework.Take}, ketanmu.StageVerifying, ""},
+		{agus, casework.Action{Kind: casework.Advance}, ketanmu.StageValidated, ""},
+		{rina, casework.Action{Kind: casework.Advance}, ketanmu.StageFilesReceived, ""},
+		{dewi, casework.Action{Kind: casework.Advance}, ketanmu.StageInProduction, ""},
+		{dewi, casework.Action{Kind: casework.Move, To: ketanmu.StageSigning}, "", ketanmu.ECONFLICT},
+		{dewi, casework.Action{Kind: casework.Advance}, ketanmu.StagePrinted, ""},
 	} {
 		c, err := e.svc.Do(ctx, st.actor, number, st.a)
 		if st.code != "" {
@@ -478,7 +478,7 @@ func TestClosingTheLastCaseHandsTheChatBack(t *testing.T) {
 func TestCardWithoutNIK(t *testing.T) {
 	e := newEnv(t)
 	number := e.newCase(t, "pengaduan", "6281300000021", "", "")
-	var c store.Case
+	var c ketanmu.Case
 	if err := e.db.View(context.Background(), func(tx *store.Tx) (err error) {
 		c, err = tx.CaseByNumber(number)
 		return err

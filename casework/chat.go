@@ -44,16 +44,16 @@ func (s *Service) lookAtWaitingCase(tx *store.Tx, actor Actor, conv store.Conver
 		return err
 	}
 	m := mover{s: s, tx: tx, actor: actor, out: out}
-	if m.check(c, lifecycle.Verifying) != nil {
+	if m.check(c, ketanmu.StageVerifying) != nil {
 		return nil
 	}
 	s.log.Info("Operator took the chat", "account", conv.Account, "chat", ketanmu.MaskPhone(conv.Chat), "case_number", c.Number)
-	return m.move(c, lifecycle.Verifying, "", "", "")
+	return m.move(c, ketanmu.StageVerifying, "", "", "")
 }
 
 // reply sends text to the case's resident; a person has the chat from then on, exactly as when
 // an operator types on the office phone.
-func (m mover) reply(c store.Case, text string) error {
+func (m mover) reply(c ketanmu.Case, text string) error {
 	conv, err := m.tx.Conversation(c.Account, c.Chat)
 	if err != nil {
 		return err
@@ -109,7 +109,7 @@ func (m mover) handBack(account, chat string, say bool) error {
 // reopenFlow puts the resident's conversation on the items an operator asked them to resend.
 // The bot collects them, so an operator who had the chat hands it back: otherwise the resent
 // photos would be recorded in silence and the case would wait for ever.
-func (s *Service) reopenFlow(tx *store.Tx, c store.Case, what string, docs []string) error {
+func (s *Service) reopenFlow(tx *store.Tx, c ketanmu.Case, what string, docs []string) error {
 	return editState(tx, c, func(st *flows.State, conv *store.Conversation) bool {
 		*st = s.flows.Reopen(*st, flows.FixRequest{Number: c.Number, Service: c.Service, What: what, Docs: docs})
 		ReleaseChat(conv)
@@ -119,12 +119,12 @@ func (s *Service) reopenFlow(tx *store.Tx, c store.Case, what string, docs []str
 
 // dropFix forgets an operator's request to resend items once the case has left needs_fix by
 // another way (rejected, moved on), so the resident's next photos are not taken for it.
-func (s *Service) dropFix(tx *store.Tx, c store.Case) error {
+func (s *Service) dropFix(tx *store.Tx, c ketanmu.Case) error {
 	return editState(tx, c, func(st *flows.State, _ *store.Conversation) bool { return st.DropFix(c.Number) })
 }
 
 // editState changes the conversation of case c's chat; edit reports whether it changed anything.
-func editState(tx *store.Tx, c store.Case, edit func(*flows.State, *store.Conversation) bool) error {
+func editState(tx *store.Tx, c ketanmu.Case, edit func(*flows.State, *store.Conversation) bool) error {
 	conv, err := tx.Conversation(c.Account, c.Chat)
 	if err != nil {
 		return err
@@ -150,7 +150,7 @@ func (s *Service) Resubmitted(tx *store.Tx, conv store.Conversation, fix flows.F
 	if err != nil {
 		return nil, err
 	}
-	if c.ResidentID != conv.ResidentID || c.Stage != lifecycle.NeedsFix {
+	if c.ResidentID != conv.ResidentID || c.Stage != ketanmu.StageNeedsFix {
 		s.log.Warn("Fix arrived for a case no longer waiting on it", "case_number", fix.Number, "stage", c.Stage)
 		return nil, nil
 	}
@@ -200,7 +200,7 @@ func (s *Service) Resubmitted(tx *store.Tx, conv store.Conversation, fix flows.F
 }
 
 // fixAskedIn is the stage the case was in when the fix it waits for was asked.
-func (s *Service) fixAskedIn(tx *store.Tx, c store.Case) (lifecycle.Stage, error) {
+func (s *Service) fixAskedIn(tx *store.Tx, c ketanmu.Case) (ketanmu.Stage, error) {
 	evs, err := tx.CaseEvents(c.ID)
 	if err != nil {
 		return "", err

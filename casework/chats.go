@@ -30,7 +30,7 @@ type ChatItem struct {
 type ChatFile struct {
 	ChatItem
 	Transcript []store.TranscriptMessage
-	Cases      []store.Case
+	Cases      []ketanmu.Case
 }
 
 // PersonRequested records that the resident of conv needs a person (reason store.ChatAsked or
@@ -307,7 +307,7 @@ func (s *Service) onChat(ctx context.Context, actor Actor, id int64,
 
 // CannedReplies are the office's ready-made replies (ops.replies) with what is known filled in:
 // the office, its address and hours, and, about case c (nil: none), its number and name.
-func (s *Service) CannedReplies(c *store.Case) []config.CannedReply {
+func (s *Service) CannedReplies(c *ketanmu.Case) []config.CannedReply {
 	pairs := []string{"office", s.cfg.Office.Name, "address", s.cfg.Office.Address,
 		"hours", flows.HoursLine(s.cfg.Office.Hours, s.cfg.Texts.Get("closed"))}
 	if c != nil {

@@ -19,11 +19,11 @@ func (s *Service) Committed() <-chan struct{} { return s.db.Committed() }
 
 // AuditLog lists who viewed or changed which case and document, newest first: for supervisors,
 // and only about cases they may see.
-func (s *Service) AuditLog(ctx context.Context, actor Actor, f store.AuditFilter) ([]store.AuditEntry, error) {
+func (s *Service) AuditLog(ctx context.Context, actor Actor, f store.AuditFilter) ([]ketanmu.AuditEntry, error) {
 	if err := requireStaff(actor); err != nil {
 		return nil, err
 	}
-	if !slices.Contains(actor.Roles, lifecycle.RoleSupervisor) {
+	if !slices.Contains(actor.Roles, ketanmu.RoleSupervisor) {
 		return nil, ketanmu.Errorf(ketanmu.EFORBIDDEN, "hanya supervisor yang boleh melihat audit")
 	}
 	f.Services = s.visibleServices(actor)
@@ -32,13 +32,13 @@ func (s *Service) AuditLog(ctx context.Context, actor Actor, f store.AuditFilter
 
 // RoleStages are the stages whose next step needs a role the actor holds beyond the front
 // office's (validator, production, head of office, complaints): the steps that are theirs.
-func (s *Service) RoleStages(actor Actor) []lifecycle.Stage {
-	var out []lifecycle.Stage
+func (s *Service) RoleStages(actor Actor) []ketanmu.Stage {
+	var out []ketanmu.Stage
 	for _, p := range s.usedProfiles() {
 		for from, tos := range p.Transitions {
 			for _, to := range tos {
 				role := p.RoleFor(to)
-				if role == "" || role == lifecycle.RoleOperator || !slices.Contains(actor.Roles, role) {
+				if role == "" || role == ketanmu.RoleOperator || !slices.Contains(actor.Roles, role) {
 					continue
 				}
 				if !slices.Contains(out, from) && !lifecycle.Closed(from) {
@@ -48,8 +48,8 @@ func (s *Service) RoleStages(actor Actor) []lifecycle.Stage {
 		}
 	}
 	// In the order of the stage table.
-	var ordered []lifecycle.Stage
-	for _, st := range lifecycle.Stages {
+	var ordered []ketanmu.Stage
+	for _, st := range ketanmu.Stages {
 		if slices.Contains(out, st) {
 			ordered = append(ordered, st)
 		}
@@ -72,11 +72,11 @@ func (s *Service) usedProfiles() []lifecycle.Profile {
 }
 
 // Staff lists the active operators an actor may assign cases to.
-func (s *Service) Staff(ctx context.Context, actor Actor) ([]store.Operator, error) {
+func (s *Service) Staff(ctx context.Context, actor Actor) ([]ketanmu.Operator, error) {
 	if err := requireStaff(actor); err != nil {
 		return nil, err
 	}
-	var ops []store.Operator
+	var ops []ketanmu.Operator
 	err := s.db.View(ctx, func(tx *store.Tx) (err error) {
 		ops, err = tx.Operators()
 		return err

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/ketanmu/ketanmu"
-	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -32,14 +31,14 @@ func (s *Service) ShippingLabel(ctx context.Context, actor Actor, number string)
 		if err != nil {
 			return err
 		}
-		if Delivery(c) != lifecycle.DeliveryPost {
+		if Delivery(c) != ketanmu.DeliveryPost {
 			return ketanmu.Errorf(ketanmu.EINVALID, "pemohon %s tidak memilih dikirim lewat Pos", c.Number)
 		}
 		l = Label{Number: c.Number, Service: s.cfg.Services[c.Service].Name, Name: c.Name, Phone: c.Chat,
 			Address: c.Details["address"], Desa: c.Details["desa"], Kecamatan: c.Details["kecamatan"],
 			PostalCode: c.Details["postal_code"], COD: s.cfg.Office.Fees["cod"],
 			From: s.cfg.Office.Name, FromAddress: s.cfg.Office.Address}
-		return tx.Audit(store.Audit{Actor: actor.Name, Action: AuditLabel, CaseID: c.ID})
+		return tx.Audit(ketanmu.Audit{Actor: actor.Name, Action: AuditLabel, CaseID: c.ID})
 	})
 	return l, err
 }

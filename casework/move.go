@@ -21,19 +21,19 @@ func (m mover) send(msg ketanmu.Outbound) { *m.out = append(*m.out, msg) }
 
 // take gives the case to the actor; a waiting case is then being checked, where the profile has
 // that stage.
-func (m mover) take(c store.Case) error {
+func (m mover) take(c ketanmu.Case) error {
 	if err := m.s.checkOpen(c); err != nil {
 		return err
 	}
 	p, _ := m.s.cfg.Profile(c.Service)
-	if lifecycle.Waiting(c.Stage) && p.Check(c.Stage, lifecycle.Verifying) == nil {
-		return m.move(c, lifecycle.Verifying, "", "", m.actor.Name)
+	if lifecycle.Waiting(c.Stage) && p.Check(c.Stage, ketanmu.StageVerifying) == nil {
+		return m.move(c, ketanmu.StageVerifying, "", "", m.actor.Name)
 	}
 	return m.tx.SetAssignee(c.ID, m.actor.Name)
 }
 
 // assign gives the case to another operator; assigning someone else is a supervisor's call.
-func (m mover) assign(c store.Case, name string) error {
+func (m mover) assign(c ketanmu.Case, name string) error {
 	if err := m.s.checkOpen(c); err != nil {
 		return err
 	}
@@ -44,7 +44,7 @@ func (m mover) assign(c store.Case, name string) error {
 	if op.Name == m.actor.Name {
 		return m.take(c)
 	}
-	if !m.actor.Has(lifecycle.RoleSupervisor) {
+	if !m.actor.Has(ketanmu.RoleSupervisor) {
 		return ketanmu.Errorf(ketanmu.EFORBIDDEN, "hanya supervisor yang bisa menugaskan petugas lain")
 	}
 	if !m.s.canSee(OperatorActor(op), c.Service) {
@@ -55,7 +55,7 @@ func (m mover) assign(c store.Case, name string) error {
 
 // advance moves the case along the profile's usual path; the post or the counter follows the
 // resident's choice.
-func (m mover) advance(c store.Case) error {
+func (m mover) advance(c ketanmu.Case) error {
 	if err := m.s.checkOpen(c); err != nil {
 		return err
 	}
@@ -65,9 +65,9 @@ func (m mover) advance(c store.Case) error {
 		return ketanmu.Errorf(ketanmu.ECONFLICT, "%s sedang di tahap %s: tidak ada tahap berikutnya yang biasa; pilih tindakannya",
 			c.Number, m.s.StageName(c.Stage))
 	}
-	if next == lifecycle.Shipped {
+	if next == ketanmu.StageShipped {
 		return ketanmu.Errorf(ketanmu.EINVALID, "tahap berikutnya adalah %s: nomor resi pos wajib diisi",
-			m.s.StageName(lifecycle.Shipped))
+			m.s.StageName(ketanmu.StageShipped))
 	}
 	assignee := ""
 	if lifecycle.Waiting(c.Stage) {
@@ -79,17 +79,17 @@ func (m mover) advance(c store.Case) error {
 // askFix sends the case back to the resident for the documents docs (or, when none are ticked,
 // for what text says). Where the profile only asks for fixes while checking, the actor takes the
 // case on the way: asking for a fix means the photos were checked.
-func (m mover) askFix(c store.Case, text string, docs []string) error {
+func (m mover) askFix(c ketanmu.Case, text string, docs []string) error {
 	if err := m.s.checkOpen(c); err != nil {
 		return err
 	}
 	p, _ := m.s.cfg.Profile(c.Service)
-	if lifecycle.Waiting(c.Stage) && p.Check(c.Stage, lifecycle.NeedsFix) != nil && p.Check(lifecycle.Verifying, lifecycle.NeedsFix) == nil {
+	if lifecycle.Waiting(c.Stage) && p.Check(c.Stage, ketanmu.StageNeedsFix) != nil && p.Check(ketanmu.StageVerifying, ketanmu.StageNeedsFix) == nil {
 		// Recorded without telling the resident: they read only what to resend.
-		if err := m.check(c, lifecycle.Verifying); err != nil {
+		if err := m.check(c, ketanmu.StageVerifying); err != nil {
 			return err
 		}
-		if err := m.s.record(m.tx, c, lifecycle.Verifying, m.actor.Name, "", "", m.actor.Name); err != nil {
+		if err := m.s.record(m.tx, c, ketanmu.StageVerifying, m.actor.Name, "", "", m.actor.Name); err != nil {
 			return err
 		}
 		var err error
@@ -112,22 +112,22 @@ func (m mover) askFix(c store.Case, text string, docs []string) error {
 		// Documents ticked in the workspace are named to the resident with the operator's words.
 		text = joinNames(names) + ": " + text
 	}
-	if err := m.check(c, lifecycle.NeedsFix); err != nil {
+	if err := m.check(c, ketanmu.StageNeedsFix); err != nil {
 		return err
 	}
 	if err := m.s.reopenFlow(m.tx, c, text, docs); err != nil {
 		return err
 	}
-	return m.move(c, lifecycle.NeedsFix, text, "", "")
+	return m.move(c, ketanmu.StageNeedsFix, text, "", "")
 }
 
 // to moves the case to stage with the action's reason or tracking number.
-func (m mover) to(c store.Case, to lifecycle.Stage, reason, tracking string) error {
+func (m mover) to(c ketanmu.Case, to ketanmu.Stage, reason, tracking string) error {
 	return m.move(c, to, reason, tracking, "")
 }
 
 // check refuses a move the profile, the roles or the resident's choice do not allow.
-func (m mover) check(c store.Case, to lifecycle.Stage) error {
+func (m mover) check(c ketanmu.Case, to ketanmu.Stage) error {
 	if err := m.s.checkOpen(c); err != nil {
 		return err
 	}
@@ -149,30 +149,30 @@ func (m mover) check(c store.Case, to lifecycle.Stage) error {
 
 // signingRule keeps electronic signatures (TTE) to the documents that have them (output: tte):
 // a card is printed without, and a signed document is never printed before it is signed.
-func (m mover) signingRule(c store.Case, to lifecycle.Stage) error {
+func (m mover) signingRule(c ketanmu.Case, to ketanmu.Stage) error {
 	p, _ := m.s.cfg.Profile(c.Service)
 	tte := m.s.output(c) == flows.OutputTTE
 	switch {
-	case (to == lifecycle.Signing || to == lifecycle.Signed) && !tte:
+	case (to == ketanmu.StageSigning || to == ketanmu.StageSigned) && !tte:
 		return ketanmu.Errorf(ketanmu.ECONFLICT, "%s adalah kartu, bukan dokumen bertanda tangan elektronik: lanjutkan ke %s",
-			c.Number, m.s.StageName(lifecycle.Printed))
-	case to == lifecycle.Printed && tte && p.Check(c.Stage, lifecycle.Signing) == nil:
+			c.Number, m.s.StageName(ketanmu.StagePrinted))
+	case to == ketanmu.StagePrinted && tte && p.Check(c.Stage, ketanmu.StageSigning) == nil:
 		return ketanmu.Errorf(ketanmu.ECONFLICT, "%s ditandatangani secara elektronik lebih dulu: ajukan ke %s sebelum dicetak",
-			c.Number, m.s.StageName(lifecycle.Signing))
+			c.Number, m.s.StageName(ketanmu.StageSigning))
 	}
 	return m.needsOutput(c, to)
 }
 
 // move checks and records a move, tells the resident, and forgets a fix request the case no
 // longer waits for.
-func (m mover) move(c store.Case, to lifecycle.Stage, reason, tracking, assignee string) error {
+func (m mover) move(c ketanmu.Case, to ketanmu.Stage, reason, tracking, assignee string) error {
 	if err := m.check(c, to); err != nil {
 		return err
 	}
 	if err := m.s.record(m.tx, c, to, m.actor.Name, reason, tracking, assignee); err != nil {
 		return err
 	}
-	if c.Stage == lifecycle.NeedsFix && !lifecycle.Waiting(to) {
+	if c.Stage == ketanmu.StageNeedsFix && !lifecycle.Waiting(to) {
 		if err := m.s.dropFix(m.tx, c); err != nil {
 			return err
 		}
@@ -191,7 +191,7 @@ func (m mover) move(c store.Case, to lifecycle.Stage, reason, tracking, assignee
 	if err := m.doneWithChat(c); err != nil {
 		return err
 	}
-	if to == lifecycle.Done {
+	if to == ketanmu.StageDone {
 		return m.inviteSurvey(c)
 	}
 	return nil
@@ -199,7 +199,7 @@ func (m mover) move(c store.Case, to lifecycle.Stage, reason, tracking, assignee
 
 // doneWithChat hands the chat back to the bot when the case just closed was the last open one
 // in it: the operator who had the chat is done with it, whichever channel closed the case.
-func (m mover) doneWithChat(c store.Case) error {
+func (m mover) doneWithChat(c ketanmu.Case) error {
 	_, open, err := m.tx.LatestOpenCase(c.Account, c.Chat)
 	if err != nil || open {
 		return err
@@ -208,7 +208,7 @@ func (m mover) doneWithChat(c store.Case) error {
 }
 
 // record writes a stage change with the new stage's deadline and the case's clock.
-func (s *Service) record(tx *store.Tx, c store.Case, to lifecycle.Stage, actor, reason, tracking, assignee string) error {
+func (s *Service) record(tx *store.Tx, c ketanmu.Case, to ketanmu.Stage, actor, reason, tracking, assignee string) error {
 	p, _ := s.cfg.Profile(c.Service)
 	t := p.Enter(s.cfg.Office.Calendar, tx.Now(), lifecycle.Timing{Stage: c.Stage, StageDue: c.StageDue, Due: c.Due, Paused: c.Paused,
 		Path: s.path(c)}, to)
@@ -225,7 +225,7 @@ func (s *Service) record(tx *store.Tx, c store.Case, to lifecycle.Stage, actor, 
 }
 
 // checkOpen refuses any change to a closed case.
-func (s *Service) checkOpen(c store.Case) error {
+func (s *Service) checkOpen(c ketanmu.Case) error {
 	if lifecycle.Closed(c.Stage) {
 		return ketanmu.Errorf(ketanmu.ECONFLICT, "%s sudah %s: tahapnya tidak bisa diubah lagi", c.Number, s.StageName(c.Stage))
 	}
@@ -234,7 +234,7 @@ func (s *Service) checkOpen(c store.Case) error {
 
 // notification is the message telling the resident that their case reached its stage, if the
 // office has a text for it.
-func (s *Service) notification(tx *store.Tx, c store.Case, reason, tracking string) (ketanmu.Outbound, bool, error) {
+func (s *Service) notification(tx *store.Tx, c ketanmu.Case, reason, tracking string) (ketanmu.Outbound, bool, error) {
 	docs, err := s.documentNames(tx, c)
 	if err != nil {
 		return ketanmu.Outbound{}, false, err
@@ -268,7 +268,7 @@ func (s *Service) notification(tx *store.Tx, c store.Case, reason, tracking stri
 }
 
 // documentNames names the documents a case holds, each once, in the order they came.
-func (s *Service) documentNames(tx *store.Tx, c store.Case) (string, error) {
+func (s *Service) documentNames(tx *store.Tx, c ketanmu.Case) (string, error) {
 	docs, err := tx.CaseDocuments(c.ID)
 	if err != nil {
 		return "", err
@@ -290,7 +290,7 @@ func (s *Service) documentNames(tx *store.Tx, c store.Case) (string, error) {
 }
 
 // Delivery is the resident's choice for a case: pickup, post, or none.
-func Delivery(c store.Case) lifecycle.Delivery { return lifecycle.Delivery(c.Details["delivery"]) }
+func Delivery(c ketanmu.Case) ketanmu.Delivery { return ketanmu.Delivery(c.Details["delivery"]) }
 
 func joinNames(names []string) string {
 	names = slices.Clip(names)

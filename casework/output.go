@@ -21,18 +21,18 @@ const (
 // AttachOutput files the finished, signed PDF of a case whose resident chose to receive it in
 // the chat, sends it to them unchanged as a document with a short text, and closes the case.
 // The workspace and the cases API both call it, and get the same refusals.
-func (s *Service) AttachOutput(ctx context.Context, actor Actor, number string, data []byte) (store.Case, error) {
+func (s *Service) AttachOutput(ctx context.Context, actor Actor, number string, data []byte) (ketanmu.Case, error) {
 	if err := requireStaff(actor); err != nil { // before the file is parsed
-		return store.Case{}, err
+		return ketanmu.Case{}, err
 	}
 	if err := s.checkOutputFile(data); err != nil {
-		return store.Case{}, err
+		return ketanmu.Case{}, err
 	}
-	c, err := s.act(ctx, actor, number, func(tx *store.Tx, c store.Case) (Outcome, error) {
+	c, err := s.act(ctx, actor, number, func(tx *store.Tx, c ketanmu.Case) (Outcome, error) {
 		return s.attachOutput(tx, actor, c, data)
 	})
 	if err != nil {
-		return store.Case{}, err
+		return ketanmu.Case{}, err
 	}
 	s.log.Info("Output sent", "case_number", c.Number, "actor", actor.Name, "bytes", len(data))
 	return c, nil
@@ -49,14 +49,14 @@ func (s *Service) checkOutputFile(data []byte) error {
 	return nil
 }
 
-func (s *Service) attachOutput(tx *store.Tx, actor Actor, c store.Case, data []byte) (Outcome, error) {
+func (s *Service) attachOutput(tx *store.Tx, actor Actor, c ketanmu.Case, data []byte) (Outcome, error) {
 	o := Outcome{Case: c}
 	if err := s.checkAction(actor, c, Action{Kind: Close}); err != nil {
 		return o, err
 	}
 	switch d := Delivery(c); d {
-	case lifecycle.DeliveryElectronic:
-	case lifecycle.DeliveryNone:
+	case ketanmu.DeliveryElectronic:
+	case ketanmu.DeliveryNone:
 		return o, ketanmu.Errorf(ketanmu.ECONFLICT, "%s (%s) tidak punya dokumen hasil untuk dikirim ke pemohon",
 			c.Number, s.cfg.Services[c.Service].Name)
 	default:
@@ -68,7 +68,7 @@ func (s *Service) attachOutput(tx *store.Tx, actor Actor, c store.Case, data []b
 		return o, ketanmu.Errorf(ketanmu.ECONFLICT, "%s sudah %s: PDF hasil tidak bisa dilampirkan lagi",
 			c.Number, s.StageName(c.Stage))
 	}
-	if err := p.Check(c.Stage, lifecycle.Done); err != nil {
+	if err := p.Check(c.Stage, ketanmu.StageDone); err != nil {
 		return o, ketanmu.Errorf(ketanmu.ECONFLICT, "%s sedang di tahap %s: PDF hasil bisa dilampirkan setelah dokumen dibuat",
 			c.Number, s.StageName(c.Stage))
 	}
@@ -83,19 +83,19 @@ func (s *Service) attachOutput(tx *store.Tx, actor Actor, c store.Case, data []b
 	}
 	o.Messages = append(o.Messages, msg)
 	m := mover{s: s, tx: tx, actor: actor, out: &o.Messages}
-	if err := m.move(c, lifecycle.Done, "", "", ""); err != nil {
+	if err := m.move(c, ketanmu.StageDone, "", "", ""); err != nil {
 		return o, err
 	}
 	if o.Case, err = tx.CaseByNumber(c.Number); err != nil {
 		return o, err
 	}
 	// No file name or content here: the case's documents hold the file, and retention erases it.
-	return o, tx.Audit(store.Audit{Actor: actor.Name, Action: AuditOutput, CaseID: c.ID,
+	return o, tx.Audit(ketanmu.Audit{Actor: actor.Name, Action: AuditOutput, CaseID: c.ID,
 		Detail: fmt.Sprintf("PDF %d KB; %s", (len(data)+1023)/1024, s.auditDetail(c, o.Case))})
 }
 
 // outputMessage is the stored PDF as a document message to the case's chat, with text key.
-func (s *Service) outputMessage(tx *store.Tx, c store.Case, mediaID int64, key string) (ketanmu.Outbound, error) {
+func (s *Service) outputMessage(tx *store.Tx, c ketanmu.Case, mediaID int64, key string) (ketanmu.Outbound, error) {
 	conv, err := tx.Conversation(c.Account, c.Chat)
 	if err != nil {
 		return ketanmu.Outbound{}, err
@@ -105,8 +105,8 @@ func (s *Service) outputMessage(tx *store.Tx, c store.Case, mediaID int64, key s
 }
 
 // needsOutput refuses to close a case whose resident waits for the PDF before it was attached.
-func (m mover) needsOutput(c store.Case, to lifecycle.Stage) error {
-	if to != lifecycle.Done || Delivery(c) != lifecycle.DeliveryElectronic {
+func (m mover) needsOutput(c ketanmu.Case, to ketanmu.Stage) error {
+	if to != ketanmu.StageDone || Delivery(c) != ketanmu.DeliveryElectronic {
 		return nil
 	}
 	_, ok, err := m.tx.KeptCaseFile(c.ID, store.OutputKey)
@@ -134,7 +134,7 @@ func (s *Service) ResendOutput(tx *store.Tx, conv store.Conversation) ([]ketanmu
 			}
 			continue
 		}
-		if Delivery(c) != lifecycle.DeliveryElectronic {
+		if Delivery(c) != ketanmu.DeliveryElectronic {
 			continue
 		}
 		id, ok, err := tx.KeptCaseFile(c.ID, store.OutputKey)
@@ -148,7 +148,7 @@ func (s *Service) ResendOutput(tx *store.Tx, conv store.Conversation) ([]ketanmu
 		if err != nil {
 			return nil, err
 		}
-		return []ketanmu.Outbound{msg}, tx.Audit(store.Audit{Actor: "pemohon", Action: AuditOutputResent, CaseID: c.ID})
+		return []ketanmu.Outbound{msg}, tx.Audit(ketanmu.Audit{Actor: "pemohon", Action: AuditOutputResent, CaseID: c.ID})
 	}
 	return []ketanmu.Outbound{{Account: conv.Account, Chat: conv.Chat, Address: conv.Address,
 		Text: s.cfg.Texts.Get("output_none")}}, nil
@@ -157,7 +157,7 @@ func (s *Service) ResendOutput(tx *store.Tx, conv store.Conversation) ([]ketanmu
 // outputErased answers "kirim ulang" for a case whose PDF was sent and then erased with the
 // case's personal data at the end of retention (its audit log keeps that it was sent, and when):
 // the resident learns when it went and that the office keeps no copy. nil when none was sent.
-func (s *Service) outputErased(tx *store.Tx, conv store.Conversation, c store.Case) ([]ketanmu.Outbound, error) {
+func (s *Service) outputErased(tx *store.Tx, conv store.Conversation, c ketanmu.Case) ([]ketanmu.Outbound, error) {
 	audit, err := tx.CaseAudit(c.ID)
 	if err != nil {
 		return nil, err
@@ -175,14 +175,14 @@ func (s *Service) outputErased(tx *store.Tx, conv store.Conversation, c store.Ca
 
 // CanAttachOutput reports whether the finished PDF of case c may be attached now: its resident
 // chose it, and the case is open at a stage that may close.
-func (s *Service) CanAttachOutput(c store.Case) bool {
+func (s *Service) CanAttachOutput(c ketanmu.Case) bool {
 	p, _ := s.cfg.Profile(c.Service)
-	return Delivery(c) == lifecycle.DeliveryElectronic && !lifecycle.Closed(c.Stage) && p.Check(c.Stage, lifecycle.Done) == nil
+	return Delivery(c) == ketanmu.DeliveryElectronic && !lifecycle.Closed(c.Stage) && p.Check(c.Stage, ketanmu.StageDone) == nil
 }
 
 // output is what case c hands over (flows.OutputTTE or flows.OutputCard): its sub-type's, else
 // its service's.
-func (s *Service) output(c store.Case) string {
+func (s *Service) output(c ketanmu.Case) string {
 	svc := s.cfg.Services[c.Service]
 	for _, st := range svc.Subtypes {
 		if st.Key == c.Subtype && st.Output != "" {
@@ -194,6 +194,6 @@ func (s *Service) output(c store.Case) string {
 
 // path is the way case c takes through its profile: the resident's delivery, and whether it is
 // a card (printed without an electronic signature).
-func (s *Service) path(c store.Case) lifecycle.Path {
+func (s *Service) path(c ketanmu.Case) lifecycle.Path {
 	return lifecycle.Path{Delivery: Delivery(c), Card: s.output(c) != flows.OutputTTE}
 }

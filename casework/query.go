@@ -20,7 +20,7 @@ type Filter struct {
 	// Account limits the list to one WhatsApp number's cases.
 	Account string
 	Service string
-	Stage   lifecycle.Stage
+	Stage   ketanmu.Stage
 	// Open limits the list to cases still in progress.
 	Open bool
 	// Mine and Unassigned limit the list to the actor's cases, or to cases nobody has.
@@ -45,7 +45,7 @@ const MaxPage = 1_000_000
 
 // Page is one page of cases.
 type Page struct {
-	Cases []store.Case
+	Cases []ketanmu.Case
 	Total int
 	Page  int
 }
@@ -71,7 +71,7 @@ func (s *Service) Queue(ctx context.Context, actor Actor, f Filter) (Page, error
 }
 
 // Counts counts the cases actor may see that match f (its stage aside), per stage.
-func (s *Service) Counts(ctx context.Context, actor Actor, f Filter) (map[lifecycle.Stage]int, error) {
+func (s *Service) Counts(ctx context.Context, actor Actor, f Filter) (map[ketanmu.Stage]int, error) {
 	sf, err := s.storeFilter(actor, f)
 	if err != nil {
 		return nil, err
@@ -92,7 +92,7 @@ func (s *Service) storeFilter(actor Actor, f Filter) (store.CaseFilter, error) {
 		Unassigned: f.Unassigned, OldestFirst: !f.NewestFirst, Services: s.visibleServices(actor)}
 	if f.Stage != "" && !lifecycle.Known(f.Stage) {
 		return sf, ketanmu.Errorf(ketanmu.EINVALID, "tahap %q tidak dikenal; yang ada: %s", f.Stage,
-			strings.Join(lifecycle.StageKeys(lifecycle.Stages), ", "))
+			strings.Join(lifecycle.StageKeys(ketanmu.Stages), ", "))
 	}
 	if _, ok := s.cfg.Services[f.Service]; f.Service != "" && !ok {
 		return sf, ketanmu.Errorf(ketanmu.EINVALID, "layanan %q tidak dikenal", f.Service)
@@ -155,17 +155,17 @@ func (s *Service) visibleServices(actor Actor) []string {
 // documents, notes, the audit of who did what, and the chat transcript.
 type File struct {
 	store.CaseFile
-	Audit      []store.Audit
+	Audit      []ketanmu.Audit
 	Transcript []store.TranscriptMessage
 	// Allowed are the stages the case may move to now, for this actor.
-	Allowed []lifecycle.Stage
+	Allowed []ketanmu.Stage
 	// Person is who has the chat, if a person has it.
 	Person string
 	// TranscriptHidden: the chat also holds a case this actor may not see (a complaint, perhaps
 	// about them), so its transcript is not shown to them.
 	TranscriptHidden bool
 	// Others are the resident's other cases (same resident or same NIK) this actor may see.
-	Others []store.Case
+	Others []ketanmu.Case
 }
 
 // Case loads one case actor may see.
@@ -218,8 +218,8 @@ func (s *Service) Case(ctx context.Context, actor Actor, number string) (File, e
 
 // AllowedFor lists the stages actor may move c to now: what the profile allows, that actor's
 // roles permit and the resident's choice does not contradict.
-func (s *Service) AllowedFor(actor Actor, c store.Case) []lifecycle.Stage {
-	out := []lifecycle.Stage{}
+func (s *Service) AllowedFor(actor Actor, c ketanmu.Case) []ketanmu.Stage {
+	out := []ketanmu.Stage{}
 	p, ok := s.cfg.Profile(c.Service)
 	if !ok || lifecycle.Closed(c.Stage) {
 		return out
@@ -233,11 +233,11 @@ func (s *Service) AllowedFor(actor Actor, c store.Case) []lifecycle.Stage {
 }
 
 // lookCase is the case with this number as actor may see it, read without writing.
-func (s *Service) lookCase(ctx context.Context, actor Actor, number string) (store.Case, error) {
+func (s *Service) lookCase(ctx context.Context, actor Actor, number string) (ketanmu.Case, error) {
 	if err := requireStaff(actor); err != nil {
-		return store.Case{}, err
+		return ketanmu.Case{}, err
 	}
-	var c store.Case
+	var c ketanmu.Case
 	err := s.db.View(ctx, func(tx *store.Tx) (err error) {
 		c, err = s.visibleCase(tx, actor, number)
 		return err
@@ -255,7 +255,7 @@ func (s *Service) ReadDocument(ctx context.Context, actor Actor, number string, 
 }
 
 // CanRead refuses a case actor may not see, as if it did not exist.
-func (s *Service) CanRead(actor Actor, c store.Case) error {
+func (s *Service) CanRead(actor Actor, c ketanmu.Case) error {
 	if err := requireStaff(actor); err != nil {
 		return err
 	}
@@ -277,7 +277,7 @@ type Clock struct {
 }
 
 // ClockAt tells how case c's stage deadline stands at now, on the case's own clock (Elapsed).
-func (s *Service) ClockAt(c store.Case, now time.Time) Clock {
+func (s *Service) ClockAt(c ketanmu.Case, now time.Time) Clock {
 	switch {
 	case lifecycle.PausesClock(c.Stage):
 		return Clock{Paused: true}

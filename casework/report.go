@@ -8,7 +8,6 @@ import (
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/config"
-	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/sla"
 	"github.com/ketanmu/ketanmu/store"
 )
@@ -40,12 +39,12 @@ type ServiceReport struct {
 
 // StageReport is the working time cases spent in one stage.
 type StageReport struct {
-	Stage         lifecycle.Stage `json:"stage"`
-	Count         int             `json:"count"`
-	MedianSeconds int64           `json:"median_seconds"`
-	P90Seconds    int64           `json:"p90_seconds"`
-	Median        string          `json:"median"` // "1h30m"
-	P90           string          `json:"p90"`
+	Stage         ketanmu.Stage `json:"stage"`
+	Count         int           `json:"count"`
+	MedianSeconds int64         `json:"median_seconds"`
+	P90Seconds    int64         `json:"p90_seconds"`
+	Median        string        `json:"median"` // "1h30m"
+	P90           string        `json:"p90"`
 }
 
 // ParseRange reads from and to (YYYY-MM-DD, the office's days) into [start of from, end of to).
@@ -201,17 +200,17 @@ func buildServices(cfg *config.Config, start, end time.Time, cases []store.CaseT
 		share := float64(byKey[key].ClosedOnTime) / float64(n)
 		byKey[key].OnTimeShare = &share
 	}
-	stays := map[string]map[lifecycle.Stage][]time.Duration{}
+	stays := map[string]map[ketanmu.Stage][]time.Duration{}
 	cal := cfg.Office.Calendar
 	for _, v := range visits {
 		get(v.Service)
 		if stays[v.Service] == nil {
-			stays[v.Service] = map[lifecycle.Stage][]time.Duration{}
+			stays[v.Service] = map[ketanmu.Stage][]time.Duration{}
 		}
 		stays[v.Service][v.Stage] = append(stays[v.Service][v.Stage], cal.Between(v.Entered, v.Left))
 	}
 	for key, byStage := range stays {
-		for _, st := range lifecycle.Stages {
+		for _, st := range ketanmu.Stages {
 			if ds := byStage[st]; len(ds) > 0 {
 				byKey[key].Stages = append(byKey[key].Stages, stageReport(st, ds))
 			}
@@ -231,7 +230,7 @@ func buildServices(cfg *config.Config, start, end time.Time, cases []store.CaseT
 	return out
 }
 
-func stageReport(stage lifecycle.Stage, ds []time.Duration) StageReport {
+func stageReport(stage ketanmu.Stage, ds []time.Duration) StageReport {
 	slices.Sort(ds)
 	med, p90 := median(ds), nearestRank(ds, 90)
 	return StageReport{Stage: stage, Count: len(ds), MedianSeconds: int64(med.Round(time.Second) / time.Second),

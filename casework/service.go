@@ -71,7 +71,7 @@ const (
 // Action is one operator action on a case.
 type Action struct {
 	Kind     Kind
-	To       lifecycle.Stage
+	To       ketanmu.Stage
 	Assignee string
 	Text     string
 	Docs     []string
@@ -86,17 +86,17 @@ const (
 
 // ActionFor is the action that moving to stage to means: asking for a fix, rejecting, shipping,
 // closing… each with the rules and the notification of that action.
-func ActionFor(to lifecycle.Stage, text, tracking string) Action {
+func ActionFor(to ketanmu.Stage, text, tracking string) Action {
 	switch to {
-	case lifecycle.NeedsFix:
+	case ketanmu.StageNeedsFix:
 		return Action{Kind: AskFix, Text: text}
-	case lifecycle.Rejected:
+	case ketanmu.StageRejected:
 		return Action{Kind: Reject, Text: text}
-	case lifecycle.Shipped:
+	case ketanmu.StageShipped:
 		return Action{Kind: Ship, Tracking: tracking}
-	case lifecycle.ReadyForPickup:
+	case ketanmu.StageReadyForPickup:
 		return Action{Kind: Pickup}
-	case lifecycle.Done:
+	case ketanmu.StageDone:
 		return Action{Kind: Close}
 	}
 	return Action{Kind: Move, To: to, Text: text}
@@ -105,23 +105,23 @@ func ActionFor(to lifecycle.Stage, text, tracking string) Action {
 // Outcome is what an action did: the case as it now is and the messages it causes, to be queued
 // in the same transaction.
 type Outcome struct {
-	Case     store.Case
+	Case     ketanmu.Case
 	Messages []ketanmu.Outbound
 }
 
 // Do carries out a on the case with this number, for actor, in one transaction that also queues
 // the messages it causes; the outbox is woken afterwards.
-func (s *Service) Do(ctx context.Context, actor Actor, number string, a Action) (store.Case, error) {
-	return s.act(ctx, actor, number, func(tx *store.Tx, c store.Case) (Outcome, error) {
+func (s *Service) Do(ctx context.Context, actor Actor, number string, a Action) (ketanmu.Case, error) {
+	return s.act(ctx, actor, number, func(tx *store.Tx, c ketanmu.Case) (Outcome, error) {
 		return s.Apply(tx, actor, c, a)
 	})
 }
 
 // act runs fn on the case with this number, as actor may see it, in one transaction that also
 // queues the messages fn causes; the outbox is woken after the commit.
-func (s *Service) act(ctx context.Context, actor Actor, number string, fn func(*store.Tx, store.Case) (Outcome, error)) (store.Case, error) {
+func (s *Service) act(ctx context.Context, actor Actor, number string, fn func(*store.Tx, ketanmu.Case) (Outcome, error)) (ketanmu.Case, error) {
 	if err := requireStaff(actor); err != nil {
-		return store.Case{}, err
+		return ketanmu.Case{}, err
 	}
 	var o Outcome
 	err := s.db.Update(ctx, func(tx *store.Tx) error {
@@ -136,7 +136,7 @@ func (s *Service) act(ctx context.Context, actor Actor, number string, fn func(*
 		return err
 	})
 	if err != nil {
-		return store.Case{}, err
+		return ketanmu.Case{}, err
 	}
 	s.notify(o.Messages)
 	return o.Case, nil
@@ -145,7 +145,7 @@ func (s *Service) act(ctx context.Context, actor Actor, number string, fn func(*
 // Apply carries out a on case c inside tx. Nothing is written when it fails, so a caller that
 // answers the refusal (a WhatsApp command) may still commit tx. The messages are returned, not
 // queued: the caller queues them with its own.
-func (s *Service) Apply(tx *store.Tx, actor Actor, c store.Case, a Action) (Outcome, error) {
+func (s *Service) Apply(tx *store.Tx, actor Actor, c ketanmu.Case, a Action) (Outcome, error) {
 	if err := s.checkAction(actor, c, a); err != nil {
 		return Outcome{}, err
 	}
@@ -162,7 +162,7 @@ func (s *Service) Apply(tx *store.Tx, actor Actor, c store.Case, a Action) (Outc
 		if a.Kind == Note {
 			return nil // the note is its own record
 		}
-		return tx.Audit(store.Audit{Actor: actor.Name, Action: string(a.Kind), CaseID: c.ID,
+		return tx.Audit(ketanmu.Audit{Actor: actor.Name, Action: string(a.Kind), CaseID: c.ID,
 			Detail: s.auditDetail(c, o.Case)})
 	})
 	return o, err
@@ -170,7 +170,7 @@ func (s *Service) Apply(tx *store.Tx, actor Actor, c store.Case, a Action) (Outc
 
 // checkAction refuses what no stage or role could make right: a member of staff is needed, a
 // case they may not see does not exist for them, and required text must be there.
-func (s *Service) checkAction(actor Actor, c store.Case, a Action) error {
+func (s *Service) checkAction(actor Actor, c ketanmu.Case, a Action) error {
 	if err := requireStaff(actor); err != nil {
 		return err
 	}
@@ -205,7 +205,7 @@ func (s *Service) checkAction(actor Actor, c store.Case, a Action) error {
 	return nil
 }
 
-func (s *Service) apply(tx *store.Tx, actor Actor, c store.Case, a Action) (Outcome, error) {
+func (s *Service) apply(tx *store.Tx, actor Actor, c ketanmu.Case, a Action) (Outcome, error) {
 	a.Text, a.Tracking = strings.TrimSpace(a.Text), strings.TrimSpace(a.Tracking)
 	o := Outcome{Case: c}
 	m := mover{s: s, tx: tx, actor: actor, out: &o.Messages}
@@ -219,13 +219,13 @@ func (s *Service) apply(tx *store.Tx, actor Actor, c store.Case, a Action) (Outc
 	case AskFix:
 		return o, m.askFix(c, a.Text, a.Docs)
 	case Reject:
-		return o, m.to(c, lifecycle.Rejected, a.Text, "")
+		return o, m.to(c, ketanmu.StageRejected, a.Text, "")
 	case Ship:
-		return o, m.to(c, lifecycle.Shipped, "", a.Tracking)
+		return o, m.to(c, ketanmu.StageShipped, "", a.Tracking)
 	case Pickup:
-		return o, m.to(c, lifecycle.ReadyForPickup, "", "")
+		return o, m.to(c, ketanmu.StageReadyForPickup, "", "")
 	case Close:
-		return o, m.to(c, lifecycle.Done, "", "")
+		return o, m.to(c, ketanmu.StageDone, "", "")
 	case Note:
 		return o, tx.AddNote(c.ID, actor.Name, a.Text)
 	case Reply:
@@ -236,7 +236,7 @@ func (s *Service) apply(tx *store.Tx, actor Actor, c store.Case, a Action) (Outc
 		if next := ActionFor(a.To, a.Text, a.Tracking); next.Kind != Move {
 			return s.apply(tx, actor, c, next)
 		}
-		if a.To == lifecycle.Verifying && lifecycle.Waiting(c.Stage) {
+		if a.To == ketanmu.StageVerifying && lifecycle.Waiting(c.Stage) {
 			return o, m.take(c)
 		}
 		return o, m.to(c, a.To, a.Text, "")
@@ -246,7 +246,7 @@ func (s *Service) apply(tx *store.Tx, actor Actor, c store.Case, a Action) (Outc
 
 // auditDetail is what an action changed, in the names operators read (stages by their
 // configured names, not their keys).
-func (s *Service) auditDetail(before, after store.Case) string {
+func (s *Service) auditDetail(before, after ketanmu.Case) string {
 	var parts []string
 	if before.Stage != after.Stage {
 		parts = append(parts, s.StageName(before.Stage)+" → "+s.StageName(after.Stage))
@@ -281,33 +281,33 @@ func (s *Service) canSee(actor Actor, service string) bool {
 
 // visibleCase finds a case the actor may see; one they may not is not found, as if it did not
 // exist (a complaint about a member of staff is not theirs to know of).
-func (s *Service) visibleCase(tx *store.Tx, actor Actor, number string) (store.Case, error) {
+func (s *Service) visibleCase(tx *store.Tx, actor Actor, number string) (ketanmu.Case, error) {
 	number = strings.ToUpper(strings.TrimSpace(number))
 	c, err := tx.CaseByNumber(number)
 	if ketanmu.ErrorCode(err) == ketanmu.ENOTFOUND || (err == nil && !s.canSee(actor, c.Service)) {
-		return store.Case{}, ketanmu.Errorf(ketanmu.ENOTFOUND, "nomor %s tidak ditemukan", number)
+		return ketanmu.Case{}, ketanmu.Errorf(ketanmu.ENOTFOUND, "nomor %s tidak ditemukan", number)
 	}
 	return c, err
 }
 
 // Requirements lists what case c requires: slots of document keys that serve equally in law.
-func (s *Service) Requirements(c store.Case) [][]string {
+func (s *Service) Requirements(c ketanmu.Case) [][]string {
 	return s.flows.Requirements(c.Service, c.Subtype, c.Details)
 }
 
 // StageName is what people read for a stage: its configured name.
-func (s *Service) StageName(st lifecycle.Stage) string { return StageName(s.cfg.Texts, st) }
+func (s *Service) StageName(st ketanmu.Stage) string { return StageName(s.cfg.Texts, st) }
 
 // StageName is the configured name of a stage (texts opstage_<key>), or the key when the office
 // has none.
-func StageName(t ketanmu.Texts, st lifecycle.Stage) string {
+func StageName(t ketanmu.Texts, st ketanmu.Stage) string {
 	if name, ok := t.Lookup("opstage_" + string(st)); ok {
 		return name
 	}
 	return string(st)
 }
 
-func (s *Service) stageNames(stages []lifecycle.Stage) string {
+func (s *Service) stageNames(stages []ketanmu.Stage) string {
 	names := make([]string, len(stages))
 	for i, st := range stages {
 		names[i] = s.StageName(st)

@@ -15,7 +15,7 @@ import (
 //     proactive message of its own;
 //   - a person still has the chat, or the resident is in the middle of something else;
 //   - this case was surveyed already, or the resident was invited within skm.min_interval.
-func (m mover) inviteSurvey(c store.Case) error {
+func (m mover) inviteSurvey(c ketanmu.Case) error {
 	cfg := m.s.cfg
 	if !cfg.SKM.Surveys(c.Service) {
 		return nil

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/ketanmu/ketanmu"
+
 	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/store"
@@ -30,7 +32,7 @@ func TestTakeLeavesWaiting(t *testing.T) {
 			t.Fatalf("config %q has no privasi service", path)
 		}
 		for i, service := range keys {
-			due := e.cfg.Promise(service, lifecycle.Path{Delivery: lifecycle.DeliveryPickup}, e.clock.Now())
+			due := e.cfg.Promise(service, lifecycle.Path{Delivery: ketanmu.DeliveryPickup}, e.clock.Now())
 			if p, _ := e.cfg.Profile(service); p.DueWithin > 0 {
 				due = e.clock.Now().Add(p.DueWithin) // as bot/privacy.go makes it: calendar hours
 			}
@@ -38,7 +40,7 @@ func TestTakeLeavesWaiting(t *testing.T) {
 			if _, err := e.svc.Do(ctx, kadis, number, casework.Action{Kind: casework.Take}); err != nil {
 				t.Fatalf("%s %s: take: %v", path, service, err)
 			}
-			var c store.Case
+			var c ketanmu.Case
 			if err := e.db.View(ctx, func(tx *store.Tx) error {
 				var err error
 				c, err = tx.CaseByNumber(number)

@@ -3,6 +3,8 @@ package casework
 import (
 	"slices"
 
+	"github.com/ketanmu/ketanmu"
+
 	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/store"
 )
@@ -21,40 +23,40 @@ const (
 type Turn struct {
 	Party string
 	// Roles may take the next step (the front office is lifecycle.RoleOperator); for staff only.
-	Roles []lifecycle.Role
+	Roles []ketanmu.Role
 }
 
 // TurnOf says whose move case c waits for: the resident or the post while the case waits on
 // them, else the roles that may take the next step of its profile's path (a way back — a fix, a
 // rejection — is nobody's turn). The queue, the case page and "Tugas saya" all read it here.
-func (s *Service) TurnOf(c store.Case) Turn {
+func (s *Service) TurnOf(c ketanmu.Case) Turn {
 	p, _ := s.cfg.Profile(c.Service)
 	return turnOf(p, c.Stage, Delivery(c))
 }
 
-func turnOf(p lifecycle.Profile, st lifecycle.Stage, d lifecycle.Delivery) Turn {
+func turnOf(p lifecycle.Profile, st ketanmu.Stage, d ketanmu.Delivery) Turn {
 	switch {
 	case lifecycle.Closed(st):
 		return Turn{}
-	case st == lifecycle.NeedsFix:
+	case st == ketanmu.StageNeedsFix:
 		return Turn{Party: TurnResidentFix}
-	case st == lifecycle.Validated:
+	case st == ketanmu.StageValidated:
 		return Turn{Party: TurnResidentFiles}
-	case st == lifecycle.AwaitingFiles:
+	case st == ketanmu.StageAwaitingFiles:
 		return Turn{Party: TurnPostFiles}
-	case st == lifecycle.ReadyForPickup:
+	case st == ketanmu.StageReadyForPickup:
 		return Turn{Party: TurnResidentPickup}
-	case st == lifecycle.Shipped:
+	case st == ketanmu.StageShipped:
 		return Turn{Party: TurnPostDelivery}
 	}
 	t := Turn{Party: TurnStaff}
 	for _, to := range p.Allowed(st) {
-		if to == lifecycle.Rejected || to == lifecycle.NeedsFix || p.DeliveryConflict(st, to, d) {
+		if to == ketanmu.StageRejected || to == ketanmu.StageNeedsFix || p.DeliveryConflict(st, to, d) {
 			continue
 		}
 		role := p.RoleFor(to)
 		if role == "" {
-			role = lifecycle.RoleOperator
+			role = ketanmu.RoleOperator
 		}
 		if !slices.Contains(t.Roles, role) {
 			t.Roles = append(t.Roles, role)
@@ -65,7 +67,7 @@ func turnOf(p lifecycle.Profile, st lifecycle.Stage, d lifecycle.Delivery) Turn 
 
 // Mine reports whether the turn is one of actor's roles.
 func (t Turn) Mine(actor Actor) bool {
-	return t.Party == TurnStaff && slices.ContainsFunc(t.Roles, func(r lifecycle.Role) bool {
+	return t.Party == TurnStaff && slices.ContainsFunc(t.Roles, func(r ketanmu.Role) bool {
 		return slices.Contains(actor.Roles, r)
 	})
 }
@@ -73,14 +75,14 @@ func (t Turn) Mine(actor Actor) bool {
 // frontOffice reports whether actor's only part in the turn is the front office's: then a case
 // someone else has taken is theirs, not actor's.
 func (t Turn) frontOffice(actor Actor) bool {
-	return !slices.ContainsFunc(t.Roles, func(r lifecycle.Role) bool {
-		return r != lifecycle.RoleOperator && slices.Contains(actor.Roles, r)
+	return !slices.ContainsFunc(t.Roles, func(r ketanmu.Role) bool {
+		return r != ketanmu.RoleOperator && slices.Contains(actor.Roles, r)
 	})
 }
 
 // TaskFor reports whether case c waits on actor ("Tugas saya"): its turn is one of actor's
 // roles and, where that is the front office's, nobody else has taken it.
-func (s *Service) TaskFor(actor Actor, c store.Case) bool {
+func (s *Service) TaskFor(actor Actor, c ketanmu.Case) bool {
 	t := s.TurnOf(c)
 	return t.Mine(actor) && (!t.frontOffice(actor) || c.Assignee == "" || c.Assignee == actor.Name)
 }
@@ -93,8 +95,8 @@ func (s *Service) taskStages(actor Actor) (theirs, mine []store.ServiceStage) {
 		if !ok || !p.CanSee(actor.Roles) {
 			continue
 		}
-		for _, st := range lifecycle.Stages {
-			t := turnOf(p, st, lifecycle.DeliveryNone) // any delivery: the widest set of turns
+		for _, st := range ketanmu.Stages {
+			t := turnOf(p, st, ketanmu.DeliveryNone) // any delivery: the widest set of turns
 			if !t.Mine(actor) {
 				continue
 			}

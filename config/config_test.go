@@ -8,8 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ketanmu/ketanmu"
+
 	"github.com/ketanmu/ketanmu/config"
-	"github.com/ketanmu/ketanmu/lifecycle"
 )
 
 // MustWrite writes a config file into a temporary folder and returns its path.
@@ -303,7 +304,7 @@ func TestLoadBadFile(t *testing.T) {
 // no English stage key reaches anyone.
 func TestStageNames(t *testing.T) {
 	cfg := MustLoad(t, "")
-	for _, st := range lifecycle.Stages {
+	for _, st := range ketanmu.Stages {
 		for _, key := range []string{"stage_" + string(st), "opstage_" + string(st)} {
 			if v, ok := cfg.Texts[key]; !ok || v == "" || v == string(st) {
 				t.Errorf("texts.%s = %q, want an Indonesian name", key, v)

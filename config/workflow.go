@@ -30,26 +30,26 @@ const PrivacyService = "privasi"
 // profile reads the workflow named name as lifecycle rules and checks them.
 func (w Workflow) profile(name string) (lifecycle.Profile, error) {
 	at := "workflows." + name
-	p := lifecycle.Profile{Name: name, Transitions: map[lifecycle.Stage][]lifecycle.Stage{},
-		Next: map[lifecycle.Stage]lifecycle.Stage{}, Roles: map[lifecycle.Stage]lifecycle.Role{},
-		Deadlines: map[lifecycle.Stage]sla.Duration{}, ViewRole: lifecycle.Role(w.ViewRole)}
+	p := lifecycle.Profile{Name: name, Transitions: map[ketanmu.Stage][]ketanmu.Stage{},
+		Next: map[ketanmu.Stage]ketanmu.Stage{}, Roles: map[ketanmu.Stage]ketanmu.Role{},
+		Deadlines: map[ketanmu.Stage]sla.Duration{}, ViewRole: ketanmu.Role(w.ViewRole)}
 	for from, tos := range w.Transitions {
 		for _, to := range tos {
-			p.Transitions[lifecycle.Stage(from)] = append(p.Transitions[lifecycle.Stage(from)], lifecycle.Stage(to))
+			p.Transitions[ketanmu.Stage(from)] = append(p.Transitions[ketanmu.Stage(from)], ketanmu.Stage(to))
 		}
 	}
 	for from, to := range w.Next {
-		p.Next[lifecycle.Stage(from)] = lifecycle.Stage(to)
+		p.Next[ketanmu.Stage(from)] = ketanmu.Stage(to)
 	}
 	for stage, role := range w.Roles {
-		p.Roles[lifecycle.Stage(stage)] = lifecycle.Role(role)
+		p.Roles[ketanmu.Stage(stage)] = ketanmu.Role(role)
 	}
 	for stage, raw := range w.DeadlinesRaw {
 		d, err := sla.ParseDuration(raw)
-		if err != nil || !lifecycle.Known(lifecycle.Stage(stage)) {
+		if err != nil || !lifecycle.Known(ketanmu.Stage(stage)) {
 			return p, &Error{at + ".deadlines." + stage, fmt.Sprintf("%q is not a duration such as 7h or 1d for a known stage", raw)}
 		}
-		p.Deadlines[lifecycle.Stage(stage)] = d
+		p.Deadlines[ketanmu.Stage(stage)] = d
 	}
 	if w.DueWithin != "" {
 		d, err := time.ParseDuration(w.DueWithin)
@@ -154,8 +154,8 @@ func (c *Config) validateWorkflows() error {
 
 func checkRoles(roles []string) error {
 	for _, r := range roles {
-		if !slices.Contains(lifecycle.Roles, lifecycle.Role(r)) {
-			return fmt.Errorf("unknown role %q; known: %v", r, lifecycle.Roles)
+		if !slices.Contains(ketanmu.Roles, ketanmu.Role(r)) {
+			return fmt.Errorf("unknown role %q; known: %v", r, ketanmu.Roles)
 		}
 	}
 	return nil
@@ -172,10 +172,10 @@ func (c *Config) Profile(service string) (lifecycle.Profile, bool) {
 }
 
 // RolesOf converts role names from config.
-func RolesOf(names []string) []lifecycle.Role {
-	out := make([]lifecycle.Role, len(names))
+func RolesOf(names []string) []ketanmu.Role {
+	out := make([]ketanmu.Role, len(names))
 	for i, n := range names {
-		out[i] = lifecycle.Role(n)
+		out[i] = ketanmu.Role(n)
 	}
 	return out
 }

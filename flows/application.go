@@ -8,7 +8,6 @@ import (
 	"unicode"
 
 	"github.com/ketanmu/ketanmu"
-	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/nik"
 )
 
@@ -427,7 +426,7 @@ func (t *turn) askDelivery() {
 		d.Delivery = "pickup"
 		d.clearAddress()
 	case t.e.electronic(d) && electronicWord(t.word):
-		d.Delivery = string(lifecycle.DeliveryElectronic)
+		d.Delivery = string(ketanmu.DeliveryElectronic)
 		d.clearAddress()
 	case t.word == "2" || strings.Contains(t.word, "pos") || strings.Contains(t.word, "kirim"):
 		d.Delivery = "post"

@@ -53,7 +53,7 @@ type CaseInfo struct {
 	Number    string
 	Service   string
 	Subtype   string
-	Stage     lifecycle.Stage
+	Stage     ketanmu.Stage
 	CreatedAt time.Time
 	Due       time.Time // estimated completion; zero when unknown
 	Queue     int       // place in the service's queue while waiting; 0 when not waiting
@@ -62,7 +62,7 @@ type CaseInfo struct {
 
 // CaseEvent is one step in a case's history.
 type CaseEvent struct {
-	Stage  lifecycle.Stage
+	Stage  ketanmu.Stage
 	At     time.Time
 	Reason string
 }

@@ -3,7 +3,6 @@ package flows_test
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/ketanmu/ketanmu/lifecycle"
 	"reflect"
 	"regexp"
 	"strings"
@@ -248,13 +247,13 @@ func fuzzCases(s *fuzzSource, now time.Time) []flows.CaseInfo {
 	var cases []flows.CaseInfo
 	for i := range s.n(4) {
 		c := flows.CaseInfo{Number: fmt.Sprintf("KTP-261125-%04d", i+1), Service: s.pick(fuzzServices),
-			Subtype: s.pick([]string{"", "kk_baru", "zzz"}), Stage: lifecycle.Stage(s.pick(fuzzStages)), CreatedAt: now.Add(-time.Hour),
+			Subtype: s.pick([]string{"", "kk_baru", "zzz"}), Stage: ketanmu.Stage(s.pick(fuzzStages)), CreatedAt: now.Add(-time.Hour),
 			Queue: s.n(3)}
 		if s.bool() {
 			c.Due = now.Add(72 * time.Hour)
 		}
 		for range s.n(3) {
-			c.History = append(c.History, flows.CaseEvent{Stage: lifecycle.Stage(s.pick(fuzzStages)), At: now, Reason: s.pick(fuzzWords[:40])})
+			c.History = append(c.History, flows.CaseEvent{Stage: ketanmu.Stage(s.pick(fuzzStages)), At: now, Reason: s.pick(fuzzWords[:40])})
 		}
 		cases = append(cases, c)
 	}

@@ -26,7 +26,6 @@ import (
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/internal/app"
 	"github.com/ketanmu/ketanmu/internal/testfix"
-	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -433,9 +432,9 @@ func (c *conversation) operator(n int, verb, number, stage string) {
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	actor := casework.SystemActor("petugas", []lifecycle.Role{lifecycle.RoleSupervisor})
+	actor := casework.SystemActor("petugas", []ketanmu.Role{ketanmu.RoleSupervisor})
 	if verb == "move" {
-		_, err = c.router.Cases().Do(ctx, actor, number, casework.Action{Kind: casework.Move, To: lifecycle.Stage(stage)})
+		_, err = c.router.Cases().Do(ctx, actor, number, casework.Action{Kind: casework.Move, To: ketanmu.Stage(stage)})
 	} else {
 		_, err = c.router.Cases().AttachOutput(ctx, actor, number, pdf("hasil-tte.pdf"))
 	}

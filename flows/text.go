@@ -166,7 +166,7 @@ func (e *Engine) deliveryText(d *Draft) string {
 		return e.text("delivery_pickup", "counter", e.opt.Office.PickupCounter)
 	case "post":
 		return e.text("delivery_post", "address", e.postalAddress(d), "fee", e.text("fee_delivery"))
-	case string(lifecycle.DeliveryElectronic):
+	case string(ketanmu.DeliveryElectronic):
 		return e.text("delivery_elektronik")
 	}
 	return ""
@@ -175,7 +175,7 @@ func (e *Engine) deliveryText(d *Draft) string {
 // due is the completion date promised for a draft submitted at now: the stage deadlines of the
 // path its case will take (the delivery the resident chose; a card skips the signature).
 func (e *Engine) due(d *Draft, now time.Time) time.Time {
-	path := lifecycle.Path{Delivery: lifecycle.Delivery(d.Delivery), Card: e.output(d) != OutputTTE}
+	path := lifecycle.Path{Delivery: ketanmu.Delivery(d.Delivery), Card: e.output(d) != OutputTTE}
 	return e.opt.Services[d.Service].Profile.Promise(e.cal, now, path)
 }
 

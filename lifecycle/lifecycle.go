@@ -1,7 +1,8 @@
-// Package lifecycle holds the rules of a case's life as data and pure functions: the stages,
-// which of them close a case or stop its clock, the transitions each workflow profile allows,
-// the role each needs, and the deadlines. Nothing else in ketanmu names a stage or decides
-// "closed"; profiles come from config.
+// Package lifecycle holds the rules of a case's life as data and pure functions over the
+// vocabulary of the root package (ketanmu.Stage, ketanmu.Role, ketanmu.Delivery): which stages
+// close a case or stop its clock, the transitions each workflow profile allows, the role each
+// needs, and the deadlines. Nothing else in ketanmu decides "closed" or who may move a case;
+// profiles come from config.
 package lifecycle
 
 import (
@@ -10,51 +11,28 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ketanmu/ketanmu"
+
 	"github.com/ketanmu/ketanmu/sla"
 )
 
-// Stage is where a case is in its life. Its value is the stable key used in config, the
-// database and the API; people read the configured name (texts opstage_<key>).
-type Stage string
-
-// The stages, in the order of a case's life.
-const (
-	Submitted      Stage = "submitted"
-	Verifying      Stage = "verifying"
-	NeedsFix       Stage = "needs_fix"
-	Validated      Stage = "validated"
-	AwaitingFiles  Stage = "awaiting_files"
-	FilesReceived  Stage = "files_received"
-	InProduction   Stage = "in_production"
-	Signing        Stage = "signing"
-	Signed         Stage = "signed"
-	Printed        Stage = "printed"
-	ReadyForPickup Stage = "ready_for_pickup"
-	Shipped        Stage = "shipped"
-	Delivered      Stage = "delivered"
-	Done           Stage = "done"
-	Rejected       Stage = "rejected"
-)
-
-// Stages is every stage, in the order of a case's life.
-var Stages = []Stage{Submitted, Verifying, NeedsFix, Validated, AwaitingFiles, FilesReceived, InProduction,
-	Signing, Signed, Printed, ReadyForPickup, Shipped, Delivered, Done, Rejected}
-
 // Known reports whether s is a stage.
-func Known(s Stage) bool { return slices.Contains(Stages, s) }
+func Known(s ketanmu.Stage) bool { return slices.Contains(ketanmu.Stages, s) }
 
 // Closed reports whether a stage ends the case.
-func Closed(s Stage) bool { return s == Done || s == Rejected }
+func Closed(s ketanmu.Stage) bool { return s == ketanmu.StageDone || s == ketanmu.StageRejected }
 
 // PausesClock reports whether the case's clock stops in s: the case waits on the resident, for
 // a fix or for the original files they post (PAK POS: validated, then awaiting_files).
-func PausesClock(s Stage) bool { return s == NeedsFix || s == Validated || s == AwaitingFiles }
+func PausesClock(s ketanmu.Stage) bool {
+	return s == ketanmu.StageNeedsFix || s == ketanmu.StageValidated || s == ketanmu.StageAwaitingFiles
+}
 
 // Waiting reports whether s is the stage a case waits in for an operator to take it.
-func Waiting(s Stage) bool { return s == Submitted }
+func Waiting(s ketanmu.Stage) bool { return s == ketanmu.StageSubmitted }
 
 // StageKeys returns the keys of stages, for messages that list them.
-func StageKeys(stages []Stage) []string { return Keys(stages) }
+func StageKeys(stages []ketanmu.Stage) []string { return Keys(stages) }
 
 // Keys returns the string values of stages or roles.
 func Keys[T ~string](vs []T) []string {
@@ -65,49 +43,20 @@ func Keys[T ~string](vs []T) []string {
 	return out
 }
 
-// Role is what a member of staff may do.
-type Role string
-
-// Roles of staff. A supervisor may do everything.
-const (
-	RoleOperator   Role = "operator"
-	RoleValidator  Role = "validator"
-	RoleProduksi   Role = "produksi"
-	RoleKepala     Role = "kepala"
-	RoleSupervisor Role = "supervisor"
-	RolePengaduan  Role = "pengaduan"
-)
-
-// Roles is every role.
-var Roles = []Role{RoleOperator, RoleValidator, RoleProduksi, RoleKepala, RoleSupervisor, RolePengaduan}
-
 // HasRole reports whether someone holding roles may act where need is required ("" = any member
 // of staff). Supervisors may do everything.
-func HasRole(roles []Role, need Role) bool {
+func HasRole(roles []ketanmu.Role, need ketanmu.Role) bool {
 	if len(roles) == 0 {
 		return false
 	}
-	return need == "" || slices.Contains(roles, RoleSupervisor) || slices.Contains(roles, need)
+	return need == "" || slices.Contains(roles, ketanmu.RoleSupervisor) || slices.Contains(roles, need)
 }
-
-// Delivery is how the resident chose to receive a finished document.
-type Delivery string
-
-// Deliveries. None is a case without a document to hand over (NIK validation, complaints).
-const (
-	DeliveryNone   Delivery = ""
-	DeliveryPickup Delivery = "pickup"
-	DeliveryPost   Delivery = "post"
-	// DeliveryElectronic is the signed PDF sent in the chat, printed by the resident: no post,
-	// no counter.
-	DeliveryElectronic Delivery = "elektronik"
-)
 
 // Path is what decides the way a case takes through its profile: how the resident receives the
 // document, and whether it is a card (anything not signed electronically: a KTP-el, a KIA), which
 // goes from production straight to printing and never passes the signing stages.
 type Path struct {
-	Delivery Delivery
+	Delivery ketanmu.Delivery
 	Card     bool
 }
 
@@ -115,28 +64,28 @@ type Path struct {
 type Profile struct {
 	Name string
 	// Transitions maps a stage to the stages that may follow it.
-	Transitions map[Stage][]Stage
+	Transitions map[ketanmu.Stage][]ketanmu.Stage
 	// Next is the usual path: the stage "advance" moves to.
-	Next map[Stage]Stage
+	Next map[ketanmu.Stage]ketanmu.Stage
 	// Roles maps a target stage to the role needed to move a case into it ("" = any operator).
-	Roles map[Stage]Role
+	Roles map[ketanmu.Stage]ketanmu.Role
 	// Deadlines are the time standard of each stage, counted from entering it.
-	Deadlines map[Stage]sla.Duration
+	Deadlines map[ketanmu.Stage]sla.Duration
 	// ViewRole, when set, is the role needed to see the profile's cases at all (complaints may
 	// be about a member of staff).
-	ViewRole Role
+	ViewRole ketanmu.Role
 	// DueWithin, when set, is the case's deadline counted in calendar time from the request (a
 	// law that counts hours, not working days: privacy requests).
 	DueWithin time.Duration
 }
 
 // Allowed lists the stages that may follow from.
-func (p Profile) Allowed(from Stage) []Stage { return p.Transitions[from] }
+func (p Profile) Allowed(from ketanmu.Stage) []ketanmu.Stage { return p.Transitions[from] }
 
 // TransitionError is a move the profile does not allow.
 type TransitionError struct {
-	From, To Stage
-	Allowed  []Stage
+	From, To ketanmu.Stage
+	Allowed  []ketanmu.Stage
 }
 
 func (e *TransitionError) Error() string {
@@ -147,7 +96,7 @@ func (e *TransitionError) Error() string {
 }
 
 // Check returns nil when from -> to is allowed, else a *TransitionError listing what is.
-func (p Profile) Check(from, to Stage) error {
+func (p Profile) Check(from, to ketanmu.Stage) error {
 	allowed := p.Allowed(from)
 	if slices.Contains(allowed, to) {
 		return nil
@@ -159,52 +108,52 @@ func (p Profile) Check(from, to Stage) error {
 // office skips the post: where the path says shipped, it goes to ready_for_pickup when that is
 // allowed; a card is printed where the path says signing; a signed PDF sent in the chat closes
 // the case where paper would be printed or handed over.
-func (p Profile) NextStage(from Stage, path Path) (Stage, bool) {
+func (p Profile) NextStage(from ketanmu.Stage, path Path) (ketanmu.Stage, bool) {
 	next, ok := p.Next[from]
 	if !ok {
 		return "", false
 	}
 	d := path.Delivery
-	if path.Card && next == Signing && slices.Contains(p.Allowed(from), Printed) {
-		next = Printed // a card is printed, not signed electronically
+	if path.Card && next == ketanmu.StageSigning && slices.Contains(p.Allowed(from), ketanmu.StagePrinted) {
+		next = ketanmu.StagePrinted // a card is printed, not signed electronically
 	}
-	if d == DeliveryPickup && next == Shipped && slices.Contains(p.Allowed(from), ReadyForPickup) {
-		next = ReadyForPickup
+	if d == ketanmu.DeliveryPickup && next == ketanmu.StageShipped && slices.Contains(p.Allowed(from), ketanmu.StageReadyForPickup) {
+		next = ketanmu.StageReadyForPickup
 	}
-	if d == DeliveryElectronic && handsOver(next) && slices.Contains(p.Allowed(from), Done) {
-		next = Done // the signed PDF is sent instead of printing and handing over paper
+	if d == ketanmu.DeliveryElectronic && handsOver(next) && slices.Contains(p.Allowed(from), ketanmu.StageDone) {
+		next = ketanmu.StageDone // the signed PDF is sent instead of printing and handing over paper
 	}
 	return next, true
 }
 
 // handsOver reports whether s is a step of handing over paper: printing, the post, the counter.
-func handsOver(s Stage) bool {
-	return s == Printed || s == Shipped || s == ReadyForPickup || s == Delivered
+func handsOver(s ketanmu.Stage) bool {
+	return s == ketanmu.StagePrinted || s == ketanmu.StageShipped || s == ketanmu.StageReadyForPickup || s == ketanmu.StageDelivered
 }
 
 // RoleFor returns the role needed to move a case into stage ("" when any operator may).
-func (p Profile) RoleFor(s Stage) Role { return p.Roles[s] }
+func (p Profile) RoleFor(s ketanmu.Stage) ketanmu.Role { return p.Roles[s] }
 
 // CanSee reports whether someone holding roles may see the profile's cases.
-func (p Profile) CanSee(roles []Role) bool { return HasRole(roles, p.ViewRole) }
+func (p Profile) CanSee(roles []ketanmu.Role) bool { return HasRole(roles, p.ViewRole) }
 
 // DeliveryConflict reports whether moving from one stage to another contradicts the resident's
 // choice: a case to be collected is never shipped, a case to be posted never waits at the
 // counter, a case whose signed PDF goes in the chat does neither, and where the profile hands
 // paper documents over (by post or at the counter), a case whose resident chose that is not done
 // before it was handed over: done straight from production or signing is the PDF's path.
-func (p Profile) DeliveryConflict(from, to Stage, d Delivery) bool {
-	paper := d == DeliveryPost || d == DeliveryPickup
-	handedOver := from == Shipped || from == Delivered || from == ReadyForPickup
-	return (to == Shipped && d == DeliveryPickup) || (to == ReadyForPickup && d == DeliveryPost) ||
-		(d == DeliveryElectronic && (to == Shipped || to == ReadyForPickup)) ||
-		(to == Done && paper && !handedOver && p.handsOver())
+func (p Profile) DeliveryConflict(from, to ketanmu.Stage, d ketanmu.Delivery) bool {
+	paper := d == ketanmu.DeliveryPost || d == ketanmu.DeliveryPickup
+	handedOver := from == ketanmu.StageShipped || from == ketanmu.StageDelivered || from == ketanmu.StageReadyForPickup
+	return (to == ketanmu.StageShipped && d == ketanmu.DeliveryPickup) || (to == ketanmu.StageReadyForPickup && d == ketanmu.DeliveryPost) ||
+		(d == ketanmu.DeliveryElectronic && (to == ketanmu.StageShipped || to == ketanmu.StageReadyForPickup)) ||
+		(to == ketanmu.StageDone && paper && !handedOver && p.handsOver())
 }
 
 // handsOver reports whether the profile's path leads to the post or the counter.
 func (p Profile) handsOver() bool {
 	for _, tos := range p.Transitions {
-		if slices.Contains(tos, Shipped) || slices.Contains(tos, ReadyForPickup) {
+		if slices.Contains(tos, ketanmu.StageShipped) || slices.Contains(tos, ketanmu.StageReadyForPickup) {
 			return true
 		}
 	}
@@ -214,7 +163,7 @@ func (p Profile) handsOver() bool {
 // Timing is a case's clock: the current stage's deadline, the case's overall due time, the
 // working time that was left when its clock stopped, and the path the case takes.
 type Timing struct {
-	Stage    Stage
+	Stage    ketanmu.Stage
 	StageDue time.Time
 	Due      time.Time
 	Paused   time.Duration
@@ -243,7 +192,7 @@ func timeLeft(cal *sla.Calendar, t Timing) time.Duration {
 // Enter returns the timing of a case that moves from t.Stage to to at now. The new stage's
 // deadline starts now; a case waiting on the resident keeps its remaining working time, which
 // is added again when it moves on (a case that was already late stays late).
-func (p Profile) Enter(cal *sla.Calendar, now time.Time, t Timing, to Stage) Timing {
+func (p Profile) Enter(cal *sla.Calendar, now time.Time, t Timing, to ketanmu.Stage) Timing {
 	out := Timing{Stage: to, Due: t.Due}
 	if d, ok := p.Deadlines[to]; ok {
 		out.StageDue = cal.Add(now, d)
@@ -291,7 +240,7 @@ func (p Profile) Validate() error {
 		if !Known(stage) {
 			return fmt.Errorf("roles: unknown stage %q", stage)
 		}
-		if !slices.Contains(Roles, role) {
+		if !slices.Contains(ketanmu.Roles, role) {
 			return fmt.Errorf("roles.%s: unknown role %q", stage, role)
 		}
 	}
@@ -300,7 +249,7 @@ func (p Profile) Validate() error {
 			return fmt.Errorf("deadlines: unknown stage %q", stage)
 		}
 	}
-	if p.ViewRole != "" && !slices.Contains(Roles, p.ViewRole) {
+	if p.ViewRole != "" && !slices.Contains(ketanmu.Roles, p.ViewRole) {
 		return fmt.Errorf("view_role: unknown role %q", p.ViewRole)
 	}
 	return nil
@@ -311,13 +260,13 @@ func (p Profile) Validate() error {
 // to every stage deadline is therefore done by the promised date, and the promise never
 // contradicts the stages. The zero time means the profile sets no deadline on that path.
 func (p Profile) Promise(cal *sla.Calendar, now time.Time, path Path) time.Time {
-	return p.promiseFrom(cal, now, Submitted, path)
+	return p.promiseFrom(cal, now, ketanmu.StageSubmitted, path)
 }
 
 // promiseFrom adds the deadlines of the stages on path from stage s on, from now.
-func (p Profile) promiseFrom(cal *sla.Calendar, now time.Time, s Stage, path Path) time.Time {
+func (p Profile) promiseFrom(cal *sla.Calendar, now time.Time, s ketanmu.Stage, path Path) time.Time {
 	t, set := now, false
-	for range Stages { // a path visits each stage at most once; this also bounds a cycle
+	for range ketanmu.Stages { // a path visits each stage at most once; this also bounds a cycle
 		if Closed(s) {
 			break
 		}
@@ -340,8 +289,8 @@ func (p Profile) promiseFrom(cal *sla.Calendar, now time.Time, s Stage, path Pat
 // to them has passed while the case waits on the office. A stage overrun alone is the operators'
 // business; a case waiting on the resident (a fix, their files to be posted or in the post, a
 // document ready at the counter) is not late.
-func ResidentLate(s Stage, due, now time.Time) bool {
-	if Closed(s) || PausesClock(s) || s == Validated || s == AwaitingFiles || s == ReadyForPickup || due.IsZero() {
+func ResidentLate(s ketanmu.Stage, due, now time.Time) bool {
+	if Closed(s) || PausesClock(s) || s == ketanmu.StageValidated || s == ketanmu.StageAwaitingFiles || s == ketanmu.StageReadyForPickup || due.IsZero() {
 		return false
 	}
 	return !now.Before(due)
@@ -350,9 +299,9 @@ func ResidentLate(s Stage, due, now time.Time) bool {
 // Resume is the stage a case goes to when the resident has sent the fix asked for in asked: the
 // step that asked (the front office checking, production checking the draft) gets the case back
 // where it was when the profile allows it, with its assignee; otherwise it returns to the queue.
-func (p Profile) Resume(asked Stage) Stage {
-	if asked != "" && !Waiting(asked) && p.Check(NeedsFix, asked) == nil {
+func (p Profile) Resume(asked ketanmu.Stage) ketanmu.Stage {
+	if asked != "" && !Waiting(asked) && p.Check(ketanmu.StageNeedsFix, asked) == nil {
 		return asked
 	}
-	return Submitted
+	return ketanmu.StageSubmitted
 }

@@ -4,13 +4,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ketanmu/ketanmu"
+
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/lifecycle"
 )
 
 // transition is one row of a profile's table: from -> to, and whether it is allowed.
 type transition struct {
-	from, to lifecycle.Stage
+	from, to ketanmu.Stage
 	ok       bool
 }
 
@@ -77,11 +79,11 @@ func TestNextStage(t *testing.T) {
 		t.Fatal(err)
 	}
 	pos := cfg.Profiles["pos_ketanmu"]
-	post, pickup := lifecycle.DeliveryPost, lifecycle.DeliveryPickup
+	post, pickup := ketanmu.DeliveryPost, ketanmu.DeliveryPickup
 	for _, tc := range []struct {
-		from     lifecycle.Stage
-		delivery lifecycle.Delivery
-		want     lifecycle.Stage
+		from     ketanmu.Stage
+		delivery ketanmu.Delivery
+		want     ketanmu.Stage
 	}{
 		{"submitted", post, "verifying"}, {"verifying", post, "in_production"},
 		{"in_production", post, "shipped"}, {"in_production", pickup, "ready_for_pickup"},
@@ -98,16 +100,16 @@ func TestNextStage(t *testing.T) {
 	pak := cfg.Profiles["pak_pos"]
 	// The roles: the validator approves (f), production checks the draft (h), requests the TTE
 	// (i) and prints (k), the head of office signs (j).
-	for stage, want := range map[lifecycle.Stage]lifecycle.Role{"validated": "validator", "in_production": "produksi",
+	for stage, want := range map[ketanmu.Stage]ketanmu.Role{"validated": "validator", "in_production": "produksi",
 		"signing": "produksi", "signed": "kepala", "printed": "produksi", "files_received": "", "shipped": ""} {
 		if got := pak.RoleFor(stage); got != want {
 			t.Errorf("pak_pos role for %s = %q, want %q", stage, got, want)
 		}
 	}
 	for _, tc := range []struct {
-		from     lifecycle.Stage
-		delivery lifecycle.Delivery
-		want     lifecycle.Stage
+		from     ketanmu.Stage
+		delivery ketanmu.Delivery
+		want     ketanmu.Stage
 	}{
 		{"verifying", post, "validated"}, {"validated", post, "files_received"}, {"in_production", post, "signing"},
 		{"signing", post, "signed"}, {"signed", post, "printed"}, {"printed", post, "shipped"}, {"printed", pickup, "ready_for_pickup"},
@@ -128,8 +130,8 @@ func TestResume(t *testing.T) {
 	pak, pos := cfg.Profiles["pak_pos"], cfg.Profiles["pos_ketanmu"]
 	for _, tc := range []struct {
 		p     lifecycle.Profile
-		asked lifecycle.Stage
-		want  lifecycle.Stage
+		asked ketanmu.Stage
+		want  ketanmu.Stage
 	}{
 		{pak, "in_production", "in_production"}, {pak, "verifying", "verifying"}, {pak, "submitted", "submitted"},
 		{pak, "", "submitted"}, {pos, "verifying", "verifying"}, {pos, "in_production", "submitted"},
@@ -142,10 +144,10 @@ func TestResume(t *testing.T) {
 
 func TestValidateRejectsBadProfiles(t *testing.T) {
 	bad := []lifecycle.Profile{
-		{Transitions: map[lifecycle.Stage][]lifecycle.Stage{"submitted": {"flying"}}},
-		{Transitions: map[lifecycle.Stage][]lifecycle.Stage{"nowhere": {"done"}}},
-		{Transitions: map[lifecycle.Stage][]lifecycle.Stage{"submitted": {"verifying"}}, Next: map[lifecycle.Stage]lifecycle.Stage{"submitted": "done"}},
-		{Roles: map[lifecycle.Stage]lifecycle.Role{"bogus": "operator"}}, {Roles: map[lifecycle.Stage]lifecycle.Role{"done": "janitor"}},
+		{Transitions: map[ketanmu.Stage][]ketanmu.Stage{"submitted": {"flying"}}},
+		{Transitions: map[ketanmu.Stage][]ketanmu.Stage{"nowhere": {"done"}}},
+		{Transitions: map[ketanmu.Stage][]ketanmu.Stage{"submitted": {"verifying"}}, Next: map[ketanmu.Stage]ketanmu.Stage{"submitted": "done"}},
+		{Roles: map[ketanmu.Stage]ketanmu.Role{"bogus": "operator"}}, {Roles: map[ketanmu.Stage]ketanmu.Role{"done": "janitor"}},
 	}
 	for i, p := range bad {
 		if err := p.Validate(); err == nil {

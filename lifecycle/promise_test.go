@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ketanmu/ketanmu"
+
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/sla"
@@ -27,15 +29,15 @@ func TestPromiseAgreesWithStages(t *testing.T) {
 			}
 			continue
 		}
-		paths := []lifecycle.Path{{Delivery: lifecycle.DeliveryPost, Card: true}, {Delivery: lifecycle.DeliveryPickup, Card: true}}
-		for _, d := range []lifecycle.Delivery{lifecycle.DeliveryPost, lifecycle.DeliveryPickup, lifecycle.DeliveryElectronic, lifecycle.DeliveryNone} {
+		paths := []lifecycle.Path{{Delivery: ketanmu.DeliveryPost, Card: true}, {Delivery: ketanmu.DeliveryPickup, Card: true}}
+		for _, d := range []ketanmu.Delivery{ketanmu.DeliveryPost, ketanmu.DeliveryPickup, ketanmu.DeliveryElectronic, ketanmu.DeliveryNone} {
 			paths = append(paths, lifecycle.Path{Delivery: d})
 		}
 		for _, d := range paths {
 			for _, start := range starts {
 				now, _ := time.Parse(time.RFC3339, start)
 				promise := p.Promise(cal, now, d)
-				tm := p.Enter(cal, now, lifecycle.Timing{}, lifecycle.Submitted)
+				tm := p.Enter(cal, now, lifecycle.Timing{}, ketanmu.StageSubmitted)
 				at := now
 				for !lifecycle.Closed(tm.Stage) {
 					if !tm.StageDue.IsZero() {
@@ -63,7 +65,7 @@ func TestPromiseTimeStandards(t *testing.T) {
 	}
 	cal := cfg.Office.Calendar
 	wed, _ := time.Parse(time.RFC3339, "2026-11-25T09:00:00+07:00")
-	post, pickup, pdf := lifecycle.DeliveryPost, lifecycle.DeliveryPickup, lifecycle.DeliveryElectronic
+	post, pickup, pdf := ketanmu.DeliveryPost, ketanmu.DeliveryPickup, ketanmu.DeliveryElectronic
 	for _, tc := range []struct {
 		profile string
 		d       lifecycle.Path
@@ -94,25 +96,25 @@ func TestResidentLate(t *testing.T) {
 	due, _ := time.Parse(time.RFC3339, "2026-11-30T09:00:00+07:00")
 	before, after := due.Add(-time.Minute), due.Add(time.Minute)
 	for _, tc := range []struct {
-		stage lifecycle.Stage
+		stage ketanmu.Stage
 		now   time.Time
 		want  bool
 	}{
-		{lifecycle.Verifying, before, false}, // a stage overrun before the promised date: operators only
-		{lifecycle.Verifying, after, true},
-		{lifecycle.InProduction, due, true},
-		{lifecycle.NeedsFix, after, false},      // waits on the resident
-		{lifecycle.AwaitingFiles, after, false}, // the resident's files are in the post
-		{lifecycle.Validated, after, false},     // the resident is to post the files
-		{lifecycle.Signed, after, true},
-		{lifecycle.ReadyForPickup, after, false}, // the document is ready
-		{lifecycle.Done, after, false},
+		{ketanmu.StageVerifying, before, false}, // a stage overrun before the promised date: operators only
+		{ketanmu.StageVerifying, after, true},
+		{ketanmu.StageInProduction, due, true},
+		{ketanmu.StageNeedsFix, after, false},      // waits on the resident
+		{ketanmu.StageAwaitingFiles, after, false}, // the resident's files are in the post
+		{ketanmu.StageValidated, after, false},     // the resident is to post the files
+		{ketanmu.StageSigned, after, true},
+		{ketanmu.StageReadyForPickup, after, false}, // the document is ready
+		{ketanmu.StageDone, after, false},
 	} {
 		if got := lifecycle.ResidentLate(tc.stage, due, tc.now); got != tc.want {
 			t.Errorf("ResidentLate(%s, due %s, now %s) = %v, want %v", tc.stage, due, tc.now, got, tc.want)
 		}
 	}
-	if lifecycle.ResidentLate(lifecycle.Verifying, time.Time{}, after) {
+	if lifecycle.ResidentLate(ketanmu.StageVerifying, time.Time{}, after) {
 		t.Error("a case without a promised date is never late for the resident")
 	}
 }
@@ -125,7 +127,7 @@ func TestPromiseAcrossTheYear(t *testing.T) {
 		t.Fatal(err)
 	}
 	filed := time.Date(2026, 12, 29, 9, 0, 0, 0, cfg.Office.Location)
-	got := cfg.Promise("kk_ktp", lifecycle.Path{Delivery: lifecycle.DeliveryPost}, filed)
+	got := cfg.Promise("kk_ktp", lifecycle.Path{Delivery: ketanmu.DeliveryPost}, filed)
 	if want := time.Date(2027, 1, 4, 9, 0, 0, 0, cfg.Office.Location); !got.Equal(want) {
 		t.Errorf("promise for 29 December 2026 = %s, want %s (1 January 2027 is a holiday)", got, want)
 	}

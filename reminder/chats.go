@@ -64,7 +64,7 @@ func (s *Scheduler) scanChats(ctx context.Context, now time.Time) ([]ketanmu.Out
 
 // chatMessages groups the reminders by the operators' chat that reads about each resident's
 // chat (casework.OperatorChats), one message per chat.
-func (s *Scheduler) chatMessages(due []chatItem, ops []store.Operator, now time.Time) []ketanmu.Outbound {
+func (s *Scheduler) chatMessages(due []chatItem, ops []ketanmu.Operator, now time.Time) []ketanmu.Outbound {
 	var order []recipient
 	byChat := map[recipient][]chatItem{}
 	for _, it := range due {

@@ -47,7 +47,7 @@ func (s *Scheduler) Digest(ctx context.Context, at time.Time) ([]ketanmu.Outboun
 			// Each chat reads the cases its members may see (casework.OperatorChats): the
 			// operators' group every morning, complaints officers their complaints.
 			general := casework.OperatorChats(s.cfg, ops, acc, "")
-			byChat := map[string][]store.Case{}
+			byChat := map[string][]ketanmu.Case{}
 			order := slices.Clone(general)
 			for _, c := range all {
 				for _, chat := range casework.OperatorChats(s.cfg, ops, acc, c.Service) {
@@ -71,12 +71,12 @@ func (s *Scheduler) Digest(ctx context.Context, at time.Time) ([]ketanmu.Outboun
 
 // digestText describes the account's open cases as they stood at at (cases opened later, which
 // a simulator catching up on several mornings already has, are left out).
-func (s *Scheduler) digestText(cases []store.Case, at time.Time) string {
+func (s *Scheduler) digestText(cases []ketanmu.Case, at time.Time) string {
 	date := sla.FormatDateID(at)
-	count := map[lifecycle.Stage]int{}
+	count := map[ketanmu.Stage]int{}
 	var open int
-	var late []store.Case
-	var oldest *store.Case
+	var late []ketanmu.Case
+	var oldest *ketanmu.Case
 	for i, c := range cases {
 		if c.CreatedAt.After(at) {
 			continue
@@ -98,7 +98,7 @@ func (s *Scheduler) digestText(cases []store.Case, at time.Time) string {
 		return fillLines(s.cfg.Text("digest_empty"), "date", date, "holidays", holidays)
 	}
 	var stages []string
-	for _, st := range lifecycle.Stages {
+	for _, st := range ketanmu.Stages {
 		if n := count[st]; n > 0 {
 			stages = append(stages, s.text("digest_stage", "stage", casework.StageName(s.cfg.Texts, st), "count", strconv.Itoa(n)))
 		}

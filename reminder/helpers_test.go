@@ -63,7 +63,7 @@ func newEnv(tb testing.TB, start string) *env {
 	// The tests read most simply with 30 minutes in each of Validasi NIK's stages, the first of
 	// which ends on the date promised to the resident (nikCase).
 	nik := e.cfg.Profiles["validasi_nik"]
-	nik.Deadlines = map[lifecycle.Stage]sla.Duration{lifecycle.Submitted: {Work: 30 * time.Minute}, lifecycle.Verifying: {Work: 30 * time.Minute}}
+	nik.Deadlines = map[ketanmu.Stage]sla.Duration{ketanmu.StageSubmitted: {Work: 30 * time.Minute}, ketanmu.StageVerifying: {Work: 30 * time.Minute}}
 	e.cfg.Profiles["validasi_nik"] = nik
 	e.clock.Set(e.at(start))
 	e.open()
@@ -114,7 +114,7 @@ func (e *env) newCase(service, account, phone string) string {
 		nc := store.NewCase{Account: account, Chat: phone, ResidentID: rid, Prefix: svc.Prefix, Service: service,
 			NIK: "3516131204850003", Name: "Siti Aminah", Due: e.promise(service, now),
 			Day: now.In(e.cfg.Office.Location).Format("060102")}
-		if d, ok := e.cfg.Profiles[svc.Profile].Deadlines[lifecycle.Submitted]; ok {
+		if d, ok := e.cfg.Profiles[svc.Profile].Deadlines[ketanmu.StageSubmitted]; ok {
 			nc.StageDue = cal.Add(now, d)
 		}
 		number, err = tx.CreateCase(nc)
@@ -131,8 +131,8 @@ func (e *env) nikCase(phone string) string { return e.newCase("validasi_nik", ni
 // move transitions a case at the clock's time, as an API caller would.
 func (e *env) move(number, to, reason string) {
 	e.tb.Helper()
-	a := casework.Actor{Name: "test", Roles: []lifecycle.Role{lifecycle.RoleSupervisor}}
-	if _, err := e.router.Cases().Do(context.Background(), a, number, casework.ActionFor(lifecycle.Stage(to), reason, "")); err != nil {
+	a := casework.Actor{Name: "test", Roles: []ketanmu.Role{ketanmu.RoleSupervisor}}
+	if _, err := e.router.Cases().Do(context.Background(), a, number, casework.ActionFor(ketanmu.Stage(to), reason, "")); err != nil {
 		e.tb.Fatalf("%s → %s: %v", number, to, err)
 	}
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/casework"
-	"github.com/ketanmu/ketanmu/lifecycle"
 )
 
 // reportData files a small known set of cases in the week of Monday 23 November 2026 and
@@ -158,12 +157,12 @@ func TestReportWithActor(t *testing.T) {
 	ctx := context.Background()
 	cs := e.router.Cases()
 	for _, tc := range []struct {
-		roles     []lifecycle.Role
+		roles     []ketanmu.Role
 		complaint bool
 		late      []int // cases closed late in the weeks of 23 and 30 November and 7 December
 	}{
-		{[]lifecycle.Role{lifecycle.RoleOperator}, false, []int{2, 0, 0}},
-		{[]lifecycle.Role{lifecycle.RolePengaduan}, true, []int{2, 0, 1}},
+		{[]ketanmu.Role{ketanmu.RoleOperator}, false, []int{2, 0, 0}},
+		{[]ketanmu.Role{ketanmu.RolePengaduan}, true, []int{2, 0, 1}},
 	} {
 		actor := casework.SystemActor("t", tc.roles)
 		rep, err := cs.Report(ctx, actor, "2026-11-23", "2026-12-11")

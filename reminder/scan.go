@@ -189,7 +189,7 @@ func (s *Scheduler) messages(tx *store.Tx, due []item, now time.Time, staff rost
 	var residents []ketanmu.Outbound
 	// caseChats is where operators read about c (casework.OperatorChats: never a group that
 	// may not see a complaint).
-	caseChats := func(c store.Case) ([]string, error) {
+	caseChats := func(c ketanmu.Case) ([]string, error) {
 		acc, ok := s.cfg.Account(c.Account)
 		if !ok {
 			return nil, nil // an account no longer in the config
@@ -244,10 +244,10 @@ func (s *Scheduler) messages(tx *store.Tx, due []item, now time.Time, staff rost
 }
 
 // roster is the staff as the operators table holds them, read once per scan.
-type roster struct{ ops []store.Operator }
+type roster struct{ ops []ketanmu.Operator }
 
 // supervisors are the operators with the supervisor role and a phone, who get the escalations.
-func (r roster) supervisors() []store.Operator { return casework.Supervisors(r.ops) }
+func (r roster) supervisors() []ketanmu.Operator { return casework.Supervisors(r.ops) }
 
 // phoneOf is an operator's own phone (where a warning about their case goes first), or "".
 func (r roster) phoneOf(name string) string {

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu"
-	"github.com/ketanmu/ketanmu/lifecycle"
 )
 
 // CaseFilter selects cases for the queue and the cases API; zero fields match everything.
@@ -19,7 +18,7 @@ type CaseFilter struct {
 	Services []string
 	Account  string
 	Service  string
-	Stage    lifecycle.Stage
+	Stage    ketanmu.Stage
 	OpenOnly bool
 	Assignee string
 	// Unassigned matches cases nobody has taken.
@@ -45,7 +44,7 @@ type CaseFilter struct {
 // ServiceStage is one stage of one service's cases.
 type ServiceStage struct {
 	Service string
-	Stage   lifecycle.Stage
+	Stage   ketanmu.Stage
 }
 
 // Tasks selects what waits on one person (CaseFilter.Tasks).
@@ -132,13 +131,13 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // ListCases returns one page of the cases matching f and how many match in all. It reads a
 // snapshot without the writer's lock.
-func (db *DB) ListCases(ctx context.Context, f CaseFilter) ([]Case, int, error) {
+func (db *DB) ListCases(ctx context.Context, f CaseFilter) ([]ketanmu.Case, int, error) {
 	where, args := f.where(true)
 	order := ` ORDER BY c.id DESC`
 	if f.OldestFirst {
 		order = ` ORDER BY c.id`
 	}
-	var out []Case
+	var out []ketanmu.Case
 	var total int
 	err := db.View(ctx, func(tx *Tx) error {
 		if err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases c`+where, args...).Scan(&total); err != nil {
@@ -150,9 +149,9 @@ func (db *DB) ListCases(ctx context.Context, f CaseFilter) ([]Case, int, error) 
 			return fmt.Errorf("list cases: %w", err)
 		}
 		defer rows.Close()
-		out = make([]Case, 0, f.Limit)
+		out = make([]ketanmu.Case, 0, f.Limit)
 		for rows.Next() {
-			var c Case
+			var c ketanmu.Case
 			if err := scanCase(rows, &c); err != nil {
 				return err
 			}
@@ -164,9 +163,9 @@ func (db *DB) ListCases(ctx context.Context, f CaseFilter) ([]Case, int, error) 
 }
 
 // CountCases counts the cases matching f (its Stage ignored) per stage.
-func (db *DB) CountCases(ctx context.Context, f CaseFilter) (map[lifecycle.Stage]int, error) {
+func (db *DB) CountCases(ctx context.Context, f CaseFilter) (map[ketanmu.Stage]int, error) {
 	where, args := f.where(false)
-	out := map[lifecycle.Stage]int{}
+	out := map[ketanmu.Stage]int{}
 	err := db.View(ctx, func(tx *Tx) error {
 		rows, err := tx.tx.QueryContext(ctx, `SELECT c.stage, COUNT(*) FROM cases c`+where+` GROUP BY c.stage`, args...)
 		if err != nil {
@@ -174,7 +173,7 @@ func (db *DB) CountCases(ctx context.Context, f CaseFilter) (map[lifecycle.Stage
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var st lifecycle.Stage
+			var st ketanmu.Stage
 			var n int
 			if err := rows.Scan(&st, &n); err != nil {
 				return err
@@ -196,7 +195,7 @@ type CaseNote struct {
 // CaseFile is everything recorded about a case: the case with its history, its documents and
 // its notes.
 type CaseFile struct {
-	Case
+	ketanmu.Case
 	Documents []CaseDocumentInfo
 	Notes     []CaseNote
 }
@@ -276,11 +275,11 @@ const ViewWindow = 30 * time.Minute
 func (tx *Tx) auditView(actor string, caseID, docID int64) error {
 	var recent int
 	err := tx.tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM audit_log WHERE case_id = ? AND document_id = ?
-		AND actor = ? AND action = ? AND at > ?`, caseID, docID, actor, AuditViewDocument, formatTime(tx.now.Add(-ViewWindow))).Scan(&recent)
+		AND actor = ? AND action = ? AND at > ?`, caseID, docID, actor, ketanmu.AuditViewDocument, formatTime(tx.now.Add(-ViewWindow))).Scan(&recent)
 	if err != nil || recent > 0 {
 		return err
 	}
-	return tx.Audit(Audit{Actor: actor, Action: AuditViewDocument, CaseID: caseID, DocumentID: docID})
+	return tx.Audit(ketanmu.Audit{Actor: actor, Action: ketanmu.AuditViewDocument, CaseID: caseID, DocumentID: docID})
 }
 
 // DocumentAccess is one recorded read of a case's document.
@@ -293,7 +292,7 @@ type DocumentAccess struct {
 // DocumentAccesses lists who read a case's documents, oldest first.
 func (db *DB) DocumentAccesses(ctx context.Context, number string) ([]DocumentAccess, error) {
 	rows, err := db.ro.QueryContext(ctx, `SELECT a.document_id, a.actor, a.at FROM audit_log a
-		JOIN cases c ON c.id = a.case_id WHERE c.number = ? AND a.action = ? ORDER BY a.id`, number, AuditViewDocument)
+		JOIN cases c ON c.id = a.case_id WHERE c.number = ? AND a.action = ? ORDER BY a.id`, number, ketanmu.AuditViewDocument)
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/ketanmu/ketanmu/lifecycle"
+	"github.com/ketanmu/ketanmu"
 )
 
 // NewCase is what the router stores when a flow submits an application.
@@ -34,41 +34,6 @@ type NewCase struct {
 type CaseDocument struct {
 	Key       string
 	MessageID string
-}
-
-// Case is a stored case.
-type Case struct {
-	ID         int64
-	Number     string
-	Account    string
-	Chat       string
-	ResidentID int64
-	Service    string
-	Subtype    string
-	Stage      lifecycle.Stage
-	NIK        string
-	Name       string
-	Details    map[string]string
-	Assignee   string
-	Due        time.Time
-	CreatedAt  time.Time
-	Events     []CaseEvent
-	Queue      int // place among the service's submitted cases; 0 when not waiting
-	StageAt    time.Time
-	StageDue   time.Time     // deadline of the current stage; zero when none
-	Paused     time.Duration // working time left on the case while it waits on the resident
-	// FixReturnedAt: the resident answered the fix asked for (zero: not since the last stage change).
-	FixReturnedAt time.Time
-	// ErasedAt is when retention erased the case's personal data (NIK, name, details, files);
-	// zero while they are kept.
-	ErasedAt time.Time
-}
-
-// CaseEvent is one recorded transition.
-type CaseEvent struct {
-	From, To                lifecycle.Stage
-	Actor, Reason, Tracking string
-	At                      time.Time
 }
 
 // CreateCase allocates the next registration number of the prefix for the day, stores the
@@ -105,7 +70,7 @@ func (tx *Tx) CreateCase(c NewCase) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := tx.AddCaseEvent(id, CaseEvent{To: lifecycle.Submitted, Actor: c.Actor}); err != nil {
+	if err := tx.AddCaseEvent(id, ketanmu.CaseEvent{To: ketanmu.StageSubmitted, Actor: c.Actor}); err != nil {
 		return "", err
 	}
 	for _, d := range c.Documents {
@@ -126,7 +91,7 @@ func (tx *Tx) CreateCase(c NewCase) (string, error) {
 }
 
 // AddCaseEvent records a transition of case id.
-func (tx *Tx) AddCaseEvent(id int64, ev CaseEvent) error {
+func (tx *Tx) AddCaseEvent(id int64, ev ketanmu.CaseEvent) error {
 	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO case_events (case_id, from_stage, to_stage, actor, reason, tracking, at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, id, ev.From, ev.To, ev.Actor, ev.Reason, ev.Tracking, formatTime(tx.now))
 	if err != nil {
@@ -136,18 +101,18 @@ func (tx *Tx) AddCaseEvent(id int64, ev CaseEvent) error {
 }
 
 // ResidentCases returns a resident's cases, newest first, with their history and queue place.
-func (tx *Tx) ResidentCases(residentID int64, limit int) ([]Case, error) {
+func (tx *Tx) ResidentCases(residentID int64, limit int) ([]ketanmu.Case, error) {
 	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT `+caseColumns+`,
 			CASE WHEN c.stage = ?1 THEN
 				(SELECT COUNT(*) FROM cases q WHERE q.service = c.service AND q.stage = ?1 AND q.id <= c.id)
 			ELSE 0 END
-		FROM cases c WHERE c.resident_id = ?2 ORDER BY c.id DESC LIMIT ?3`, lifecycle.Submitted, residentID, limit)
+		FROM cases c WHERE c.resident_id = ?2 ORDER BY c.id DESC LIMIT ?3`, ketanmu.StageSubmitted, residentID, limit)
 	if err != nil {
 		return nil, err
 	}
-	var cases []Case
+	var cases []ketanmu.Case
 	for rows.Next() {
-		var c Case
+		var c ketanmu.Case
 		var queue int
 		if err := scanCase(scanPlus{rows, &queue}, &c); err != nil {
 			rows.Close()
@@ -176,16 +141,16 @@ type scanPlus struct {
 
 func (s scanPlus) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.extra)...) }
 
-func (tx *Tx) caseEvents(id int64) ([]CaseEvent, error) {
+func (tx *Tx) caseEvents(id int64) ([]ketanmu.CaseEvent, error) {
 	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT from_stage, to_stage, actor, reason, tracking, at
 		FROM case_events WHERE case_id = ? ORDER BY id`, id)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []CaseEvent
+	var out []ketanmu.CaseEvent
 	for rows.Next() {
-		var ev CaseEvent
+		var ev ketanmu.CaseEvent
 		var at string
 		if err := rows.Scan(&ev.From, &ev.To, &ev.Actor, &ev.Reason, &ev.Tracking, &at); err != nil {
 			return nil, err

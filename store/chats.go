@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/ketanmu/ketanmu"
 )
 
 // Reasons a chat needs a person (chat_requests.reason).
@@ -163,7 +165,7 @@ func (tx *Tx) purgeChatRequests(r Retention) (int64, error) {
 }
 
 // RelatedCases lists the other cases of case id's resident or of its NIK, newest first.
-func (tx *Tx) RelatedCases(id int64, limit int) ([]Case, error) {
+func (tx *Tx) RelatedCases(id int64, limit int) ([]ketanmu.Case, error) {
 	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT `+caseColumns+` FROM cases c, cases me
 		WHERE me.id = ?1 AND c.id != me.id AND (c.resident_id = me.resident_id OR (me.nik != '' AND c.nik = me.nik))
 		ORDER BY c.id DESC LIMIT ?2`, id, limit)
@@ -171,9 +173,9 @@ func (tx *Tx) RelatedCases(id int64, limit int) ([]Case, error) {
 		return nil, fmt.Errorf("related cases: %w", err)
 	}
 	defer rows.Close()
-	var out []Case
+	var out []ketanmu.Case
 	for rows.Next() {
-		var c Case
+		var c ketanmu.Case
 		if err := scanCase(rows, &c); err != nil {
 			return nil, err
 		}

@@ -14,7 +14,7 @@ const caseColumns = `c.id, c.number, c.account, c.chat, c.resident_id, c.service
 	c.name, c.details, c.assignee, c.due_at, c.created_at, c.stage_at, c.stage_due_at, c.paused_ms, c.fix_returned_at,
 	c.erased_at`
 
-func scanCase(sc interface{ Scan(...any) error }, c *Case) error {
+func scanCase(sc interface{ Scan(...any) error }, c *ketanmu.Case) error {
 	var details, due, created, stageAt, stageDue, fixReturned, erased string
 	var pausedMS int64
 	if err := sc.Scan(&c.ID, &c.Number, &c.Account, &c.Chat, &c.ResidentID, &c.Service, &c.Subtype, &c.Stage,
@@ -33,8 +33,8 @@ func scanCase(sc interface{ Scan(...any) error }, c *Case) error {
 }
 
 // CaseByNumber finds a case by its registration number.
-func (tx *Tx) CaseByNumber(number string) (Case, error) {
-	var c Case
+func (tx *Tx) CaseByNumber(number string) (ketanmu.Case, error) {
+	var c ketanmu.Case
 	err := scanCase(tx.tx.QueryRowContext(tx.ctx, `SELECT `+caseColumns+` FROM cases c WHERE c.number = ?`, number), &c)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, ketanmu.Errorf(ketanmu.ENOTFOUND, "case %s not found", number)
@@ -43,8 +43,8 @@ func (tx *Tx) CaseByNumber(number string) (Case, error) {
 }
 
 // CaseByCard finds the case a bot message (a card or one of its photos) was about.
-func (tx *Tx) CaseByCard(account, waID string) (Case, error) {
-	var c Case
+func (tx *Tx) CaseByCard(account, waID string) (ketanmu.Case, error) {
+	var c ketanmu.Case
 	err := scanCase(tx.tx.QueryRowContext(tx.ctx, `SELECT `+caseColumns+` FROM cases c
 		JOIN case_cards k ON k.case_id = c.id WHERE k.account = ? AND k.wa_id = ?`, account, waID), &c)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -54,8 +54,8 @@ func (tx *Tx) CaseByCard(account, waID string) (Case, error) {
 }
 
 // LatestOpenCase returns the newest open case of a chat.
-func (tx *Tx) LatestOpenCase(account, chat string) (Case, bool, error) {
-	var c Case
+func (tx *Tx) LatestOpenCase(account, chat string) (ketanmu.Case, bool, error) {
+	var c ketanmu.Case
 	err := scanCase(tx.tx.QueryRowContext(tx.ctx, `SELECT `+caseColumns+` FROM cases c
 		WHERE c.account = ? AND c.chat = ? AND c.closed_at = '' ORDER BY c.id DESC LIMIT 1`,
 		account, chat), &c)
@@ -66,16 +66,16 @@ func (tx *Tx) LatestOpenCase(account, chat string) (Case, bool, error) {
 }
 
 // OpenCases lists an account's open cases, oldest first.
-func (tx *Tx) OpenCases(account string) ([]Case, error) {
+func (tx *Tx) OpenCases(account string) ([]ketanmu.Case, error) {
 	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT `+caseColumns+` FROM cases c
 		WHERE c.account = ? AND c.closed_at = '' ORDER BY c.id`, account)
 	if err != nil {
 		return nil, fmt.Errorf("open cases: %w", err)
 	}
 	defer rows.Close()
-	var out []Case
+	var out []ketanmu.Case
 	for rows.Next() {
-		var c Case
+		var c ketanmu.Case
 		if err := scanCase(rows, &c); err != nil {
 			return nil, err
 		}
@@ -104,7 +104,7 @@ func (tx *Tx) ChatServices(account, chat string) ([]string, error) {
 
 // StageChange moves a case from one stage to another.
 type StageChange struct {
-	From, To                lifecycle.Stage
+	From, To                ketanmu.Stage
 	Actor, Reason, Tracking string
 	// StageDue is the new stage's deadline (zero: none); Due the case's new overall due time
 	// (zero: unchanged); Paused the working time left while the case waits on the resident.
@@ -134,7 +134,7 @@ func (tx *Tx) SetStage(id int64, ch StageChange) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ketanmu.Errorf(ketanmu.ECONFLICT, "the case is no longer %s", ch.From)
 	}
-	return tx.AddCaseEvent(id, CaseEvent{From: ch.From, To: ch.To, Actor: ch.Actor, Reason: ch.Reason, Tracking: ch.Tracking})
+	return tx.AddCaseEvent(id, ketanmu.CaseEvent{From: ch.From, To: ch.To, Actor: ch.Actor, Reason: ch.Reason, Tracking: ch.Tracking})
 }
 
 // MarkFixReturned marks case id as back from a fix, until its next stage change.
@@ -216,7 +216,7 @@ func (tx *Tx) AttachDocument(caseID int64, account, key, messageID string) error
 }
 
 // CaseEvents returns a case's history.
-func (tx *Tx) CaseEvents(id int64) ([]CaseEvent, error) { return tx.caseEvents(id) }
+func (tx *Tx) CaseEvents(id int64) ([]ketanmu.CaseEvent, error) { return tx.caseEvents(id) }
 
 func optTime(t time.Time) string {
 	if t.IsZero() {

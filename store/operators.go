@@ -14,40 +14,30 @@ import (
 	"github.com/ketanmu/ketanmu/lifecycle"
 )
 
-// Operator is a member of staff as kept in the database.
-type Operator struct {
-	ID           int64
-	Name         string
-	Phone        string // 628…; empty for staff without WhatsApp
-	Roles        []lifecycle.Role
-	PasswordHash string
-	Active       bool
-}
-
 const operatorColumns = `id, name, COALESCE(phone, ''), roles, password_hash, active`
 
-func scanOperator(sc interface{ Scan(...any) error }) (Operator, error) {
-	var op Operator
+func scanOperator(sc interface{ Scan(...any) error }) (ketanmu.Operator, error) {
+	var op ketanmu.Operator
 	var roles string
 	if err := sc.Scan(&op.ID, &op.Name, &op.Phone, &roles, &op.PasswordHash, &op.Active); err != nil {
 		return op, err
 	}
 	for _, r := range strings.Split(roles, ",") {
 		if r != "" {
-			op.Roles = append(op.Roles, lifecycle.Role(r))
+			op.Roles = append(op.Roles, ketanmu.Role(r))
 		}
 	}
 	return op, nil
 }
 
-func joinRoles(roles []lifecycle.Role) string {
+func joinRoles(roles []ketanmu.Role) string {
 	return strings.Join(lifecycle.Keys(roles), ",")
 }
 
 // SeedOperators makes the operators table follow the config: each configured operator is
 // inserted or updated by name (phone and roles; a password or tokens set meanwhile stay), and
 // operators no longer configured are deactivated, keeping their history.
-func (db *DB) SeedOperators(ctx context.Context, ops []Operator) error {
+func (db *DB) SeedOperators(ctx context.Context, ops []ketanmu.Operator) error {
 	return db.Update(ctx, func(tx *Tx) error {
 		now := formatTime(tx.now)
 		if _, err := tx.tx.ExecContext(ctx, `UPDATE operators SET active = 0, phone = NULL, updated_at = ? WHERE active = 1`, now); err != nil {
@@ -68,7 +58,7 @@ func (db *DB) SeedOperators(ctx context.Context, ops []Operator) error {
 }
 
 // OperatorByName finds an active operator by name.
-func (tx *Tx) OperatorByName(name string) (Operator, error) {
+func (tx *Tx) OperatorByName(name string) (ketanmu.Operator, error) {
 	op, err := scanOperator(tx.tx.QueryRowContext(tx.ctx, `SELECT `+operatorColumns+` FROM operators
 		WHERE name = ? AND active = 1`, name))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -78,7 +68,7 @@ func (tx *Tx) OperatorByName(name string) (Operator, error) {
 }
 
 // OperatorByPhone finds an active operator by phone (628…).
-func (tx *Tx) OperatorByPhone(phone string) (Operator, bool, error) {
+func (tx *Tx) OperatorByPhone(phone string) (ketanmu.Operator, bool, error) {
 	op, err := scanOperator(tx.tx.QueryRowContext(tx.ctx, `SELECT `+operatorColumns+` FROM operators
 		WHERE phone = ? AND active = 1`, phone))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -88,13 +78,13 @@ func (tx *Tx) OperatorByPhone(phone string) (Operator, bool, error) {
 }
 
 // Operators lists the active operators by name.
-func (tx *Tx) Operators() ([]Operator, error) {
+func (tx *Tx) Operators() ([]ketanmu.Operator, error) {
 	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT `+operatorColumns+` FROM operators WHERE active = 1 ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("list operators: %w", err)
 	}
 	defer rows.Close()
-	var out []Operator
+	var out []ketanmu.Operator
 	for rows.Next() {
 		op, err := scanOperator(rows)
 		if err != nil {
@@ -172,8 +162,8 @@ func (tx *Tx) Tokens(operatorID int64) ([]APIToken, error) {
 }
 
 // OperatorByToken finds the active operator owning an unrevoked token, and records its use.
-func (db *DB) OperatorByToken(ctx context.Context, token string) (Operator, bool, error) {
-	var op Operator
+func (db *DB) OperatorByToken(ctx context.Context, token string) (ketanmu.Operator, bool, error) {
+	var op ketanmu.Operator
 	var tokenID int64
 	var lastUsed string
 	err := db.View(ctx, func(tx *Tx) error {
@@ -202,23 +192,8 @@ func (db *DB) OperatorByToken(ctx context.Context, token string) (Operator, bool
 	return op, true, err
 }
 
-// Audit actions that are not stage changes.
-const (
-	AuditViewDocument = "view_document"
-)
-
-// Audit is one line of the audit log: who did what to which case.
-type Audit struct {
-	Actor      string
-	Action     string
-	CaseID     int64
-	DocumentID int64
-	Detail     string
-	At         time.Time
-}
-
 // Audit records an action in the audit log.
-func (tx *Tx) Audit(a Audit) error {
+func (tx *Tx) Audit(a ketanmu.Audit) error {
 	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO audit_log (at, actor, action, case_id, document_id, detail)
 		VALUES (?, ?, ?, ?, ?, ?)`, formatTime(tx.now), a.Actor, a.Action, nullInt(a.CaseID), nullInt(a.DocumentID), a.Detail)
 	if err != nil {
@@ -228,16 +203,16 @@ func (tx *Tx) Audit(a Audit) error {
 }
 
 // CaseAudit lists the audit log of a case, oldest first.
-func (tx *Tx) CaseAudit(caseID int64) ([]Audit, error) {
+func (tx *Tx) CaseAudit(caseID int64) ([]ketanmu.Audit, error) {
 	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT actor, action, COALESCE(case_id, 0), COALESCE(document_id, 0), detail, at
 		FROM audit_log WHERE case_id = ? ORDER BY id`, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("case audit: %w", err)
 	}
 	defer rows.Close()
-	var out []Audit
+	var out []ketanmu.Audit
 	for rows.Next() {
-		var a Audit
+		var a ketanmu.Audit
 		var at string
 		if err := rows.Scan(&a.Actor, &a.Action, &a.CaseID, &a.DocumentID, &a.Detail, &at); err != nil {
 			return nil, err

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/ketanmu/ketanmu"
 )
 
 // OutboxDepth counts the messages waiting to be sent, per account.
@@ -54,17 +56,8 @@ type AuditFilter struct {
 	Limit    int
 }
 
-// AuditEntry is a line of the audit log with the number and service of its case.
-type AuditEntry struct {
-	Audit
-	ID      int64
-	Number  string
-	Service string
-	DocKey  string // the document's key, when the line is about one
-}
-
 // AuditLog lists the audit log, newest first.
-func (db *DB) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
+func (db *DB) AuditLog(ctx context.Context, f AuditFilter) ([]ketanmu.AuditEntry, error) {
 	var where []string
 	var args []any
 	add := func(cond string, v ...any) { where = append(where, cond); args = append(args, v...) }
@@ -111,9 +104,9 @@ func (db *DB) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
 	defer rows.Close()
-	out := []AuditEntry{}
+	out := []ketanmu.AuditEntry{}
 	for rows.Next() {
-		var e AuditEntry
+		var e ketanmu.AuditEntry
 		var at string
 		if err := rows.Scan(&e.ID, &e.Actor, &e.Action, &e.CaseID, &e.DocumentID, &e.Detail, &at, &e.Number, &e.Service, &e.DocKey); err != nil {
 			return nil, err

@@ -7,13 +7,13 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/ketanmu/ketanmu/lifecycle"
+	"github.com/ketanmu/ketanmu"
 )
 
 // SLACase is an open case whose stage clock runs, with the reminders already sent about it.
 // Its Details, NIK and Name are not read.
 type SLACase struct {
-	Case
+	ketanmu.Case
 	// Sent maps a reminder kind to the highest level sent about the current stage entry (for
 	// once-per-case kinds: about the case). A kind never sent is absent.
 	Sent map[string]int
@@ -147,7 +147,7 @@ func (tx *Tx) RecordDigest(account string, at time.Time) (bool, error) {
 // CaseTimes is what the SLA report reads of a case.
 type CaseTimes struct {
 	Number, Service                string
-	Stage                          lifecycle.Stage
+	Stage                          ketanmu.Stage
 	Created, Closed, Due, StageDue time.Time
 }
 
@@ -187,7 +187,7 @@ func caseTimes(ctx context.Context, q querier, where string, args ...any) ([]Cas
 // StageVisit is one stay of a case in a stage, from the event that entered it to the next one.
 type StageVisit struct {
 	Service       string
-	Stage         lifecycle.Stage
+	Stage         ketanmu.Stage
 	Entered, Left time.Time
 }
 

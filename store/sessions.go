@@ -6,11 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/ketanmu/ketanmu"
 )
 
 // Session is a signed-in operator of the workspace, as kept server-side.
 type Session struct {
-	Operator Operator
+	Operator ketanmu.Operator
 	CSRF     string
 	Created  time.Time
 	Seen     time.Time
@@ -88,8 +90,8 @@ func (db *DB) DeleteSession(ctx context.Context, token string) error {
 }
 
 // OperatorNamed finds an active operator by name.
-func (db *DB) OperatorNamed(ctx context.Context, name string) (Operator, error) {
-	var op Operator
+func (db *DB) OperatorNamed(ctx context.Context, name string) (ketanmu.Operator, error) {
+	var op ketanmu.Operator
 	err := db.View(ctx, func(tx *Tx) (err error) {
 		op, err = tx.OperatorByName(name)
 		return err

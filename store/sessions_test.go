@@ -5,7 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ketanmu/ketanmu/lifecycle"
+	"github.com/ketanmu/ketanmu"
+
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -14,7 +15,7 @@ func TestSessions(t *testing.T) {
 	now := time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return now }
 	ctx := context.Background()
-	ops := []store.Operator{{Name: "Rina", Phone: "6281200000001", Roles: []lifecycle.Role{lifecycle.RoleOperator}}}
+	ops := []ketanmu.Operator{{Name: "Rina", Phone: "6281200000001", Roles: []ketanmu.Role{ketanmu.RoleOperator}}}
 	if err := db.SeedOperators(ctx, ops); err != nil {
 		t.Fatal(err)
 	}

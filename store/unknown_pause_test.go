@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ketanmu/ketanmu"
+
 	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/store"
 )
@@ -17,7 +19,7 @@ func TestMigration020MarksUnknownPauses(t *testing.T) {
 	db := MustOpen(t, path)
 	now := time.Date(2026, 11, 2, 2, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return now }
-	move := func(number string, from, to lifecycle.Stage, paused time.Duration) {
+	move := func(number string, from, to ketanmu.Stage, paused time.Duration) {
 		t.Helper()
 		MustUpdate(t, db, func(tx *store.Tx) error {
 			c, err := tx.CaseByNumber(number)
@@ -41,13 +43,13 @@ func TestMigration020MarksUnknownPauses(t *testing.T) {
 		})
 	}
 	// Before 016: the clock ran in validated, nothing was kept.
-	move(numbers[0], lifecycle.Submitted, lifecycle.Validated, 0)
-	move(numbers[1], lifecycle.Submitted, lifecycle.Validated, 0)
+	move(numbers[0], ketanmu.StageSubmitted, ketanmu.StageValidated, 0)
+	move(numbers[1], ketanmu.StageSubmitted, ketanmu.StageValidated, 0)
 	ran := now.Add(24 * time.Hour) // when 016 ran
 	now = ran.Add(time.Hour)
-	move(numbers[1], lifecycle.Validated, lifecycle.AwaitingFiles, 0) // the 0 016 left, carried on
-	move(numbers[2], lifecycle.Submitted, lifecycle.Validated, 0)     // paused late: stays late
-	move(numbers[3], lifecycle.Submitted, lifecycle.Validated, 5*time.Hour)
+	move(numbers[1], ketanmu.StageValidated, ketanmu.StageAwaitingFiles, 0) // the 0 016 left, carried on
+	move(numbers[2], ketanmu.StageSubmitted, ketanmu.StageValidated, 0)     // paused late: stays late
+	move(numbers[3], ketanmu.StageSubmitted, ketanmu.StageValidated, 5*time.Hour)
 	if _, err := db.SQL().Exec(`UPDATE schema_migrations SET applied_at = ? WHERE version = 16`, ran.Format("2006-01-02T15:04:05.000Z")); err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ketanmu/ketanmu/lifecycle"
+	"github.com/ketanmu/ketanmu"
 )
 
 // Failed bearer tokens are throttled per address like logins, but in memory: the API is called
@@ -70,4 +70,4 @@ func recent(ts []time.Time, now time.Time) []time.Time {
 
 // SetAPIRoles sets the roles the shared API token acts with (default handoff.api_roles). The
 // simulator gives its token "sim" the supervisor's scope that tools outside the project use.
-func (s *Server) SetAPIRoles(roles []lifecycle.Role) { s.apiRoles = roles }
+func (s *Server) SetAPIRoles(roles []ketanmu.Role) { s.apiRoles = roles }

@@ -17,7 +17,6 @@ import (
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/nik"
-	"github.com/ketanmu/ketanmu/store"
 )
 
 // The cases API is a thin adapter over the case service: the caller is the actor its bearer
@@ -160,7 +159,7 @@ func (s *Server) officeTime(t time.Time) *string {
 	return &v
 }
 
-func (s *Server) summary(c store.Case, fullNIK bool) caseSummary {
+func (s *Server) summary(c ketanmu.Case, fullNIK bool) caseSummary {
 	id := nik.MaskNIK(c.NIK)
 	if fullNIK {
 		id = c.NIK
@@ -205,7 +204,7 @@ func caseNumber(r *http.Request) string {
 // unassigned, overdue, open, q (number, NIK, phone or name) and page.
 func queueFilter(r *http.Request) (casework.Filter, error) {
 	q := r.URL.Query()
-	f := casework.Filter{Service: strings.TrimSpace(q.Get("service")), Stage: lifecycle.Stage(strings.TrimSpace(q.Get("status"))),
+	f := casework.Filter{Service: strings.TrimSpace(q.Get("service")), Stage: ketanmu.Stage(strings.TrimSpace(q.Get("status"))),
 		Phone: strings.TrimSpace(q.Get("phone")), Assignee: strings.TrimSpace(q.Get("assignee")),
 		Search: strings.TrimSpace(q.Get("q")), NewestFirst: true, PerPage: casesPerPage, Page: 1}
 	for name, dst := range map[string]*bool{"mine": &f.Mine, "unassigned": &f.Unassigned, "overdue": &f.Overdue, "open": &f.Open} {
@@ -336,10 +335,10 @@ func (s *Server) caseTransition(w http.ResponseWriter, r *http.Request) {
 	if !s.decodeCaseBody(w, r, &req) {
 		return
 	}
-	to := lifecycle.Stage(strings.TrimSpace(req.To))
+	to := ketanmu.Stage(strings.TrimSpace(req.To))
 	if !lifecycle.Known(to) {
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("\"to\" must be a stage, one of: %s",
-			strings.Join(lifecycle.StageKeys(lifecycle.Stages), ", ")))
+			strings.Join(lifecycle.StageKeys(ketanmu.Stages), ", ")))
 		return
 	}
 	s.act(w, r, casework.ActionFor(to, req.Reason, req.Tracking))
@@ -375,7 +374,7 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request) {
 	if !s.decodeCaseBody(w, r, &req) {
 		return
 	}
-	s.act(w, r, casework.Action{Kind: casework.Kind(strings.TrimSpace(req.Action)), To: lifecycle.Stage(strings.TrimSpace(req.To)),
+	s.act(w, r, casework.Action{Kind: casework.Kind(strings.TrimSpace(req.Action)), To: ketanmu.Stage(strings.TrimSpace(req.To)),
 		Assignee: req.Assignee, Text: req.Text, Docs: req.Docs, Tracking: req.Tracking})
 }
 

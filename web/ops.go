@@ -19,7 +19,6 @@ import (
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/casework"
-	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -52,15 +51,15 @@ type opsUser struct {
 }
 
 // Supervisor reports whether the user sees everything, the audit and the numbers' linking.
-func (u *opsUser) Supervisor() bool { return u.Actor.Has(lifecycle.RoleSupervisor) }
+func (u *opsUser) Supervisor() bool { return u.Actor.Has(ketanmu.RoleSupervisor) }
 
 // RoleNames are the user's roles as read on the page.
 func (u *opsUser) RoleNames() string { return strings.Join(roleNames(u.Actor.Roles), ", ") }
 
-func roleNames(roles []lifecycle.Role) []string {
-	names := map[lifecycle.Role]string{lifecycle.RoleOperator: "petugas layanan", lifecycle.RoleValidator: "validator",
-		lifecycle.RoleProduksi: "produksi", lifecycle.RoleKepala: "kepala dinas", lifecycle.RoleSupervisor: "supervisor",
-		lifecycle.RolePengaduan: "petugas pengaduan"}
+func roleNames(roles []ketanmu.Role) []string {
+	names := map[ketanmu.Role]string{ketanmu.RoleOperator: "petugas layanan", ketanmu.RoleValidator: "validator",
+		ketanmu.RoleProduksi: "produksi", ketanmu.RoleKepala: "kepala dinas", ketanmu.RoleSupervisor: "supervisor",
+		ketanmu.RolePengaduan: "petugas pengaduan"}
 	out := make([]string, 0, len(roles))
 	for _, r := range roles {
 		if n, ok := names[r]; ok {
@@ -348,7 +347,7 @@ func (s *Server) opsLogin(w http.ResponseWriter, r *http.Request) {
 
 // checkPassword finds the active operator called name whose password this is. In the simulator
 // (loopback only, no real data) every operator's password is also "sim".
-func (s *Server) checkPassword(ctx context.Context, name, password string) (store.Operator, bool) {
+func (s *Server) checkPassword(ctx context.Context, name, password string) (ketanmu.Operator, bool) {
 	op, err := s.db.OperatorNamed(ctx, name)
 	if err != nil {
 		if ketanmu.ErrorCode(err) != ketanmu.ENOTFOUND {

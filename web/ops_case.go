@@ -6,11 +6,11 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/ketanmu/ketanmu"
+
 	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/config"
-	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/nik"
-	"github.com/ketanmu/ketanmu/store"
 )
 
 type labelled struct{ Label, Value string }
@@ -44,7 +44,7 @@ type eventView struct{ At, From, To, Actor, Reason, Tracking string }
 type noteView struct{ At, Actor, Text string }
 
 type moveView struct {
-	Stage lifecycle.Stage
+	Stage ketanmu.Stage
 	Kind  string // fix, reject, ship, button
 	Label string
 }
@@ -130,7 +130,7 @@ func nonEmpty(vs ...string) []string {
 	return out
 }
 
-func (s *Server) serviceTitle(c store.Case) string {
+func (s *Server) serviceTitle(c ketanmu.Case) string {
 	svc := s.cfg.Services[c.Service]
 	title := s.serviceName(c.Service)
 	for _, st := range svc.Subtypes {
@@ -229,7 +229,7 @@ func (s *Server) opsAction(w http.ResponseWriter, r *http.Request, u *opsUser) {
 	a := casework.Action{Kind: kind, Text: r.PostFormValue("text"), Tracking: r.PostFormValue("tracking"),
 		Assignee: r.PostFormValue("assignee"), Docs: r.PostForm["docs"]}
 	if kind == casework.Move {
-		to := lifecycle.Stage(r.PostFormValue("to"))
+		to := ketanmu.Stage(r.PostFormValue("to"))
 		a = casework.ActionFor(to, a.Text, a.Tracking)
 		if a.Kind == casework.AskFix {
 			a.Docs = r.PostForm["docs"]

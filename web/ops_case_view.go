@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ketanmu/ketanmu"
+
 	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/nik"
@@ -18,7 +20,7 @@ func (s *Server) caseHeader(f casework.File, u *opsUser) caseView {
 	now := s.db.Now()
 	v := caseView{Number: f.Number, Service: s.serviceTitle(f.Case), Stage: cw.StageName(f.Stage), StageKey: string(f.Stage),
 		Assignee: f.Assignee, Person: f.Person, Clock: s.clockOf(f.Case, now), Closed: lifecycle.Closed(f.Stage),
-		FixReturned: !f.FixReturnedAt.IsZero(), Turn: s.turnOf(f.Case, u), ByPost: casework.Delivery(f.Case) == lifecycle.DeliveryPost,
+		FixReturned: !f.FixReturnedAt.IsZero(), Turn: s.turnOf(f.Case, u), ByPost: casework.Delivery(f.Case) == ketanmu.DeliveryPost,
 		CanTake: !lifecycle.Closed(f.Stage) && (f.Assignee != u.Actor.Name || lifecycle.Waiting(f.Stage)), Name: casework.OrDash(f.Name), Phone: f.Chat, NIK: f.NIK,
 		Account: s.accountName(f.Account), Created: officeDate(f.CreatedAt, s.cfg), Due: officeDate(f.Due, s.cfg),
 		RejectReasons: s.cfg.Ops.RejectReasons, Replies: cw.CannedReplies(&f.Case), CanAttachOutput: cw.CanAttachOutput(f.Case)}
@@ -150,7 +152,7 @@ func (s *Server) caseHistory(f casework.File) ([]eventView, []noteView) {
 func (s *Server) caseMoves(f casework.File, canTake bool) []moveView {
 	var out []moveView
 	for _, st := range f.Allowed {
-		if st == lifecycle.Verifying && canTake && lifecycle.Waiting(f.Stage) {
+		if st == ketanmu.StageVerifying && canTake && lifecycle.Waiting(f.Stage) {
 			continue // that is taking it
 		}
 		mv := moveView{Stage: st, Label: s.cases().StageName(st), Kind: "button"}

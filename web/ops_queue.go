@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/ketanmu/ketanmu"
-	"github.com/ketanmu/ketanmu/lifecycle"
-	"github.com/ketanmu/ketanmu/store"
 )
 
 const queuePerPage = 50
@@ -24,7 +22,7 @@ type clockView struct {
 
 // clockOf describes case c's stage clock at now: green with time to spare, amber in its last
 // working hour, red when late, grey when paused or without a deadline.
-func (s *Server) clockOf(c store.Case, now time.Time) clockView {
+func (s *Server) clockOf(c ketanmu.Case, now time.Time) clockView {
 	cl := s.cases().ClockAt(c, now)
 	switch {
 	case cl.Paused:
@@ -67,7 +65,7 @@ type queueRow struct {
 }
 
 type stageCount struct {
-	Stage   lifecycle.Stage
+	Stage   ketanmu.Stage
 	Name    string
 	Count   int
 	Theirs  bool // a step of the user's own role (validator, production, head of office…)

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ketanmu/ketanmu"
+
 	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/lifecycle"
 )
@@ -14,7 +16,7 @@ import (
 
 // opsQueueFilter reads the queue's filters, search and page from its address.
 func opsQueueFilter(q url.Values) casework.Filter {
-	f := casework.Filter{Open: true, Service: q.Get("service"), Stage: lifecycle.Stage(q.Get("stage")),
+	f := casework.Filter{Open: true, Service: q.Get("service"), Stage: ketanmu.Stage(q.Get("stage")),
 		Search: strings.TrimSpace(q.Get("q")), Overdue: q.Get("overdue") == "1", PerPage: queuePerPage, Page: 1}
 	switch q.Get("who") {
 	case "mine":
@@ -32,14 +34,14 @@ func opsQueueFilter(q url.Values) casework.Filter {
 
 // addQueueCounts adds the row of counts per open stage (each a link that filters by it), and
 // the stages whose next step is the user's role.
-func (s *Server) addQueueCounts(v *queueView, u *opsUser, q url.Values, f casework.Filter, counts map[lifecycle.Stage]int) {
+func (s *Server) addQueueCounts(v *queueView, u *opsUser, q url.Values, f casework.Filter, counts map[ketanmu.Stage]int) {
 	theirs := s.cases().RoleStages(u.Actor)
 	var names []string
 	for _, st := range theirs {
 		names = append(names, s.cases().StageName(st))
 	}
 	v.RoleStages = strings.Join(names, ", ")
-	for _, st := range lifecycle.Stages {
+	for _, st := range ketanmu.Stages {
 		if lifecycle.Closed(st) {
 			continue
 		}
@@ -69,7 +71,7 @@ func (s *Server) addQueueFilters(v *queueView, u *opsUser, q url.Values, f casew
 		}
 	}
 	v.Stages = []option{{Value: "", Label: "Semua tahap"}}
-	for _, st := range lifecycle.Stages {
+	for _, st := range ketanmu.Stages {
 		if !lifecycle.Closed(st) {
 			v.Stages = append(v.Stages, option{Value: string(st), Label: s.cases().StageName(st), Selected: st == f.Stage})
 		}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ketanmu/ketanmu"
+
 	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/store"
 )
@@ -245,7 +247,7 @@ func (s *Server) auditFilter(r *http.Request) (store.AuditFilter, auditView, err
 // opsAudit shows who viewed or changed which case and document (supervisors).
 func (s *Server) opsAudit(w http.ResponseWriter, r *http.Request, u *opsUser) {
 	f, v, err := s.auditFilter(r)
-	var entries []store.AuditEntry
+	var entries []ketanmu.AuditEntry
 	if err == nil {
 		entries, err = s.cases().AuditLog(r.Context(), u.Actor, f)
 	}
@@ -263,7 +265,7 @@ func (s *Server) opsAudit(w http.ResponseWriter, r *http.Request, u *opsUser) {
 func (s *Server) opsAuditCSV(w http.ResponseWriter, r *http.Request, u *opsUser) {
 	f, _, err := s.auditFilter(r)
 	f.Limit = 100000
-	var entries []store.AuditEntry
+	var entries []ketanmu.AuditEntry
 	if err == nil {
 		entries, err = s.cases().AuditLog(r.Context(), u.Actor, f)
 	}
@@ -299,7 +301,7 @@ func (s *Server) auditDocName(key string, id int64) string {
 
 // auditActionName is an audit action as people read it.
 func auditActionName(a string) string {
-	names := map[string]string{store.AuditViewDocument: "melihat dokumen", "take": "mengambil", "assign": "menugaskan",
+	names := map[string]string{ketanmu.AuditViewDocument: "melihat dokumen", "take": "mengambil", "assign": "menugaskan",
 		"advance": "melanjutkan", "fix": "minta perbaikan", "reject": "menolak", "ship": "mengirim lewat Pos",
 		"pickup": "siap diambil", "close": "menyelesaikan", "reply": "membalas pemohon", "handback": "mengembalikan ke bot",
 		"move": "memindah tahap", "label": "mencetak label Pos"}

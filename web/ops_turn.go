@@ -3,8 +3,7 @@ package web
 import (
 	"strings"
 
-	"github.com/ketanmu/ketanmu/lifecycle"
-	"github.com/ketanmu/ketanmu/store"
+	"github.com/ketanmu/ketanmu"
 )
 
 // turnView is whose move a case waits for, as the queue and the case page show it.
@@ -15,13 +14,13 @@ type turnView struct {
 
 // turnOf describes casework.TurnOf for u: the roles by name, or the assignee when the next step
 // is the front office's and someone has the case.
-func (s *Server) turnOf(c store.Case, u *opsUser) turnView {
+func (s *Server) turnOf(c ketanmu.Case, u *opsUser) turnView {
 	t := s.cases().TurnOf(c)
 	if t.Party == "" {
 		return turnView{}
 	}
 	who := strings.Join(roleNames(t.Roles), " atau ")
-	if len(t.Roles) == 1 && t.Roles[0] == lifecycle.RoleOperator && c.Assignee != "" {
+	if len(t.Roles) == 1 && t.Roles[0] == ketanmu.RoleOperator && c.Assignee != "" {
 		who = c.Assignee
 	}
 	return turnView{Text: s.cfg.Texts.Get("opturn_"+t.Party, "who", who), Mine: s.cases().TaskFor(u.Actor, c)}

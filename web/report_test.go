@@ -10,10 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ketanmu/ketanmu"
+
 	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/flows"
 	"github.com/ketanmu/ketanmu/internal/testfix"
-	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/outbox"
 
 	"github.com/ketanmu/ketanmu/store"
@@ -61,7 +62,7 @@ func reportServer(tb testing.TB) *httptest.Server {
 	queue := outbox.NewQueue(db, cfg, log, nil, outbox.NewWake(cfg.Accounts).Kick)
 	s := New(cfg, db, casework.New(db, cfg, engine, queue, log), nil, nil, log)
 	mux := http.NewServeMux()
-	supervisor := casework.SystemActor("t", []lifecycle.Role{lifecycle.RoleSupervisor})
+	supervisor := casework.SystemActor("t", []ketanmu.Role{ketanmu.RoleSupervisor})
 	mux.HandleFunc("GET /api/reports/sla", func(w http.ResponseWriter, r *http.Request) {
 		s.slaReport(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, supervisor)))
 	})

@@ -16,7 +16,6 @@ import (
 	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/internal/metrics"
-	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -59,7 +58,7 @@ type Server struct {
 	// passwordChecks counts bcrypt comparisons (PasswordChecks).
 	passwordChecks atomic.Int64
 	// apiRoles are the shared token's roles (SetAPIRoles); nil: handoff.api_roles.
-	apiRoles []lifecycle.Role
+	apiRoles []ketanmu.Role
 	// bearer throttles failed bearer tokens per address.
 	bearer bearerGuard
 }

@@ -351,12 +351,12 @@ func (s *Server) simChats(w http.ResponseWriter, r *http.Request) {
 		s.writeErr(w, r, err)
 		return
 	}
-	var ops []store.Operator
+	var ops []ketanmu.Operator
 	if err := s.db.View(r.Context(), func(tx *store.Tx) (err error) { ops, err = tx.Operators(); return err }); err != nil {
 		s.writeErr(w, r, err)
 		return
 	}
-	opByPhone := map[string]store.Operator{}
+	opByPhone := map[string]ketanmu.Operator{}
 	for _, op := range ops {
 		opByPhone[op.Phone] = op
 	}

@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
+	"github.com/ketanmu/ketanmu"
 
-	"github.com/ketanmu/ketanmu/lifecycle"
+	"github.com/chromedp/chromedp"
 )
 
 // TestBrowserSKM opens the reports page's SKM tab in Chromium over surveys of two services: the
@@ -17,13 +17,13 @@ import (
 func TestBrowserSKM(t *testing.T) {
 	env := MustCasesAPI(t, "")
 	seed := func(phone, account, service, prefix, suggestion string, scores ...int) skmSeed {
-		return skmSeed{phone: phone, account: account, service: service, prefix: prefix, stage: lifecycle.Done,
+		return skmSeed{phone: phone, account: account, service: service, prefix: prefix, stage: ketanmu.StageDone,
 			scores: scores, suggestion: suggestion}
 	}
 	mustSeedSKM(t, env.DB, []skmSeed{
 		seed("6281200000101", "kkktp", "kk_ktp", "KTP", "Lama, NIK 3516131204850003 saya ditolak", 4, 4, 3, 4, 3, 4, 4, 3, 4),
 		seed("6281200000102", "kkktp", "kk_ktp", "KTP", "", 3, 3, 3, 4, 3, 3, 4, 3, 3),
-		{phone: "6281200000104", account: "kkktp", service: "kk_ktp", prefix: "KTP", stage: lifecycle.Done}, // not surveyed
+		{phone: "6281200000104", account: "kkktp", service: "kk_ktp", prefix: "KTP", stage: ketanmu.StageDone}, // not surveyed
 	})
 	env.Clock.Advance(time.Hour)
 	mustSeedSKM(t, env.DB, []skmSeed{

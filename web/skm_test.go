@@ -11,7 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ketanmu/ketanmu/lifecycle"
+	"github.com/ketanmu/ketanmu"
+
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -19,7 +20,7 @@ import (
 // U1..U9 (nil: never invited; shorter: left halfway; empty: invited, answered nothing).
 type skmSeed struct {
 	phone, account, service, prefix string
-	stage                           lifecycle.Stage
+	stage                           ketanmu.Stage
 	scores                          []int
 	suggestion                      string
 }
@@ -94,13 +95,13 @@ func TestSKMReportAPI(t *testing.T) {
 	api := MustCasesAPI(t, apiToken)
 	p := func(n int) string { return fmt.Sprintf("62812000000%02d", n) }
 	kk := func(n int, scores ...int) skmSeed {
-		return skmSeed{phone: p(n), account: "kkktp", service: "kk_ktp", prefix: "KTP", stage: lifecycle.Done, scores: scores}
+		return skmSeed{phone: p(n), account: "kkktp", service: "kk_ktp", prefix: "KTP", stage: ketanmu.StageDone, scores: scores}
 	}
 	akta := func(n int, scores ...int) skmSeed {
-		return skmSeed{phone: p(n), account: "akta", service: "akta", prefix: "AKT", stage: lifecycle.Done, scores: scores}
+		return skmSeed{phone: p(n), account: "akta", service: "akta", prefix: "AKT", stage: ketanmu.StageDone, scores: scores}
 	}
 	nik := func(n int, scores ...int) skmSeed {
-		return skmSeed{phone: p(n), account: "nik", service: "validasi_nik", prefix: "NIK", stage: lifecycle.Done, scores: scores}
+		return skmSeed{phone: p(n), account: "nik", service: "validasi_nik", prefix: "NIK", stage: ketanmu.StageDone, scores: scores}
 	}
 	seeds := []skmSeed{
 		kk(1, 4, 4, 3, 4, 3, 4, 4, 3, 4), kk(2, 3, 3, 3, 4, 3, 3, 4, 3, 3), kk(3, 4, 3, 2, 4, 3, 4, 4, 2, 3), kk(4, 3, 4, 3, 4, 4, 4, 3, 3, 4),
@@ -113,7 +114,7 @@ func TestSKMReportAPI(t *testing.T) {
 	}
 	seeds[len(seeds)-1].scores = []int{}
 	rejected := kk(13, 1, 1, 1, 1, 1, 1, 1, 1, 1)
-	rejected.stage = lifecycle.Rejected // never invited by the chat; here to show the population counts done cases only
+	rejected.stage = ketanmu.StageRejected // never invited by the chat; here to show the population counts done cases only
 	rejected.scores = nil
 	seeds = append(seeds, rejected)
 	seeds[1].suggestion = "Bagus, tapi hubungi saya di 0812-3456-7890"

@@ -172,7 +172,7 @@ func readPassword(name string, stderr io.Writer) (string, error) {
 }
 
 func listOperators(ctx context.Context, db *store.DB, stdout io.Writer) error {
-	var ops []store.Operator
+	var ops []ketanmu.Operator
 	err := db.View(ctx, func(tx *store.Tx) (err error) {
 		ops, err = tx.Operators()
 		return err

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ketanmu/ketanmu"
+
 	"github.com/ketanmu/ketanmu/backup"
 	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/bot/sim"
@@ -18,7 +20,6 @@ import (
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/flows"
 	"github.com/ketanmu/ketanmu/internal/metrics"
-	"github.com/ketanmu/ketanmu/lifecycle"
 	"github.com/ketanmu/ketanmu/outbox"
 	"github.com/ketanmu/ketanmu/reminder"
 	"github.com/ketanmu/ketanmu/store"
@@ -194,7 +195,7 @@ func OpenSimulator(cfg *config.Config, log *slog.Logger, start time.Time, token 
 	s.Server = web.New(cfg, core.DB, core.Cases, s.Transport, deps, log)
 	s.Server.SetAPIToken(token)
 	// Tools outside the project drive the simulator with its token at the supervisor's scope.
-	s.Server.SetAPIRoles([]lifecycle.Role{lifecycle.RoleSupervisor})
+	s.Server.SetAPIRoles([]ketanmu.Role{ketanmu.RoleSupervisor})
 	s.Server.SetMetrics(core.Metrics.Handler())
 	return s, nil
 }
