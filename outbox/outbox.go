@@ -264,6 +264,7 @@ func (o *Outbox) budgetWait(ctx context.Context, account string, st *outboxAccou
 		return 0, nil
 	}
 	var wait time.Duration
+	var pending map[ketanmu.Lane]bool // read when a lane with budget asks
 	for lane, lim := range st.lanes {
 		tok := lim.TokensAt(now)
 		if tok < 1 {
@@ -272,9 +273,14 @@ func (o *Outbox) budgetWait(ctx context.Context, account string, st *outboxAccou
 			}
 			continue
 		}
-		pending, err := o.d.DB.LanePending(ctx, account, lane)
-		if err != nil || pending {
-			return 0, err
+		if pending == nil {
+			var err error
+			if pending, err = o.d.DB.PendingLanes(ctx, account); err != nil {
+				return 0, err
+			}
+		}
+		if pending[lane] {
+			return 0, nil
 		}
 	}
 	if wait == 0 {

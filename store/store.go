@@ -35,8 +35,12 @@ type DB struct {
 	// writer waiting here is woken the moment the previous one commits, where one waiting in
 	// SQLite's busy handler sleeps and polls, which under load made a message wait seconds.
 	writer chan struct{}
+	// group is the transactions waiting for the writers' turn, committed together (group.go).
+	group groupQueue
 	// commits wakes whoever waits for the next commit (the workspace's live streams).
 	commits commits
+	// ckpt copies the WAL into the database file beside the writers (checkpoint.go).
+	ckpt *checkpointer
 	// Now is the clock every stored time comes from (Open's now: the simulator's movable
 	// clock, the real one under serve).
 	Now func() time.Time
@@ -52,7 +56,7 @@ func Open(path string, cipher *Cipher, now func() time.Time) (*DB, error) {
 		return nil, err
 	}
 	file := "file:" + uriEscaper.Replace(path)
-	sqldb, err := sql.Open("sqlite3", file+"?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL&_secure_delete=on"+stmtCache)
+	sqldb, err := sql.Open(writerDriver, file+"?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL&_secure_delete=on"+stmtCache)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -67,6 +71,7 @@ func Open(path string, cipher *Cipher, now func() time.Time) (*DB, error) {
 		sqldb.Close()
 		return nil, fmt.Errorf("open %s for reading: %w", path, err)
 	}
+	db.startCheckpoints(path)
 	return db, nil
 }
 
@@ -81,6 +86,7 @@ var uriEscaper = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
 // Close closes the database.
 func (db *DB) Close() error {
+	db.ckpt.stop()
 	rerr := db.ro.Close()
 	if err := db.db.Close(); err != nil {
 		return err
@@ -108,30 +114,10 @@ func (db *DB) migrate(ctx context.Context) error { return schema.Apply(ctx, db.d
 type Tx struct {
 	tx  *sql.Tx
 	db  *DB
-	ctx context.Context
-	now time.Time
-}
-
-// Update runs fn in a transaction and commits it when fn returns nil.
-func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
-	release, err := db.write(ctx)
-	if err != nil {
-		return err
-	}
-	defer release()
-	sqltx, err := db.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	defer sqltx.Rollback()
-	if err := fn(&Tx{tx: sqltx, db: db, ctx: ctx, now: db.Now()}); err != nil {
-		return err
-	}
-	if err := sqltx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	db.commits.signal()
-	return nil
+	ctx context.Context // what its statements run under
+	// caller is the context the transaction was opened with (Context); nil: ctx.
+	caller context.Context
+	now    time.Time
 }
 
 // write waits for this process's turn to write (or the end of ctx); release ends the turn.
@@ -153,9 +139,15 @@ func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, 
 	defer release()
 	res, err := db.db.ExecContext(ctx, query, args...)
 	if err == nil {
-		db.commits.signal()
+		db.committed()
 	}
 	return res, err
+}
+
+// committed wakes the commit's watchers and the checkpointer.
+func (db *DB) committed() {
+	db.commits.signal()
+	db.ckpt.committed()
 }
 
 // View runs fn in a read-only transaction: it sees one consistent snapshot and never takes the
@@ -190,8 +182,23 @@ func (tx *Tx) Atomic(fn func() error) error {
 	return nil
 }
 
-// Context is the context the transaction runs under.
-func (tx *Tx) Context() context.Context { return tx.ctx }
+// Context is the context the transaction was opened with.
+func (tx *Tx) Context() context.Context {
+	if tx.caller != nil {
+		return tx.caller
+	}
+	return tx.ctx
+}
+
+// uninterrupted is the context a write transaction's statements run under: the caller's, except
+// that the driver is not asked to interrupt a statement when it ends. go-sqlite3 runs every
+// statement given a context that can end in a goroutine of its own, to interrupt it; for the
+// short statements of a write transaction that was a goroutine and two switches each, on the
+// writers' one lane. An ended context still fails the transaction: its next query answers its
+// error, and a transaction that fails rolls back, as before.
+type uninterrupted struct{ context.Context }
+
+func (uninterrupted) Done() <-chan struct{} { return nil }
 
 // Now is the transaction's time: every row it writes carries the same instant.
 func (tx *Tx) Now() time.Time { return tx.now }

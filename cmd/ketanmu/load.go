@@ -43,6 +43,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	apiRate := fs.Float64("api-rate", 500, "with --api: messages a second in the paced phase")
 	apiTime := fs.Duration("api-duration", 10*time.Second, "with --api: how long each phase runs")
 	apiClients := fs.Int("api-clients", 16, "with --api: concurrent senders in the saturation phase")
+	apiProfile := fs.String("cpuprofile", "", "with --api: write a CPU profile of the saturation phase to this file")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -55,7 +56,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return &exitError{code: 2, msg: fmt.Sprintf("unknown account %q", *accountKey)}
 	}
 	if *api {
-		return (&apiLoad{cfg: cfg, acc: acc, rate: *apiRate, duration: *apiTime, clients: *apiClients}).run(ctx, stdout)
+		return (&apiLoad{cfg: cfg, acc: acc, rate: *apiRate, duration: *apiTime, clients: *apiClients, cpuProfile: *apiProfile}).run(ctx, stdout)
 	}
 	if !flagGiven(fs, "data") {
 		dir, err := os.MkdirTemp("", "ketanmu-load-")

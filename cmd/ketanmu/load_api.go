@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -31,6 +32,8 @@ type apiLoad struct {
 	rate     float64       // messages a second in the paced phase
 	duration time.Duration // of each phase
 	clients  int           // concurrent senders in the saturation phase
+	// cpuProfile, when set, is where the saturation phase's CPU profile is written (go tool pprof).
+	cpuProfile string
 }
 
 // apiInputs is what residents type, in turn: most messages land in a conversation under way.
@@ -80,8 +83,15 @@ func (l *apiLoad) run(ctx context.Context, stdout io.Writer) error {
 	slices.Sort(lat)
 	fmt.Fprintf(stdout, "simulator API at %.0f msg/s: %d answered (%d failed), p50 %s, p99 %s, max %s; peak RSS %d MB; CPU %s a message\n",
 		l.rate, len(lat), failed, pct(lat, 0.50), pct(lat, 0.99), pct(lat, 1), peakRSSBytes()>>20, perMessage(cpuTime()-cpu0, len(lat)))
+	stopProfile, err := startCPUProfile(l.cpuProfile)
+	if err != nil {
+		return err
+	}
 	cpu0 = cpuTime()
 	n, nFailed := saturate(ctx, send, l.clients, l.duration)
+	if err := stopProfile(); err != nil {
+		return err
+	}
 	perSec := float64(n) / l.duration.Seconds()
 	fmt.Fprintf(stdout, "simulator API, %d clients: %.0f msg/s (%d failed) = %.3fx bare SQLite; peak RSS %d MB; CPU %s a message\n",
 		l.clients, perSec, nFailed, perSec/bare, peakRSSBytes()>>20, perMessage(cpuTime()-cpu0, int(n)))
@@ -199,6 +209,26 @@ func bareCommits(ctx context.Context, path string, d time.Duration) (float64, er
 		n++
 	}
 	return float64(n) / time.Since(start).Seconds(), nil
+}
+
+// startCPUProfile profiles this process into path until the returned stop is called;
+// with no path it does nothing.
+func startCPUProfile(path string) (stop func() error, err error) {
+	if path == "" {
+		return func() error { return nil }, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		return f.Close()
+	}, nil
 }
 
 func pct(sorted []time.Duration, q float64) string {

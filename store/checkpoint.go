@@ -1,0 +1,139 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+)
+
+// SQLite copies the WAL into the database file (a checkpoint) inside the COMMIT that leaves the
+// WAL at wal_autocheckpoint pages or more, and with synchronous=NORMAL that is the only time a
+// write waits for the disk: the copy and two fsyncs, every 80 or so messages, while every other
+// writer waits for the lock. The checkpointer applies the same rule beside the writers instead:
+// after a commit that left the WAL at checkpointPages frames or more, a PASSIVE checkpoint on a
+// connection of its own (it takes no writer's lock and copies what no reader still needs), at
+// most every checkpointEvery. What a commit makes durable, and when, is unchanged: each commit
+// is written to the WAL as before, and a checkpoint syncs the WAL before it copies, as before;
+// only who waits for the copy changed.
+//
+// The writers keep SQLite's own checkpoint at writerCheckpointPages: under a steady stream of
+// commits a background checkpoint rarely finds the WAL with nothing new behind it, so SQLite
+// seldom starts the WAL over; the writers' own checkpoint then does (copying only what the
+// background ones left), and it bounds the WAL should those fall behind.
+const (
+	// checkpointPages is SQLite's default wal_autocheckpoint.
+	checkpointPages = 1000
+	// writerCheckpointPages is wal_autocheckpoint on the writers' connections (about 40 MB).
+	writerCheckpointPages = 10000
+	// checkpointEvery is the least time between two background checkpoints.
+	checkpointEvery = 100 * time.Millisecond
+	// walPollEvery is the least time between two looks at the WAL's length: commits in between
+	// are looked at once.
+	walPollEvery = 5 * time.Millisecond
+)
+
+// writerDriver is mattn/go-sqlite3 with the writers' checkpoint threshold, which the DSN has no
+// key for.
+const writerDriver = "sqlite3_ketanmu_writer"
+
+func init() {
+	sql.Register(writerDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		_, err := c.Exec(fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", writerCheckpointPages), nil)
+		return err
+	}})
+}
+
+// checkpointer runs the background checkpoints of one database.
+type checkpointer struct {
+	kick   chan struct{} // a commit happened (buffered: commits while it looks merge)
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+func (db *DB) startCheckpoints(path string) {
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &checkpointer{kick: make(chan struct{}, 1), cancel: cancel, done: make(chan struct{})}
+	db.ckpt = c
+	go func() {
+		defer close(c.done)
+		var shm *os.File
+		defer func() {
+			if shm != nil {
+				shm.Close()
+			}
+		}()
+		var last time.Time
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-c.kick:
+			}
+			if shm == nil {
+				shm, _ = os.Open(path + "-shm") // not there yet: looked for at the next commit
+			}
+			if walFrames(shm) >= checkpointPages {
+				if !sleepUntil(ctx, last.Add(checkpointEvery)) {
+					return
+				}
+				last = time.Now()
+				// A checkpoint that fails, or that a reader holds back, loses nothing: the
+				// next commit brings another, and the writers' own bounds the WAL.
+				var busy, logFrames, copied int
+				_ = db.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &logFrames, &copied)
+			}
+			if !sleepUntil(ctx, time.Now().Add(walPollEvery)) {
+				return
+			}
+		}
+	}()
+}
+
+// walFrames is how many frames the WAL holds: mxFrame in the header of the wal-index (the -shm
+// file; https://www.sqlite.org/walformat.html, offset 16, native byte order). A read that
+// races a commit is off by that commit, which the next look sees; 0 when there is no file.
+func walFrames(shm *os.File) uint32 {
+	var b [4]byte
+	if shm == nil {
+		return 0
+	}
+	if _, err := shm.ReadAt(b[:], 16); err != nil {
+		return 0
+	}
+	return binary.NativeEndian.Uint32(b[:])
+}
+
+// sleepUntil waits until t (not at all when it has passed); false when ctx ended first.
+func sleepUntil(ctx context.Context, t time.Time) bool {
+	d := time.Until(t)
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-timer.C:
+		return true
+	}
+}
+
+// committed tells the checkpointer that the WAL grew.
+func (c *checkpointer) committed() {
+	select {
+	case c.kick <- struct{}{}:
+	default:
+	}
+}
+
+// stop ends the checkpoints and waits for one under way.
+func (c *checkpointer) stop() {
+	c.cancel()
+	<-c.done
+}

@@ -1,0 +1,143 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestGroupCommit: transactions that queue while another writes commit together in one SQLite
+// transaction, each as if alone: one that fails leaves nothing and gets its own error, one that
+// panics panics in its caller, one whose caller gave up is not run, the others commit.
+func TestGroupCommit(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "ketanmu.db"), nil, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	if _, err := db.db.ExecContext(ctx, `CREATE TABLE t (v TEXT NOT NULL UNIQUE)`); err != nil {
+		t.Fatal(err)
+	}
+	insert := func(tx *Tx, v string) error {
+		_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO t (v) VALUES (?)`, v)
+		return err
+	}
+
+	started, release := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		first <- db.Update(ctx, func(tx *Tx) error {
+			close(started)
+			<-release
+			return insert(tx, "first")
+		})
+	}()
+	<-started
+
+	var (
+		mu     sync.Mutex
+		txs    = map[*sql.Tx]bool{}
+		wg     sync.WaitGroup
+		errs   = make([]error, 5)
+		panics = make([]any, 5)
+	)
+	gone, cancel := context.WithCancel(ctx)
+	for i := range 5 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { panics[i] = recover() }()
+			c := ctx
+			if i == 4 {
+				c = gone
+			}
+			errs[i] = db.Update(c, func(tx *Tx) error {
+				mu.Lock()
+				txs[tx.tx] = true
+				mu.Unlock()
+				if err := insert(tx, fmt.Sprint("m", i)); err != nil {
+					return err
+				}
+				switch i {
+				case 1:
+					return errors.New("refused")
+				case 2:
+					panicf("boom")
+				case 4:
+					t.Error("the transaction of a caller that gave up ran")
+				}
+				return nil
+			})
+		}()
+		waitQueued(t, db, i+1)
+	}
+	cancel()
+	waitQueued(t, db, 4)
+	close(release)
+	wg.Wait()
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if errs[0] != nil || errs[3] != nil {
+		t.Errorf("members 0 and 3: %v, %v; want nil", errs[0], errs[3])
+	}
+	if errs[1] == nil || errs[1].Error() != "refused" {
+		t.Errorf("member 1: %v, want its own error", errs[1])
+	}
+	if panics[2] != "boom" {
+		t.Errorf("member 2 panicked with %v in its caller, want boom", panics[2])
+	}
+	if !errors.Is(errs[4], context.Canceled) {
+		t.Errorf("member 4: %v, want context.Canceled", errs[4])
+	}
+	if len(txs) != 1 {
+		t.Errorf("the queued transactions ran in %d SQLite transactions, want 1", len(txs))
+	}
+	if got := values(t, db); got != "first,m0,m3" {
+		t.Errorf("committed %s, want first,m0,m3", got)
+	}
+}
+
+func panicf(s string) { panic(s) }
+
+func waitQueued(t *testing.T, db *DB, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+		db.group.mu.Lock()
+		got := len(db.group.waiting)
+		db.group.mu.Unlock()
+		if got == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d transactions waiting, want %d", got, n)
+		}
+	}
+}
+
+func values(t *testing.T, db *DB) string {
+	t.Helper()
+	rows, err := db.db.Query(`SELECT v FROM t`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var vs []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		vs = append(vs, v)
+	}
+	sort.Strings(vs)
+	return strings.Join(vs, ",")
+}
