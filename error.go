@@ -15,7 +15,9 @@ const (
 	EFORBIDDEN    = "forbidden"
 	ETOOLARGE     = "too_large"
 	EGONE         = "gone" // erased at the end of its retention period
-	EINTERNAL     = "internal"
+	// EUNAVAILABLE: nothing was done and the same request may succeed later (the disk is full).
+	EUNAVAILABLE = "unavailable"
+	EINTERNAL    = "internal"
 )
 
 // Error is an error whose Message may be shown to the person who caused it.
@@ -43,6 +45,10 @@ func ErrorCode(err error) string {
 	return EINTERNAL
 }
 
+// Temporary reports whether err left nothing done and the same request may succeed later
+// (EUNAVAILABLE: the disk is full), so that a transport delivers the message again.
+func Temporary(err error) bool { return ErrorCode(err) == EUNAVAILABLE }
+
 // ErrorMessage returns the user-safe message of err, or a generic one for internal errors.
 func ErrorMessage(err error) string {
 	var e *Error
@@ -61,6 +67,7 @@ var httpStatuses = map[string]int{
 	EINVALID: http.StatusBadRequest, ENOTFOUND: http.StatusNotFound, ECONFLICT: http.StatusConflict,
 	EUNAUTHORIZED: http.StatusUnauthorized, EFORBIDDEN: http.StatusForbidden,
 	ETOOLARGE: http.StatusRequestEntityTooLarge, EGONE: http.StatusGone,
+	EUNAVAILABLE: http.StatusServiceUnavailable,
 }
 
 // HTTPStatus is the HTTP status that answers err: its code's, or 500 for an internal error.

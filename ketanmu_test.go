@@ -1,6 +1,8 @@
 package ketanmu_test
 
 import (
+	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/ketanmu/ketanmu"
@@ -51,5 +53,22 @@ func TestIsCaseNumber(t *testing.T) {
 	}
 	if got := ketanmu.CaseNumberPattern.FindString("status akt-261125-0002 dong"); got != "akt-261125-0002" {
 		t.Errorf("FindString = %q, want the number inside the sentence", got)
+	}
+}
+
+func TestTemporary(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want bool
+	}{
+		{nil, false},
+		{errors.New("disk I/O error"), false},
+		{ketanmu.Errorf(ketanmu.EINVALID, "bad"), false},
+		{ketanmu.Errorf(ketanmu.EUNAVAILABLE, "full"), true},
+		{fmt.Errorf("commit: %w", errors.Join(ketanmu.Errorf(ketanmu.EUNAVAILABLE, "full"), errors.New("cause"))), true},
+	} {
+		if got := ketanmu.Temporary(c.err); got != c.want {
+			t.Errorf("Temporary(%v) = %v, want %v", c.err, got, c.want)
+		}
 	}
 }

@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+
+	"github.com/ketanmu/ketanmu"
+	"github.com/mattn/go-sqlite3"
 )
 
 // Group commit. Writers in this process take turns (db.writer); a transaction's work is short,
@@ -104,7 +107,22 @@ func (m *member) result() error {
 	if m.hasPanic {
 		panic(m.panicked)
 	}
-	return m.err
+	return storageFull(m.err)
+}
+
+// errStorageFull is what every channel answers when a write found the disk full: nothing of it
+// was stored, and the same request (WhatsApp's redelivery, the simulator's or API's retry)
+// succeeds once space is freed.
+var errStorageFull = ketanmu.Errorf(ketanmu.EUNAVAILABLE, "storage is full: nothing was stored; try again once space is freed")
+
+// storageFull marks err with errStorageFull when SQLite found the disk full, keeping the cause
+// for the log.
+func storageFull(err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) && se.Code == sqlite3.ErrFull {
+		return errors.Join(errStorageFull, err)
+	}
+	return err
 }
 
 // lead runs the oldest waiting transactions as one group in the writers' turn, and ends the turn.

@@ -154,10 +154,11 @@ func (t *Transport) queue(ctx context.Context, c converted, src source) error {
 }
 
 // handOver gives a complete message to the router. A message the router refuses as invalid is
-// logged and dropped: delivering it again would not help.
+// logged and dropped: delivering it again would not help. One it could not take for now (the
+// disk is full) is an error, so that WhatsApp delivers it again.
 func (t *Transport) handOver(ctx context.Context, in ketanmu.Inbound) error {
 	_, err := t.router.Handle(ctx, in)
-	if err != nil && bot.IsUserError(err) {
+	if err != nil && bot.IsUserError(err) && !ketanmu.Temporary(err) {
 		t.log.Warn("Message refused by the router", "account", in.Account, "chat", ketanmu.MaskPhone(in.Chat),
 			"message_id", in.ID, "error", err)
 		return nil

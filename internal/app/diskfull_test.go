@@ -3,6 +3,9 @@ package app_test
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +14,7 @@ import (
 
 	"filippo.io/age"
 
+	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/backup"
 	"github.com/ketanmu/ketanmu/bot/sim"
 	"github.com/ketanmu/ketanmu/internal/app"
@@ -48,6 +52,9 @@ func TestDiskFull(t *testing.T) {
 	t.Logf("on a full disk: %v", err)
 	if !strings.Contains(err.Error(), "full") {
 		t.Errorf("the error does not say the disk is full: %v", err)
+	}
+	if code := ketanmu.ErrorCode(err); code != ketanmu.EUNAVAILABLE {
+		t.Errorf("the error's code is %q, want %q (try again later)", code, ketanmu.EUNAVAILABLE)
 	}
 	src, err := app.BackupSource(cfg)
 	if err != nil {
@@ -95,5 +102,58 @@ func TestDiskFull(t *testing.T) {
 	}
 	if _, err := backup.Take(ctx, src, []age.Recipient{id.Recipient()}, out, time.Now()); err != nil {
 		t.Errorf("backup after freeing space: %v", err)
+	}
+}
+
+// TestDiskFullSimulator: the simulator's API answers a message that found the disk full with a
+// 503, a JSON error and Retry-After (nothing stored, as WhatsApp's unacknowledged message), and
+// takes the same message, once, after space is freed.
+func TestDiskFullSimulator(t *testing.T) {
+	disk := testfix.SmallDisk(t, "3m")
+	cfg := mustConfig(t, nil)
+	cfg.Storage.DataDir = filepath.Join(disk, "data")
+	s, err := app.OpenSimulator(cfg, quietLog(), time.Time{}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.DB.Close()
+	srv := httptest.NewServer(s.Server.Handler())
+	defer srv.Close()
+	post := func(id string) (*http.Response, string) {
+		t.Helper()
+		res, err := http.Post(srv.URL+"/api/sim/messages", "application/json",
+			strings.NewReader(`{"account": "nik", "from": "085700000001", "id": "`+id+`", "text": "halo"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, err := io.ReadAll(res.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res, string(body)
+	}
+	if res, body := post("B1"); res.StatusCode != http.StatusOK {
+		t.Fatalf("before the disk fills: %d %s", res.StatusCode, body)
+	}
+	filler := filepath.Join(disk, "filler")
+	testfix.Fill(t, filler)
+	res, body := post("FULL2")
+	if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" ||
+		!strings.Contains(body, `"error":"storage is full`) {
+		t.Fatalf("on a full disk: %d (Retry-After %q) %s; want 503, Retry-After and a JSON error",
+			res.StatusCode, res.Header.Get("Retry-After"), body)
+	}
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // sent again once space is freed; a second time is a duplicate
+		if res, body := post("FULL2"); res.StatusCode != http.StatusOK {
+			t.Fatalf("after freeing space: %d %s", res.StatusCode, body)
+		}
+	}
+	var n int
+	if err := s.DB.SQL().QueryRow(`SELECT COUNT(*) FROM messages WHERE wa_id = 'FULL2'`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("FULL2 stored %d times (%v), want once", n, err)
 	}
 }

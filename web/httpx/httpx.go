@@ -42,6 +42,9 @@ func Status(log *slog.Logger, r *http.Request, err error) (int, string) {
 // Err answers a coded error as JSON with its status and its user-safe message.
 func Err(log *slog.Logger, w http.ResponseWriter, r *http.Request, err error) {
 	status, msg := Status(log, r, err)
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "60") // nothing was done: the same request, a minute later
+	}
 	Error(w, status, msg)
 }
 

@@ -426,6 +426,9 @@ func (s *Server) opsErr(w http.ResponseWriter, r *http.Request, u *opsUser, err 
 // erasedText stands in the workspace for a file the retention purge emptied.
 const erasedText = "Dokumen ini sudah dihapus sesuai masa simpan."
 
+// unavailableText stands in the workspace for a write the full disk refused (ketanmu.EUNAVAILABLE).
+const unavailableText = "Penyimpanan server penuh, jadi tidak ada yang tersimpan. Coba lagi setelah ruang disk dikosongkan."
+
 // opsMessage is a coded error's message as the workspace shows it: a sentence, the erased
 // document's own text, or "" (the polite generic message) for an internal error.
 func opsMessage(status int, msg string) string {
@@ -434,6 +437,8 @@ func opsMessage(status int, msg string) string {
 		return ""
 	case status == http.StatusGone:
 		return erasedText
+	case status == http.StatusServiceUnavailable:
+		return unavailableText
 	}
 	if msg != "" {
 		msg = strings.ToUpper(msg[:1]) + msg[1:]
