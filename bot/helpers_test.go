@@ -82,7 +82,7 @@ func wire(db *store.DB, cfg *config.Config, tr bot.Transport) *app.Core {
 	if err := db.SeedOperators(context.Background(), casework.ConfigOperators(cfg)); err != nil {
 		panic(err)
 	}
-	c, err := app.Wire(db, cfg, discard, tr, db.Now)
+	c, err := app.Wire(db, cfg, discard, tr)
 	if err != nil {
 		panic(err)
 	}

@@ -40,7 +40,7 @@ func newEnvFrom(tb testing.TB, path string) *env {
 	e.db = testfix.DB(tb, cfg, e.clock.Now)
 	// The production wiring (internal/app): the outbox's queueing rules, lanes and the
 	// proactive rule, shared with the router.
-	core, err := app.Wire(e.db, cfg, testfix.Log, &sim.Transport{}, e.clock.Now)
+	core, err := app.Wire(e.db, cfg, testfix.Log, &sim.Transport{})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -136,7 +136,7 @@ func (c *conversation) open() {
 		return
 	}
 	c.db = testfix.DB(c.t, c.cfg, func() time.Time { return c.now })
-	core, err := app.Wire(c.db, c.cfg, testfix.Log, &testfix.NumberedIDs{Transport: &sim.Transport{}}, c.db.Now)
+	core, err := app.Wire(c.db, c.cfg, testfix.Log, &testfix.NumberedIDs{Transport: &sim.Transport{}})
 	if err != nil {
 		c.t.Fatal(err)
 	}

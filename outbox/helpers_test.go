@@ -68,7 +68,7 @@ func MustOpenTemp(tb testing.TB, clock *Clock) *store.DB {
 func wire(tb testing.TB, db *store.DB, cfg *config.Config, tr bot.Transport) *app.Core {
 	tb.Helper()
 	testfix.Seed(tb, db, cfg)
-	c, err := app.Wire(db, cfg, discard, tr, db.Now)
+	c, err := app.Wire(db, cfg, discard, tr)
 	if err != nil {
 		tb.Fatal(err)
 	}

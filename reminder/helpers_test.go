@@ -79,7 +79,7 @@ func (e *env) open() {
 	e.db = db
 	testfix.Seed(e.tb, db, e.cfg)
 	var err error
-	core, err := app.Wire(db, e.cfg, discard, &sim.Transport{}, e.clock.Now)
+	core, err := app.Wire(db, e.cfg, discard, &sim.Transport{})
 	if err != nil {
 		e.tb.Fatal(err)
 	}

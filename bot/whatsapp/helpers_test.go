@@ -100,7 +100,7 @@ func newEnvWith(tb testing.TB, cfg *config.Config) *env {
 	db := testfix.OpenDB(tb, filepath.Join(cfg.Storage.DataDir, "ketanmu.db"), e.clock.Now)
 	e.tr, e.db = tr, db
 	testfix.Seed(tb, db, cfg)
-	core, err := app.Wire(db, cfg, discard, tr, e.clock.Now)
+	core, err := app.Wire(db, cfg, discard, tr)
 	if err != nil {
 		tb.Fatal(err)
 	}

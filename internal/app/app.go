@@ -74,7 +74,7 @@ func Open(cfg *config.Config, log *slog.Logger, tr bot.Transport, now func() tim
 		db.Close()
 		return nil, err
 	}
-	c, err := Wire(db, cfg, log, tr, now)
+	c, err := Wire(db, cfg, log, tr)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -89,10 +89,12 @@ func Open(cfg *config.Config, log *slog.Logger, tr bot.Transport, now func() tim
 
 // Wire builds every part over an open database, each given what it needs at construction
 // (nothing is patched on afterwards): the metrics, the queueing rules, the flows engine, the
-// case service, the router and the outbox around tr, on the clock now. Open calls it for the
-// program; the tests call it over their own database, so that they run the production wiring.
-func Wire(db *store.DB, cfg *config.Config, log *slog.Logger, tr bot.Transport, now func() time.Time) (*Core, error) {
+// case service, the router and the outbox around tr, on the database's clock (store.Open's).
+// Open calls it for the program; the tests call it over their own database, so that they run
+// the production wiring.
+func Wire(db *store.DB, cfg *config.Config, log *slog.Logger, tr bot.Transport) (*Core, error) {
 	c := &Core{Cfg: cfg, Log: log, DB: db}
+	now := db.Now
 	keys := make([]string, 0, len(cfg.Accounts))
 	for _, a := range cfg.Accounts {
 		keys = append(keys, a.Key)

@@ -60,7 +60,7 @@ func reportServer(tb testing.TB) *httptest.Server {
 
 	// The production wiring, and the real route behind the shared token at the supervisor's scope.
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	core, err := app.Wire(db, cfg, log, &sim.Transport{}, db.Now)
+	core, err := app.Wire(db, cfg, log, &sim.Transport{})
 	if err != nil {
 		tb.Fatal(err)
 	}
