@@ -148,16 +148,8 @@ func (db *DB) ListCases(ctx context.Context, f CaseFilter) ([]ketanmu.Case, int,
 		if err != nil {
 			return fmt.Errorf("list cases: %w", err)
 		}
-		defer rows.Close()
-		out = make([]ketanmu.Case, 0, f.Limit)
-		for rows.Next() {
-			var c ketanmu.Case
-			if err := scanCase(rows, &c); err != nil {
-				return err
-			}
-			out = append(out, c)
-		}
-		return rows.Err()
+		out, err = scanCases(rows)
+		return err
 	})
 	return out, total, err
 }

@@ -172,14 +172,5 @@ func (tx *Tx) RelatedCases(id int64, limit int) ([]ketanmu.Case, error) {
 	if err != nil {
 		return nil, fmt.Errorf("related cases: %w", err)
 	}
-	defer rows.Close()
-	var out []ketanmu.Case
-	for rows.Next() {
-		var c ketanmu.Case
-		if err := scanCase(rows, &c); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return scanCases(rows)
 }

@@ -14,6 +14,20 @@ const caseColumns = `c.id, c.number, c.account, c.chat, c.resident_id, c.service
 	c.name, c.details, c.assignee, c.due_at, c.created_at, c.stage_at, c.stage_due_at, c.paused_ms, c.fix_returned_at,
 	c.erased_at`
 
+// scanCases reads every row of rows (caseColumns) and closes them.
+func scanCases(rows *sql.Rows) ([]ketanmu.Case, error) {
+	defer rows.Close()
+	var out []ketanmu.Case
+	for rows.Next() {
+		var c ketanmu.Case
+		if err := scanCase(rows, &c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
 func scanCase(sc interface{ Scan(...any) error }, c *ketanmu.Case) error {
 	var details, due, created, stageAt, stageDue, fixReturned, erased string
 	var pausedMS int64
@@ -72,16 +86,7 @@ func (tx *Tx) OpenCases(account string) ([]ketanmu.Case, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open cases: %w", err)
 	}
-	defer rows.Close()
-	var out []ketanmu.Case
-	for rows.Next() {
-		var c ketanmu.Case
-		if err := scanCase(rows, &c); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return scanCases(rows)
 }
 
 // ChatServices lists the services of the cases a chat has had.
