@@ -11,6 +11,7 @@ import (
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/config"
+	"github.com/ketanmu/ketanmu/internal/pause"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -121,7 +122,7 @@ func (o *Outbox) runAccount(ctx context.Context, account string) {
 			t.Stop()
 			// A pass reads the whole backlog: messages queued one after another within
 			// the gap are taken by one pass, not one pass each.
-			if !sleepCtx(ctx, gap-time.Since(passStart)) {
+			if !pause.For(ctx, gap-time.Since(passStart)) {
 				return
 			}
 		case <-t.C:
@@ -136,21 +137,6 @@ const passGap = 50 * time.Millisecond
 // passPerRow widens the gap after a pass that read a long backlog (2,000 rows: 500 ms), so that
 // reading it stays a small part of the worker's time; such a backlog waits on its budgets anyway.
 const passPerRow = 250 * time.Microsecond
-
-// sleepCtx waits d (nothing when d <= 0); false when ctx ended first.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
-}
 
 // SendDue makes one pass over the account's outbox: every chat's head that is due and whose
 // lane has budget left is handed to the transport, most urgent lane first, up to
@@ -399,7 +385,7 @@ func (o *Outbox) Settle(ctx context.Context, window time.Duration) error {
 			if next.IsZero() || time.Now().Add(wait).After(deadline) {
 				break
 			}
-			if !sleepCtx(ctx, wait) {
+			if !pause.For(ctx, wait) {
 				return ctx.Err()
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/ketanmu/ketanmu/internal/pause"
 	"github.com/mattn/go-sqlite3"
 )
 
@@ -78,7 +79,7 @@ func (db *DB) startCheckpoints(path string) {
 				shm, _ = os.Open(path + "-shm") // not there yet: looked for at the next commit
 			}
 			if walFrames(shm) >= checkpointPages {
-				if !sleepUntil(ctx, last.Add(checkpointEvery)) {
+				if !pause.For(ctx, time.Until(last.Add(checkpointEvery))) {
 					return
 				}
 				last = time.Now()
@@ -87,7 +88,7 @@ func (db *DB) startCheckpoints(path string) {
 				var busy, logFrames, copied int
 				_ = db.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &logFrames, &copied)
 			}
-			if !sleepUntil(ctx, time.Now().Add(walPollEvery)) {
+			if !pause.For(ctx, walPollEvery) {
 				return
 			}
 		}
@@ -106,22 +107,6 @@ func walFrames(shm *os.File) uint32 {
 		return 0
 	}
 	return binary.NativeEndian.Uint32(b[:])
-}
-
-// sleepUntil waits until t (not at all when it has passed); false when ctx ended first.
-func sleepUntil(ctx context.Context, t time.Time) bool {
-	d := time.Until(t)
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-timer.C:
-		return true
-	}
 }
 
 // committed tells the checkpointer that the WAL grew.

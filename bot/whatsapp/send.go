@@ -14,6 +14,7 @@ import (
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot"
+	"github.com/ketanmu/ketanmu/internal/pause"
 	"github.com/ketanmu/ketanmu/outbox"
 )
 
@@ -258,11 +259,5 @@ func typing(ctx context.Context, wa sender, to types.JID, text string) {
 	if err := wa.SendChatPresence(ctx, to, types.ChatPresenceComposing, ""); err != nil {
 		return
 	}
-	d := min(time.Second+time.Duration(len(text))*15*time.Millisecond, 4*time.Second)
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-	case <-timer.C:
-	}
+	pause.For(ctx, min(time.Second+time.Duration(len(text))*15*time.Millisecond, 4*time.Second))
 }

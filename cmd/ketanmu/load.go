@@ -20,6 +20,7 @@ import (
 	"github.com/ketanmu/ketanmu/bot"
 	"github.com/ketanmu/ketanmu/config"
 	"github.com/ketanmu/ketanmu/internal/app"
+	"github.com/ketanmu/ketanmu/internal/pause"
 	"github.com/ketanmu/ketanmu/store"
 )
 
@@ -241,7 +242,7 @@ func (l *loadRun) resident(ctx context.Context, i int, stop time.Time) {
 		if step > 0 && l.waitPrompt && !l.waitSent(ctx, last, chat, stop) {
 			return
 		}
-		if step > 0 && (!sleepCtx(ctx, l.think) || time.Now().After(stop)) {
+		if step > 0 && (!pause.For(ctx, l.think) || time.Now().After(stop)) {
 			return
 		}
 		in.Account, in.Chat, in.ID = l.acc.Key, chat, fmt.Sprintf("LOAD%d-%d", i, step)
@@ -270,7 +271,7 @@ func (l *loadRun) resident(ctx context.Context, i int, stop time.Time) {
 	l.mu.Unlock()
 	// An operator takes the case from its card in the group, then closes it from the
 	// resident's chat on the office phone: the bot deletes that command for everyone.
-	if l.operator == "" || !l.waitSent(ctx, []ketanmu.Outbound{{ID: card}}, "", stop) || !sleepCtx(ctx, 5*time.Second) || time.Now().After(stop) {
+	if l.operator == "" || !l.waitSent(ctx, []ketanmu.Outbound{{ID: card}}, "", stop) || !pause.For(ctx, 5*time.Second) || time.Now().After(stop) {
 		return
 	}
 	in := ketanmu.Inbound{Account: l.acc.Key, ID: fmt.Sprintf("LOAD%d-op1", i), Chat: l.acc.OperatorsGroup,
@@ -278,7 +279,7 @@ func (l *loadRun) resident(ctx context.Context, i int, stop time.Time) {
 	if res, err := l.core.Router.Handle(ctx, in); err == nil {
 		l.track(in.At, res.Replies, chat, false)
 	}
-	if !sleepCtx(ctx, 10*time.Second) || time.Now().After(stop) {
+	if !pause.For(ctx, 10*time.Second) || time.Now().After(stop) {
 		return
 	}
 	in = ketanmu.Inbound{Account: l.acc.Key, ID: fmt.Sprintf("LOAD%d-op2", i), Chat: chat, FromMe: true,
@@ -292,7 +293,7 @@ func (l *loadRun) resident(ctx context.Context, i int, stop time.Time) {
 // residents with a case, and a digest to the group.
 func (l *loadRun) bulkJob(ctx context.Context, stop time.Time) {
 	for {
-		if wait := min(30*time.Second, time.Until(stop)); wait <= 0 || !sleepCtx(ctx, wait) || !time.Now().Before(stop) {
+		if wait := min(30*time.Second, time.Until(stop)); wait <= 0 || !pause.For(ctx, wait) || !time.Now().Before(stop) {
 			return
 		}
 		l.mu.Lock()
@@ -397,17 +398,6 @@ func quantile(sorted []time.Duration, q float64) string {
 	i := int(q*float64(len(sorted))+0.5) - 1
 	i = min(max(i, 0), len(sorted)-1)
 	return sorted[i].Round(100 * time.Millisecond).String()
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }
 
 // loadPhoto is a document-sized JPEG, different for each name, captioned with caption.
