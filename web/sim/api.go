@@ -273,18 +273,14 @@ func (s *Server) simClock(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// What was about to go goes first; only then does the jump age what is still queued.
-	if s.settle != nil {
-		if err := s.settle(r.Context()); err != nil {
-			httpx.Err(s.log, w, r, err)
-			return
-		}
+	if err := s.settle(r.Context()); err != nil {
+		httpx.Err(s.log, w, r, err)
+		return
 	}
 	now := s.clock.Advance(d)
-	if s.runDue != nil {
-		if err := s.runDue(r.Context(), now); err != nil {
-			httpx.Err(s.log, w, r, err)
-			return
-		}
+	if err := s.runDue(r.Context(), now); err != nil {
+		httpx.Err(s.log, w, r, err)
+		return
 	}
 	httpx.JSON(w, http.StatusOK, map[string]string{"now": now.In(s.cfg.Office.Location).Format(time.RFC3339)})
 }

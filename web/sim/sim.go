@@ -45,8 +45,12 @@ type Server struct {
 	settle func(ctx context.Context) error
 }
 
-// New returns the simulator's surface.
+// New returns the simulator's surface; every field of d is required (internal/app, its only
+// caller, gives them all).
 func New(d Deps) *Server {
+	if d.Cfg == nil || d.DB == nil || d.Log == nil || d.Inbox == nil || d.Clock == nil || d.RunDue == nil || d.Settle == nil {
+		panic("web/sim: New needs every field of Deps")
+	}
 	return &Server{cfg: d.Cfg, db: d.DB, log: d.Log, inbox: d.Inbox, clock: d.Clock, runDue: d.RunDue, settle: d.Settle}
 }
 
