@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"maps"
 	"testing"
 	"time"
 
@@ -61,5 +62,55 @@ func TestTranscriptDeliveryStatus(t *testing.T) {
 	}
 	if len(backlog) != 1 || backlog[0].Lane != ketanmu.LaneReply || backlog[0].Depth != 1 || !backlog[0].Oldest.Equal(now.Add(-3*time.Second)) {
 		t.Errorf("backlog = %+v, want one reply waiting since it was queued", backlog)
+	}
+}
+
+// PendingLanes names exactly the lanes with something pending for the account: not a lane
+// whose messages were all sent, nor another account's.
+func TestPendingLanes(t *testing.T) {
+	db := MustOpenTemp(t)
+	ctx := context.Background()
+	queue := func(acc, id string, lane ketanmu.Lane) {
+		MustUpdate(t, db, func(tx *store.Tx) error {
+			return tx.Queue(ketanmu.Outbound{ID: id, Account: acc, Chat: "6281234567890", Text: id, Lane: lane})
+		})
+	}
+	lanes := func(acc string) map[ketanmu.Lane]bool {
+		t.Helper()
+		got, err := db.PendingLanes(ctx, acc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if got := lanes("kkktp"); len(got) != 0 {
+		t.Fatalf("PendingLanes of an empty outbox = %v", got)
+	}
+	queue("kkktp", "B1", ketanmu.LaneBulk)
+	queue("kkktp", "B2", ketanmu.LaneBulk)
+	queue("kkktp", "R1", ketanmu.LaneReply)
+	queue("kkktp", "O1", ketanmu.LaneOperators)
+	queue("nik", "N1", ketanmu.LaneNotification)
+	want := map[ketanmu.Lane]bool{ketanmu.LaneBulk: true, ketanmu.LaneReply: true, ketanmu.LaneOperators: true}
+	if got := lanes("kkktp"); !maps.Equal(got, want) {
+		t.Fatalf("PendingLanes = %v, want %v", got, want)
+	}
+	items, err := db.PendingOutbox(ctx, "kkktp", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range items {
+		if it.Msg.Lane == ketanmu.LaneReply {
+			if err := db.MarkSent(ctx, it); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	delete(want, ketanmu.LaneReply)
+	if got := lanes("kkktp"); !maps.Equal(got, want) {
+		t.Fatalf("PendingLanes after the reply was sent = %v, want %v", got, want)
+	}
+	if got := lanes("nik"); !maps.Equal(got, map[ketanmu.Lane]bool{ketanmu.LaneNotification: true}) {
+		t.Fatalf("PendingLanes of the other account = %v", got)
 	}
 }

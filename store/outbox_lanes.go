@@ -2,18 +2,23 @@ package store
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/ketanmu/ketanmu"
 )
 
-// PendingLanes returns the lanes in which the account has something pending: one walk over the
-// pending rows, where asking lane by lane walked them once for each empty lane. The walk is in
-// id order (021's index), so that the rows it reads lie page after page: left to itself SQLite
-// takes outbox_pending, in chat order, and reads a page for nearly every row (40,000 pending
-// rows: 55-60 ms against 7-14 ms).
+// PendingLanes returns the lanes in which the account has something pending. It jumps from
+// one lane to the next in outbox_pending_lane (022), an index seek per lane present, so that
+// asking costs the same with 40,000 messages pending as with none: walking the pending rows
+// took 7-14 ms a pass at that backlog.
 func (db *DB) PendingLanes(ctx context.Context, account string) (map[ketanmu.Lane]bool, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT DISTINCT lane FROM outbox INDEXED BY outbox_pending_order
-		WHERE account = ? AND status = 'pending'`, account)
+	rows, err := db.db.QueryContext(ctx, `WITH RECURSIVE present(lane) AS (
+			SELECT MIN(lane) FROM outbox INDEXED BY outbox_pending_lane WHERE account = :account AND status = 'pending'
+			UNION ALL
+			SELECT (SELECT MIN(lane) FROM outbox INDEXED BY outbox_pending_lane
+				WHERE account = :account AND status = 'pending' AND lane > present.lane)
+			FROM present WHERE present.lane IS NOT NULL)
+		SELECT lane FROM present WHERE lane IS NOT NULL`, sql.Named("account", account))
 	if err != nil {
 		return nil, err
 	}
