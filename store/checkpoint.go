@@ -38,13 +38,16 @@ const (
 	walPollEvery = 5 * time.Millisecond
 )
 
-// writerDriver is mattn/go-sqlite3 with the writers' checkpoint threshold, which the DSN has no
-// key for.
+// writerDriver is mattn/go-sqlite3 with the writers' settings that the DSN has no key for:
+//   - their checkpoint threshold;
+//   - temp_store MEMORY: a group commit runs each transaction in a savepoint (group.go), and
+//     SQLite keeps the original of every page a savepoint changes in a sub-journal, which past
+//     64 KB became a temporary file written page by page (a write call for most inserts).
 const writerDriver = "sqlite3_ketanmu_writer"
 
 func init() {
 	sql.Register(writerDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-		_, err := c.Exec(fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", writerCheckpointPages), nil)
+		_, err := c.Exec(fmt.Sprintf("PRAGMA wal_autocheckpoint = %d; PRAGMA temp_store = MEMORY", writerCheckpointPages), nil)
 		return err
 	}})
 }

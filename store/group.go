@@ -149,7 +149,7 @@ func (db *DB) runGroup(group []*member) {
 	}
 	// The transaction is the group's, not one caller's: one caller leaving must not roll back
 	// the others (each fn's statements still run under its caller's context).
-	sqltx, err := db.db.BeginTx(context.WithoutCancel(group[0].ctx), nil)
+	sqltx, err := db.lane.BeginTx(context.WithoutCancel(group[0].ctx), nil)
 	if err != nil {
 		failAll(group, fmt.Errorf("begin: %w", err))
 		return
