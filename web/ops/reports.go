@@ -56,15 +56,21 @@ func (s *Server) reportRange(r *http.Request) (string, string) {
 	return from, to
 }
 
+// slaReport is the SLA report the actor may see, of the range the request asks for.
+func (s *Server) slaReport(r *http.Request, u *opsUser) (casework.Report, error) {
+	from, to := s.reportRange(r)
+	return s.cases().Report(r.Context(), u.Actor, from, to)
+}
+
 // opsReports shows SLA compliance per service and stage: the same figures as GET
 // /api/reports/sla, as charts drawn here (SVG) and tables.
 func (s *Server) opsReports(w http.ResponseWriter, r *http.Request, u *opsUser) {
-	from, to := s.reportRange(r)
-	rep, err := s.cases().Report(r.Context(), u.Actor, from, to)
+	rep, err := s.slaReport(r, u)
 	if err != nil {
 		s.opsErr(w, r, u, err)
 		return
 	}
+	from, to := rep.From, rep.To
 	v := reportsView{From: from, To: to, Report: rep, CSVURL: "/ops/reports/sla.csv?from=" + from + "&to=" + to}
 	var bars []bar
 	for _, sr := range rep.Services {
@@ -80,15 +86,13 @@ func (s *Server) opsReports(w http.ResponseWriter, r *http.Request, u *opsUser) 
 			for _, st := range sr.Stages {
 				most = max(most, float64(st.P90Seconds))
 			}
-			for _, st := range sr.Stages {
-				name := s.cases().StageName(st.Stage)
-				sb = append(sb, bar{Label: name + " · median", Value: ratio(float64(st.MedianSeconds), most), Text: workTime(time.Duration(st.MedianSeconds) * time.Second)},
-					bar{Label: name + " · P90", Value: ratio(float64(st.P90Seconds), most), Text: workTime(time.Duration(st.P90Seconds) * time.Second), Alt: true})
-			}
 			var rows []stageRow
 			for _, st := range sr.Stages {
-				rows = append(rows, stageRow{Name: s.cases().StageName(st.Stage), Count: st.Count,
-					Median: workTime(time.Duration(st.MedianSeconds) * time.Second), P90: workTime(time.Duration(st.P90Seconds) * time.Second)})
+				name := s.cases().StageName(st.Stage)
+				median, p90 := workTime(time.Duration(st.MedianSeconds)*time.Second), workTime(time.Duration(st.P90Seconds)*time.Second)
+				sb = append(sb, bar{Label: name + " · median", Value: ratio(float64(st.MedianSeconds), most), Text: median},
+					bar{Label: name + " · P90", Value: ratio(float64(st.P90Seconds), most), Text: p90, Alt: true})
+				rows = append(rows, stageRow{Name: name, Count: st.Count, Median: median, P90: p90})
 			}
 			v.StageCharts = append(v.StageCharts, stageChart{Name: sr.Name, Rows: rows,
 				Chart: barChart("Waktu kerja per tahap, "+sr.Name, sb)})
@@ -125,14 +129,13 @@ func (s *Server) lateWeeks(r *http.Request, from, to string, u *opsUser) ([]week
 // opsReportCSV exports the report as CSV: a line per service (stage empty) and per stage, the
 // figures of GET /api/reports/sla.
 func (s *Server) opsReportCSV(w http.ResponseWriter, r *http.Request, u *opsUser) {
-	from, to := s.reportRange(r)
-	rep, err := s.cases().Report(r.Context(), u.Actor, from, to)
+	rep, err := s.slaReport(r, u)
 	if err != nil {
 		s.opsErr(w, r, u, err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="sla-%s-%s.csv"`, from, to))
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="sla-%s-%s.csv"`, rep.From, rep.To))
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"service", "name", "opened", "closed", "closed_on_time", "on_time_share", "breaches",
 		"stage", "count", "median_seconds", "p90_seconds", "median", "p90"})
