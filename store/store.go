@@ -70,12 +70,7 @@ func Open(path string, cipher *Cipher, now func() time.Time) (*DB, error) {
 		sqldb.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
 	}
-	if db.lane, err = sqldb.Conn(context.Background()); err != nil {
-		sqldb.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	if _, err := db.lane.ExecContext(context.Background(), fmt.Sprintf("PRAGMA cache_size = %d", laneCachePages)); err != nil {
-		db.lane.Close()
+	if db.lane, err = openLane(sqldb); err != nil {
 		sqldb.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -96,6 +91,20 @@ func Open(path string, cipher *Cipher, now func() time.Time) (*DB, error) {
 // SQLite's own lock around every call into a connection: database/sql already hands a
 // connection to one goroutine at a time, and the lock was paid on each of them.
 const stmtCache = "&_stmt_cache_size=128&_mutex=no"
+
+// openLane takes the writers' one connection out of sqldb and gives it its page cache.
+func openLane(sqldb *sql.DB) (*sql.Conn, error) {
+	ctx := context.Background()
+	lane, err := sqldb.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := lane.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = %d", laneCachePages)); err != nil {
+		lane.Close()
+		return nil, err
+	}
+	return lane, nil
+}
 
 // laneCachePages is the writers' connection's page cache: 2,000 pages (8 MB, SQLite's default
 // is 2 MB). What one message writes lies in a dozen places (the chat's entries in three
