@@ -128,7 +128,7 @@ func storageFull(err error) error {
 // lead runs the oldest waiting transactions as one group in the writers' turn, then, while more
 // wait, up to leadGroups groups in all, and ends the turn. Handing the turn to another caller
 // costs the writers a wake-up: the woken caller runs only once this goroutine lets go of its
-// processor, after it has written its own HTTP answer. Under load that left the writers idle
+// processor, after it has gone back to its own caller's work. Under load that left the writers idle
 // between most groups; keeping the turn while work waits costs this caller at most
 // leadGroups-1 more groups' time.
 func (db *DB) lead() {
@@ -160,11 +160,8 @@ func (db *DB) runGroupOf(group []*member) {
 	finished = true
 }
 
-// runGroup runs group in one transaction and commits it; each member's outcome is in it.
+// runGroup runs group (never empty) in one transaction and commits it; each member's outcome is in it.
 func (db *DB) runGroup(group []*member) {
-	if len(group) == 0 {
-		return
-	}
 	// The transaction is the group's, not one caller's: one caller leaving must not roll back
 	// the others (each fn's statements still run under its caller's context).
 	sqltx, err := db.lane.BeginTx(context.WithoutCancel(group[0].ctx), nil)
