@@ -141,3 +141,71 @@ func values(t *testing.T, db *DB) string {
 	sort.Strings(vs)
 	return strings.Join(vs, ",")
 }
+
+// TestGroupCommitMany: 200 transactions queued at once behind a writer all commit, in groups of
+// at most maxGroup; a turn runs up to leadGroups of them and the rest wait for the next turn.
+func TestGroupCommitMany(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "ketanmu.db"), nil, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	if _, err := db.db.ExecContext(ctx, `CREATE TABLE t (v TEXT NOT NULL UNIQUE)`); err != nil {
+		t.Fatal(err)
+	}
+	started, release := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		first <- db.Update(ctx, func(tx *Tx) error {
+			close(started)
+			<-release
+			return nil
+		})
+	}()
+	<-started
+
+	const n = 200
+	var (
+		mu    sync.Mutex
+		sizes = map[*sql.Tx]int{}
+		wg    sync.WaitGroup
+		errs  = make([]error, n)
+	)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = db.Update(ctx, func(tx *Tx) error {
+				mu.Lock()
+				sizes[tx.tx]++
+				mu.Unlock()
+				_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO t (v) VALUES (?)`, fmt.Sprint("m", i))
+				return err
+			})
+		}()
+	}
+	waitQueued(t, db, n)
+	close(release)
+	wg.Wait()
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("transaction %d: %v", i, err)
+		}
+	}
+	var rows int
+	if err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM t`).Scan(&rows); err != nil || rows != n {
+		t.Fatalf("%d rows (%v), want %d", rows, err, n)
+	}
+	if want := (n + maxGroup - 1) / maxGroup; len(sizes) != want {
+		t.Errorf("%d groups, want %d", len(sizes), want)
+	}
+	for _, size := range sizes {
+		if size > maxGroup {
+			t.Errorf("a group of %d, more than %d", size, maxGroup)
+		}
+	}
+}
