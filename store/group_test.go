@@ -17,31 +17,8 @@ import (
 // transaction, each as if alone: one that fails leaves nothing and gets its own error, one that
 // panics panics in its caller, one whose caller gave up is not run, the others commit.
 func TestGroupCommit(t *testing.T) {
-	db, err := Open(filepath.Join(t.TempDir(), "ketanmu.db"), nil, time.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, release := blockedWriter(t)
 	ctx := context.Background()
-	if _, err := db.db.ExecContext(ctx, `CREATE TABLE t (v TEXT NOT NULL UNIQUE)`); err != nil {
-		t.Fatal(err)
-	}
-	insert := func(tx *Tx, v string) error {
-		_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO t (v) VALUES (?)`, v)
-		return err
-	}
-
-	started, release := make(chan struct{}), make(chan struct{})
-	first := make(chan error, 1)
-	go func() {
-		first <- db.Update(ctx, func(tx *Tx) error {
-			close(started)
-			<-release
-			return insert(tx, "first")
-		})
-	}()
-	<-started
-
 	var (
 		mu     sync.Mutex
 		txs    = map[*sql.Tx]bool{}
@@ -81,11 +58,10 @@ func TestGroupCommit(t *testing.T) {
 	}
 	cancel()
 	waitQueued(t, db, 4)
-	close(release)
-	wg.Wait()
-	if err := <-first; err != nil {
+	if err := release(); err != nil {
 		t.Fatal(err)
 	}
+	wg.Wait()
 	if errs[0] != nil || errs[3] != nil {
 		t.Errorf("members 0 and 3: %v, %v; want nil", errs[0], errs[3])
 	}
@@ -107,6 +83,41 @@ func TestGroupCommit(t *testing.T) {
 }
 
 func panicf(s string) { panic(s) }
+
+// blockedWriter opens a database with a table t (v, unique) and starts a writer that holds the
+// writers' turn, inside its transaction, until release is called; release returns that
+// writer's result. Its transaction inserts "first".
+func blockedWriter(t *testing.T) (db *DB, release func() error) {
+	t.Helper()
+	db, err := Open(filepath.Join(t.TempDir(), "ketanmu.db"), nil, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	ctx := context.Background()
+	if _, err := db.db.ExecContext(ctx, `CREATE TABLE t (v TEXT NOT NULL UNIQUE)`); err != nil {
+		t.Fatal(err)
+	}
+	started, unblock := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		first <- db.Update(ctx, func(tx *Tx) error {
+			close(started)
+			<-unblock
+			return insert(tx, "first")
+		})
+	}()
+	<-started
+	return db, func() error {
+		close(unblock)
+		return <-first
+	}
+}
+
+func insert(tx *Tx, v string) error {
+	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO t (v) VALUES (?)`, v)
+	return err
+}
 
 func waitQueued(t *testing.T, db *DB, n int) {
 	t.Helper()
@@ -145,26 +156,8 @@ func values(t *testing.T, db *DB) string {
 // TestGroupCommitMany: 200 transactions queued at once behind a writer all commit, in groups of
 // at most maxGroup; a turn runs up to leadGroups of them and the rest wait for the next turn.
 func TestGroupCommitMany(t *testing.T) {
-	db, err := Open(filepath.Join(t.TempDir(), "ketanmu.db"), nil, time.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, release := blockedWriter(t)
 	ctx := context.Background()
-	if _, err := db.db.ExecContext(ctx, `CREATE TABLE t (v TEXT NOT NULL UNIQUE)`); err != nil {
-		t.Fatal(err)
-	}
-	started, release := make(chan struct{}), make(chan struct{})
-	first := make(chan error, 1)
-	go func() {
-		first <- db.Update(ctx, func(tx *Tx) error {
-			close(started)
-			<-release
-			return nil
-		})
-	}()
-	<-started
-
 	const n = 200
 	var (
 		mu    sync.Mutex
@@ -180,25 +173,23 @@ func TestGroupCommitMany(t *testing.T) {
 				mu.Lock()
 				sizes[tx.tx]++
 				mu.Unlock()
-				_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO t (v) VALUES (?)`, fmt.Sprint("m", i))
-				return err
+				return insert(tx, fmt.Sprint("m", i))
 			})
 		}()
 	}
 	waitQueued(t, db, n)
-	close(release)
-	wg.Wait()
-	if err := <-first; err != nil {
+	if err := release(); err != nil {
 		t.Fatal(err)
 	}
+	wg.Wait()
 	for i, err := range errs {
 		if err != nil {
 			t.Fatalf("transaction %d: %v", i, err)
 		}
 	}
 	var rows int
-	if err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM t`).Scan(&rows); err != nil || rows != n {
-		t.Fatalf("%d rows (%v), want %d", rows, err, n)
+	if err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM t`).Scan(&rows); err != nil || rows != n+1 {
+		t.Fatalf("%d rows (%v), want %d and the blocking writer's", rows, err, n)
 	}
 	if want := (n + maxGroup - 1) / maxGroup; len(sizes) != want {
 		t.Errorf("%d groups, want %d", len(sizes), want)
