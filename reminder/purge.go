@@ -4,11 +4,21 @@ import (
 	"context"
 	"time"
 
+	"github.com/robfig/cron/v3"
+
 	"github.com/ketanmu/ketanmu/store"
 )
 
-// purgeSpec runs the retention purge once a night, outside office hours.
-const purgeSpec = "0 2 * * *"
+// purgeSchedule runs the retention purge once a night, outside office hours: on the wall clock
+// (Run) and on the simulator's (RunDue) alike. Each run scans whole tables in the writers'
+// turn, so it runs when due, not on every tick of a clock.
+var purgeSchedule = func() cron.Schedule {
+	s, err := cron.ParseStandard("0 2 * * *")
+	if err != nil {
+		panic(err)
+	}
+	return s
+}()
 
 // Purge erases the personal data past retention (UU 27/2022: kept no longer than needed): of
 // cases closed longer ago than retention.after_close, of messages as old, and of drafts and

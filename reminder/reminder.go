@@ -40,6 +40,7 @@ type Scheduler struct {
 	mu         sync.Mutex // one RunDue at a time, so that a due digest goes out once
 	nextScan   time.Time
 	nextDigest time.Time
+	nextPurge  time.Time
 	scanned    time.Time // the moment the last RunDue scan was for
 }
 
@@ -58,14 +59,16 @@ func New(db *store.DB, cfg *config.Config, send Sender, now func() time.Time, lo
 	if rules.Digest != nil {
 		s.nextDigest = rules.Digest.Next(start)
 	}
+	s.nextPurge = purgeSchedule.Next(start)
 	return s, nil
 }
 
 func (s *Scheduler) local(t time.Time) time.Time { return t.In(s.cfg.Office.Location) }
 
 // RunDue runs, before returning, every job that came due between the previous call (or New)
-// and now: the scan once, as it looks at every case anyway, and the digest once per scheduled
-// time. A job that fails stays due and is tried again on the next call.
+// and now: the scan once, as it looks at every case anyway, the digest once per scheduled
+// time, and the nightly purge once, as of the last night that came due. A job that
+// fails stays due and is tried again on the next call.
 func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -99,8 +102,18 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 		s.scanned = at
 		s.nextScan = s.rules.Scan.Next(now)
 	}
-	_, err := s.Purge(ctx, now) // cheap when nothing is due, so every jump of the clock checks
-	return err
+	if !s.nextPurge.After(now) {
+		// After a jump, the last night's purge erases what the nights before would have.
+		at := s.nextPurge
+		for next := purgeSchedule.Next(at); !next.After(now); next = purgeSchedule.Next(at) {
+			at = next
+		}
+		if _, err := s.Purge(ctx, at); err != nil {
+			return err
+		}
+		s.nextPurge = purgeSchedule.Next(now)
+	}
+	return nil
 }
 
 // Run runs the jobs on the wall clock with robfig/cron, in the office's time zone, until ctx
@@ -123,8 +136,7 @@ func (s *Scheduler) Run(ctx context.Context) {
 			s.failed(ctx, "digest", err)
 		}))
 	}
-	purge, _ := cron.ParseStandard(purgeSpec)
-	c.Schedule(purge, cron.FuncJob(func() {
+	c.Schedule(purgeSchedule, cron.FuncJob(func() {
 		_, err := s.Purge(ctx, s.now())
 		s.failed(ctx, "purge", err)
 	}))

@@ -60,7 +60,7 @@ func TestLitestreamReplica(t *testing.T) {
 		}
 		resp.Body.Close()
 	}
-	advance("721h")
+	advance("745h") // past retention.abandoned_after (720h) and the next nightly purge after it
 	number, photos := sim.applyValidasi(t, "085700000001", "3516131204850003")
 	time.Sleep(3 * time.Second) // Litestream ships the WAL every second
 	sim.kill()
