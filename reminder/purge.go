@@ -2,6 +2,7 @@ package reminder
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -22,13 +23,19 @@ var purgeSchedule = func() cron.Schedule {
 
 // Purge erases the personal data past retention (UU 27/2022: kept no longer than needed): of
 // cases closed longer ago than retention.after_close, of messages as old, and of drafts and
-// chats left for retention.abandoned_after.
+// chats left for retention.abandoned_after. A WAL that a reader kept from being truncated
+// (store.ErrWALKept) is logged, and the purge counts as done: what it erased is committed, and
+// running it again would find nothing more to erase.
 func (s *Scheduler) Purge(ctx context.Context, now time.Time) (store.Purged, error) {
 	p, err := s.db.Purge(ctx, store.Retention{Closed: now.Add(-s.cfg.Retention.AfterClose),
 		Abandoned: now.Add(-s.cfg.Retention.AbandonedAfter)})
 	if p.Any() {
 		s.log.Info("Erased personal data past retention", "cases", p.Cases, "messages", p.Messages,
 			"replies", p.Outbox, "files", p.Files, "drafts", p.Drafts, "survey_suggestions", p.Suggestions)
+	}
+	if errors.Is(err, store.ErrWALKept) {
+		s.log.Warn("Retention purge: the WAL could not be truncated", "error", err)
+		return p, nil
 	}
 	return p, err
 }

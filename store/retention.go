@@ -3,9 +3,13 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
+
+	"github.com/ketanmu/ketanmu/internal/pause"
 )
 
 // Retention says up to when personal data is kept (UU 27/2022: no longer than needed).
@@ -83,24 +87,56 @@ func (db *DB) Purge(ctx context.Context, r Retention) (Purged, error) {
 	return p, db.checkpoint(ctx)
 }
 
-// checkpoint copies the WAL into the database file and truncates it. A reader still on an
-// older snapshot makes SQLite answer busy at once, so it is tried again for a while.
-func (db *DB) checkpoint(ctx context.Context) error {
-	for try := 0; ; try++ {
+// ErrWALKept is what Purge returns when the erasure committed but a reader that did not let go
+// while it tried (Litestream keeps a read transaction open beside the database it replicates)
+// kept the WAL from being truncated: older frames holding erased text stay in ketanmu.db-wal
+// until SQLite writes over them, and the next purge tries again. Nothing else failed.
+var ErrWALKept = errors.New("checkpoint after purge: a reader kept the WAL open; erased text may stay in it until the next purge")
+
+// truncateTries and truncateWait bound how long the purge tries to truncate the WAL.
+var (
+	truncateTries = 50
+	truncateWait  = 100 * time.Millisecond
+)
+
+// checkpoint copies the WAL into the database file and truncates it. A TRUNCATE checkpoint
+// waits for every reader to leave the WAL, and while it waits no writer may begin: with the
+// connections' busy timeout (10 s), one reader that never lets go stalled every write for
+// 10 s a try. So it runs on a connection that gives up at once (busy_timeout 0) and is tried
+// again, writers going on in between, for up to truncateTries*truncateWait.
+func (db *DB) checkpoint(ctx context.Context) (err error) {
+	conn, err := db.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("checkpoint after purge: %w", err)
+	}
+	defer conn.Close()
+	var timeout int
+	if err := conn.QueryRowContext(ctx, `PRAGMA busy_timeout`).Scan(&timeout); err != nil {
+		return fmt.Errorf("checkpoint after purge: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = 0`); err != nil {
+		return fmt.Errorf("checkpoint after purge: %w", err)
+	}
+	defer func() {
+		if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA busy_timeout = %d`, timeout)); rerr != nil {
+			// The pool must not keep a connection that gives up at once.
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+			err = errors.Join(err, fmt.Errorf("checkpoint after purge: restoring busy_timeout: %w", rerr))
+		}
+	}()
+	for try := 1; ; try++ {
 		var busy, logFrames, checkpointed int
-		if err := db.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &checkpointed); err != nil {
+		if err := conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &checkpointed); err != nil {
 			return fmt.Errorf("checkpoint after purge: %w", err)
 		}
 		if busy == 0 {
 			return nil
 		}
-		if try == 50 {
-			return fmt.Errorf("checkpoint after purge: the database stayed busy; erased text may stay in the WAL until the next purge")
+		if try == truncateTries {
+			return ErrWALKept
 		}
-		select {
-		case <-ctx.Done():
+		if !pause.For(ctx, truncateWait) {
 			return ctx.Err()
-		case <-time.After(20 * time.Millisecond):
 		}
 	}
 }

@@ -2,7 +2,11 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -157,5 +161,89 @@ func TestPurgeUnsentReplies(t *testing.T) {
 		if got, keep := holds, want == "pending"; (got > 0) != keep {
 			t.Errorf("chat %s: reply holds its text or file = %v, want %v", chat, got > 0, keep)
 		}
+	}
+}
+
+// TestPurgeBesideAReaderThatHoldsOn: a reader that keeps a transaction open on the database
+// (Litestream does, between its syncs) keeps the purge from truncating the WAL. The erasure
+// still commits, Purge says ErrWALKept, and the writers are not held off while it tries: the
+// TRUNCATE checkpoint used to wait out the 10 s busy timeout on every try, and no write could
+// begin meanwhile. Once the reader lets go, the next purge truncates the WAL.
+func TestPurgeBesideAReaderThatHoldsOn(t *testing.T) {
+	defer store.SetTruncateRetry(20, 50*time.Millisecond)() // 1 s of tries
+	db := MustOpenTemp(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return now }
+	number, _ := mustCaseWithPhoto(t, db, "6281111111111", "M1")
+	MustUpdate(t, db, func(tx *store.Tx) error {
+		c, err := tx.CaseByNumber(number)
+		if err != nil {
+			return err
+		}
+		return tx.SetStage(c.ID, store.StageChange{From: "submitted", To: "done", Actor: "test"})
+	})
+
+	var path string
+	if err := db.SQL().QueryRow(`SELECT file FROM pragma_database_list WHERE name = 'main'`).Scan(&path); err != nil {
+		t.Fatal(err)
+	}
+	other, err := sql.Open("sqlite3", "file:"+path+"?_txlock=deferred")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	reader, err := other.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Rollback()
+	var seen int
+	if err := reader.QueryRow(`SELECT COUNT(*) FROM cases`).Scan(&seen); err != nil || seen != 1 {
+		t.Fatalf("the reader sees %d cases, %v; want 1", seen, err)
+	}
+
+	type result struct {
+		p   store.Purged
+		err error
+	}
+	purged := make(chan result, 1)
+	go func() {
+		p, err := db.Purge(ctx, retention(now.Add(time.Hour)))
+		purged <- result{p, err}
+	}()
+	// Writes go on while the purge tries to truncate (or after it: either way, they are not
+	// held off for a busy timeout).
+	for i := range 5 {
+		time.Sleep(100 * time.Millisecond)
+		start := time.Now()
+		MustUpdate(t, db, func(tx *store.Tx) error {
+			_, err := tx.RecordInbound(ketanmu.Inbound{Account: "kkktp", ID: fmt.Sprintf("W%d", i), Chat: "6283333333333",
+				Kind: ketanmu.KindText, Text: "halo"})
+			return err
+		})
+		if took := time.Since(start); took > 500*time.Millisecond {
+			t.Errorf("write %d beside the purge took %s, want it not held off", i, took)
+		}
+	}
+	r := <-purged
+	if !errors.Is(r.err, store.ErrWALKept) || r.p.Cases != 1 {
+		t.Fatalf("Purge beside a reader = %+v, %v; want 1 case erased and ErrWALKept", r.p, r.err)
+	}
+	var nik string
+	if err := db.SQL().QueryRow(`SELECT nik FROM cases WHERE number = ?`, number).Scan(&nik); err != nil || nik != "351601********01" {
+		t.Errorf("nik after the purge = %q, %v; want it erased though the WAL was kept", nik, err)
+	}
+
+	if err := reader.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	// The messages written beside the first purge are past retention too: the next one erases
+	// them, and now truncates the WAL.
+	if p, err := db.Purge(ctx, retention(now.Add(time.Hour))); err != nil || p.Messages != 5 {
+		t.Fatalf("Purge once the reader let go = %+v, %v; want the 5 messages erased and the WAL truncated", p, err)
+	}
+	if info, err := os.Stat(path + "-wal"); err != nil || info.Size() != 0 {
+		t.Errorf("WAL after the purge: %v, %v; want it truncated to 0 bytes", info.Size(), err)
 	}
 }

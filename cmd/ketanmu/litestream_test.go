@@ -102,8 +102,11 @@ func TestLitestreamReplica(t *testing.T) {
 	}
 	lines := purgeLines(purgeLog)
 	t.Logf("the simulator's purge under Litestream: %s", lines)
-	if !strings.Contains(lines, "Erased personal data") || strings.Contains(lines, "checkpoint") {
-		t.Errorf("want the purge to erase and its TRUNCATE checkpoint to succeed beside Litestream, got %q", lines)
+	// Litestream keeps a read transaction open between its syncs, so the purge's TRUNCATE
+	// checkpoint mostly finds the WAL held and says so; it must neither fail the purge nor hold
+	// the writers off (the clock's answer above waited for it).
+	if !strings.Contains(lines, "Erased personal data") || strings.Contains(lines, "level=ERROR") {
+		t.Errorf("want the purge to erase beside Litestream, its checkpoint at most a warning; got %q", lines)
 	}
 	// Litestream v0.5 refuses age encryption: its replica holds the database's text in the clear.
 	clear := false
