@@ -8,3 +8,10 @@ func SetTruncateRetry(tries int, wait time.Duration) (restore func()) {
 	truncateTries, truncateWait = tries, wait
 	return func() { truncateTries, truncateWait = oldTries, oldWait }
 }
+
+// LastInSQL and MissedQuery are the queries that find a resident's latest message, for the
+// tests of their plans.
+var (
+	LastInSQL   = lastInSQL
+	MissedQuery = missedQuery
+)

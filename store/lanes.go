@@ -9,14 +9,13 @@ import (
 	"github.com/ketanmu/ketanmu"
 )
 
-// ChatContact tells whether a resident's chat ever wrote to the account, when last, and whether
-// it has a case of its own there: what decides if the bot may write to it unasked.
+// ChatContact tells whether a resident's chat ever wrote to the account, when last (the time of
+// their latest message to arrive), and whether it has a case of its own there: what decides if
+// the bot may write to it unasked.
 func (tx *Tx) ChatContact(account, chat string) (lastIn time.Time, wrote, hasCase bool, err error) {
 	var last sql.NullString
-	err = tx.tx.QueryRowContext(tx.ctx, `SELECT
-			(SELECT MAX(at) FROM messages WHERE account = ? AND chat = ? AND direction = 'in' AND from_me = 0),
-			EXISTS (SELECT 1 FROM cases WHERE account = ? AND chat = ?)`,
-		account, chat, account, chat).Scan(&last, &hasCase)
+	err = tx.tx.QueryRowContext(tx.ctx, `SELECT (`+lastInSQL("?2")+`), EXISTS (SELECT 1 FROM cases WHERE account = ?1 AND chat = ?2)`,
+		account, chat).Scan(&last, &hasCase)
 	if err != nil {
 		return time.Time{}, false, false, err
 	}
@@ -24,6 +23,14 @@ func (tx *Tx) ChatContact(account, chat string) (lastIn time.Time, wrote, hasCas
 		lastIn, wrote = parseTime(last.String), true
 	}
 	return lastIn, wrote, hasCase, nil
+}
+
+// lastInSQL is a query for the time of the latest message (by arrival) the resident wrote in the
+// chat named by the SQL expression chat, in account ?1; NULL when none. It walks messages_chat
+// back from the chat's end (migration 023).
+func lastInSQL(chat string) string {
+	return `SELECT at FROM messages WHERE account = ?1 AND chat = ` + chat + `
+		AND direction = 'in' AND from_me = 0 ORDER BY id DESC LIMIT 1`
 }
 
 // Backlog is what waits in one lane of one account's outbox.

@@ -19,18 +19,9 @@ type MissedChat struct {
 // device what was written while the number was logged out, so these are the chats to check on
 // the office phone. Newest first, at most limit.
 func (db *DB) MissedChats(ctx context.Context, account string, since time.Time, lookback time.Duration, limit int) ([]MissedChat, error) {
-	const q = `SELECT m.chat, MAX(m.at),
-			IFNULL((SELECT k.number FROM cases k WHERE k.account = m.account AND k.chat = m.chat AND k.closed_at = ''
-				ORDER BY k.id DESC LIMIT 1), '') AS open_case
-		FROM messages m
-		WHERE m.account = ? AND m.direction = 'in' AND m.from_me = 0 AND m.chat NOT LIKE '%@g.us'
-			AND m.chat NOT IN (SELECT phone FROM operators WHERE phone IS NOT NULL AND phone != '')
-		GROUP BY m.chat
-		HAVING MAX(m.at) >= ? OR open_case != ''
-		ORDER BY MAX(m.at) DESC, m.chat LIMIT ?`
 	var out []MissedChat
 	err := db.View(ctx, func(tx *Tx) error {
-		rows, err := tx.tx.QueryContext(ctx, q, account, formatTime(since.Add(-lookback)), limit)
+		rows, err := tx.tx.QueryContext(ctx, missedQuery, account, formatTime(since.Add(-lookback)), limit)
 		if err != nil {
 			return fmt.Errorf("missed chats: %w", err)
 		}
@@ -48,3 +39,23 @@ func (db *DB) MissedChats(ctx context.Context, account string, since time.Time, 
 	})
 	return out, err
 }
+
+// missedQuery lists the missed chats (?1 account, ?2 the lookback's start, ?3 the limit): one
+// index seek per chat of the account (messages_chat), then its residents' latest message, so
+// that the account's whole transcript is not read.
+var missedQuery = `WITH RECURSIVE chats(chat) AS (
+		SELECT (SELECT MIN(chat) FROM messages WHERE account = ?1)
+		UNION ALL
+		SELECT (SELECT MIN(chat) FROM messages WHERE account = ?1 AND chat > chats.chat) FROM chats
+		WHERE chats.chat IS NOT NULL
+	), last AS (
+		SELECT chats.chat, (` + lastInSQL("chats.chat") + `) AS at,
+			IFNULL((SELECT k.number FROM cases k WHERE k.account = ?1 AND k.chat = chats.chat AND k.closed_at = ''
+				ORDER BY k.id DESC LIMIT 1), '') AS open_case
+		FROM chats
+		WHERE chats.chat IS NOT NULL AND chats.chat NOT LIKE '%@g.us'
+			AND chats.chat NOT IN (SELECT phone FROM operators WHERE phone IS NOT NULL AND phone != '')
+	)
+	SELECT chat, at, open_case FROM last
+	WHERE at IS NOT NULL AND (at >= ?2 OR open_case != '')
+	ORDER BY at DESC, chat LIMIT ?3`
