@@ -64,7 +64,11 @@ func TestMissedChatsAndLastIn(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			if got := map[bool]string{true: last.Format("01-02T15")}[wrote]; got != want {
+			got := ""
+			if wrote {
+				got = last.Format("01-02T15")
+			}
+			if got != want {
 				t.Errorf("ChatContact(%s) last = %q, want %q", chat, got, want)
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -53,16 +54,7 @@ func TestPurgeClosed(t *testing.T) {
 
 	closedNumber, closedMedia := mustCaseWithPhoto(t, db, "6281111111111", "M1")
 	_, openMedia := mustCaseWithPhoto(t, db, "6282222222222", "M2")
-	err := db.Update(ctx, func(tx *store.Tx) error {
-		c, err := tx.CaseByNumber(closedNumber)
-		if err != nil {
-			return err
-		}
-		return tx.SetStage(c.ID, store.StageChange{From: "submitted", To: "done", Actor: "test"})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	mustClose(t, db, closedNumber)
 
 	// Before the retention ends nothing is erased.
 	if p, err := db.Purge(ctx, retention(now.Add(-time.Hour))); err != nil || p.Any() {
@@ -89,6 +81,18 @@ func TestPurgeClosed(t *testing.T) {
 	if p, err := db.Purge(ctx, retention(now.Add(time.Hour))); err != nil || p.Any() {
 		t.Errorf("second Purge = %+v, %v; want nothing", p, err)
 	}
+}
+
+// mustClose moves the case from submitted to done.
+func mustClose(t *testing.T, db *store.DB, number string) {
+	t.Helper()
+	MustUpdate(t, db, func(tx *store.Tx) error {
+		c, err := tx.CaseByNumber(number)
+		if err != nil {
+			return err
+		}
+		return tx.SetStage(c.ID, store.StageChange{From: "submitted", To: "done", Actor: "test"})
+	})
 }
 
 // retention cuts closed cases and abandoned drafts at the same instant.
@@ -171,23 +175,14 @@ func TestPurgeUnsentReplies(t *testing.T) {
 // begin meanwhile. Once the reader lets go, the next purge truncates the WAL.
 func TestPurgeBesideAReaderThatHoldsOn(t *testing.T) {
 	defer store.SetTruncateRetry(20, 50*time.Millisecond)() // 1 s of tries
-	db := MustOpenTemp(t)
+	path := filepath.Join(t.TempDir(), "ketanmu.db")
+	db := MustOpen(t, path)
 	ctx := context.Background()
 	now := time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return now }
 	number, _ := mustCaseWithPhoto(t, db, "6281111111111", "M1")
-	MustUpdate(t, db, func(tx *store.Tx) error {
-		c, err := tx.CaseByNumber(number)
-		if err != nil {
-			return err
-		}
-		return tx.SetStage(c.ID, store.StageChange{From: "submitted", To: "done", Actor: "test"})
-	})
+	mustClose(t, db, number)
 
-	var path string
-	if err := db.SQL().QueryRow(`SELECT file FROM pragma_database_list WHERE name = 'main'`).Scan(&path); err != nil {
-		t.Fatal(err)
-	}
 	other, err := sql.Open("sqlite3", "file:"+path+"?_txlock=deferred")
 	if err != nil {
 		t.Fatal(err)

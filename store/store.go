@@ -107,7 +107,7 @@ func openLane(sqldb *sql.DB) (*sql.Conn, error) {
 }
 
 // laneCachePages is the writers' connection's page cache: 2,000 pages (8 MB, SQLite's default
-// is 2 MB). What one message writes lies in a dozen places (the chat's entries in three
+// is 2 MB). What one message writes lies in a dozen places (the chat's entries in two
 // indexes of the transcript, its conversation, the outbox's ID index...), and over 500 busy
 // chats those pages outgrew 2 MB: SQLite kept reading pages it had just written back from
 // the file (`ketanmu load --api`: 0.080-0.106x bare SQLite with 2 MB, 0.101-0.139x with 8 MB,
