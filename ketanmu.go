@@ -7,8 +7,10 @@ package ketanmu
 import (
 	"crypto/rand"
 	_ "embed"
+	"encoding/binary"
 	"encoding/hex"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -118,12 +120,29 @@ func (o Outbound) To() string {
 	return o.Chat
 }
 
-// NewMessageID returns an ID in the shape WhatsApp Web uses (3EB0 and 18 hex digits), for
-// transports that do not generate their own.
+// NewMessageID returns an ID for an outbound message in the shape WhatsApp Web's IDs have (3EB0
+// and 18 upper-case hex digits, as whatsmeow's GenerateMessageID makes them), for every
+// transport. Unlike those, successive IDs ascend: 14 digits count microseconds since 1970 (or
+// one past the last ID, if that is later, so two calls never share them), and 4 are random,
+// keeping IDs apart should the clock step back across a restart. The outbox finds a message
+// by its ID, so random IDs put each queued message in a random page of that index, one more
+// page written by nearly every commit; ascending ones are appended at its end.
 func NewMessageID() string {
-	var b [9]byte
-	if _, err := rand.Read(b[:]); err != nil {
+	now := time.Now().UnixMicro()
+	var seq int64
+	for {
+		last := idClock.Load()
+		if seq = max(last+1, now); idClock.CompareAndSwap(last, seq) {
+			break
+		}
+	}
+	var b [10]byte // the count's low 56 bits (microseconds until the year 4253), then 2 random bytes
+	binary.BigEndian.PutUint64(b[:8], uint64(seq))
+	if _, err := rand.Read(b[8:]); err != nil {
 		panic(err) // crypto/rand never fails on supported platforms
 	}
-	return "3EB0" + strings.ToUpper(hex.EncodeToString(b[:]))
+	return "3EB0" + strings.ToUpper(hex.EncodeToString(b[1:]))
 }
+
+// idClock is the last count NewMessageID used.
+var idClock atomic.Int64

@@ -3,6 +3,8 @@ package ketanmu_test
 import (
 	"errors"
 	"fmt"
+	"regexp"
+	"sync"
 	"testing"
 
 	"github.com/ketanmu/ketanmu"
@@ -70,5 +72,40 @@ func TestTemporary(t *testing.T) {
 		if got := ketanmu.Temporary(c.err); got != c.want {
 			t.Errorf("Temporary(%v) = %v, want %v", c.err, got, c.want)
 		}
+	}
+}
+
+// Outbound IDs keep WhatsApp Web's shape, never repeat, and ascend in the order they were made,
+// also when made at once.
+func TestNewMessageID(t *testing.T) {
+	const goroutines, each = 8, 2000
+	ids := make([][]string, goroutines)
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Go(func() {
+			for range each {
+				ids[g] = append(ids[g], ketanmu.NewMessageID())
+			}
+		})
+	}
+	wg.Wait()
+	shape := regexp.MustCompile(`^3EB0[0-9A-F]{18}$`)
+	seen := map[string]bool{}
+	for g := range ids {
+		for i, id := range ids[g] {
+			if !shape.MatchString(id) {
+				t.Fatalf("ID %q, want 3EB0 and 18 upper-case hex digits", id)
+			}
+			if seen[id] {
+				t.Fatalf("ID %q made twice", id)
+			}
+			seen[id] = true
+			if i > 0 && id <= ids[g][i-1] {
+				t.Fatalf("ID %q made after %q sorts before it", id, ids[g][i-1])
+			}
+		}
+	}
+	if a, b := ids[0][each-1], ketanmu.NewMessageID(); b <= a {
+		t.Errorf("ID %q made after every other sorts before %q", b, a)
 	}
 }

@@ -36,7 +36,7 @@ func TestBanThenUnbanSendsNothingStale(t *testing.T) {
 		if i == 180 { // the last ones in the ban's final minutes
 			w.clock.Advance(banEnds.Add(-20 * time.Minute).Sub(w.clock.Now()))
 		}
-		id := w.tr.NewID(accKey)
+		id := ketanmu.NewMessageID()
 		created[id] = w.clock.Now()
 		mustQueueReply(t, w.env, ketanmu.Outbound{ID: id, Account: accKey, Chat: fmt.Sprintf("628120%07d", i),
 			Text: "Baik, kami proses", Lane: ketanmu.LaneReply})

@@ -121,7 +121,7 @@ func TestPersistenceFailureIsNotAcknowledged(t *testing.T) {
 
 func TestOwnSendsAndOldMessagesAreNotAnswered(t *testing.T) {
 	e := newEnv(t)
-	id := e.tr.NewID(accKey)
+	id := ketanmu.NewMessageID()
 	mustQueue(t, e, ketanmu.Outbound{ID: id, Account: accKey, Chat: resident, Text: "Selamat datang"})
 	if !e.acc.handleMessage(fromPhone(id, residentPN, types.EmptyJID, text("Selamat datang"))) {
 		t.Fatal("own send not acknowledged")

@@ -36,7 +36,7 @@ func TestSentPhotosCarrySizeAndThumbnail(t *testing.T) {
 		{"image/jpeg", "rusak.jpg", []byte("not a jpeg"), false},
 	}
 	for _, tt := range tests {
-		id := e.tr.NewID(accKey)
+		id := ketanmu.NewMessageID()
 		if err := e.tr.Send(ctx, ketanmu.Outbound{ID: id, Account: accKey, Chat: resident,
 			Media: &ketanmu.Media{Mime: tt.mime, Filename: tt.name, Data: tt.data}}); err != nil {
 			t.Fatalf("%s: %v", tt.mime, err)
@@ -64,7 +64,7 @@ func TestSentPhotosCarrySizeAndThumbnail(t *testing.T) {
 func TestQuoteOfOwnMessageNamesTheRightParticipant(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	own := e.tr.NewID(accKey)
+	own := ketanmu.NewMessageID()
 	mustQueue(t, e, ketanmu.Outbound{ID: own, Account: accKey, Chat: opsGroup, Text: "Kartu KTP-261125-0001"})
 	group := types.NewJID("120363000000000101", types.GroupServer)
 	quote := func(to types.JID) string {

@@ -68,7 +68,7 @@ func TestSenderReusesStoredIDAcrossRetries(t *testing.T) {
 		}
 		return nil
 	}
-	id := e.tr.NewID(accKey)
+	id := ketanmu.NewMessageID()
 	mustQueueReply(t, e, ketanmu.Outbound{ID: id, Account: accKey, Chat: resident, Address: residentLID.String(),
 		Text: "Nomor registrasi Anda KTP-261125-0001", Quote: "3EB0RESIDENTMSG"})
 	sendUntilSent(t, e, e.outbox, id, 5)
@@ -108,7 +108,7 @@ func TestFileIsUploadedOnceAcrossRetries(t *testing.T) {
 		}
 		return nil
 	}
-	id := e.tr.NewID(accKey)
+	id := ketanmu.NewMessageID()
 	data := bytes.Repeat([]byte("PDF"), 100)
 	mustQueueReply(t, e, ketanmu.Outbound{ID: id, Account: accKey, Chat: resident, Text: "Tanda terima",
 		Media: &ketanmu.Media{Mime: "application/pdf", Filename: "tanda-terima.pdf", Data: data}})
@@ -156,7 +156,7 @@ func TestPacing(t *testing.T) {
 	const n = 6
 	for i := range n {
 		chat := "62812000000" + string(rune('0'+i)) + "0"
-		mustQueue(t, e, ketanmu.Outbound{ID: e.tr.NewID(accKey), Account: accKey, Chat: chat, Text: "Pengingat", Lane: ketanmu.LaneOperators})
+		mustQueue(t, e, ketanmu.Outbound{ID: ketanmu.NewMessageID(), Account: accKey, Chat: chat, Text: "Pengingat", Lane: ketanmu.LaneOperators})
 	}
 	o := e.outbox
 	ctx := context.Background()

@@ -274,18 +274,6 @@ func (t *Transport) AccountDetail(account string) (since, until time.Time, detai
 	return st.Since, st.Until, st.Detail
 }
 
-// NewID returns a message ID the way WhatsApp Web makes them, for Router.NewID: outbox rows get
-// their ID before the first try and keep it on every retry.
-func (t *Transport) NewID(account string) string {
-	if a := t.accounts[account]; a != nil {
-		if wa := a.sender(); wa != nil {
-			return string(wa.GenerateMessageID())
-		}
-	}
-	var none *whatsmeow.Client // nil-safe: an ID without the account's number mixed in
-	return string(none.GenerateMessageID())
-}
-
 // Paired reports which accounts have a device, for `ketanmu serve`'s start-up summary.
 func (t *Transport) Paired(account string) bool {
 	a := t.accounts[account]

@@ -406,7 +406,7 @@ func TestPermanentSendErrorsFailAtOnceAndAreTold(t *testing.T) {
 				}
 				return nil
 			}
-			id := w.tr.NewID(accKey)
+			id := ketanmu.NewMessageID()
 			mustQueueReply(t, w.env, ketanmu.Outbound{ID: id, Account: accKey, Chat: resident, Text: "Permohonan Anda selesai"})
 			if _, err := ob.SendDue(ctx, accKey); err != nil {
 				t.Fatal(err)

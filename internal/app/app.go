@@ -152,8 +152,8 @@ func (alwaysLive) Holding(string) bool                  { return false }
 func (alwaysLive) Backlog(string, time.Time) bool       { return false }
 func (alwaysLive) Waiting(string, string) (bool, error) { return false, nil }
 
-// newID is the transport's generator of outbound message IDs (WhatsApp's own format), or
-// ketanmu's own for a transport without one (the simulator).
+// newID is ketanmu.NewMessageID, which WhatsApp and the simulator share, unless the transport
+// brings a generator of its own (tests do, to make an ID clash).
 func newID(tr bot.Transport) func(account string) string {
 	if g, ok := tr.(interface{ NewID(account string) string }); ok {
 		return g.NewID
