@@ -106,12 +106,12 @@ func (tx *Tx) ResidentCases(residentID int64, limit int) ([]ketanmu.Case, error)
 			CASE WHEN c.stage = ?1 THEN
 				(SELECT COUNT(*) FROM cases q WHERE q.service = c.service AND q.stage = ?1 AND q.id <= c.id)
 			ELSE 0 END
-		FROM cases c WHERE c.resident_id = ?2 ORDER BY c.id DESC LIMIT ?3`, ketanmu.StageSubmitted, residentID, limit)
+		FROM cases c WHERE c.resident_id = +?2 ORDER BY c.id DESC`, ketanmu.StageSubmitted, residentID)
 	if err != nil {
 		return nil, err
 	}
 	var cases []ketanmu.Case
-	for rows.Next() {
+	for len(cases) < limit && rows.Next() { // no LIMIT ?: see "Parameters" in store.go
 		var c ketanmu.Case
 		var queue int
 		if err := scanCase(scanPlus{rows, &queue}, &c); err != nil {
@@ -143,7 +143,7 @@ func (s scanPlus) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.ex
 
 func (tx *Tx) caseEvents(id int64) ([]ketanmu.CaseEvent, error) {
 	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT from_stage, to_stage, actor, reason, tracking, at
-		FROM case_events WHERE case_id = ? ORDER BY id`, id)
+		FROM case_events WHERE case_id = +? ORDER BY id`, id) // +?: "Parameters", store.go
 	if err != nil {
 		return nil, err
 	}

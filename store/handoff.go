@@ -71,7 +71,7 @@ func (tx *Tx) CaseByCard(account, waID string) (ketanmu.Case, error) {
 func (tx *Tx) LatestOpenCase(account, chat string) (ketanmu.Case, bool, error) {
 	var c ketanmu.Case
 	err := scanCase(tx.tx.QueryRowContext(tx.ctx, `SELECT `+caseColumns+` FROM cases c
-		WHERE c.account = ? AND c.chat = ? AND c.closed_at = '' ORDER BY c.id DESC LIMIT 1`,
+		WHERE c.account = +? AND c.chat = +? AND c.closed_at = '' ORDER BY c.id DESC LIMIT 1`, // +?: "Parameters", store.go
 		account, chat), &c)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, false, nil
@@ -187,7 +187,7 @@ type CaseDocumentInfo struct {
 // CaseDocuments lists a case's photos in the order they were attached.
 func (tx *Tx) CaseDocuments(id int64) ([]CaseDocumentInfo, error) {
 	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT d.id, d.doc_key, d.media_id, m.mime, m.filename, m.size, m.sha256, d.created_at, length(m.data) = 0
-		FROM case_documents d JOIN media m ON m.id = d.media_id WHERE d.case_id = ? ORDER BY d.id`, id)
+		FROM case_documents d JOIN media m ON m.id = d.media_id WHERE d.case_id = +? ORDER BY d.id`, id) // +?: "Parameters", store.go
 	if err != nil {
 		return nil, err
 	}

@@ -14,7 +14,7 @@ import (
 // the bot may write to it unasked.
 func (tx *Tx) ChatContact(account, chat string) (lastIn time.Time, wrote, hasCase bool, err error) {
 	var last sql.NullString
-	err = tx.tx.QueryRowContext(tx.ctx, `SELECT (`+lastInSQL("?2")+`), EXISTS (SELECT 1 FROM cases WHERE account = ?1 AND chat = ?2)`,
+	err = tx.tx.QueryRowContext(tx.ctx, `SELECT (`+lastInSQL("+?2")+`), EXISTS (SELECT 1 FROM cases WHERE account = ?1 AND chat = ?2)`,
 		account, chat).Scan(&last, &hasCase)
 	if err != nil {
 		return time.Time{}, false, false, err
@@ -27,9 +27,10 @@ func (tx *Tx) ChatContact(account, chat string) (lastIn time.Time, wrote, hasCas
 
 // lastInSQL is a query for the time of the latest message (by arrival) the resident wrote in the
 // chat named by the SQL expression chat, in account ?1; NULL when none. It walks messages_chat
-// back from the chat's end (migration 023).
+// back from the chat's end (migration 023). The account is +?1 and a chat given as a
+// parameter +?2: see "Parameters" in store.go.
 func lastInSQL(chat string) string {
-	return `SELECT at FROM messages WHERE account = ?1 AND chat = ` + chat + `
+	return `SELECT at FROM messages WHERE account = +?1 AND chat = ` + chat + `
 		AND direction = 'in' AND from_me = 0 ORDER BY id DESC LIMIT 1`
 }
 

@@ -90,6 +90,15 @@ func Open(path string, cipher *Cipher, now func() time.Time) (*DB, error) {
 // statement of the message path with room for the workspace's queries. _mutex=no drops
 // SQLite's own lock around every call into a connection: database/sql already hands a
 // connection to one goroutine at a time, and the lock was paid on each of them.
+//
+// Parameters: a cached statement is only worth keeping if SQLite does not compile it again.
+// The driver clears a statement's parameters when it puts it back in the cache, and SQLite
+// then re-prepares, at its next run, every statement whose plan it let a parameter's value
+// steer: a LIMIT ?, or an indexed column = ? in a query with an ORDER BY (the planner weighs a
+// scan in that order, filtered by the term, and notes whether the value is 0 or 1). Such a
+// query on the message path writes the parameter as +? (the same value, but one the planner
+// does not look into; the index is still used) and leaves out LIMIT ?, stopping in Go.
+// TestMessagePathPreparesOnce holds the message path to it.
 const stmtCache = "&_stmt_cache_size=128&_mutex=no"
 
 // openLane takes the writers' one connection out of sqldb and gives it its page cache.
