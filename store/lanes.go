@@ -26,9 +26,9 @@ func (tx *Tx) ChatContact(account, chat string) (lastIn time.Time, wrote, hasCas
 }
 
 // lastInSQL is a query for the time of the latest message (by arrival) the resident wrote in the
-// chat named by the SQL expression chat, in account ?1; NULL when none. It walks messages_chat
-// back from the chat's end (migration 023). The account is +?1 and a chat given as a
-// parameter +?2: see "Parameters" in store.go.
+// chat named by the SQL expression chat, in account ?1; NULL when none. It reads the chat's
+// messages, found in the unique (account, chat, wa_id) index (migrations 023, 024). The
+// account is +?1 and a chat given as a parameter +?2: see "Parameters" in store.go.
 func lastInSQL(chat string) string {
 	return `SELECT at FROM messages WHERE account = +?1 AND chat = ` + chat + `
 		AND direction = 'in' AND from_me = 0 ORDER BY id DESC LIMIT 1`

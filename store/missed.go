@@ -41,8 +41,8 @@ func (db *DB) MissedChats(ctx context.Context, account string, since time.Time, 
 }
 
 // missedQuery lists the missed chats (?1 account, ?2 the lookback's start, ?3 the limit): one
-// index seek per chat of the account (messages_chat), then its residents' latest message, so
-// that the account's whole transcript is not read.
+// seek per chat of the account in the unique (account, chat, wa_id) index, then its residents'
+// latest message, so that the transcript is read chat by chat rather than grouped whole.
 var missedQuery = `WITH RECURSIVE chats(chat) AS (
 		SELECT (SELECT MIN(chat) FROM messages WHERE account = ?1)
 		UNION ALL

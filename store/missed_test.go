@@ -76,8 +76,9 @@ func TestMissedChatsAndLastIn(t *testing.T) {
 	})
 }
 
-// TestLastInPlans: finding a resident's latest message seeks the chat's end in messages_chat,
-// and the missed-chats list does so once per chat: neither reads the whole transcript.
+// TestLastInPlans: finding a resident's latest message seeks the chat in the unique
+// (account, chat, wa_id) index, and the missed-chats list does so once per chat: neither reads
+// the whole transcript.
 func TestLastInPlans(t *testing.T) {
 	db := MustOpenTemp(t)
 	for name, q := range map[string]string{
@@ -101,7 +102,7 @@ func TestLastInPlans(t *testing.T) {
 			t.Fatal(err)
 		}
 		joined := strings.Join(plan, "\n")
-		if strings.Contains(joined, "SCAN messages") || !strings.Contains(joined, "SEARCH messages USING INDEX messages_chat (account=? AND chat=?)") {
+		if strings.Contains(joined, "SCAN messages") || !strings.Contains(joined, "SEARCH messages USING INDEX sqlite_autoindex_messages_1 (account=? AND chat=?)") {
 			t.Errorf("%s query plan reads the transcript:\n%s", name, joined)
 		}
 	}
