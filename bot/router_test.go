@@ -265,7 +265,7 @@ func TestRouterLIDResident(t *testing.T) {
 	}
 }
 
-// idTransport is a transport with its own generator of outbound message IDs, as WhatsApp's.
+// idTransport is a transport with its own generator of outbound message IDs.
 type idTransport struct {
 	*sim.Transport
 	newID func(account string) string

@@ -30,7 +30,7 @@ func (tx *Tx) AddCaseFile(caseID int64, key string, m *ketanmu.Media) (int64, er
 // kept (retention empties it); ok is false when there is none.
 func (tx *Tx) KeptCaseFile(caseID int64, key string) (id int64, ok bool, err error) {
 	err = tx.tx.QueryRowContext(tx.ctx, `SELECT d.media_id FROM case_documents d JOIN media m ON m.id = d.media_id
-		WHERE d.case_id = +? AND d.doc_key = +? AND length(m.data) > 0 ORDER BY d.id DESC LIMIT 1`, // "Parameters", store.go
+		WHERE d.case_id = +? AND d.doc_key = +? AND length(m.data) > 0 ORDER BY d.id DESC LIMIT 1`, // +?: "Parameters", store.go
 		caseID, key).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil

@@ -8,7 +8,6 @@ import (
 
 	"github.com/ketanmu/ketanmu"
 	"github.com/ketanmu/ketanmu/bot/sim"
-	"github.com/ketanmu/ketanmu/casework"
 	"github.com/ketanmu/ketanmu/internal/app"
 	"github.com/ketanmu/ketanmu/internal/testfix"
 	"github.com/ketanmu/ketanmu/store"
@@ -22,9 +21,6 @@ import (
 func TestMessagePathPreparesOnce(t *testing.T) {
 	cfg := testfix.Config(t, "")
 	db := testfix.DB(t, cfg, testfix.NewClock(testfix.Start).Now)
-	if err := db.SeedOperators(context.Background(), casework.ConfigOperators(cfg)); err != nil {
-		t.Fatal(err)
-	}
 	core, err := app.Wire(db, cfg, testfix.Log, &sim.Transport{})
 	if err != nil {
 		t.Fatal(err)

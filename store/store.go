@@ -98,7 +98,7 @@ func Open(path string, cipher *Cipher, now func() time.Time) (*DB, error) {
 // scan in that order, filtered by the term, and notes whether the value is 0 or 1). Such a
 // query on the message path writes the parameter as +? (the same value, but one the planner
 // does not look into; the index is still used) and leaves out LIMIT ?, stopping in Go.
-// TestMessagePathPreparesOnce holds the message path to it.
+// TestMessagePathPreparesOnce and TestChatLookupsPrepareOnce hold the writers' turn to it.
 const stmtCache = "&_stmt_cache_size=128&_mutex=no"
 
 // openLane takes the writers' one connection out of sqldb and gives it its page cache.

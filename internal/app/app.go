@@ -153,7 +153,8 @@ func (alwaysLive) Backlog(string, time.Time) bool       { return false }
 func (alwaysLive) Waiting(string, string) (bool, error) { return false, nil }
 
 // newID is ketanmu.NewMessageID, which WhatsApp and the simulator share, unless the transport
-// brings a generator of its own (tests do, to make an ID clash).
+// brings a generator of its own: tests do (testfix.NumberedIDs for transcripts that read the
+// same on every run, and one that makes IDs clash).
 func newID(tr bot.Transport) func(account string) string {
 	if g, ok := tr.(interface{ NewID(account string) string }); ok {
 		return g.NewID

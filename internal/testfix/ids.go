@@ -14,9 +14,9 @@ type Transport interface {
 	State(account string) ketanmu.ConnState
 }
 
-// NumberedIDs is a transport whose outbound message IDs are numbered in order (OUT000001, …),
-// as WhatsApp's transport brings its own generator: the wiring (internal/app) takes the IDs
-// from it, so that transcripts and scripts read the same on every run.
+// NumberedIDs is a transport whose outbound message IDs are numbered in order (OUT000001, …)
+// instead of ketanmu.NewMessageID's: the wiring (internal/app) takes the IDs of a transport that
+// brings a generator, so that transcripts and scripts read the same on every run.
 type NumberedIDs struct {
 	Transport
 	mu sync.Mutex
